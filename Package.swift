@@ -1,0 +1,64 @@
+// swift-tools-version:5.10
+// mgdl-report: reproducible reports on the spectral bias of neural networks.
+// Dependencies point one way, down this list (see DEVELOPERS.md "The shape").
+import PackageDescription
+
+let cSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "mgdl-report",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mgdl-report", targets: ["mgdl-report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // 1. C shims (module maps only).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz",
+                       providers: [.apt(["libharfbuzz-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig",
+                       providers: [.apt(["libfontconfig-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+
+        // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], swiftSettings: cSettings),
+        // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
+        .target(name: "Learning", dependencies: ["Numerics"], swiftSettings: cSettings),
+        // 4. Tasks and analysis: target functions, splits, spectra, metrics.
+        .target(name: "Tasks", dependencies: ["Numerics"], swiftSettings: cSettings),
+        // 5. Experiments: declared specs, runner, run store.
+        .target(name: "Experiments", dependencies: ["Learning", "Tasks", "Yams"]),
+        // 6. Plotting: figure model rendered by Cairo (text shaped by HarfBuzz).
+        .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"]),
+        // 7. Report site: report pages, figure recipes, templates.
+        .target(name: "ReportSite", dependencies: [
+            "Experiments", "Plotting", "Tasks", "Yams",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // 8. The command line.
+        .target(name: "ReportCommands", dependencies: [
+            "ReportSite", "Experiments", "Learning", "Numerics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mgdl-report", dependencies: ["ReportCommands"]),
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Numerics"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Numerics"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite"]),
+        .testTarget(name: "ReportCommandsTests", dependencies: ["ReportCommands"]),
+    ]
+)

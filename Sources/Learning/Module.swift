@@ -1,0 +1,1 @@
+// Learning module (being written).

@@ -1,0 +1,1 @@
+// Plotting module (being written).

@@ -1,0 +1,5 @@
+import ArgumentParser
+public struct MGDLReport: ParsableCommand {
+    public init() {}
+    public func run() throws {}
+}

@@ -1,0 +1,1 @@
+// ReportSite module (being written).

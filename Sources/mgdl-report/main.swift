@@ -1,0 +1,3 @@
+import ReportCommands
+
+MGDLReport.main()
