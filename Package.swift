@@ -36,7 +36,7 @@ let package = Package(
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
         .target(name: "Learning", dependencies: ["Numerics"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics.
-        .target(name: "Tasks", dependencies: ["Numerics"], swiftSettings: cSettings),
+        .target(name: "Tasks", dependencies: ["Numerics", "CCairo"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
         .target(name: "Experiments", dependencies: ["Learning", "Tasks", "Yams"]),
         // 6. Plotting: figure model rendered by Cairo (text shaped by HarfBuzz).
