@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // 1. C shims (module maps only).
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "ReportSite", dependencies: [
             "Experiments", "Plotting", "Tasks", "Yams",
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Ink", package: "Ink"),
         ]),
         // 8. The command line.
         .target(name: "ReportCommands", dependencies: [

@@ -1,0 +1,237 @@
+import Foundation
+import Yams
+
+/// A declared experiment: a task, a model and how to train it. Decoded from an
+/// ```` ```experiment NAME ```` block with the chosen profile's overlay applied.
+public struct ExperimentSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var method: String
+    public var seed: UInt64
+    public var task: TaskSpec
+    public var model: ModelSpec
+    public var train: TrainSpec
+    /// The profile whose overlay was applied ("" when the block declares none for it).
+    public var profile: String
+
+    public struct TaskSpec: Sendable, Equatable, Codable {
+        public var kind: String
+        public var frequencies: [Int]
+        /// "constant", "decreasing", "increasing", "x_dependent" or "explicit".
+        public var amplitudeProfile: String
+        public var amplitudes: [Double]
+        public var phases: [Double]?
+        public var phaseSeed: UInt64?
+        public var points: Int
+    }
+
+    public struct ModelSpec: Sendable, Equatable, Codable {
+        public var widths: [Int]
+        public var activation: String
+        public var initializer: String
+    }
+
+    public struct TrainSpec: Sendable, Equatable, Codable {
+        public var optimizer: String
+        public var learningRate: Double
+        public var steps: Int
+        /// nil: full batch.
+        public var batch: Int?
+        public var recordEvery: Int
+        public var precision: String
+    }
+
+    static let methods = ["mlp"]
+    static let taskKinds = ["sum_of_sines"]
+    static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
+    static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
+    static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
+
+    static func read(_ root: Node, name: String, profile: String, reader: SpecReader,
+                     baseDirectory: URL?) -> ExperimentSpec? {
+        let spec = readOne(root, name: name, profile: profile, reader: reader, baseDirectory: baseDirectory)
+        // Every declared profile must be valid, not only the one being built.
+        if case .mapping(let top) = root, let profiles = top["profiles"], case .mapping(let declared) = profiles {
+            for key in declared.keys.compactMap(\.string) where key != profile {
+                let other = SpecReader(file: reader.file, lineOffset: reader.lineOffset)
+                _ = readOne(root, name: name, profile: key, reader: other, baseDirectory: baseDirectory)
+                for problem in other.problems where !reader.problems.contains(problem) {
+                    reader.add(SpecProblem(file: problem.file, line: problem.line, column: problem.column,
+                                           keyPath: problem.keyPath, message: problem.message + " (with profile '\(key)')"))
+                }
+            }
+        }
+        return spec
+    }
+
+    static func readOne(_ root: Node, name: String, profile: String, reader: SpecReader,
+                        baseDirectory: URL?) -> ExperimentSpec? {
+        guard let top = MappingReader(root, keyPath: name, reader: reader) else { return nil }
+        top.checkKeys(["method", "seed", "task", "model", "train", "profiles"])
+        // Profiles are overlays merged onto the block before it is read.
+        var applied = ""
+        var node = root
+        if let profiles = top["profiles"], let map = MappingReader(profiles, keyPath: top.path("profiles"), reader: reader) {
+            for pair in map.pairs {
+                if case .mapping = pair.value {} else {
+                    reader.report(pair.value, map.path(pair.key), "a profile is a mapping of keys to override, found \(pair.value.kindDescription)")
+                }
+            }
+            if let overlay = map[profile] {
+                node = merge(root, overlay)
+                applied = profile
+            }
+        }
+        guard let spec = MappingReader(node, keyPath: name, reader: reader) else { return nil }
+        if !applied.isEmpty { spec.checkKeys(["method", "seed", "task", "model", "train"]) }
+        let method = spec.string("method", default: "mlp", oneOf: methods) ?? "mlp"
+        let seed = spec.int("seed", default: 0, minimum: 0) ?? 0
+
+        // task
+        var task: TaskSpec?
+        if let taskNode = spec.required("task"), let t = MappingReader(taskNode, keyPath: spec.path("task"), reader: reader) {
+            t.checkKeys(["kind", "frequencies", "amplitudes", "phases", "points"])
+            let kind = t.string("kind", oneOf: taskKinds)
+            let frequencies = t.intList("frequencies", minimum: 0)
+            let points = t.int("points", minimum: 2)
+            var profileName = "constant"
+            var amplitudes: [Double] = [1]
+            if let a = t["amplitudes"] {
+                switch a {
+                case .sequence(let items):
+                    profileName = "explicit"
+                    amplitudes = items.enumerated().compactMap { readDouble($1, "\(t.path("amplitudes"))[\($0)]", positive: false, reader: reader) }
+                    if let frequencies, amplitudes.count != frequencies.count {
+                        reader.report(a, t.path("amplitudes"), "expected \(frequencies.count) amplitudes (one per frequency), found \(amplitudes.count)")
+                    }
+                case .scalar where a.float != nil || a.int != nil:
+                    amplitudes = [a.float ?? Double(a.int!)]
+                case .scalar(let s):
+                    if amplitudeProfiles.contains(s.string) {
+                        profileName = s.string
+                    } else {
+                        var message = "expected a number, a list, or one of \(amplitudeProfiles.joined(separator: ", ")), found '\(s.string)'"
+                        if let near = closest(to: s.string, in: amplitudeProfiles) { message += "; did you mean '\(near)'?" }
+                        reader.report(a, t.path("amplitudes"), message)
+                    }
+                default:
+                    reader.report(a, t.path("amplitudes"), "expected a number, a list or a profile name, found \(a.kindDescription)")
+                }
+            }
+            var phases: [Double]?
+            var phaseSeed: UInt64?
+            if let p = t["phases"] {
+                switch p {
+                case .sequence(let items):
+                    phases = items.enumerated().compactMap { readDouble($1, "\(t.path("phases"))[\($0)]", positive: false, reader: reader) }
+                    if let frequencies, phases?.count != frequencies.count {
+                        reader.report(p, t.path("phases"), "expected \(frequencies.count) phases (one per frequency), found \(phases?.count ?? 0)")
+                    }
+                case .mapping:
+                    if let m = MappingReader(p, keyPath: t.path("phases"), reader: reader) {
+                        m.checkKeys(["seed"])
+                        phaseSeed = m.int("seed", minimum: 0).map(UInt64.init)
+                    }
+                default:
+                    reader.report(p, t.path("phases"), "expected a list of phases or {seed: N}, found \(p.kindDescription)")
+                }
+            } else {
+                phases = frequencies.map { Array(repeating: 0, count: $0.count) }
+            }
+            if let points, let frequencies, let top = frequencies.max(), top * 2 >= points {
+                reader.report(t["points"], t.path("points"),
+                              "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top * 2) points")
+            }
+            if let kind, let frequencies, let points {
+                task = TaskSpec(kind: kind, frequencies: frequencies, amplitudeProfile: profileName,
+                                amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, points: points)
+            }
+        }
+
+        // model
+        var model: ModelSpec?
+        if let modelNode = spec.required("model"), let m = MappingReader(modelNode, keyPath: spec.path("model"), reader: reader) {
+            m.checkKeys(["widths", "activation", "init"])
+            let widths = m.intList("widths", minimum: 1)
+            if let widths, widths.count < 2 {
+                reader.report(m["widths"], m.path("widths"), "expected at least an input and an output width, found \(widths.count) width")
+            }
+            if let widths, widths.first != 1 || widths.last != 1 {
+                reader.report(m["widths"], m.path("widths"), "a sum_of_sines task has 1 input and 1 output: widths must start and end with 1, found \(widths)")
+            }
+            let activation = m.string("activation", default: "relu", oneOf: activations)
+            let initializer = m.string("init", default: "pytorch_default", oneOf: initializers)
+            if let widths, let activation, let initializer {
+                model = ModelSpec(widths: widths, activation: activation, initializer: initializer)
+            }
+        }
+
+        // train
+        var train: TrainSpec?
+        if let trainNode = spec.required("train"), let r = MappingReader(trainNode, keyPath: spec.path("train"), reader: reader) {
+            r.checkKeys(["optimizer", "lr", "steps", "batch", "record_every", "precision"])
+            let optimizer = r.string("optimizer", default: "adam", oneOf: ["adam", "sgd"])
+            let lr = r.double("lr", positive: true)
+            let steps = r.int("steps", minimum: 1)
+            var batch: Int?
+            if let b = r["batch"], b.string != "full" {
+                batch = readInt(b, r.path("batch"), minimum: 1, reader: reader)
+            }
+            let recordEvery = r.int("record_every", default: 100, minimum: 1)
+            let precision = r.string("precision", default: "float32", oneOf: ["float32", "float64"])
+            if let optimizer, let lr, let steps, let recordEvery, let precision {
+                train = TrainSpec(optimizer: optimizer, learningRate: lr, steps: steps, batch: batch,
+                                  recordEvery: recordEvery, precision: precision)
+            }
+        }
+        guard let task, let model, let train else { return nil }
+        return ExperimentSpec(name: name, method: method, seed: UInt64(seed), task: task, model: model,
+                              train: train, profile: applied)
+    }
+
+    /// Deep-merges `overlay` onto `base`: mappings merge key by key, anything else replaces.
+    static func merge(_ base: Node, _ overlay: Node) -> Node {
+        guard case .mapping(let b) = base, case .mapping(let o) = overlay else { return overlay }
+        var pairs: [(Node, Node)] = []
+        for (key, value) in b where key.string != "profiles" {
+            if let replacement = o[key] { pairs.append((key, merge(value, replacement))) } else { pairs.append((key, value)) }
+        }
+        for (key, value) in o where b[key] == nil { pairs.append((key, value)) }
+        var merged = Node.Mapping(pairs)
+        merged.mark = b.mark
+        return .mapping(merged)
+    }
+}
+
+/// A declared figure: which recipe draws it, from which runs, with what caption.
+public struct FigureSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var kind: String
+    public var runs: [String]
+    public var caption: String
+    /// For `fit`: the iterations to show (nearest recorded snapshots); empty = 4 evenly spaced.
+    public var at: [Int]
+    /// The file line of the block, for messages.
+    public var line: Int
+
+    static let kinds = ["spectral_evolution", "loss", "fit"]
+
+    static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
+        guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
+        map.checkKeys(["kind", "run", "caption", "at"])
+        let kind = map.string("kind", oneOf: kinds)
+        var runs: [String] = []
+        if let run = map.required("run") {
+            switch run {
+            case .scalar(let s): runs = [s.string]
+            case .sequence(let items): runs = items.compactMap(\.string)
+            default: reader.report(run, map.path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
+            }
+        }
+        let caption = map.string("caption", default: "") ?? ""
+        var at: [Int] = []
+        if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
+        guard let kind, !runs.isEmpty else { return nil }
+        return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
+                          line: reader.lineOffset)
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import Yams
+
+/// The version of the report format this build reads (front matter `version:`).
+public let reportFormatVersion = 1
+
+/// A report: a Markdown notebook with YAML front matter, prose, and fenced blocks that declare
+/// experiments (```` ```experiment NAME ````), figures (```` ```figure NAME ````) and tables.
+/// See `docs/report-format.md`.
+public struct Report: Sendable {
+    /// The file stem; names the report's folder in the site.
+    public let id: String
+    public let file: String
+    public let title: String
+    public let summary: String
+    /// The figure shown as the report's thumbnail on the index page.
+    public let thumbnail: String?
+    public let segments: [Segment]
+    public let experiments: [ExperimentSpec]
+    public let figures: [FigureSpec]
+    /// Every profile name some experiment of this report declares.
+    public let declaredProfiles: [String]
+
+    public enum Segment: Sendable {
+        case prose(String)
+        case experiment(String)
+        case figure(String)
+    }
+}
+
+/// One fenced block of a notebook, with the file line of its first YAML line.
+struct FencedBlock {
+    let info: String
+    let body: String
+    let firstLine: Int
+    let fenceLine: Int
+}
+
+/// Splits a notebook into front matter, prose and fenced declaration blocks.
+enum NotebookSplitter {
+    static let declarationKinds: Set<String> = ["experiment", "figure", "table"]
+
+    enum Piece {
+        case prose(String)
+        case block(FencedBlock)
+    }
+
+    /// Returns the front matter text (with its first line) and the pieces in order.
+    static func split(_ text: String) -> (frontMatter: (text: String, firstLine: Int)?, pieces: [Piece], unclosed: Int?) {
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        var index = 0
+        var frontMatter: (String, Int)?
+        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
+            if let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) {
+                frontMatter = (lines[1..<end].joined(separator: "\n"), 2)
+                index = end + 1
+            }
+        }
+        var pieces: [Piece] = []
+        var prose: [String] = []
+        func flushProse() {
+            let chunk = prose.joined(separator: "\n")
+            if !chunk.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pieces.append(.prose(chunk)) }
+            prose = []
+        }
+        var fence: (marker: String, info: String, start: Int, body: [String])?
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if var open = fence {
+                if trimmed.hasPrefix(open.marker) && trimmed.allSatisfy({ $0 == open.marker.first }) {
+                    let kind = open.info.split(separator: " ").first.map(String.init) ?? ""
+                    if declarationKinds.contains(kind) {
+                        flushProse()
+                        pieces.append(.block(FencedBlock(info: open.info, body: open.body.joined(separator: "\n"),
+                                                         firstLine: open.start + 2, fenceLine: open.start + 1)))
+                    } else {
+                        prose.append(contentsOf: [fenceLine(open)] + open.body + [line])
+                    }
+                    fence = nil
+                } else {
+                    open.body.append(line)
+                    fence = open
+                }
+            } else if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                let marker = String(trimmed.prefix { $0 == trimmed.first })
+                let info = String(trimmed.dropFirst(marker.count)).trimmingCharacters(in: .whitespaces)
+                fence = (marker, info, index, [])
+            } else {
+                prose.append(line)
+            }
+            index += 1
+        }
+        var unclosed: Int?
+        if let open = fence {
+            unclosed = open.start + 1
+            prose.append(contentsOf: [fenceLine(open)] + open.body)
+        }
+        flushProse()
+        return (frontMatter, pieces, unclosed)
+    }
+
+    private static func fenceLine(_ open: (marker: String, info: String, start: Int, body: [String])) -> String {
+        open.info.isEmpty ? open.marker : "\(open.marker)\(open.info)"
+    }
+}
+
+/// Loads every report of a folder, validating all of them and collecting every problem.
+public enum ReportLoader {
+    /// Report ids become folder names in the site: keep them to a safe alphabet.
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 80 && name.first != "." && name.first != "-"
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// The `.md` files of a folder, sorted by name.
+    public static func reportFiles(in directory: URL) throws -> [URL] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0 != "README.md" }
+            .sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Parses and validates every report under `directory` with `profile` applied.
+    /// Throws `SpecProblems` listing every problem in every file.
+    public static func load(directory: URL, profile: String, only: [String] = [],
+                            displayRoot: URL? = nil) throws -> [Report] {
+        var reports: [Report] = []
+        var problems: [SpecProblem] = []
+        let files: [URL]
+        do {
+            files = try reportFiles(in: directory)
+        } catch {
+            throw SpecProblems(problems: [SpecProblem(file: directory.path, line: 0, column: 0, keyPath: "",
+                                                      message: "cannot read the reports folder: \(error.localizedDescription)")])
+        }
+        for url in files {
+            let id = url.deletingPathExtension().lastPathComponent
+            if !only.isEmpty && !only.contains(id) { continue }
+            let display = displayPath(url, root: displayRoot)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                problems.append(SpecProblem(file: display, line: 0, column: 0, keyPath: "", message: "cannot read the file as UTF-8"))
+                continue
+            }
+            let (report, found) = parse(text: text, id: id, file: display, profile: profile,
+                                        baseDirectory: url.deletingLastPathComponent())
+            problems += found
+            if let report { reports.append(report) }
+        }
+        for name in only where !files.contains(where: { $0.deletingPathExtension().lastPathComponent == name }) {
+            problems.append(SpecProblem(file: directory.path, line: 0, column: 0, keyPath: "",
+                                        message: "--only names '\(name)', but there is no \(name).md"))
+        }
+        if !problems.isEmpty { throw SpecProblems(problems: problems) }
+        return reports
+    }
+
+    static func displayPath(_ url: URL, root: URL?) -> String {
+        let root = (root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// Parses one notebook. Returns the report (nil if it has problems) and its problems.
+    public static func parse(text: String, id: String, file: String, profile: String,
+                             baseDirectory: URL? = nil) -> (Report?, [SpecProblem]) {
+        var problems: [SpecProblem] = []
+        func problem(_ line: Int, _ key: String, _ message: String) {
+            problems.append(SpecProblem(file: file, line: line, column: 1, keyPath: key, message: message))
+        }
+        if !isSafeName(id) {
+            problem(1, "", "the report name '\(id)' is not a safe folder name: use letters, digits, '-' and '_' only")
+        }
+        let split = NotebookSplitter.split(text)
+        if let line = split.unclosed { problem(line, "", "this fenced block is never closed") }
+
+        // Front matter.
+        var title = id, summary = "", thumbnail: String?
+        if let front = split.frontMatter {
+            let reader = SpecReader(file: file, lineOffset: front.firstLine - 1)
+            if let node = reader.compose(front.text, keyPath: ""), let map = MappingReader(node, keyPath: "", reader: reader) {
+                map.checkKeys(["version", "title", "summary", "thumbnail", "authors", "references"])
+                if let version = map.int("version", default: reportFormatVersion), version != reportFormatVersion {
+                    reader.report(map["version"], "version",
+                                  "this build reads report format version \(reportFormatVersion), found \(version)")
+                }
+                title = map.string("title", default: id) ?? id
+                summary = map.string("summary", default: "") ?? ""
+                thumbnail = map.string("thumbnail", default: "")
+                if thumbnail == "" { thumbnail = nil }
+            }
+            problems += reader.problems
+        } else {
+            problem(1, "", "missing YAML front matter: start the file with '---', a 'title:' line and '---'")
+        }
+
+        // Blocks.
+        var segments: [Report.Segment] = []
+        var experiments: [ExperimentSpec] = []
+        var figures: [FigureSpec] = []
+        var names: [String: Int] = [:]
+        var declaredProfiles: Set<String> = []
+        for piece in split.pieces {
+            switch piece {
+            case .prose(let markdown):
+                segments.append(.prose(markdown))
+            case .block(let block):
+                let words = block.info.split(separator: " ").map(String.init)
+                let kind = words[0]
+                guard words.count == 2 else {
+                    problem(block.fenceLine, "", "a ```\(kind) block needs exactly one name after '\(kind)', e.g. ```\(kind) my-\(kind)")
+                    continue
+                }
+                let name = words[1]
+                if !isSafeName(name) {
+                    problem(block.fenceLine, name, "the name '\(name)' is not a safe file name: use letters, digits, '-' and '_' only")
+                    continue
+                }
+                if let earlier = names[name] {
+                    problem(block.fenceLine, name, "the name '\(name)' is already used on line \(earlier)")
+                    continue
+                }
+                names[name] = block.fenceLine
+                let reader = SpecReader(file: file, lineOffset: block.firstLine - 1)
+                guard let node = reader.compose(block.body, keyPath: name) else {
+                    problems += reader.problems
+                    continue
+                }
+                switch kind {
+                case "experiment":
+                    if case .mapping(let top) = node, let profiles = top["profiles"], case .mapping(let map) = profiles {
+                        declaredProfiles.formUnion(map.keys.compactMap(\.string))
+                    }
+                    if let spec = ExperimentSpec.read(node, name: name, profile: profile, reader: reader,
+                                                      baseDirectory: baseDirectory) {
+                        experiments.append(spec)
+                        segments.append(.experiment(name))
+                    }
+                case "figure":
+                    if let figure = FigureSpec.read(node, name: name, reader: reader) {
+                        figures.append(figure)
+                        segments.append(.figure(name))
+                    }
+                default:
+                    reader.report(node, name, "```table blocks are not supported by this build yet")
+                }
+                problems += reader.problems
+            }
+        }
+        // Cross references.
+        let experimentNames = Set(experiments.map(\.name))
+        for figure in figures {
+            for run in figure.runs where !experimentNames.contains(run) {
+                var message = "figure '\(figure.name)' shows run '\(run)', but no experiment of that name is declared"
+                if let near = closest(to: run, in: experiments.map(\.name)) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run", message: message))
+            }
+        }
+        if let thumbnail, !figures.contains(where: { $0.name == thumbnail }) {
+            problem(2, "thumbnail", "thumbnail names figure '\(thumbnail)', which this report does not declare")
+        }
+        guard problems.isEmpty else { return (nil, problems) }
+        return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
+                       segments: segments, experiments: experiments, figures: figures,
+                       declaredProfiles: declaredProfiles.sorted()), [])
+    }
+}

@@ -1,0 +1,158 @@
+import Numerics
+
+// Elementwise kernels of the training step. Written once, generically; `@_specialize` makes the
+// compiler emit Float and Double versions that the generic entry points jump to, so the loops
+// are compiled (and vectorised) for the concrete type even when called from unspecialised code.
+
+/// out[r, j] = f(out[r, j] + bias[j]) in place; if `pre` is non-nil it receives z = out + bias.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMutablePointer<T>?,
+                                 rows: Int, cols: Int, bias: UnsafePointer<T>, activation: Activation) {
+    switch activation {
+    case .relu:
+        for r in 0..<rows {
+            let o = out + r * cols
+            for j in 0..<cols { let z = o[j] + bias[j]; o[j] = z > 0 ? z : 0 }
+        }
+    case .identity:
+        for r in 0..<rows {
+            let o = out + r * cols
+            for j in 0..<cols { o[j] += bias[j] }
+        }
+    case .tanh:
+        for r in 0..<rows {
+            let o = out + r * cols
+            for j in 0..<cols { o[j] = elementaryTanh(o[j] + bias[j]) }
+        }
+    case .sigmoid:
+        for r in 0..<rows {
+            let o = out + r * cols
+            for j in 0..<cols { o[j] = 1 / (1 + elementaryExp(-(o[j] + bias[j]))) }
+        }
+    case .sin:
+        let p = pre!
+        for r in 0..<rows {
+            let o = out + r * cols, z = p + r * cols
+            for j in 0..<cols { z[j] = o[j] + bias[j] }
+            VectorMath.sin(z, into: o, count: cols)
+        }
+    }
+}
+
+/// In place: grad (dL/da on entry) becomes dL/dz = dL/da · f'(z); `biasGrad[j]` is set to the
+/// column sums of dL/dz. `out` holds a = f(z), `pre` holds z (needed for sin only).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: UnsafePointer<T>,
+                                       pre: UnsafePointer<T>?, rows: Int, cols: Int,
+                                       activation: Activation, biasGrad: UnsafeMutablePointer<T>) {
+    biasGrad.update(repeating: 0, count: cols)
+    switch activation {
+    case .relu:
+        for r in 0..<rows {
+            let g = grad + r * cols, a = out + r * cols
+            for j in 0..<cols { let d = a[j] > 0 ? g[j] : 0; g[j] = d; biasGrad[j] += d }
+        }
+    case .identity:
+        for r in 0..<rows {
+            let g = grad + r * cols
+            for j in 0..<cols { biasGrad[j] += g[j] }
+        }
+    case .tanh:
+        for r in 0..<rows {
+            let g = grad + r * cols, a = out + r * cols
+            for j in 0..<cols { let d = g[j] * (1 - a[j] * a[j]); g[j] = d; biasGrad[j] += d }
+        }
+    case .sigmoid:
+        for r in 0..<rows {
+            let g = grad + r * cols, a = out + r * cols
+            for j in 0..<cols { let d = g[j] * a[j] * (1 - a[j]); g[j] = d; biasGrad[j] += d }
+        }
+    case .sin:
+        let p = pre!
+        for r in 0..<rows {
+            let g = grad + r * cols, z = p + r * cols
+            for j in 0..<cols { let d = g[j] * elementaryCos(z[j]); g[j] = d; biasGrad[j] += d }
+        }
+    }
+}
+
+/// The loss of `prediction` against `target` (both `count` elements) in Double, and its
+/// gradient with respect to the prediction written to `grad`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
+                                    count: Int, loss: Loss, grad: UnsafeMutablePointer<T>) -> Double {
+    let halfFactor: Double = loss == .halfMSE ? 0.5 : 1
+    let scale = T(2 * halfFactor / Double(count))
+    var sum: Double = 0
+    for i in 0..<count {
+        let d = prediction[i] - target[i]
+        grad[i] = scale * d
+        sum += Double(d) * Double(d)
+    }
+    return halfFactor * sum / Double(count)
+}
+
+/// The loss value only.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func lossValue<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
+                              count: Int, loss: Loss) -> Double {
+    var sum: Double = 0
+    for i in 0..<count { let d = Double(prediction[i] - target[i]); sum += d * d }
+    return (loss == .halfMSE ? 0.5 : 1) * sum / Double(count)
+}
+
+/// One fused Adam update over `count` parameters (PyTorch's rule, see `Optimizer.adam`).
+/// `step` is the 1-based step number used for bias correction.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func adamUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer<T>,
+                               m: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>, count: Int,
+                               learningRate: Double, beta1: Double, beta2: Double, epsilon: Double,
+                               step: Int) {
+    let bc1 = 1 - pow(beta1, Double(step))
+    let bc2 = 1 - pow(beta2, Double(step))
+    let stepSize = T(learningRate / bc1)
+    let invBC2Sqrt = T(1 / bc2.squareRoot())
+    let b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), c2 = T(1 - beta2), eps = T(epsilon)
+    for i in 0..<count {
+        let g = grad[i]
+        let mi = b1 * m[i] + c1 * g
+        let vi = b2 * v[i] + c2 * (g * g)
+        m[i] = mi; v[i] = vi
+        p[i] -= stepSize * mi / (vi.squareRoot() * invBC2Sqrt + eps)
+    }
+}
+
+/// One SGD-with-momentum update over `count` parameters (PyTorch's rule).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func sgdUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer<T>,
+                              buffer: UnsafeMutablePointer<T>, count: Int,
+                              learningRate: Double, momentum: Double) {
+    let lr = T(learningRate), mu = T(momentum)
+    if momentum == 0 {
+        for i in 0..<count { p[i] -= lr * grad[i] }
+    } else {
+        for i in 0..<count { let b = mu * buffer[i] + grad[i]; buffer[i] = b; p[i] -= lr * b }
+    }
+}
+
+/// dst row i = src row indices[i], for `count` rows of `cols` values.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func gatherRows<T: RealScalar>(_ src: UnsafePointer<T>, cols: Int, indices: UnsafePointer<Int>,
+                               count: Int, into dst: UnsafeMutablePointer<T>) {
+    for i in 0..<count {
+        (dst + i * cols).update(from: src + indices[i] * cols, count: cols)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

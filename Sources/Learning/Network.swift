@@ -1,0 +1,236 @@
+import Numerics
+
+/// A feed-forward network of dense layers, trained in place by `train`.
+///
+/// Storage: all parameters live in one flat, 64-byte-aligned buffer (layer by layer: weights
+/// `inputs x outputs` row-major, then biases), the gradients in a second buffer with the same
+/// layout, so an optimizer step is one fused loop. Activation and gradient buffers are made once
+/// per network and batch size (`Workspace`) and reused by every step: a training step allocates
+/// nothing.
+public final class Network<T: RealScalar> {
+    /// The layers, input to output.
+    public let layers: [LayerSpec]
+    /// Total number of weights and biases.
+    public let parameterCount: Int
+
+    let parameters: AlignedBuffer<T>
+    let gradients: AlignedBuffer<T>
+    let weightOffsets: [Int]
+    let biasOffsets: [Int]
+    var workspaces: [Int: Workspace<T>] = [:]
+    var optimizerState: [AlignedBuffer<T>] = []
+
+    /// A network of the given layers with initialised parameters.
+    public init(layers: [LayerSpec], initializer: Initializer = .pytorchDefault, seed: UInt64) {
+        precondition(!layers.isEmpty, "Network: no layers")
+        for i in 1..<max(layers.count, 1) where layers[i].inputs != layers[i - 1].outputs {
+            preconditionFailure("Network: layer \(i) takes \(layers[i].inputs) inputs but layer \(i - 1) gives \(layers[i - 1].outputs)")
+        }
+        self.layers = layers
+        var w: [Int] = [], b: [Int] = [], offset = 0
+        for l in layers {
+            w.append(offset); offset += l.inputs * l.outputs
+            b.append(offset); offset += l.outputs
+        }
+        weightOffsets = w; biasOffsets = b; parameterCount = offset
+        parameters = AlignedBuffer(count: offset)
+        gradients = AlignedBuffer(count: offset)
+        initialize(initializer, seed: seed)
+    }
+
+    /// A multilayer perceptron as described by `spec`.
+    public convenience init(spec: NetworkSpec, seed: UInt64) {
+        self.init(layers: spec.layers, initializer: spec.initializer, seed: seed)
+    }
+
+    /// Input width.
+    public var inputWidth: Int { layers[0].inputs }
+    /// Output width.
+    public var outputWidth: Int { layers[layers.count - 1].outputs }
+
+    func initialize(_ initializer: Initializer, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let p = parameters.pointer
+        for (i, l) in layers.enumerated() {
+            let nw = l.inputs * l.outputs
+            let w = p + weightOffsets[i], b = p + biasOffsets[i]
+            switch initializer {
+            case .pytorchDefault:
+                let s = 1 / Double(l.inputs).squareRoot()
+                for k in 0..<nw { w[k] = T(rng.uniform(-s, s)) }
+                for k in 0..<l.outputs { b[k] = T(rng.uniform(-s, s)) }
+            case .glorotNormal:
+                let s = (2 / Double(l.inputs + l.outputs)).squareRoot()
+                for k in 0..<nw { w[k] = T(s * rng.normal()) }
+                b.update(repeating: 0, count: l.outputs)
+            case .heNormal:
+                let s = (2 / Double(l.inputs)).squareRoot()
+                for k in 0..<nw { w[k] = T(s * rng.normal()) }
+                b.update(repeating: 0, count: l.outputs)
+            }
+        }
+    }
+
+    // MARK: - Parameters
+
+    /// The weights of layer `layer`, inputs x outputs (the transpose of PyTorch's `weight`).
+    public func weights(layer: Int) -> Matrix<T> {
+        let l = layers[layer]
+        return Matrix(rows: l.inputs, cols: l.outputs) { out in
+            _ = out.initialize(from: UnsafeBufferPointer(start: parameters.pointer + weightOffsets[layer],
+                                                         count: l.inputs * l.outputs))
+        }
+    }
+
+    /// The biases of layer `layer`.
+    public func bias(layer: Int) -> [T] {
+        Array(UnsafeBufferPointer(start: parameters.pointer + biasOffsets[layer], count: layers[layer].outputs))
+    }
+
+    /// Replaces the parameters of layer `layer` (weights inputs x outputs).
+    public func setParameters(layer: Int, weights: Matrix<T>, bias: [T]) {
+        let l = layers[layer]
+        precondition(weights.rows == l.inputs && weights.cols == l.outputs && bias.count == l.outputs,
+                     "Network.setParameters: layer \(layer) is \(l.inputs)x\(l.outputs)")
+        weights.withUnsafeBufferPointer {
+            (parameters.pointer + weightOffsets[layer]).update(from: $0.baseAddress!, count: $0.count)
+        }
+        bias.withUnsafeBufferPointer {
+            (parameters.pointer + biasOffsets[layer]).update(from: $0.baseAddress!, count: $0.count)
+        }
+    }
+
+    /// Frees the cached activation/gradient/optimizer buffers (they are rebuilt on demand).
+    public func releaseBuffers() {
+        workspaces = [:]
+        optimizerState = []
+    }
+
+    // MARK: - Inference
+
+    /// Rows processed per chunk by `predict` and `lastHiddenFeatures` (bounds their memory).
+    static var inferenceChunk: Int { 4096 }
+
+    /// The network's output for every row of `x`.
+    public func predict(_ x: Matrix<T>) -> Matrix<T> {
+        outputs(of: layers.count - 1, x)
+    }
+
+    /// The output of the last hidden layer (after its activation) for every row of `x`: the
+    /// features a next MGDL grade trains on. For a one-layer network, `x` itself.
+    public func lastHiddenFeatures(_ x: Matrix<T>) -> Matrix<T> {
+        layers.count < 2 ? x : outputs(of: layers.count - 2, x)
+    }
+
+    /// The output of layer `layer` (after its activation) for every row of `x`.
+    public func outputs(of layer: Int, _ x: Matrix<T>) -> Matrix<T> {
+        precondition(x.cols == inputWidth, "Network: input has \(x.cols) columns, the network takes \(inputWidth)")
+        precondition(layer >= 0 && layer < layers.count, "Network: no layer \(layer)")
+        let width = layers[layer].outputs
+        let chunk = min(max(x.rows, 1), Self.inferenceChunk)
+        let ws = workspace(rows: chunk)
+        return Matrix(rows: x.rows, cols: width) { out in
+            x.withUnsafeBufferPointer { xb in
+                var start = 0
+                while start < x.rows {
+                    let n = min(chunk, x.rows - start)
+                    forward(ws, input: xb.baseAddress! + start * inputWidth, rows: n, through: layer)
+                    (out.baseAddress! + start * width).update(from: ws.outputs[layer].pointer, count: n * width)
+                    start += n
+                }
+            }
+        }
+    }
+
+    // MARK: - Engine
+
+    /// The buffers for batches of up to `rows` rows, made once and cached.
+    func workspace(rows: Int) -> Workspace<T> {
+        if let ws = workspaces[rows] { return ws }
+        let ws = Workspace<T>(layers: layers, rows: rows)
+        workspaces[rows] = ws
+        return ws
+    }
+
+    /// Forward pass of `rows` rows through layers 0...last into `ws.outputs`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func forward(_ ws: Workspace<T>, input: UnsafePointer<T>, rows: Int, through last: Int) {
+        let p = parameters.pointer
+        var x = input
+        for l in 0...last {
+            let spec = layers[l]
+            let out = ws.outputs[l].pointer
+            let w = p + weightOffsets[l]
+            if spec.outputs == 1 {
+                gemv(transpose: false, m: rows, n: spec.inputs, alpha: 1, a: x, lda: spec.inputs,
+                     x: w, beta: 0, y: out)
+            } else {
+                gemm(transposeA: false, transposeB: false, m: rows, n: spec.outputs, k: spec.inputs,
+                     alpha: 1, a: x, lda: spec.inputs, b: w, ldb: spec.outputs,
+                     beta: 0, c: out, ldc: spec.outputs)
+            }
+            biasActivate(out, pre: ws.preactivations[l]?.pointer, rows: rows, cols: spec.outputs,
+                         bias: p + biasOffsets[l], activation: spec.activation)
+            x = UnsafePointer(out)
+        }
+    }
+
+    /// Backward pass: `ws.gradA` holds dL/d(output) (rows x output width) on entry; on exit
+    /// `gradients` holds dL/dθ. If `inputGradient` is given it receives dL/dx.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func backward(_ ws: Workspace<T>, input: UnsafePointer<T>, rows: Int,
+                  inputGradient: UnsafeMutablePointer<T>? = nil) {
+        let p = parameters.pointer, gp = gradients.pointer
+        var g = ws.gradA.pointer, other = ws.gradB.pointer
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let spec = layers[l]
+            let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1].pointer)
+            activationBackward(g, out: ws.outputs[l].pointer, pre: ws.preactivations[l].map { UnsafePointer($0.pointer) },
+                               rows: rows, cols: spec.outputs, activation: spec.activation,
+                               biasGrad: gp + biasOffsets[l])
+            // dW = xᵀ · dZ   (inputs x outputs)
+            if spec.outputs == 1 {
+                gemv(transpose: true, m: rows, n: spec.inputs, alpha: 1, a: x, lda: spec.inputs,
+                     x: g, beta: 0, y: gp + weightOffsets[l])
+            } else {
+                gemm(transposeA: true, transposeB: false, m: spec.inputs, n: spec.outputs, k: rows,
+                     alpha: 1, a: x, lda: spec.inputs, b: g, ldb: spec.outputs,
+                     beta: 0, c: gp + weightOffsets[l], ldc: spec.outputs)
+            }
+            // dX = dZ · Wᵀ   (rows x inputs)
+            let target: UnsafeMutablePointer<T>? = l > 0 ? other : inputGradient
+            if let target {
+                gemm(transposeA: false, transposeB: true, m: rows, n: spec.inputs, k: spec.outputs,
+                     alpha: 1, a: g, lda: spec.outputs, b: p + weightOffsets[l], ldb: spec.outputs,
+                     beta: 0, c: target, ldc: spec.inputs)
+            }
+            swap(&g, &other)
+        }
+    }
+}
+
+/// The activation and gradient buffers for batches of up to `capacity` rows.
+final class Workspace<T: RealScalar> {
+    let capacity: Int
+    /// Per layer: a = f(z), capacity x outputs.
+    let outputs: [AlignedBuffer<T>]
+    /// Per layer: z, for activations whose derivative needs it (sin), else nil.
+    let preactivations: [AlignedBuffer<T>?]
+    /// Ping-pong gradient buffers, capacity x (widest layer output).
+    let gradA: AlignedBuffer<T>
+    let gradB: AlignedBuffer<T>
+    /// Minibatch inputs and targets (allocated on first use).
+    var batchInputs: AlignedBuffer<T>?
+    var batchTargets: AlignedBuffer<T>?
+
+    init(layers: [LayerSpec], rows: Int) {
+        capacity = rows
+        outputs = layers.map { AlignedBuffer(count: rows * $0.outputs) }
+        preactivations = layers.map { $0.activation.needsPreactivation ? AlignedBuffer(count: rows * $0.outputs) : nil }
+        let widest = layers.map(\.outputs).max()!
+        gradA = AlignedBuffer(count: rows * widest)
+        gradB = AlignedBuffer(count: rows * widest)
+    }
+}

@@ -1,0 +1,168 @@
+import Numerics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The network's prediction on the snapshot inputs after `step` optimizer steps.
+public struct TrainingSnapshot: Sendable {
+    public let step: Int
+    /// Row-major prediction on the snapshot inputs, in Double.
+    public let prediction: [Double]
+}
+
+/// What a training run recorded.
+public struct TrainingHistory: Sendable {
+    /// Training loss at every optimizer step (on that step's batch, before the update), in Double.
+    public let losses: [Double]
+    public let snapshots: [TrainingSnapshot]
+    /// Wall time of the training loop (snapshots included).
+    public let seconds: Double
+}
+
+@inline(__always) func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// Trains in place. Snapshots are taken at step 0 (before training) and every `snapshotEvery`
+/// optimizer steps, and after the last step; with `snapshotInputs` nil they are taken on `x`,
+/// and with `snapshotEvery` 0 only the first and last are taken.
+/// `progress` is called at most every few hundred ms with (step, totalSteps, loss); returning
+/// false stops training early.
+///
+/// Every call starts a fresh optimizer state (Adam moments or momentum zeroed, step count 0).
+/// Steps per epoch: 1 for full batch, ⌈n / batchSize⌉ for minibatches. The same network
+/// parameters, data, spec and BLAS thread count give the same bits.
+public func train<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec,
+                                 snapshotEvery: Int = 0, snapshotInputs: Matrix<T>? = nil,
+                                 progress: ((Int, Int, Double) -> Bool)? = nil) -> TrainingHistory {
+    let trainer = Trainer(network: network, x: x, y: y, spec: spec)
+    return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: snapshotInputs ?? x, progress: progress)
+}
+
+/// One training run: the data, the batching and the optimizer loop.
+final class Trainer<T: RealScalar> {
+    let network: Network<T>
+    let x: Matrix<T>
+    let y: Matrix<T>
+    let spec: TrainingSpec
+    let n: Int
+    let batchRows: Int
+    let minibatch: Bool
+    let stepsPerEpoch: Int
+
+    init(network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec) {
+        precondition(x.cols == network.inputWidth,
+                     "train: x has \(x.cols) columns, the network takes \(network.inputWidth)")
+        precondition(y.cols == network.outputWidth,
+                     "train: y has \(y.cols) columns, the network gives \(network.outputWidth)")
+        precondition(x.rows == y.rows, "train: x has \(x.rows) rows, y has \(y.rows)")
+        precondition(x.rows > 0, "train: no samples")
+        self.network = network; self.x = x; self.y = y; self.spec = spec
+        n = x.rows
+        if let b = spec.batchSize, b < n {
+            minibatch = true; batchRows = b; stepsPerEpoch = (n + b - 1) / b
+        } else {
+            minibatch = false; batchRows = n; stepsPerEpoch = 1
+        }
+    }
+
+    func run(snapshotEvery: Int, snapshotInputs: Matrix<T>,
+             progress: ((Int, Int, Double) -> Bool)?) -> TrainingHistory {
+        let net = network
+        let totalSteps = spec.epochs * stepsPerEpoch
+        let ws = net.workspace(rows: batchRows)
+        let inW = net.inputWidth, outW = net.outputWidth
+        if minibatch {
+            if ws.batchInputs == nil { ws.batchInputs = AlignedBuffer(count: batchRows * inW) }
+            if ws.batchTargets == nil { ws.batchTargets = AlignedBuffer(count: batchRows * outW) }
+        }
+        // Optimizer state, made once per network and zeroed per run.
+        let stateCount: Int
+        switch spec.optimizer {
+        case .adam: stateCount = 2
+        case .sgd(_, let mu): stateCount = mu == 0 ? 0 : 1
+        }
+        while net.optimizerState.count < stateCount { net.optimizerState.append(AlignedBuffer(count: net.parameterCount)) }
+        for s in net.optimizerState { s.zero() }
+
+        var losses: [Double] = []
+        losses.reserveCapacity(totalSteps)
+        var snapshots: [TrainingSnapshot] = []
+        func snapshot(_ step: Int) {
+            snapshots.append(TrainingSnapshot(step: step, prediction: net.predict(snapshotInputs).values.map { Double($0) }))
+        }
+        var rng = SeededGenerator(seed: spec.seed)
+        let permutation = UnsafeMutableBufferPointer<Int>.allocate(capacity: minibatch ? n : 0)
+        defer { permutation.deallocate() }
+        for i in 0..<permutation.count { permutation[i] = i }
+
+        let t0 = monotonicSeconds()
+        var lastReport = t0
+        snapshot(0)
+        var step = 0
+        let base = spec.optimizer.learningRate
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeBufferPointer { yb in
+                outer: for epoch in 0..<spec.epochs {
+                    let lr = spec.schedule.learningRate(epoch: epoch, epochs: spec.epochs, base: base)
+                    if minibatch { rng.shuffle(permutation) }
+                    for b in 0..<stepsPerEpoch {
+                        let start = b * batchRows
+                        let rows = min(batchRows, n - start)
+                        let xp: UnsafePointer<T>, yp: UnsafePointer<T>
+                        if minibatch {
+                            let bx = ws.batchInputs!.pointer, by = ws.batchTargets!.pointer
+                            gatherRows(xb.baseAddress!, cols: inW, indices: permutation.baseAddress! + start,
+                                       count: rows, into: bx)
+                            gatherRows(yb.baseAddress!, cols: outW, indices: permutation.baseAddress! + start,
+                                       count: rows, into: by)
+                            xp = UnsafePointer(bx); yp = UnsafePointer(by)
+                        } else {
+                            xp = xb.baseAddress!; yp = yb.baseAddress!
+                        }
+                        step += 1
+                        let loss = trainingStep(ws: ws, x: xp, y: yp, rows: rows, learningRate: lr, step: step)
+                        losses.append(loss)
+                        if snapshotEvery > 0 && step % snapshotEvery == 0 && step != totalSteps { snapshot(step) }
+                        if let progress {
+                            let now = monotonicSeconds()
+                            if now - lastReport >= 0.25 || step == totalSteps {
+                                lastReport = now
+                                if !progress(step, totalSteps, loss) { break outer }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if snapshots.last?.step != step { snapshot(step) }
+        return TrainingHistory(losses: losses, snapshots: snapshots, seconds: monotonicSeconds() - t0)
+    }
+
+    /// Forward, loss, backward and optimizer update on one batch; returns the loss before the update.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func trainingStep(ws: Workspace<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, rows: Int,
+                      learningRate: Double, step: Int) -> Double {
+        let net = network
+        let last = net.layers.count - 1
+        net.forward(ws, input: x, rows: rows, through: last)
+        let loss = lossAndGradient(ws.outputs[last].pointer, y, count: rows * net.outputWidth,
+                                   loss: spec.loss, grad: ws.gradA.pointer)
+        net.backward(ws, input: x, rows: rows)
+        let p = net.parameters.pointer, g = net.gradients.pointer, count = net.parameterCount
+        switch spec.optimizer {
+        case .adam(_, let b1, let b2, let eps):
+            adamUpdate(p, grad: g, m: net.optimizerState[0].pointer, v: net.optimizerState[1].pointer,
+                       count: count, learningRate: learningRate, beta1: b1, beta2: b2, epsilon: eps, step: step)
+        case .sgd(_, let mu):
+            sgdUpdate(p, grad: g, buffer: mu == 0 ? g : net.optimizerState[0].pointer, count: count,
+                      learningRate: learningRate, momentum: mu)
+        }
+        return loss
+    }
+}

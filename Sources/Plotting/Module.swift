@@ -1,1 +1,0 @@
-// Plotting module (being written).

@@ -1,1 +1,0 @@
-// ReportSite module (being written).

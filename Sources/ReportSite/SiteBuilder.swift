@@ -1,0 +1,194 @@
+import Experiments
+import Foundation
+import Ink
+import Mustache
+import Plotting
+
+/// The version of mgdl-report, shown by `--version` and in every page's provenance block.
+public let toolVersion = "0.1.0"
+
+/// A build step failed for a reason that is not the user's spec: names the step and the path.
+public struct BuildError: Error, CustomStringConvertible {
+    public let step: String
+    public let path: String
+    public let message: String
+
+    public var description: String { "\(step): \(path): \(message)" }
+}
+
+/// What a build did, for the command's summary and exit status.
+public struct BuildSummary: Sendable {
+    public var reports: Int = 0
+    public var runs: Int = 0
+    public var failedRuns: [String] = []
+    public var figures: Int = 0
+    public var failedFigures: [String] = []
+    public var seconds: Double = 0
+    public var output: String = ""
+
+    public var succeeded: Bool { failedRuns.isEmpty && failedFigures.isEmpty }
+}
+
+/// Events a build reports while it works.
+public enum BuildEvent: Sendable {
+    case step(String)
+    case runStarted(report: String, run: String, index: Int, count: Int, steps: Int)
+    case runProgress(RunProgress)
+    case runFinished(report: String, run: String, result: RunResult)
+    case figureFailed(report: String, figure: String, message: String)
+}
+
+/// Builds the static site: load specs, plan, run, figures, pages, write site.
+public struct SiteBuilder {
+    public var reportsDirectory: URL
+    public var templatesDirectory: URL
+    public var outputDirectory: URL
+    public var profile: String
+    public var only: [String]
+
+    public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = []) {
+        self.reportsDirectory = reportsDirectory
+        self.templatesDirectory = templatesDirectory
+        self.outputDirectory = outputDirectory
+        self.profile = profile
+        self.only = only
+    }
+
+    /// Builds the whole site into a staging folder beside the output and swaps it in at the end,
+    /// so an interrupted or failed build never leaves a half-written site.
+    /// Throws `SpecProblems` for invalid reports (nothing is trained) and `BuildError` otherwise.
+    public func build(events: (BuildEvent) -> Void = { _ in }) throws -> BuildSummary {
+        let start = Date()
+        var summary = BuildSummary()
+
+        events(.step("load specs"))
+        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only)
+        if reports.isEmpty {
+            throw BuildError(step: "load specs", path: reportsDirectory.path, message: "no reports (*.md) found")
+        }
+        let templates = try SiteTemplates(directory: templatesDirectory)
+
+        events(.step("plan"))
+        let plan = reports.flatMap { report in report.experiments.map { (report, $0) } }
+
+        events(.step("run"))
+        var results: [String: [String: RunResult]] = [:]
+        for (index, (report, spec)) in plan.enumerated() {
+            events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
+            let result = Runner.run(spec) { events(.runProgress($0)) }
+            results[report.id, default: [:]][spec.name] = result
+            events(.runFinished(report: report.id, run: spec.name, result: result))
+            summary.runs += 1
+            if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
+        }
+
+        let staging = try makeStaging()
+        do {
+            let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile)
+            var entries: [[String: Any]] = []
+            for report in reports {
+                events(.step("figures: \(report.id)"))
+                let folder = staging.appendingPathComponent(report.id)
+                let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, events: events, summary: &summary)
+                events(.step("pages: \(report.id)"))
+                let page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance)
+                try write(templates.render(page.context(), template: "report"), to: folder.appendingPathComponent("index.html"), step: "pages")
+                for (name, json) in page.runJSON() {
+                    try write(json, to: folder.appendingPathComponent("runs/\(name).json"), step: "pages")
+                }
+                entries.append(page.indexEntry())
+                summary.reports += 1
+            }
+            events(.step("pages: index"))
+            let index: [String: Any] = [
+                "title": "mgdl-report", "root": "", "reports": entries, "profile": profile,
+                "provenance": provenance.context,
+            ]
+            try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
+            try templates.copyStaticFiles(to: staging)
+            events(.step("write site"))
+            try swapIn(staging)
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+        summary.seconds = Date().timeIntervalSince(start)
+        summary.output = outputDirectory.path
+        return summary
+    }
+
+    private func writeFigures(_ report: Report, runs: [String: RunResult], to folder: URL,
+                              events: (BuildEvent) -> Void, summary: inout BuildSummary) throws -> [String: FigureFiles] {
+        var files: [String: FigureFiles] = [:]
+        for spec in report.figures {
+            do {
+                let figure = try FigureRecipes.figure(for: spec, runs: runs)
+                let base = folder.appendingPathComponent("figures/\(spec.name)")
+                try write(figure.svg(theme: .light), to: base.appendingPathExtension("svg"), step: "figures")
+                try write(figure.png(theme: .light), to: base.appendingPathExtension("png"), step: "figures")
+                let dark = folder.appendingPathComponent("figures/\(spec.name)-dark")
+                try write(figure.svg(theme: .dark), to: dark.appendingPathExtension("svg"), step: "figures")
+                try write(figure.png(theme: .dark), to: dark.appendingPathExtension("png"), step: "figures")
+                try write(figure.csv(), to: base.appendingPathExtension("csv"), step: "figures")
+                files[spec.name] = FigureFiles(name: spec.name, altText: figure.altText(), error: nil)
+                summary.figures += 1
+            } catch let error as BuildError {
+                throw error
+            } catch {
+                let message = "\(error)"
+                events(.figureFailed(report: report.id, figure: spec.name, message: message))
+                files[spec.name] = FigureFiles(name: spec.name, altText: "", error: message)
+                summary.failedFigures.append("\(report.id)/\(spec.name)")
+            }
+        }
+        return files
+    }
+
+    private func makeStaging() throws -> URL {
+        let parent = outputDirectory.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(outputDirectory.lastPathComponent).staging-\(getpid())")
+        do {
+            try? FileManager.default.removeItem(at: staging)
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw BuildError(step: "write site", path: staging.path, message: "cannot create the staging folder: \(error.localizedDescription)")
+        }
+        return staging
+    }
+
+    /// Replaces the output folder by the staging folder with two renames.
+    private func swapIn(_ staging: URL) throws {
+        let fm = FileManager.default
+        let old = outputDirectory.deletingLastPathComponent()
+            .appendingPathComponent(".\(outputDirectory.lastPathComponent).old-\(getpid())")
+        do {
+            if fm.fileExists(atPath: outputDirectory.path) { try fm.moveItem(at: outputDirectory, to: old) }
+            try fm.moveItem(at: staging, to: outputDirectory)
+            try? fm.removeItem(at: old)
+        } catch {
+            if fm.fileExists(atPath: old.path) && !fm.fileExists(atPath: outputDirectory.path) {
+                try? fm.moveItem(at: old, to: outputDirectory)
+            }
+            throw BuildError(step: "write site", path: outputDirectory.path, message: error.localizedDescription)
+        }
+    }
+}
+
+func write(_ text: String, to url: URL, step: String) throws {
+    try write(Data(text.utf8), to: url, step: step)
+}
+
+func write(_ data: Data, to url: URL, step: String) throws {
+    do {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    } catch {
+        throw BuildError(step: step, path: url.path, message: error.localizedDescription)
+    }
+}
+
+struct FigureFiles {
+    let name: String
+    let altText: String
+    let error: String?
+}

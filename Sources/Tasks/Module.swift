@@ -1,1 +1,0 @@
-// Tasks module (being written).
