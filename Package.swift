@@ -33,21 +33,21 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
 
         // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
-        .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], swiftSettings: cSettings),
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
-        .target(name: "Learning", dependencies: ["Numerics"], swiftSettings: cSettings),
+        .target(name: "Learning", dependencies: ["Numerics"], exclude: ["README.md"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics.
-        .target(name: "Tasks", dependencies: ["Numerics", "CCairo"], swiftSettings: cSettings),
+        .target(name: "Tasks", dependencies: ["Numerics", "CCairo"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
-        .target(name: "Experiments", dependencies: ["Learning", "Tasks", "Yams"]),
+        .target(name: "Experiments", dependencies: ["Learning", "Tasks", "Yams"], exclude: ["README.md"]),
         // 6. Plotting: figure model rendered by Cairo (text shaped by HarfBuzz).
-        .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"]),
+        .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"], exclude: ["README.md"]),
         // 7. Report site: report pages, figure recipes, templates.
         .target(name: "ReportSite", dependencies: [
             "Experiments", "Plotting", "Tasks", "Yams",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
-        ]),
+        ], exclude: ["README.md"]),
         // 8. The command line.
         .target(name: "ReportCommands", dependencies: [
             "ReportSite", "Experiments", "Learning", "Numerics",

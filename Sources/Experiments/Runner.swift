@@ -54,7 +54,15 @@ public enum Runner {
         case "explicit": amplitudes = .explicit(spec.task.amplitudes)
         default: amplitudes = .constant(spec.task.amplitudes.first ?? 1)
         }
-        let function = SumOfSines(frequencies: spec.task.frequencies.map(Double.init), amplitudes: amplitudes, phases: phases)
+        let function: SumOfSines
+        do {
+            function = try SumOfSines.validated(frequencies: spec.task.frequencies.map(Double.init),
+                                                amplitudes: amplitudes, phases: phases)
+        } catch {
+            return RunResult(name: spec.name, status: .failed, message: "invalid task: \(error)", inputs: [], target: [],
+                             frequencies: spec.task.frequencies, targetAmplitudes: [], losses: [], snapshots: [],
+                             seconds: 0, parameterCount: 0, finalRSE: nil)
+        }
         let target = grid.map { function($0) }
         let targetSpectrum = Spectra.amplitudeSpectrum(target)
         var result = RunResult(name: spec.name, status: .ok, message: nil, inputs: grid, target: target,

@@ -1,10 +1,14 @@
 /// Elementwise activation functions.
 public enum Activation: String, CaseIterable, Sendable {
     case relu, tanh, sin, sigmoid, identity
+    /// MscaleDNN's compactly supported sReLU(z) = ReLU(z)·ReLU(1 - z) (= z(1 - z) on (0, 1), else 0).
+    case sReLU = "srelu"
+    /// MscaleDNN's s2ReLU(z) = sin(2πz)·sReLU(z).
+    case s2ReLU = "s2relu"
 
     /// Whether the backward pass needs the pre-activation `z` (otherwise the derivative is
     /// computed from the output `a = f(z)`: relu `a > 0`, tanh `1 - a²`, sigmoid `a(1 - a)`).
-    var needsPreactivation: Bool { self == .sin }
+    var needsPreactivation: Bool { self == .sin || self == .sReLU || self == .s2ReLU }
 }
 
 /// Weight initialisers. Draws come from `SeededGenerator` in Double, layer by layer, weights

@@ -37,6 +37,7 @@ public enum FourierTransform {
     public static func spectrum(_ signal: [Double]) -> (re: [Double], im: [Double]) {
         let n = signal.count
         guard n > 0 else { return ([], []) }
+        precondition(n <= Int(Int32.max), "FourierTransform: length \(n) exceeds FFTW's 32-bit interface")
         let bins = n / 2 + 1
         let input = fftw_alloc_real(n)!
         let output = fftw_alloc_complex(bins)!
@@ -73,6 +74,7 @@ public enum FourierTransform {
         precondition(count >= 0, "FourierTransform.inverse: negative count \(count)")
         precondition(re.count == im.count, "FourierTransform.inverse: re and im differ in length")
         guard count > 0 else { return [] }
+        precondition(count <= Int(Int32.max), "FourierTransform: length \(count) exceeds FFTW's 32-bit interface")
         let bins = count / 2 + 1
         let input = fftw_alloc_complex(bins)!
         let output = fftw_alloc_real(count)!

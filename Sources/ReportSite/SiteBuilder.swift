@@ -75,7 +75,9 @@ public struct SiteBuilder {
         var results: [String: [String: RunResult]] = [:]
         for (index, (report, spec)) in plan.enumerated() {
             events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
-            let result = Runner.run(spec) { events(.runProgress($0)) }
+            let result = withoutActuallyEscaping(events) { events in
+                Runner.run(spec) { events(.runProgress($0)) }
+            }
             results[report.id, default: [:]][spec.name] = result
             events(.runFinished(report: report.id, run: spec.name, result: result))
             summary.runs += 1

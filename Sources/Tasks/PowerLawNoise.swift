@@ -8,7 +8,8 @@ import Foundation
 /// inverse transform (``SumOfSines/sampledOnUnitGrid(count:)``). Power |c_k|² ∝ k^{-α}, so the
 /// amplitude of frequency k is proportional to k^{-α/2}. No constant term (zero mean).
 ///
-/// Randomness (Numerics' SeededGenerator from `seed`, one draw or pair of draws per frequency, k ascending):
+/// Randomness (Numerics' SeededGenerator from `seed`; one draw, or a pair, per frequency, k
+/// ascending):
 /// - ``Coefficients/gaussian``: c_k = k^{-α/2} (a_k + i b_k) with a_k, b_k standard normal
 ///   (Box–Muller): the stationary Gaussian process with that spectrum. Its periodogram scatters
 ///   around the power law (exponential spread per bin), so log-log fits give α only roughly.

@@ -66,7 +66,8 @@ public struct Split: Sendable, Equatable {
     /// `trainCount` equispaced training points (``Grid/equispaced(count:from:to:)``, endpoint
     /// excluded, so the training predictions are also the grid on which spectra are taken), and
     /// validation and test points drawn independently and uniformly from [0, 1), each from its own
-    /// seed (Numerics' SeededGenerator, xoshiro256**, uniforms as in ``SumOfSines/seededPhases(count:seed:)``), then sorted ascending.
+    /// seed (``uniformPoints(count:seed:)``: Numerics' SeededGenerator, xoshiro256**), then sorted
+    /// ascending.
     ///
     /// The 6000 training points are the paper's; it does not fix the validation and test sizes in
     /// what we could check, so the defaults (2000 each) are ours.

@@ -82,9 +82,10 @@ public struct SumOfSines: Sendable, Equatable {
         }
     }
 
-    /// Phases drawn uniformly in [0, 2π) from a seed: φ_j = 2π u_j with u_j the j-th uniform of
-    /// Numerics' `SeededGenerator(seed:)` (xoshiro256** seeded through SplitMix64) (u = top 53 bits · 2⁻⁵³). Same seed, same phases,
-    /// on every machine; a longer list extends a shorter one with the same seed.
+    /// Phases drawn uniformly in [0, 2π) from a seed: φ_j = 2π u_j, with u_j the j-th uniform
+    /// (top 53 bits · 2⁻⁵³) of Numerics' `SeededGenerator(seed:)`, i.e. xoshiro256** seeded
+    /// through SplitMix64. Same seed, same phases on every machine; a longer list extends a
+    /// shorter one with the same seed.
     public static func seededPhases(count: Int, seed: UInt64) -> [Double] {
         precondition(count >= 0, "SumOfSines.seededPhases: negative count \(count)")
         var random = TaskRandom(seed: seed)

@@ -90,7 +90,7 @@ final class ImageTests: XCTestCase {
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-png-\(getpid()).png").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: Data("hello".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("hello".utf8)))
         XCTAssertThrowsError(try Image.load(contentsOf: path, as: .grey)) { error in
             XCTAssertTrue("\(error)".contains("cannot read as PNG"), "\(error)")
         }
@@ -98,7 +98,7 @@ final class ImageTests: XCTestCase {
 
     /// The bundled sample images load with the sizes SOURCES.md states.
     func testBundledImages() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("../../reports/data/images").standardized
         let camera = try Image.load(contentsOf: folder.appendingPathComponent("camera.png").path, as: .grey)
         XCTAssertEqual([camera.width, camera.height], [512, 512])

@@ -23,6 +23,8 @@ final class SplitTests: XCTestCase {
         XCTAssertEqual(split, Split.mgdl(target: { f($0) }, trainCount: 60, validationCount: 20, testCount: 30,
                                          validationSeed: 5, testSeed: 6))
         XCTAssertEqual(Split.mgdl(target: { $0 }).train.count, 6000)
+        XCTAssertEqual(Split.uniformPoints(count: 3, seed: 1),
+                       [0.5204366199388569, 0.5741057000197225, 0.7029218331588505])
     }
 
     func testManifoldPoints() {

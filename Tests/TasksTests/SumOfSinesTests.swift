@@ -54,6 +54,10 @@ final class SumOfSinesTests: XCTestCase {
         XCTAssertEqual(Array(a.prefix(5)), SumOfSines.seededPhases(count: 5, seed: 42))
         XCTAssertTrue(a.allSatisfy { $0 >= 0 && $0 < 2 * .pi })
         XCTAssertEqual(Set(a).count, 20)
+        // Pinned bytes: persisted tasks must not change silently when the generator does
+        // (xoshiro256** seeded by SplitMix64, 53-bit uniforms).
+        XCTAssertEqual(SumOfSines.seededPhases(count: 3, seed: 42),
+                       [0.5269265875798784, 2.381203142674916, 4.272838768416293])
     }
 
     func testValidationErrors() {
@@ -77,6 +81,9 @@ final class SumOfSinesTests: XCTestCase {
             XCTAssertEqual(fast.count, n)
             for i in 0..<n { XCTAssertEqual(fast[i], direct[i], accuracy: 1e-12) }
         }
+        // A non-integer frequency is not periodic on the grid: direct path.
+        let off = SumOfSines(frequencies: [2.5], phases: [0])
+        XCTAssertEqual(off.sampledOnUnitGrid(count: 10)[1], sin(2 * .pi * 2.5 * 0.1), accuracy: 1e-15)
     }
 
     func testGrid() {

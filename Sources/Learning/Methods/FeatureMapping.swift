@@ -1,0 +1,89 @@
+import Numerics
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Fourier-feature input mappings γ(v) (Tancik et al., NeurIPS 2020), applied to every row `v`
+/// (width `d`) before a network.
+///
+/// Every mapping except `.none` has the form γ(v) = [cos 2πBv, sin 2πBv]: all cosines first, then
+/// all sines, in the row order of the frequency matrix `B` (`k x d`):
+/// - `.basic`: `B = I` (k = d): [cos 2πv₁ … cos 2πv_d, sin 2πv₁ … sin 2πv_d];
+/// - `.positional(scale: σ, count: m)`: on-axis, log-spaced frequencies σ^(j/m), j = 0..<m, per
+///   axis; row `a·m + j` of `B` is σ^(j/m) e_a (k = m·d);
+/// - `.gaussian(scale: σ, count: m, seed:)`: `B` (m x d) with entries σ·N(0, 1), drawn row by row
+///   from `SeededGenerator(seed:)` (k = m).
+///
+/// Accuracy: 2π·Bv and its cosine and sine are computed in Double and rounded once to `T`, so the
+/// result is within half an ulp of `T` of the exact mapping of the (rounded) inputs, plus the
+/// error of libm's `cos`/`sin` (≤ 1 ulp of Double).
+public enum FeatureMapping: Sendable, Equatable {
+    case none
+    /// [cos 2πv, sin 2πv].
+    case basic
+    /// Per axis: [cos 2π σ^(j/m) v, sin 2π σ^(j/m) v], j = 0..<m (Tancik's positional encoding).
+    case positional(scale: Double, count: Int)
+    /// [cos 2πBv, sin 2πBv] with B (count x d) ~ N(0, scale²) drawn from `seed`.
+    case gaussian(scale: Double, count: Int, seed: UInt64)
+
+    /// Width of γ(v) for inputs of width `inputWidth`.
+    public func outputWidth(inputWidth: Int) -> Int {
+        switch self {
+        case .none: return inputWidth
+        case .basic: return 2 * inputWidth
+        case .positional(_, let m): return 2 * m * inputWidth
+        case .gaussian(_, let m, _): return 2 * m
+        }
+    }
+
+    /// The frequency matrix `B` (rows x `inputWidth`, row-major, Double), nil for `.none`.
+    public func frequencies(inputWidth d: Int) -> Matrix<Double>? {
+        switch self {
+        case .none:
+            return nil
+        case .basic:
+            var b = Matrix<Double>(rows: d, cols: d)
+            for a in 0..<d { b[a, a] = 1 }
+            return b
+        case .positional(let sigma, let m):
+            precondition(m > 0, "FeatureMapping.positional: count must be positive")
+            var b = Matrix<Double>(rows: m * d, cols: d)
+            for a in 0..<d {
+                for j in 0..<m { b[a * m + j, a] = pow(sigma, Double(j) / Double(m)) }
+            }
+            return b
+        case .gaussian(let sigma, let m, let seed):
+            precondition(m > 0, "FeatureMapping.gaussian: count must be positive")
+            var rng = SeededGenerator(seed: seed)
+            var values = [Double](repeating: 0, count: m * d)
+            for i in 0..<(m * d) { values[i] = sigma * rng.normal() }
+            return Matrix(rows: m, cols: d, values: values)
+        }
+    }
+
+    /// γ applied to every row of `x` (rows = samples).
+    public func apply<T: RealScalar>(_ x: Matrix<T>) -> Matrix<T> {
+        guard let b = frequencies(inputWidth: x.cols) else { return x }
+        let d = x.cols, k = b.rows, width = 2 * k
+        let twoPi = 2 * Double.pi
+        return Matrix(rows: x.rows, cols: width) { out in
+            x.withUnsafeBufferPointer { xv in
+                b.withUnsafeBufferPointer { bv in
+                    for r in 0..<x.rows {
+                        let row = xv.baseAddress! + r * d
+                        let o = out.baseAddress! + r * width
+                        for i in 0..<k {
+                            var s = 0.0
+                            for a in 0..<d { s += bv[i * d + a] * Double(row[a]) }
+                            let phase = twoPi * s
+                            o[i] = T(cos(phase))
+                            o[k + i] = T(sin(phase))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// The figures of a typical report, for `mgdl-report bench-figures` and
+/// `scripts/bench_matplotlib.py` (which draws the same figures with matplotlib). Data are
+/// deterministic closed forms (no RNG), so both sides draw identical values.
+public enum PlottingBenchmark {
+    public static func typicalReportFigures() -> [(name: String, figure: Figure)] {
+        [("heatmap", heatmap()), ("loss-curves", lossCurves()), ("image-grid", imageGrid())]
+    }
+
+    /// 100 × 10 spectral-evolution heatmap (x = frequency index, y = iteration) with a colour bar.
+    static func heatmap() -> Figure {
+        let fig = Figure(width: 640, height: 420)
+        fig.title = "Spectral evolution"
+        let ax = fig.addAxes()
+        let freqs = (0..<100).map { Double($0 + 1) }
+        let iters = (0..<10).map { Double(($0 + 1) * 1000) }
+        let values = iters.map { it in
+            freqs.map { k in exp(-k * 1000 / (it * 4)) * (0.6 + 0.4 * cos(k * 0.37)) * 0.5 + 0.5 * exp(-k / 30) }
+        }
+        let h = ax.heatmap(values, x: freqs, y: iters, colormap: .viridis)
+        ax.colorbar(for: h, label: "relative error")
+        ax.xLabel = "frequency k"
+        ax.yLabel = "iteration"
+        return fig
+    }
+
+    /// Three training-loss curves of 1,000 points on log-log axes.
+    static func lossCurves() -> Figure {
+        let fig = Figure(width: 640, height: 420)
+        let ax = fig.addAxes()
+        let steps = (1...1000).map(Double.init)
+        for (name, rate, floor) in [("SGDL", 0.35, 2e-3), ("MGDL", 0.8, 1e-4), ("Fourier features", 0.6, 4e-4)] {
+            let loss = steps.map { s in pow(s, -rate) * (1 + 0.15 * sin(s * 0.13)) + floor }
+            ax.line(x: steps, y: loss, label: name)
+        }
+        ax.xScale = .log
+        ax.yScale = .log
+        ax.xLabel = "iteration"
+        ax.yLabel = "training loss (MSE)"
+        ax.title = "Training loss"
+        return fig
+    }
+
+    /// 2 × 3 grid of 128 × 128 RGB reconstructions with titles.
+    static func imageGrid() -> Figure {
+        let fig = Figure(width: 720, height: 520)
+        fig.title = "Reconstructions per grade"
+        let axes = fig.grid(rows: 2, columns: 3)
+        let n = 128
+        for (g, ax) in axes.enumerated() {
+            var px = [Double](repeating: 0, count: n * n * 3)
+            let sharp = Double(g + 1)
+            for r in 0..<n {
+                for c in 0..<n {
+                    let u = Double(c) / Double(n), v = Double(r) / Double(n)
+                    let base = 0.5 + 0.5 * sin(6.283 * (u * sharp * 2) + v * 3)
+                    px[(r * n + c) * 3] = base
+                    px[(r * n + c) * 3 + 1] = 0.5 + 0.5 * cos(6.283 * v * sharp)
+                    px[(r * n + c) * 3 + 2] = u * v
+                }
+            }
+            ax.image(px, width: n, height: n, channels: 3)
+            ax.title = g == 5 ? "target" : "grade \(g + 1): PSNR \(String(format: "%.1f", 18 + Double(g) * 3.1)) dB"
+        }
+        return fig
+    }
+}

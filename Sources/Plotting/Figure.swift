@@ -1,0 +1,98 @@
+import Foundation
+
+/// A figure: a title over a grid of axes, each holding artists in data coordinates. The model
+/// knows nothing of Cairo; `svg` and `png` lay it out and draw it through a `Renderer`.
+///
+/// Rendering is deterministic: the same figure gives the same bytes (no dates, no random ids;
+/// Cairo's SVG ids are sequential per document).
+public final class Figure {
+    /// Size in CSS px (the SVG document size; PNG pixels are this times `scale`).
+    public let width: Double
+    public let height: Double
+    public var title: String?
+
+    var axesList: [Axes] = []
+    var rows = 1, columns = 1
+    var sharedX = false, sharedY = false
+
+    public init(width: Double = 640, height: Double = 420) {
+        self.width = max(16, width.isFinite ? width : 640)
+        self.height = max(16, height.isFinite ? height : 420)
+    }
+
+    /// A grid of axes; call once (a second call replaces the grid). Returns axes row-major.
+    /// sharedX/sharedY link limits across all axes and hide inner tick labels (x tick labels only
+    /// on the bottom row, y tick labels only on the first column).
+    public func grid(rows: Int, columns: Int, sharedX: Bool = false, sharedY: Bool = false) -> [Axes] {
+        self.rows = max(1, rows)
+        self.columns = max(1, columns)
+        self.sharedX = sharedX
+        self.sharedY = sharedY
+        axesList = []
+        for r in 0..<self.rows {
+            for c in 0..<self.columns {
+                let a = Axes()
+                a.row = r; a.column = c; a.index = r * self.columns + c
+                axesList.append(a)
+            }
+        }
+        return axesList
+    }
+
+    /// The single-axes case.
+    public func addAxes() -> Axes {
+        grid(rows: 1, columns: 1)[0]
+    }
+
+    /// SVG 1.1, document unit px; text is drawn from the shaped glyphs (Cairo embeds glyph
+    /// outlines as symbols, so it renders identically everywhere). A `<title>` carries the alt text.
+    public func svg(theme: Theme = .light) throws -> Data {
+        let drawer = try FigureDrawer(figure: self, theme: theme)
+        let raw = try CairoOutput.svg(width: width, height: height) { try drawer.draw(on: $0) }
+        return SVGPostProcess.addTitle(raw, title: altText())
+    }
+
+    /// PNG bytes (8-bit RGBA) at `scale` device pixels per CSS px (2 for high-density screens).
+    public func png(theme: Theme = .light, scale: Double = 2) throws -> Data {
+        let s = scale.isFinite && scale > 0 ? min(scale, 16) : 2
+        let drawer = try FigureDrawer(figure: self, theme: theme)
+        return try CairoOutput.png(width: width, height: height, scale: s) { try drawer.draw(on: $0) }
+    }
+
+    /// Every artist's data in tidy long format: `panel,kind,series,x,y,value` (see README).
+    public func csv() -> String { FigureData.csv(self) }
+
+    /// A plain-text summary: axis labels, scales and limits, series with their ranges, heatmap
+    /// ranges, images, markers, and notes on anything not drawn (clipped or non-finite data).
+    public func altText() -> String { FigureData.altText(self) }
+
+    /// Axes that draw something, in row-major order.
+    var visibleAxes: [Axes] { axesList.filter { !$0.isEmpty } }
+}
+
+enum SVGPostProcess {
+    /// Inserts `<title>` (accessible name) right after the root element's start tag.
+    static func addTitle(_ svg: Data, title: String) -> Data {
+        guard let s = String(data: svg, encoding: .utf8), let open = s.range(of: "<svg") else { return svg }
+        guard let end = s.range(of: ">", range: open.upperBound..<s.endIndex) else { return svg }
+        var out = s
+        out.insert(contentsOf: "\n<title>" + xmlEscape(title) + "</title>", at: end.upperBound)
+        return Data(out.utf8)
+    }
+
+    static func xmlEscape(_ s: String) -> String {
+        var o = ""
+        o.reserveCapacity(s.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default:
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { o += " " } else { o.unicodeScalars.append(ch) }
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import Learning
+import Numerics
+
+/// `mgdl-report bench`: trains the peer benchmark workloads with our engine and prints one JSON
+/// line per (workload, threads), with the fields of `../shared/bench/peers/common.py`.
+public struct BenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the training engine on the peer benchmark workloads (JSON lines).",
+        discussion: """
+            Workloads: rahaman (W1), mgdl_full (W2), mgdl_mb (W2b), ffn (W3), as defined in \
+            ../shared/bench/README.md. By default all four run on 1 and 2 BLAS threads, each \
+            configuration in its own process (so peak RSS and page faults are its own). Build in \
+            release mode (swift build -c release) before measuring.
+            """)
+
+    @Argument(help: "Workloads to run (rahaman, mgdl_full, mgdl_mb, ffn); default all.")
+    var workloads: [String] = []
+
+    @Option(name: .long, help: "BLAS thread count; default: 1 and 2.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Timed steps (epochs for mgdl_mb) instead of the workload's count (smoke tests).")
+    var steps: Int?
+
+    @Flag(name: .long, help: .hidden)
+    var inProcess = false
+
+    public init() {}
+
+    public func validate() throws {
+        for w in workloads where BenchWorkload.named(w) == nil {
+            throw ValidationError("unknown workload '\(w)'; choose from \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
+    public func run() throws {
+        let names = workloads.isEmpty ? BenchWorkload.all.map(\.name) : workloads
+        let threadCounts = threads.map { [$0] } ?? [1, 2]
+        let configs = threadCounts.flatMap { t in names.map { ($0, t) } }
+        if configs.count == 1 || inProcess {
+            for (name, t) in configs {
+                print(runBenchmark(BenchWorkload.named(name)!, threads: t, steps: steps))
+                fflush(stdout)
+            }
+            return
+        }
+        // One process per configuration: peak RSS and page faults are per configuration.
+        for (name, t) in configs {
+            var args = ["bench", name, "--threads", String(t)]
+            if let steps { args += ["--steps", String(steps)] }
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+            child.arguments = args
+            try child.run()
+            child.waitUntilExit()
+            if child.terminationStatus != 0 {
+                throw BenchError(message: "bench \(name) on \(t) threads failed (status \(child.terminationStatus))")
+            }
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+// MARK: - Measurement (as common.py's Timer)
+
+private func busySeconds() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first else { return 0 }
+    let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard v.count >= 8 else { return 0 }
+    let idle = v[3] + v[4]
+    return (v[0..<8].reduce(0, +) - idle) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+private func usage() -> rusage {
+    var r = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &r)
+    return r
+}
+
+private func cpuSeconds(_ r: rusage) -> Double {
+    Double(r.ru_utime.tv_sec) + Double(r.ru_utime.tv_usec) * 1e-6
+        + Double(r.ru_stime.tv_sec) + Double(r.ru_stime.tv_usec) * 1e-6
+}
+
+private func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+private struct Timed {
+    var seconds = 0.0, cpuUtil = 0.0, otherLoad = 0.0, pageFaults = 0
+    static func measure(_ body: () -> Void) -> Timed {
+        let r0 = usage(), b0 = busySeconds(), t0 = now()
+        body()
+        let seconds = now() - t0
+        let r1 = usage(), b1 = busySeconds()
+        let own = cpuSeconds(r1) - cpuSeconds(r0)
+        return Timed(seconds: seconds, cpuUtil: own / seconds,
+                     otherLoad: max(0, ((b1 - b0) - own) / seconds),
+                     pageFaults: r1.ru_minflt - r0.ru_minflt)
+    }
+}
+
+private func rounded(_ x: Double, _ digits: Int) -> Double {
+    let s = pow(10, Double(digits))
+    return (x * s).rounded() / s
+}
+
+// MARK: - One configuration
+
+func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> String {
+    BLASThreads.set(threads)
+    let data = BenchData.make(w)
+    let net = Network<Float>(spec: NetworkSpec(widths: w.widths, hidden: .relu, output: w.output,
+                                               initializer: .pytorchDefault), seed: 0)
+    let count = override ?? w.count
+    func spec(_ epochs: Int) -> TrainingSpec {
+        TrainingSpec(optimizer: .adam(learningRate: 1e-3), schedule: .constant, loss: .mse,
+                     batchSize: w.minibatch ? w.batch : nil, epochs: epochs, seed: 0)
+    }
+    // Warm-up: same batch size, so the timed run reuses the workspace it made.
+    let t0 = now()
+    _ = train(net, x: data.x, y: data.y, spec: spec(w.warmup))
+    let warmup = now() - t0
+    var history: TrainingHistory?
+    let timed = Timed.measure { history = train(net, x: data.x, y: data.y, spec: spec(count)) }
+    let steps = count * w.stepsPerEpoch
+    let gflopPerStep = 6 * Double(w.macs) * w.pointsPerStep / 1e9
+
+    var fields: [(String, String)] = [
+        ("framework", "\"mgdl-report\""), ("version", "\"\(benchVersion)\""),
+        ("workload", "\"\(w.name)\""), ("threads", "\(threads)"), ("steps", "\(steps)"),
+        ("seconds", "\(rounded(timed.seconds, 4))"),
+        ("steps_per_s", "\(rounded(Double(steps) / timed.seconds, 2))"),
+        ("gflop_per_step", "\(rounded(gflopPerStep, 5))"),
+        ("gflops", "\(rounded(gflopPerStep * Double(steps) / timed.seconds, 2))"),
+        ("warmup_s", "\(rounded(warmup, 3))"),
+        ("final_loss", "\(history!.losses.last ?? .nan)"),
+        ("cpu_util", "\(rounded(timed.cpuUtil, 2))"), ("other_load", "\(rounded(timed.otherLoad, 2))"),
+    ]
+    if w.minibatch { fields.append(("epochs", "\(count)")) }
+    if w.inferPoints > 0, let full = data.fullCoordinates, let b = data.fourierMatrix {
+        // Features and forward pass in chunks, as the peers' `infer` (features included).
+        func infer() {
+            let chunk = 8192
+            var start = 0
+            while start < full.rows {
+                let n = min(chunk, full.rows - start)
+                _ = net.predict(BenchData.fourierFeatures(full.rows(start..<(start + n)), b))
+                start += n
+            }
+        }
+        infer(); infer()
+        var times: [Double] = []
+        for _ in 0..<w.inferReps {
+            let t = now(); infer(); times.append(now() - t)
+        }
+        let s = times.sorted()[times.count / 2]
+        fields.append(("infer_s", "\(rounded(s, 4))"))
+        fields.append(("infer_gflops", "\(rounded(2 * Double(w.macs) * Double(full.rows) / s / 1e9, 2))"))
+    }
+    fields += [
+        ("peak_rss_mb", "\(rounded(Double(usage().ru_maxrss) / 1024, 1))"),
+        ("page_faults_per_step", "\(rounded(Double(timed.pageFaults) / Double(steps), 1))"),
+        ("blas_core", "\"\(BLASThreads.coreName)\""),
+        ("precision", "\"float32\""),
+        ("data", "\"SeededGenerator: common.py's shapes and formulas, not numpy's values\""),
+    ]
+    return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+}
+
+/// The tool version for the bench JSON.
+let benchVersion = "0.1.0"
