@@ -210,7 +210,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var caption: String
     /// For `fit`: the iterations to show (nearest recorded snapshots); empty = 4 evenly spaced.
     public var at: [Int]
-    /// The file line of the block, for messages.
+    /// The file line of the `run:` key, for messages.
     public var line: Int
 
     static let kinds = ["spectral_evolution", "loss", "fit"]
@@ -232,6 +232,6 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         guard let kind, !runs.isEmpty else { return nil }
         return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
-                          line: reader.lineOffset)
+                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
     }
 }

@@ -201,6 +201,7 @@ public enum ReportLoader {
         var figures: [FigureSpec] = []
         var names: [String: Int] = [:]
         var declaredProfiles: Set<String> = []
+        var experimentBlocks: [String] = []
         for piece in split.pieces {
             switch piece {
             case .prose(let markdown):
@@ -229,6 +230,7 @@ public enum ReportLoader {
                 }
                 switch kind {
                 case "experiment":
+                    experimentBlocks.append(name)
                     if case .mapping(let top) = node, let profiles = top["profiles"], case .mapping(let map) = profiles {
                         declaredProfiles.formUnion(map.keys.compactMap(\.string))
                     }
@@ -249,11 +251,10 @@ public enum ReportLoader {
             }
         }
         // Cross references.
-        let experimentNames = Set(experiments.map(\.name))
         for figure in figures {
-            for run in figure.runs where !experimentNames.contains(run) {
+            for run in figure.runs where !experimentBlocks.contains(run) {
                 var message = "figure '\(figure.name)' shows run '\(run)', but no experiment of that name is declared"
-                if let near = closest(to: run, in: experiments.map(\.name)) { message += "; did you mean '\(near)'?" }
+                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run", message: message))
             }
         }

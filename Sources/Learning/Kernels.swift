@@ -51,8 +51,25 @@ func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMuta
                     scalar: { j in z[j] = o[j] + bias[j] })
             VectorMath.sin(z, into: o, count: cols)
         }
+    case .sReLU, .s2ReLU:
+        let p = pre!
+        let twoPi = T(2 * Double.pi)
+        for r in 0..<rows {
+            let o = out + r * cols, z = p + r * cols
+            for j in 0..<cols {
+                let zj = o[j] + bias[j]
+                z[j] = zj
+                let s = sReLU(zj)
+                o[j] = activation == .sReLU ? s : elementarySin(twoPi * zj) * s
+            }
+        }
     }
 }
+
+/// sReLU(z) = ReLU(z)·ReLU(1 - z).
+@inline(__always) func sReLU<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? z * (1 - z) : 0 }
+/// sReLU'(z) = 1 - 2z on (0, 1), else 0.
+@inline(__always) func sReLUDerivative<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? 1 - 2 * z : 0 }
 
 /// In place: grad (dL/da on entry) becomes dL/dz = dL/da · f'(z); `biasGrad[j]` is set to the
 /// column sums of dL/dz. `out` holds a = f(z), `pre` holds z (needed for sin only).
@@ -104,6 +121,25 @@ func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: Uns
         for r in 0..<rows {
             let g = grad + r * cols, z = p + r * cols
             for j in 0..<cols { let d = g[j] * elementaryCos(z[j]); g[j] = d; biasGrad[j] += d }
+        }
+    case .sReLU:
+        let p = pre!
+        for r in 0..<rows {
+            let g = grad + r * cols, z = p + r * cols
+            for j in 0..<cols { let d = g[j] * sReLUDerivative(z[j]); g[j] = d; biasGrad[j] += d }
+        }
+    case .s2ReLU:
+        // d/dz sin(2πz)·sReLU(z) = 2π cos(2πz)·sReLU(z) + sin(2πz)·sReLU'(z)
+        let p = pre!
+        let twoPi = T(2 * Double.pi)
+        for r in 0..<rows {
+            let g = grad + r * cols, z = p + r * cols
+            for j in 0..<cols {
+                let zj = z[j]
+                let f = twoPi * elementaryCos(twoPi * zj) * sReLU(zj) + elementarySin(twoPi * zj) * sReLUDerivative(zj)
+                let d = g[j] * f
+                g[j] = d; biasGrad[j] += d
+            }
         }
     }
 }

@@ -137,13 +137,14 @@ final class FigureDrawer {
                 put(l, at: anchor, .right, .bottom, angle: -Double.pi / 2, color: v.color ?? palette.text, r)
             case .annotation(let a):
                 guard Limits.valid(a.x, log: p.x.log), Limits.valid(a.y, log: p.y.log) else { continue }
-                let pt = Point(x: p.px(a.x) + 4, y: p.py(a.y) - 4)
-                guard plot.insetBy(-1).contains(Point(x: pt.x - 4, y: pt.y + 4)) else { continue }
+                let anchor = Point(x: p.px(a.x), y: p.py(a.y))
+                guard plot.insetBy(-1).contains(anchor) else { continue }
                 let l = text.layout(a.text, size: Style.annotationFont)
+                let (pt, h, v) = annotationPlacement(l, anchor: anchor, plot: plot)
                 var halo = Path()
-                halo.rect(box(l, at: pt, .left, .bottom).insetBy(-1.5))
+                halo.rect(box(l, at: pt, h, v).insetBy(-1.5))
                 r.fill(halo, color: palette.background.withAlpha(0.7))
-                put(l, at: pt, .left, .bottom, color: palette.text, r)
+                put(l, at: pt, h, v, color: palette.text, r)
             default:
                 break
             }
@@ -152,6 +153,13 @@ final class FigureDrawer {
         drawAxes(p, r)
         if p.axes.showsLegend { drawLegend(p, r) }
         if let cb = p.colorbar { drawColorbar(cb, r) }
+    }
+
+    /// Above-right of the point, flipped below and/or left when that would leave the plot area.
+    func annotationPlacement(_ l: TextLayout, anchor: Point, plot: Rect) -> (Point, HAlign, VAlign) {
+        let h: HAlign = anchor.x + 4 + l.width + 2 > plot.maxX ? .right : .left
+        let v: VAlign = anchor.y - 4 - l.height - 2 < plot.minY ? .top : .bottom
+        return (Point(x: anchor.x + (h == .left ? 4 : -4), y: anchor.y + (v == .bottom ? -4 : 4)), h, v)
     }
 
     func drawAxes(_ p: PanelLayout, _ r: Renderer) {
@@ -185,8 +193,8 @@ final class FigureDrawer {
                     color: palette.text, r)
             }
             if let m = p.xTicks.multiplier {
-                put(text.layout(m, size: Style.tickFont), at: Point(x: plot.maxX + 4, y: plot.maxY + Style.tickLength + Style.tickPad),
-                    .left, .top, color: palette.text, r)
+                put(text.layout(m, size: Style.tickFont), at: Point(x: plot.maxX, y: plot.maxY + Style.tickLength + Style.tickPad + tickH + 1),
+                    .right, .top, color: palette.text, r)
             }
         }
         if p.showYTickLabels {
@@ -206,6 +214,7 @@ final class FigureDrawer {
         if p.showXLabel, let s = a.xLabel, !s.isEmpty {
             var y = plot.maxY + Style.tickLength + Style.labelPad
             if p.showXTickLabels { y += Style.tickPad + tickH }
+            if p.showXTickLabels, p.xTicks.multiplier != nil { y += tickH + 1 }
             put(text.layout(s, size: Style.labelFont), at: Point(x: plot.midX, y: y), .center, .top, color: palette.text, r)
         }
         if p.showYLabel, let s = a.yLabel, !s.isEmpty {
@@ -278,10 +287,11 @@ final class FigureDrawer {
         if uniform(xe) && uniform(ye) {
             // One nearest-neighbour image: cell (i, j) -> image pixel; flipped so that image rows
             // go top-down on screen.
+            // flipX: x decreases to the right; flipY: row index goes up the screen (the usual case).
             let flipX = xe[xe.count - 1] < xe[0], flipY = ye[ye.count - 1] < ye[0]
             var img = RasterImage(width: h.columns, height: h.rows, rgba: [UInt8](repeating: 0, count: h.rows * h.columns * 4))
             for i in 0..<h.rows {
-                let row = flipY ? i : (h.rows - 1 - i)
+                let row = flipY ? (h.rows - 1 - i) : i
                 for j in 0..<h.columns {
                     let v = h.values[i][j]
                     guard v.isFinite else { continue }
@@ -431,7 +441,8 @@ final class FigureDrawer {
             case .annotation(let a):
                 if Limits.valid(a.x, log: p.x.log) && Limits.valid(a.y, log: p.y.log) {
                     let l = text.layout(a.text, size: Style.annotationFont)
-                    let b = box(l, at: Point(x: p.px(a.x) + 4, y: p.py(a.y) - 4), .left, .bottom)
+                    let (pt, h, v) = annotationPlacement(l, anchor: Point(x: p.px(a.x), y: p.py(a.y)), plot: p.plot)
+                    let b = box(l, at: pt, h, v)
                     for k in 0...4 { out.append(Point(x: b.minX + b.width * Double(k) / 4, y: b.midY)) }
                 }
             default: break

@@ -49,7 +49,7 @@ public final class Figure {
     public func svg(theme: Theme = .light) throws -> Data {
         let drawer = try FigureDrawer(figure: self, theme: theme)
         let raw = try CairoOutput.svg(width: width, height: height) { try drawer.draw(on: $0) }
-        return SVGPostProcess.addTitle(raw, title: altText())
+        return SVGPostProcess.process(raw, title: altText())
     }
 
     /// PNG bytes (8-bit RGBA) at `scale` device pixels per CSS px (2 for high-density screens).
@@ -70,7 +70,65 @@ public final class Figure {
     var visibleAxes: [Axes] { axesList.filter { !$0.isEmpty } }
 }
 
+/// Cairo's SVG surface is almost deterministic: glyph, clip and pattern ids count per document,
+/// but `image` and `surface` ids come from process-wide counters. We renumber those in order of
+/// appearance, mark images `image-rendering: pixelated` (Cairo 1.16 drops the NEAREST filter, so
+/// browsers would smooth heatmaps and image panels), and add a `<title>`.
 enum SVGPostProcess {
+    static func process(_ svg: Data, title: String) -> Data {
+        let renamed = renumberAndMarkImages([UInt8](svg))
+        return addTitle(Data(renamed), title: title)
+    }
+
+    static func renumberAndMarkImages(_ b: [UInt8]) -> [UInt8] {
+        let prefixes: [[UInt8]] = [Array("image".utf8), Array("surface".utf8)]
+        let imageTag = Array("<image ".utf8)
+        let pixelated = Array("<image style=\"image-rendering:pixelated\" image-rendering=\"optimizeSpeed\" ".utf8)
+        var maps: [[Int: Int]] = [[:], [:]]
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 256)
+        var i = 0
+        let n = b.count
+        func matches(_ p: [UInt8], at k: Int) -> Bool {
+            guard k + p.count <= n else { return false }
+            for t in 0..<p.count where b[k + t] != p[t] { return false }
+            return true
+        }
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "<") && matches(imageTag, at: i) {
+                out.append(contentsOf: pixelated)
+                i += imageTag.count
+                continue
+            }
+            // An id reference starts after `id="` or `#`.
+            var start = -1
+            if c == UInt8(ascii: "#") { start = i + 1 } else if c == UInt8(ascii: "\""), i >= 3, b[i - 1] == UInt8(ascii: "="),
+                b[i - 2] == UInt8(ascii: "d"), b[i - 3] == UInt8(ascii: "i") { start = i + 1 }
+            if start >= 0 {
+                var handled = false
+                for (pi, p) in prefixes.enumerated() where matches(p, at: start) {
+                    var k = start + p.count
+                    var num = 0, digits = 0
+                    while k < n, b[k] >= 48, b[k] <= 57, digits < 12 { num = num * 10 + Int(b[k] - 48); k += 1; digits += 1 }
+                    guard digits > 0 else { continue }
+                    let new: Int
+                    if let m = maps[pi][num] { new = m } else { new = maps[pi].count + 1; maps[pi][num] = new }
+                    out.append(c)
+                    out.append(contentsOf: p)
+                    out.append(contentsOf: Array(String(new).utf8))
+                    i = k
+                    handled = true
+                    break
+                }
+                if handled { continue }
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+
     /// Inserts `<title>` (accessible name) right after the root element's start tag.
     static func addTitle(_ svg: Data, title: String) -> Data {
         guard let s = String(data: svg, encoding: .utf8), let open = s.range(of: "<svg") else { return svg }

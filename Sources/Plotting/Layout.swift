@@ -277,7 +277,7 @@ struct FigureLayout {
     }
 
     static func computeTicks(_ p: inout PanelLayout, text: TextEngine) {
-        var xBins = max(2, min(9, Int(p.plot.width / 70)))
+        var xBins = max(2, min(9, Int(p.plot.width / 50)))
         while true {
             let t = p.x.log ? TickLocator.log(p.x.lo, p.x.hi, maxBins: xBins) : TickLocator.linear(p.x.lo, p.x.hi, maxBins: xBins)
             // Labels must not touch: widths plus gaps fit along the axis.
@@ -289,11 +289,11 @@ struct FigureLayout {
             }
             xBins -= 1
         }
-        let yBins = max(2, min(9, Int(p.plot.height / 48)))
+        let yBins = max(2, min(9, Int(p.plot.height / 32)))
         p.yTicks = p.y.log ? TickLocator.log(p.y.lo, p.y.hi, maxBins: yBins) : TickLocator.linear(p.y.lo, p.y.hi, maxBins: yBins)
         if p.colorbar != nil {
             let cb = p.colorbar!
-            let bins = max(2, min(8, Int(p.plot.height / 48)))
+            let bins = max(2, min(8, Int(p.plot.height / 36)))
             p.colorbar!.ticks = TickLocator.linear(cb.range.lo, cb.range.hi, maxBins: bins)
             p.colorbar!.labelWidth = p.colorbar!.ticks.major.compactMap { $0.label.map { text.layout($0, size: Style.tickFont).width } }.max() ?? 0
         }
@@ -329,7 +329,7 @@ struct FigureLayout {
             let overhang = (p.x.fraction(last.value) - 1) * p.plot.width + w / 2
             right = max(right, overhang + 4)
         }
-        if let m = p.xTicks.multiplier, p.showXTickLabels { right = max(right, text.layout(m, size: Style.tickFont).width + 8) }
+        if p.xTicks.multiplier != nil, p.showXTickLabels { bottom += tickH + 1 }
         if let cb = p.colorbar {
             right = Style.colorbarPad + Style.colorbarWidth + Style.tickLength + Style.tickPad + cb.labelWidth + Style.outerPad
             if let l = cb.label, !l.isEmpty { right += Style.labelPad + text.layout(l, size: Style.labelFont).height }

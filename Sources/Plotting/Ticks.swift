@@ -184,11 +184,7 @@ enum TickLocator {
     }
 
     static func powerLabel(_ k: Int) -> RichText {
-        switch k {
-        case 0: return RichText("1")
-        case 1: return RichText("10")
-        default: return RichText.powerOfTen(k)
-        }
+        RichText.powerOfTen(k)
     }
 
     /// m × 10^k in decimal when short (|k| <= 4), else m×10^k.

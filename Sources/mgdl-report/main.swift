@@ -1,3 +1,4 @@
 import ReportCommands
 
+
 MGDLReport.main()

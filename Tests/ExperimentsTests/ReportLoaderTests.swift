@@ -80,14 +80,14 @@ final class ReportLoaderTests: XCTestCase {
         let (report, problems) = parse(bad)
         XCTAssertNil(report)
         let text = problems.map(\.description).joined(separator: "\n")
-        // unknown key with a suggestion, on its own line (line 21 of the file)
-        XCTAssertTrue(problems.contains { $0.keyPath == "tiny.train.lrr" && $0.message.contains("did you mean 'lr'") && $0.line == 21 }, text)
+        // unknown key with a suggestion, at its own line and column (line 20 of the file)
+        XCTAssertTrue(problems.contains { $0.keyPath == "tiny.train.lrr" && $0.message.contains("did you mean 'lr'") && $0.line == 20 && $0.column == 3 }, text)
         // missing lr is reported too
         XCTAssertTrue(problems.contains { $0.keyPath == "tiny.train.lr" && $0.message.contains("missing") }, text)
         // negative width
-        XCTAssertTrue(problems.contains { $0.keyPath.hasPrefix("tiny.model.widths") && $0.message.contains("at least 1") && $0.line == 19 }, text)
+        XCTAssertTrue(problems.contains { $0.keyPath.hasPrefix("tiny.model.widths") && $0.message.contains("at least 1") && $0.line == 18 }, text)
         // figure points at an unknown run, with a suggestion
-        XCTAssertTrue(problems.contains { $0.keyPath == "heat.run" && $0.message.contains("did you mean 'tiny'") }, text)
+        XCTAssertTrue(problems.contains { $0.keyPath == "heat.run" && $0.message.contains("did you mean 'tiny'") && $0.line == 34 }, text)
         XCTAssertTrue(problems.allSatisfy { $0.file == "reports/tiny.md" })
     }
 

@@ -141,7 +141,7 @@ final class BuildCommandTests: XCTestCase {
         try "old".write(to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         let result = try run(["build"], in: dir)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("reports/tiny.md:19"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:18"), result.stderr)
         XCTAssertTrue(result.stderr.contains("tiny.train.lr"), result.stderr)
         XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8), "old")
     }

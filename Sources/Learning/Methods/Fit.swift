@@ -1,0 +1,163 @@
+import Numerics
+
+/// Fits `method` to `train` behind the input mapping `features` and evaluates it.
+///
+/// - Every network is trained by `training` (fresh optimizer, schedule restarted), in `T`.
+/// - RSEs are Σ(y - ŷ)²/Σy² over every element, accumulated in Double (0 when both sums are 0).
+/// - `evaluateOn` are raw inputs (before `features`), like `train.x`; `prediction` and each
+///   grade's `output` are given on them, row-major, in Double.
+/// - `progress` gets (step, total steps of all networks, loss) at most every few hundred ms;
+///   returning false stops training: the grades (stages) trained so far are kept, later ones are
+///   skipped (a stopped grade is kept with its partial training).
+/// - Determinism: the same arguments give the same bits (on one machine, BLAS thread count and
+///   libm), because every random draw comes from `training.seed` (see
+///   `MethodTraining.componentSeeds`) and `features`' own seed.
+public func fit<T: RealScalar>(method: Method, features: FeatureMapping, training: MethodTraining,
+                               train: (x: Matrix<T>, y: Matrix<T>),
+                               validation: (x: Matrix<T>, y: Matrix<T>)?, test: (x: Matrix<T>, y: Matrix<T>)?,
+                               evaluateOn: Matrix<T>,
+                               progress: ((Int, Int, Double) -> Bool)? = nil) -> MethodResult {
+    let t0 = monotonicSeconds()
+    precondition(train.x.rows == train.y.rows, "fit: train.x has \(train.x.rows) rows, train.y has \(train.y.rows)")
+    precondition(train.x.rows > 0, "fit: no training samples")
+    for (name, set) in [("validation", validation), ("test", test)] {
+        guard let set else { continue }
+        precondition(set.x.rows == set.y.rows, "fit: \(name).x has \(set.x.rows) rows, \(name).y has \(set.y.rows)")
+        precondition(set.x.cols == train.x.cols && set.y.cols == train.y.cols,
+                     "fit: \(name) set has a different width from the training set")
+    }
+    precondition(evaluateOn.cols == train.x.cols, "fit: evaluateOn has \(evaluateOn.cols) columns, train.x has \(train.x.cols)")
+
+    let x = features.apply(train.x)
+    let model = trainModel(method: method, training: training, x: x, y: train.y, progress: progress)
+
+    // Evaluation: every component's output once per set, then running sums.
+    func cumulativeRSE(_ set: (x: Matrix<T>, y: Matrix<T>)) -> [Double] {
+        let outputs = model.outputs(features.apply(set.x))
+        var sum = [Double](repeating: 0, count: set.y.values.count)
+        return outputs.map { out in
+            for i in 0..<sum.count { sum[i] += Double(out.values[i]) }
+            return relativeSquaredError(sum, set.y)
+        }
+    }
+    let trainRSE = cumulativeRSE((x: train.x, y: train.y))
+    let validationRSE = validation.map(cumulativeRSE)
+    let testRSE = test.map(cumulativeRSE)
+    let evaluation = model.outputs(features.apply(evaluateOn)).map { $0.values.map { Double($0) } }
+    var prediction = [Double](repeating: 0, count: evaluateOn.rows * train.y.cols)
+    for out in evaluation { for i in 0..<prediction.count { prediction[i] += out[i] } }
+
+    let grades = model.components.indices.map { k in
+        GradeResult(index: k, losses: model.components[k].losses, seconds: model.components[k].seconds,
+                    trainRSE: trainRSE[k], validationRSE: validationRSE?[k], testRSE: testRSE?[k],
+                    output: evaluation[k], parameterCount: model.components[k].parameterCount)
+    }
+    return MethodResult(grades: grades, prediction: prediction,
+                        trainRSE: trainRSE.last ?? relativeSquaredError([Double](repeating: 0, count: train.y.values.count), train.y),
+                        validationRSE: validationRSE.map { $0.last ?? 1 }, testRSE: testRSE.map { $0.last ?? 1 },
+                        parameterCount: model.components.reduce(0) { $0 + $1.parameterCount },
+                        seconds: monotonicSeconds() - t0)
+}
+
+/// Σ(y - ŷ)²/Σy² in Double; 0 when both sums are 0.
+func relativeSquaredError<T: RealScalar>(_ prediction: [Double], _ target: Matrix<T>) -> Double {
+    var num = 0.0, den = 0.0
+    for i in 0..<prediction.count {
+        let y = Double(target.values[i]), d = y - prediction[i]
+        num += d * d; den += y * y
+    }
+    return num == 0 ? 0 : num / den
+}
+
+// MARK: - Internal model representation
+
+/// What training one grade / stage / network recorded.
+struct ComponentRecord {
+    var losses: [Double]
+    var seconds: Double
+    var parameterCount: Int
+}
+
+/// A trained model as a sum of components (grades, stages, or a single network).
+struct TrainedModel<T: RealScalar> {
+    var components: [ComponentRecord]
+    /// Each component's own output for mapped inputs (after `FeatureMapping.apply`).
+    var outputs: (Matrix<T>) -> [Matrix<T>]
+}
+
+/// Trains `method` on mapped inputs `x`.
+func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
+                               progress: ((Int, Int, Double) -> Bool)?) -> TrainedModel<T> {
+    let steps = training.steps(rows: x.rows)
+    switch method {
+    case .sgdl(let hidden):
+        let reporter = StepReporter(total: steps, callback: progress)
+        let t0 = monotonicSeconds()
+        let spec = NetworkSpec(widths: [x.cols] + hidden + [y.cols], hidden: .relu, output: .identity,
+                               initializer: training.initializer)
+        let seeds = training.componentSeeds(0)
+        let net = Network<T>(spec: spec, seed: seeds.network)
+        let history = train(net, x: x, y: y, spec: training.trainingSpec(batchSeed: seeds.batches),
+                            progress: reporter.callback(offset: 0))
+        let record = ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
+                                     parameterCount: net.parameterCount)
+        return TrainedModel(components: [record], outputs: { [net.predict($0)] })
+    case .mgdl(let grades):
+        let reporter = StepReporter(total: steps * grades.count, callback: progress)
+        let (model, records) = trainMultiGrade(grades: grades, training: training, x: x, y: y, reporter: reporter)
+        return TrainedModel(components: records, outputs: model.gradeOutputs)
+    case .mscale(let scales, let hidden, let activation):
+        let reporter = StepReporter(total: steps, callback: progress)
+        let (model, record) = trainMultiscale(scales: scales, hidden: hidden, activation: activation.activation,
+                                              training: training, x: x, y: y, reporter: reporter)
+        return TrainedModel(components: [record], outputs: { [model.predict($0)] })
+    case .multistage(let stages, let hidden):
+        let reporter = StepReporter(total: steps * stages, callback: progress)
+        let (model, records) = trainMultiStage(stages: stages, hidden: hidden, training: training, x: x, y: y,
+                                               reporter: reporter)
+        return TrainedModel(components: records, outputs: model.stageOutputs)
+    }
+}
+
+/// Maps the per-network progress of `train` onto the steps of all networks, and remembers a stop.
+final class StepReporter {
+    let total: Int
+    let callbackFunction: ((Int, Int, Double) -> Bool)?
+    private(set) var stopped = false
+
+    init(total: Int, callback: ((Int, Int, Double) -> Bool)?) {
+        self.total = total; callbackFunction = callback
+    }
+
+    /// A `train` progress closure for a network whose first step is step `offset + 1` overall.
+    func callback(offset: Int) -> ((Int, Int, Double) -> Bool)? {
+        guard let callbackFunction else { return nil }
+        return { [self] step, _, loss in
+            let keepGoing = callbackFunction(offset + step, total, loss)
+            if !keepGoing { stopped = true }
+            return keepGoing
+        }
+    }
+}
+
+// MARK: - Small matrix helpers (Double arithmetic, one rounding to T)
+
+/// a - b elementwise.
+func subtract<T: RealScalar>(_ a: Matrix<T>, _ b: Matrix<T>) -> Matrix<T> {
+    precondition(a.rows == b.rows && a.cols == b.cols, "subtract: shapes differ")
+    return Matrix(rows: a.rows, cols: a.cols, values: zip(a.values, b.values).map { $0 - $1 })
+}
+
+/// s · a elementwise (computed in Double, rounded once).
+func scaled<T: RealScalar>(_ a: Matrix<T>, by s: Double) -> Matrix<T> {
+    if s == 1 { return a }
+    return Matrix(rows: a.rows, cols: a.cols, values: a.values.map { T(Double($0) * s) })
+}
+
+/// Root mean square of every element, in Double.
+func rootMeanSquare<T: RealScalar>(_ a: Matrix<T>) -> Double {
+    guard !a.values.isEmpty else { return 0 }
+    var s = 0.0
+    for v in a.values { s += Double(v) * Double(v) }
+    return (s / Double(a.values.count)).squareRoot()
+}
