@@ -53,6 +53,8 @@ final class Trainer<T: RealScalar> {
     let batchRows: Int
     let minibatch: Bool
     let stepsPerEpoch: Int
+    /// Test hook: called with the sample indices of every minibatch.
+    var batchObserver: ((UnsafeBufferPointer<Int>) -> Void)?
 
     init(network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec) {
         precondition(x.cols == network.inputWidth,
@@ -121,6 +123,7 @@ final class Trainer<T: RealScalar> {
                             gatherRows(yb.baseAddress!, cols: outW, indices: permutation.baseAddress! + start,
                                        count: rows, into: by)
                             xp = UnsafePointer(bx); yp = UnsafePointer(by)
+                            batchObserver?(UnsafeBufferPointer(start: permutation.baseAddress! + start, count: rows))
                         } else {
                             xp = xb.baseAddress!; yp = yb.baseAddress!
                         }
@@ -130,7 +133,7 @@ final class Trainer<T: RealScalar> {
                         if snapshotEvery > 0 && step % snapshotEvery == 0 && step != totalSteps { snapshot(step) }
                         if let progress {
                             let now = monotonicSeconds()
-                            if now - lastReport >= 0.25 || step == totalSteps {
+                            if step == 1 || now - lastReport >= 0.25 || step == totalSteps {
                                 lastReport = now
                                 if !progress(step, totalSteps, loss) { break outer }
                             }

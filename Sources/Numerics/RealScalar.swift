@@ -18,24 +18,24 @@ extension Double: RealScalar {}
 
 // MARK: - Elementary functions (scalar), dispatched at compile time in specialised code.
 
-@inline(__always) package func isFloat<T: RealScalar>(_: T.Type) -> Bool { T.self == Float.self }
+@inlinable @inline(__always) package func isFloat<T: RealScalar>(_: T.Type) -> Bool { T.self == Float.self }
 
-@inline(__always) package func elementarySin<T: RealScalar>(_ x: T) -> T {
+@inlinable @inline(__always) package func elementarySin<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(sinf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(sin(Double(x)))
 }
 
-@inline(__always) package func elementaryCos<T: RealScalar>(_ x: T) -> T {
+@inlinable @inline(__always) package func elementaryCos<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(cosf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(cos(Double(x)))
 }
 
-@inline(__always) package func elementaryTanh<T: RealScalar>(_ x: T) -> T {
+@inlinable @inline(__always) package func elementaryTanh<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(tanhf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(tanh(Double(x)))
 }
 
-@inline(__always) package func elementaryExp<T: RealScalar>(_ x: T) -> T {
+@inlinable @inline(__always) package func elementaryExp<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(expf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(exp(Double(x)))
 }
@@ -46,16 +46,16 @@ extension Double: RealScalar {}
 /// 4 SSE registers on baseline x86-64; LLVM splits it to whatever the target has).
 package typealias Vector<T: RealScalar> = SIMD16<T>
 
-package let vectorWidth = 16
+@inlinable package var vectorWidth: Int { 16 }
 
-@inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafePointer<T>) -> SIMD16<T> {
+@inlinable @inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafePointer<T>) -> SIMD16<T> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self)
 }
 
-@inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD16<T> {
+@inlinable @inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD16<T> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self)
 }
 
-@inline(__always) package func storeVector<T: RealScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>) {
+@inlinable @inline(__always) package func storeVector<T: RealScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<T>.self)
 }

@@ -97,22 +97,27 @@ final class ImageArtist {
         self.pixels = pixels; self.width = width; self.height = height; self.channels = channels
     }
 
-    /// RGBA8; values clamped to [0, 1], non-finite pixels transparent.
+    /// RGBA8; values clamped to [0, 1] and rounded to the nearest 8-bit level; a pixel with any
+    /// non-finite channel is transparent.
     func raster() -> RasterImage {
-        var out = [UInt8](repeating: 0, count: width * height * 4)
+        let count = width * height
+        var out = [UInt8](repeating: 0, count: count * 4)
         let c = channels == 3 ? 3 : 1
-        for i in 0..<(width * height) {
-            var rgb: [Double] = []
-            var ok = true
-            for ch in 0..<3 {
-                let idx = i * c + (c == 3 ? ch : 0)
-                let v = idx < pixels.count ? pixels[idx] : .nan
-                if !v.isFinite { ok = false }
-                rgb.append(v)
+        guard pixels.count >= count * c else {
+            // Short data: what exists is drawn, the rest stays transparent.
+            var padded = pixels
+            padded.append(contentsOf: [Double](repeating: .nan, count: count * c - pixels.count))
+            return ImageArtist(pixels: padded, width: width, height: height, channels: channels).raster()
+        }
+        @inline(__always) func q(_ v: Double) -> UInt8 { UInt8(min(1, max(0, v)) * 255 + 0.5) }
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<count {
+                    let r = src[i * c], g = src[i * c + (c == 3 ? 1 : 0)], b = src[i * c + (c == 3 ? 2 : 0)]
+                    guard r.isFinite, g.isFinite, b.isFinite else { continue }
+                    dst[i * 4] = q(r); dst[i * 4 + 1] = q(g); dst[i * 4 + 2] = q(b); dst[i * 4 + 3] = 255
+                }
             }
-            guard ok else { continue }
-            for ch in 0..<3 { out[i * 4 + ch] = UInt8((min(1, max(0, rgb[ch])) * 255).rounded()) }
-            out[i * 4 + 3] = 255
         }
         return RasterImage(width: width, height: height, rgba: out)
     }

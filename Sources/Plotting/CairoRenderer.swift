@@ -5,9 +5,13 @@ import CFreeType
 /// Renderer on a Cairo context: SVG (document unit px) or PNG (ARGB32 image surface, scaled).
 final class CairoRenderer: Renderer {
     let cr: OpaquePointer
+    /// SVG: give Cairo the PNG bytes of each image (fast libpng settings) as MIME data, which
+    /// its SVG surface embeds as-is instead of encoding the image with libpng's slow defaults.
+    let attachPNG: Bool
 
-    init(context: OpaquePointer) {
+    init(context: OpaquePointer, attachPNG: Bool = false) {
         cr = context
+        self.attachPNG = attachPNG
         let options = cairo_font_options_create()
         // Unhinted outlines and metrics: glyphs land exactly where HarfBuzz put them.
         cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
@@ -89,6 +93,17 @@ final class CairoRenderer: Renderer {
             }
         }
         cairo_surface_mark_dirty(surface)
+        if attachPNG {
+            image.rgba.withUnsafeBufferPointer { src in
+                guard let png = PNGEncoder.encode(src.baseAddress!, width: image.width, height: image.height,
+                                                  stride: image.width * 4, layout: .rgba),
+                      let copy = malloc(png.count) else { return }
+                png.copyBytes(to: copy.assumingMemoryBound(to: UInt8.self), count: png.count)
+                let status = cairo_surface_set_mime_data(surface, "image/png", copy.assumingMemoryBound(to: UInt8.self),
+                                                         UInt(png.count), { free($0) }, copy)
+                if status != CAIRO_STATUS_SUCCESS { free(copy) }
+            }
+        }
         cairo_save(cr)
         cairo_new_path(cr)
         cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
@@ -180,7 +195,7 @@ enum CairoOutput {
         cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
         guard let cr = cairo_create(surface) else { throw PlottingError.cairo("cannot create context") }
         do {
-            try draw(CairoRenderer(context: cr))
+            try draw(CairoRenderer(context: cr, attachPNG: PNGEncoder.isAvailable))
         } catch {
             cairo_destroy(cr); cairo_surface_destroy(surface)
             throw error
@@ -200,7 +215,8 @@ enum CairoOutput {
     static func png(width: Double, height: Double, scale: Double, draw: (CairoRenderer) throws -> Void) throws -> Data {
         let w = Int32(max(1, (width * scale).rounded(.up)))
         let h = Int32(max(1, (height * scale).rounded(.up)))
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h) else {
+        // Opaque figures: RGB24, written as 8-bit RGB.
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h) else {
             throw PlottingError.cairo("cannot create image surface")
         }
         defer { cairo_surface_destroy(surface) }
@@ -211,6 +227,11 @@ enum CairoOutput {
         cairo_destroy(cr)
         guard status == CAIRO_STATUS_SUCCESS else { throw PlottingError.cairo(String(cString: cairo_status_to_string(status))) }
         cairo_surface_flush(surface)
+        if let base = cairo_image_surface_get_data(surface),
+           let fast = PNGEncoder.encode(base, width: Int(w), height: Int(h),
+                                        stride: Int(cairo_image_surface_get_stride(surface)), layout: .bgrx) {
+            return fast
+        }
         let sink = Sink()
         let closure: cairo_write_func_t = { closure, bytes, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()

@@ -84,8 +84,10 @@ final class TextEngine: @unchecked Sendable {
             guard FT_New_Face(lib, ref.path, FT_Long(ref.index), &face) == 0, let face else {
                 throw PlottingError.fontNotFound(ref.path)
             }
-            // A large nominal size so hinting (disabled anyway) and rounding are irrelevant.
-            FT_Set_Char_Size(face, 0, 1000 * 64, 72, 72)
+            // One pixel per font unit: FreeType's 26.6 advances are then exact font units, so
+            // HarfBuzz positions carry no rounding (hinting is off as well).
+            let upem = FT_F26Dot6(face.pointee.units_per_EM)
+            FT_Set_Char_Size(face, 0, upem * 64, 72, 72)
             guard let hb = hb_ft_font_create(face, nil) else { throw PlottingError.fontNotFound("hb_ft_font_create") }
             hb_ft_font_set_load_flags(hb, Int32(FT_LOAD_DEFAULT) | Int32(FT_LOAD_NO_HINTING))
             var xs: Int32 = 0, ys: Int32 = 0

@@ -1,0 +1,63 @@
+import XCTest
+@testable import Learning
+import Numerics
+
+final class NetworkTests: XCTestCase {
+    func testInitializers() {
+        let layers = [LayerSpec(inputs: 256, outputs: 128, activation: .relu)]
+        let torch = Network<Double>(layers: layers, initializer: .pytorchDefault, seed: 1)
+        let bound = 1 / 16.0
+        let w = torch.weights(layer: 0).values
+        XCTAssert(w.allSatisfy { abs($0) <= bound })
+        XCTAssertGreaterThan(w.max()!, 0.95 * bound); XCTAssertLessThan(w.min()!, -0.95 * bound)
+        XCTAssert(torch.bias(layer: 0).allSatisfy { abs($0) <= bound })
+        XCTAssertNotEqual(torch.bias(layer: 0).filter { $0 != 0 }.count, 0)
+        // Normal initialisers: the sample std of 32768 draws is within 2% of the target
+        // (its standard error is 1/sqrt(2·32768) ≈ 0.4%); biases are zero.
+        for (initializer, std) in [(Initializer.glorotNormal, (2.0 / 384).squareRoot()), (.heNormal, (2.0 / 256).squareRoot())] {
+            let net = Network<Double>(layers: layers, initializer: initializer, seed: 2)
+            let v = net.weights(layer: 0).values
+            let mean = v.reduce(0, +) / Double(v.count)
+            let sd = (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count)).squareRoot()
+            XCTAssertEqual(sd, std, accuracy: 0.02 * std, "\(initializer)")
+            XCTAssertEqual(mean, 0, accuracy: 0.03 * std)
+            XCTAssertEqual(net.bias(layer: 0), Array(repeating: 0, count: 128))
+        }
+        // Same seed, same parameters; Float and Double draw the same values.
+        let a = Network<Float>(spec: NetworkSpec(widths: [3, 4, 2]), seed: 8)
+        let b = Network<Double>(spec: NetworkSpec(widths: [3, 4, 2]), seed: 8)
+        XCTAssertEqual(a.weights(layer: 1).values, b.weights(layer: 1).values.map(Float.init))
+        XCTAssertEqual(a.parameterCount, 3 * 4 + 4 + 4 * 2 + 2)
+    }
+
+    /// predict and lastHiddenFeatures against the same network written with Matrix products,
+    /// on more rows than one inference chunk.
+    func testPredictAndHiddenFeaturesMatchMatrixForm() {
+        var rng = SeededGenerator(seed: 3)
+        let n = Network<Double>.inferenceChunk + 37
+        let x = Matrix<Double>(rows: n, cols: 2, values: (0..<(2 * n)).map { _ in rng.uniform(-1, 1) })
+        let net = Network<Double>(spec: NetworkSpec(widths: [2, 8, 6, 3], hidden: .relu, output: .sigmoid), seed: 4)
+        func layer(_ input: Matrix<Double>, _ l: Int, _ f: (Double) -> Double) -> Matrix<Double> {
+            var z = input * net.weights(layer: l)
+            let b = net.bias(layer: l)
+            for r in 0..<z.rows { for c in 0..<z.cols { z[r, c] = f(z[r, c] + b[c]) } }
+            return z
+        }
+        let h2 = layer(layer(x, 0) { max($0, 0) }, 1) { max($0, 0) }
+        let out = layer(h2, 2) { 1 / (1 + exp(-$0)) }
+        let features = net.lastHiddenFeatures(x), prediction = net.predict(x)
+        XCTAssertEqual(features.rows, n); XCTAssertEqual(features.cols, 6)
+        XCTAssertEqual(prediction.rows, n); XCTAssertEqual(prediction.cols, 3)
+        for i in 0..<(n * 6) { XCTAssertEqual(features.values[i], h2.values[i], accuracy: 1e-14) }
+        for i in 0..<(n * 3) { XCTAssertEqual(prediction.values[i], out.values[i], accuracy: 1e-14) }
+    }
+
+    func testBuildFromLayers() {
+        let net = Network<Float>(layers: [LayerSpec(inputs: 4, outputs: 3, activation: .sin),
+                                          LayerSpec(inputs: 3, outputs: 2, activation: .identity)],
+                                 initializer: .heNormal, seed: 1)
+        XCTAssertEqual(net.inputWidth, 4); XCTAssertEqual(net.outputWidth, 2)
+        XCTAssertEqual(net.parameterCount, 4 * 3 + 3 + 3 * 2 + 2)
+        XCTAssertEqual(net.predict(Matrix(rows: 5, cols: 4)).rows, 5)
+    }
+}
