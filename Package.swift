@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // 1. C shims (module maps only).
@@ -39,7 +40,9 @@ let package = Package(
         // 4. Tasks and analysis: target functions, splits, spectra, metrics.
         .target(name: "Tasks", dependencies: ["Numerics", "CCairo"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
-        .target(name: "Experiments", dependencies: ["Learning", "Tasks", "Yams"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: [
+            "Learning", "Tasks", "Yams", .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         // 6. Plotting: figure model rendered by Cairo (text shaped by HarfBuzz).
         .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"], exclude: ["README.md"]),
         // 7. Report site: report pages, figure recipes, templates.

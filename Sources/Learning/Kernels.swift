@@ -4,34 +4,27 @@ import Numerics
 // compiler emit Float and Double versions that the generic entry points jump to, so the loops
 // are compiled (and vectorised) for the concrete type even when called from unspecialised code.
 
-/// Runs `vector(j)` on each full 16-lane chunk of 0..<count and `scalar(j)` on the rest.
-@inline(__always)
-func chunked(_ count: Int, vector: (Int) -> Void, scalar: (Int) -> Void) {
-    var j = 0
-    while j + vectorWidth <= count { vector(j); j += vectorWidth }
-    while j < count { scalar(j); j += 1 }
-}
-
 /// out[r, j] = f(out[r, j] + bias[j]) in place; if `pre` is non-nil it receives z = out + bias.
+///
+/// Loops are written for LLVM's loop vectoriser: constants hoisted out of the loop, every load
+/// unconditional (a select, not a branch), so the Float and Double specialisations compile to
+/// packed instructions. (Swift's generic SIMD types were tried and lowered comparisons lane by
+/// lane through the stack.)
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMutablePointer<T>?,
                                  rows: Int, cols: Int, bias: UnsafePointer<T>, activation: Activation) {
+    let zero: T = 0, one: T = 1
     switch activation {
     case .relu:
         for r in 0..<rows {
             let o = out + r * cols
-            chunked(cols, vector: { j in
-                var z = loadVector(o + j) + loadVector(bias + j)
-                z.replace(with: 0, where: z .< 0)
-                storeVector(z, o + j)
-            }, scalar: { j in let z = o[j] + bias[j]; o[j] = z > 0 ? z : 0 })
+            for j in 0..<cols { let z = o[j] + bias[j]; o[j] = z > zero ? z : zero }
         }
     case .identity:
         for r in 0..<rows {
             let o = out + r * cols
-            chunked(cols, vector: { j in storeVector(loadVector(o + j) + loadVector(bias + j), o + j) },
-                    scalar: { j in o[j] += bias[j] })
+            for j in 0..<cols { o[j] += bias[j] }
         }
     case .tanh:
         for r in 0..<rows {
@@ -41,14 +34,13 @@ func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMuta
     case .sigmoid:
         for r in 0..<rows {
             let o = out + r * cols
-            for j in 0..<cols { o[j] = 1 / (1 + elementaryExp(-(o[j] + bias[j]))) }
+            for j in 0..<cols { o[j] = one / (one + elementaryExp(-(o[j] + bias[j]))) }
         }
     case .sin:
         let p = pre!
         for r in 0..<rows {
             let o = out + r * cols, z = p + r * cols
-            chunked(cols, vector: { j in storeVector(loadVector(o + j) + loadVector(bias + j), z + j) },
-                    scalar: { j in z[j] = o[j] + bias[j] })
+            for j in 0..<cols { z[j] = o[j] + bias[j] }
             VectorMath.sin(z, into: o, count: cols)
         }
     case .sReLU, .s2ReLU:
@@ -66,55 +58,35 @@ func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMuta
     }
 }
 
-/// sReLU(z) = ReLU(z)·ReLU(1 - z).
-@inline(__always) func sReLU<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? z * (1 - z) : 0 }
-/// sReLU'(z) = 1 - 2z on (0, 1), else 0.
-@inline(__always) func sReLUDerivative<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? 1 - 2 * z : 0 }
-
 /// In place: grad (dL/da on entry) becomes dL/dz = dL/da · f'(z); `biasGrad[j]` is set to the
-/// column sums of dL/dz. `out` holds a = f(z), `pre` holds z (needed for sin only).
+/// column sums of dL/dz. `out` holds a = f(z), `pre` holds z (for sin, sReLU and s2ReLU).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: UnsafePointer<T>,
                                        pre: UnsafePointer<T>?, rows: Int, cols: Int,
                                        activation: Activation, biasGrad: UnsafeMutablePointer<T>) {
-    biasGrad.update(repeating: 0, count: cols)
+    let zero: T = 0, one: T = 1
+    biasGrad.update(repeating: zero, count: cols)
     switch activation {
     case .relu:
         for r in 0..<rows {
             let g = grad + r * cols, a = out + r * cols
-            chunked(cols, vector: { j in
-                var d = loadVector(g + j)
-                d.replace(with: 0, where: loadVector(a + j) .<= 0)
-                storeVector(d, g + j)
-                storeVector(loadVector(biasGrad + j) + d, biasGrad + j)
-            }, scalar: { j in let d = a[j] > 0 ? g[j] : 0; g[j] = d; biasGrad[j] += d })
+            for j in 0..<cols { let gj = g[j]; let d = a[j] > zero ? gj : zero; g[j] = d; biasGrad[j] += d }
         }
     case .identity:
         for r in 0..<rows {
             let g = grad + r * cols
-            chunked(cols, vector: { j in storeVector(loadVector(biasGrad + j) + loadVector(g + j), biasGrad + j) },
-                    scalar: { j in biasGrad[j] += g[j] })
+            for j in 0..<cols { biasGrad[j] += g[j] }
         }
     case .tanh:
         for r in 0..<rows {
             let g = grad + r * cols, a = out + r * cols
-            chunked(cols, vector: { j in
-                let av = loadVector(a + j)
-                let d = loadVector(g + j) * (1 - av * av)
-                storeVector(d, g + j)
-                storeVector(loadVector(biasGrad + j) + d, biasGrad + j)
-            }, scalar: { j in let d = g[j] * (1 - a[j] * a[j]); g[j] = d; biasGrad[j] += d })
+            for j in 0..<cols { let d = g[j] * (one - a[j] * a[j]); g[j] = d; biasGrad[j] += d }
         }
     case .sigmoid:
         for r in 0..<rows {
             let g = grad + r * cols, a = out + r * cols
-            chunked(cols, vector: { j in
-                let av = loadVector(a + j)
-                let d = loadVector(g + j) * av * (1 - av)
-                storeVector(d, g + j)
-                storeVector(loadVector(biasGrad + j) + d, biasGrad + j)
-            }, scalar: { j in let d = g[j] * a[j] * (1 - a[j]); g[j] = d; biasGrad[j] += d })
+            for j in 0..<cols { let d = g[j] * a[j] * (one - a[j]); g[j] = d; biasGrad[j] += d }
         }
     case .sin:
         let p = pre!
@@ -143,6 +115,11 @@ func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: Uns
         }
     }
 }
+
+/// sReLU(z) = ReLU(z)·ReLU(1 - z).
+@inline(__always) func sReLU<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? z * (1 - z) : 0 }
+/// sReLU'(z) = 1 - 2z on (0, 1), else 0.
+@inline(__always) func sReLUDerivative<T: RealScalar>(_ z: T) -> T { z > 0 && z < 1 ? 1 - 2 * z : 0 }
 
 /// The loss of `prediction` against `target` (both `count` elements) in Double, and its
 /// gradient with respect to the prediction written to `grad`.
@@ -187,24 +164,16 @@ func adamUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer
     // Moments below the smallest normal number are flushed to zero: with dead units (g = 0)
     // m decays by β1 per step and would reach subnormals within ~800 steps, where every
     // multiply costs a microcode assist (a 2x slowdown of a whole step was measured on W1).
-    let tiny = T.leastNormalMagnitude
-    chunked(count, vector: { i in
-        let g = loadVector(grad + i)
-        var mi = b1 * loadVector(m + i) + c1 * g
-        var vi = b2 * loadVector(v + i) + c2 * (g * g)
-        mi.replace(with: 0, where: (mi .< tiny) .& (mi .> -tiny))
-        vi.replace(with: 0, where: vi .< tiny)
-        storeVector(mi, m + i); storeVector(vi, v + i)
-        storeVector(loadVector(p + i) - stepSize * mi / (vi.squareRoot() * invBC2Sqrt + eps), p + i)
-    }, scalar: { i in
+    let tiny = T.leastNormalMagnitude, zero: T = 0
+    for i in 0..<count {
         let g = grad[i]
         var mi = b1 * m[i] + c1 * g
         var vi = b2 * v[i] + c2 * (g * g)
-        if mi.magnitude < tiny { mi = 0 }
-        if vi < tiny { vi = 0 }
+        mi = mi.magnitude < tiny ? zero : mi
+        vi = vi < tiny ? zero : vi
         m[i] = mi; v[i] = vi
         p[i] -= stepSize * mi / (vi.squareRoot() * invBC2Sqrt + eps)
-    })
+    }
 }
 
 /// One SGD-with-momentum update over `count` parameters (PyTorch's rule).
@@ -227,7 +196,7 @@ func sgdUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer<
 func gatherRows<T: RealScalar>(_ src: UnsafePointer<T>, cols: Int, indices: UnsafePointer<Int>,
                                count: Int, into dst: UnsafeMutablePointer<T>) {
     for i in 0..<count {
-        (dst + i * cols).update(from: src + indices[i] * cols, count: cols)
+        copyElements(from: src + indices[i] * cols, to: dst + i * cols, count: cols)
     }
 }
 
@@ -236,3 +205,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// The elements as Doubles.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func doubles<T: RealScalar>(_ values: [T]) -> [Double] {
+    values.map { Double($0) }
+}

@@ -77,14 +77,17 @@ public final class Network<T: RealScalar> {
     public func weights(layer: Int) -> Matrix<T> {
         let l = layers[layer]
         return Matrix(rows: l.inputs, cols: l.outputs) { out in
-            _ = out.initialize(from: UnsafeBufferPointer(start: parameters.pointer + weightOffsets[layer],
-                                                         count: l.inputs * l.outputs))
+            copyElements(from: parameters.pointer + weightOffsets[layer], to: out.baseAddress!, count: l.inputs * l.outputs)
         }
     }
 
     /// The biases of layer `layer`.
     public func bias(layer: Int) -> [T] {
-        Array(UnsafeBufferPointer(start: parameters.pointer + biasOffsets[layer], count: layers[layer].outputs))
+        let n = layers[layer].outputs
+        return [T](unsafeUninitializedCapacity: n) { buffer, count in
+            copyElements(from: parameters.pointer + biasOffsets[layer], to: buffer.baseAddress!, count: n)
+            count = n
+        }
     }
 
     /// Replaces the parameters of layer `layer` (weights inputs x outputs).
@@ -93,10 +96,10 @@ public final class Network<T: RealScalar> {
         precondition(weights.rows == l.inputs && weights.cols == l.outputs && bias.count == l.outputs,
                      "Network.setParameters: layer \(layer) is \(l.inputs)x\(l.outputs)")
         weights.withUnsafeBufferPointer {
-            (parameters.pointer + weightOffsets[layer]).update(from: $0.baseAddress!, count: $0.count)
+            copyElements(from: $0.baseAddress!, to: parameters.pointer + weightOffsets[layer], count: $0.count)
         }
         bias.withUnsafeBufferPointer {
-            (parameters.pointer + biasOffsets[layer]).update(from: $0.baseAddress!, count: $0.count)
+            copyElements(from: $0.baseAddress!, to: parameters.pointer + biasOffsets[layer], count: $0.count)
         }
     }
 
@@ -135,7 +138,7 @@ public final class Network<T: RealScalar> {
                 while start < x.rows {
                     let n = min(chunk, x.rows - start)
                     forward(ws, input: xb.baseAddress! + start * inputWidth, rows: n, through: layer)
-                    (out.baseAddress! + start * width).update(from: ws.outputs[layer].pointer, count: n * width)
+                    copyElements(from: ws.outputs[layer].pointer, to: out.baseAddress! + start * width, count: n * width)
                     start += n
                 }
             }

@@ -95,7 +95,7 @@ final class Trainer<T: RealScalar> {
         losses.reserveCapacity(totalSteps)
         var snapshots: [TrainingSnapshot] = []
         func snapshot(_ step: Int) {
-            snapshots.append(TrainingSnapshot(step: step, prediction: net.predict(snapshotInputs).values.map { Double($0) }))
+            snapshots.append(TrainingSnapshot(step: step, prediction: doubles(net.predict(snapshotInputs).values)))
         }
         var rng = SeededGenerator(seed: spec.seed)
         let permutation = UnsafeMutableBufferPointer<Int>.allocate(capacity: minibatch ? n : 0)

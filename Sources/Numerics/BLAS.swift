@@ -21,15 +21,14 @@ public enum BLASThreads {
 /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C`, `op(A)` is m x k, `op(B)` is k x n.
 /// Dispatches to `cblas_sgemm` or `cblas_dgemm`. Empty products (m, n or k zero) are handled:
 /// with k == 0 the result is `beta * C`.
-@inline(__always)
+@usableFromInline
 package func gemm<T: RealScalar>(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                  alpha: T, a: UnsafePointer<T>, lda: Int,
                                  b: UnsafePointer<T>, ldb: Int,
                                  beta: T, c: UnsafeMutablePointer<T>, ldc: Int) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if beta == 0 { for r in 0..<m { (c + r * ldc).update(repeating: 0, count: n) } }
-        else if beta != 1 { for r in 0..<m { for j in 0..<n { c[r * ldc + j] *= beta } } }
+        for r in 0..<m { for j in 0..<n { c[r * ldc + j] = beta == 0 ? 0 : beta * c[r * ldc + j] } }
         return
     }
     let ta = transposeA ? CblasTrans : CblasNoTrans
@@ -54,7 +53,6 @@ package func gemm<T: RealScalar>(transposeA: Bool, transposeB: Bool, m: Int, n: 
 }
 
 /// Row-major GEMV: `y = alpha * op(A) * x + beta * y`, A is m x n (before op).
-@inline(__always)
 package func gemv<T: RealScalar>(transpose: Bool, m: Int, n: Int, alpha: T,
                                  a: UnsafePointer<T>, lda: Int, x: UnsafePointer<T>,
                                  beta: T, y: UnsafeMutablePointer<T>) {

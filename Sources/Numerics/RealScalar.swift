@@ -10,7 +10,7 @@ import Darwin
 /// two conforming types (`@_specialize` on the hot kernels). BLAS calls dispatch on `T.self` to
 /// the `s`- or `d`-prefixed routine. Only `Float` and `Double` conform; a third conformance would
 /// trap at the first BLAS call.
-public protocol RealScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable
+public protocol RealScalar: BinaryFloatingPoint, Sendable, Codable
 where RawSignificand: FixedWidthInteger {}
 
 extension Float: RealScalar {}
@@ -38,24 +38,4 @@ extension Double: RealScalar {}
 @inlinable @inline(__always) package func elementaryExp<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(expf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(exp(Double(x)))
-}
-
-// MARK: - SIMD chunks for the elementwise kernels
-
-/// The vector width of the elementwise kernels: 16 lanes (one AVX-512 register of Float, or
-/// 4 SSE registers on baseline x86-64; LLVM splits it to whatever the target has).
-package typealias Vector<T: RealScalar> = SIMD16<T>
-
-@inlinable package var vectorWidth: Int { 16 }
-
-@inlinable @inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafePointer<T>) -> SIMD16<T> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self)
-}
-
-@inlinable @inline(__always) package func loadVector<T: RealScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD16<T> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self)
-}
-
-@inlinable @inline(__always) package func storeVector<T: RealScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<T>.self)
 }

@@ -97,9 +97,23 @@ final class ImageArtist {
         self.pixels = pixels; self.width = width; self.height = height; self.channels = channels
     }
 
+    private let cacheLock = NSLock()
+    private var cachedRaster: RasterImage?
+
+    /// The raster, computed once (the pixels are immutable), so its PNG is encoded once too when
+    /// a figure is rendered several times (SVG and PNG, light and dark).
+    func raster() -> RasterImage {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let r = cachedRaster { return r }
+        let r = makeRaster()
+        cachedRaster = r
+        return r
+    }
+
     /// RGBA8; values clamped to [0, 1] and rounded to the nearest 8-bit level; a pixel with any
     /// non-finite channel is transparent.
-    func raster() -> RasterImage {
+    func makeRaster() -> RasterImage {
         let count = width * height
         var out = [UInt8](repeating: 0, count: count * 4)
         let c = channels == 3 ? 3 : 1
@@ -107,7 +121,7 @@ final class ImageArtist {
             // Short data: what exists is drawn, the rest stays transparent.
             var padded = pixels
             padded.append(contentsOf: [Double](repeating: .nan, count: count * c - pixels.count))
-            return ImageArtist(pixels: padded, width: width, height: height, channels: channels).raster()
+            return ImageArtist(pixels: padded, width: width, height: height, channels: channels).makeRaster()
         }
         @inline(__always) func q(_ v: Double) -> UInt8 { UInt8(min(1, max(0, v)) * 255 + 0.5) }
         pixels.withUnsafeBufferPointer { src in

@@ -16,8 +16,9 @@ public final class Axes {
     /// Explicit limits; data outside is clipped by the plot area and counted in the alt text.
     public var xLimits: ClosedRange<Double>?
     public var yLimits: ClosedRange<Double>?
-    /// Draw a legend when at least one series has a label (placed in the emptiest corner).
-    public var showsLegend: Bool = true
+    /// Draw a legend of the labelled series (opt-in, as in matplotlib), placed in the corner
+    /// (or edge centre) where it covers the least data.
+    public var showsLegend: Bool = false
 
     var artists: [Artist] = []
     var colorbarSpec: (heatmap: Heatmap, label: String?)?

@@ -5,7 +5,37 @@ import Foundation
 /// deterministic closed forms (no RNG), so both sides draw identical values.
 public enum PlottingBenchmark {
     public static func typicalReportFigures() -> [(name: String, figure: Figure)] {
-        [("heatmap", heatmap()), ("loss-curves", lossCurves()), ("image-grid", imageGrid())]
+        names.map { ($0, figure(named: $0)!) }
+    }
+
+    /// The figure names, in order: "heatmap", "loss-curves", "image-grid".
+    public static let names = ["heatmap", "loss-curves", "image-grid"]
+
+    /// Builds one figure (data included), so a benchmark can time building plus rendering as
+    /// `scripts/bench_matplotlib.py` does.
+    public static func figure(named name: String) -> Figure? {
+        switch name {
+        case "heatmap": return heatmap()
+        case "loss-curves": return lossCurves()
+        case "image-grid": return imageGrid()
+        default: return nil
+        }
+    }
+
+    /// Median seconds to build the figure and render it as "svg" or "png" (2x), over `repeats`
+    /// runs after one warm-up.
+    public static func medianSeconds(figure name: String, format: String, repeats: Int) throws -> Double {
+        var times: [Double] = []
+        for i in 0...max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            guard let fig = figure(named: name) else { throw PlottingError.invalidData("no benchmark figure \(name)") }
+            _ = format == "svg" ? try fig.svg() : try fig.png()
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            if i > 0 { times.append(dt) }
+        }
+        times.sort()
+        let n = times.count
+        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2
     }
 
     /// 100 × 10 spectral-evolution heatmap (x = frequency index, y = iteration) with a colour bar.
@@ -36,6 +66,7 @@ public enum PlottingBenchmark {
         }
         ax.xScale = .log
         ax.yScale = .log
+        ax.showsLegend = true
         ax.xLabel = "iteration"
         ax.yLabel = "training loss (MSE)"
         ax.title = "Training loss"

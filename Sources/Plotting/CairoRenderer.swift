@@ -94,10 +94,7 @@ final class CairoRenderer: Renderer {
         }
         cairo_surface_mark_dirty(surface)
         if attachPNG {
-            image.rgba.withUnsafeBufferPointer { src in
-                guard let png = PNGEncoder.encode(src.baseAddress!, width: image.width, height: image.height,
-                                                  stride: image.width * 4, layout: .rgba),
-                      let copy = malloc(png.count) else { return }
+            if let png = image.png(), let copy = malloc(png.count) {
                 png.copyBytes(to: copy.assumingMemoryBound(to: UInt8.self), count: png.count)
                 let status = cairo_surface_set_mime_data(surface, "image/png", copy.assumingMemoryBound(to: UInt8.self),
                                                          UInt(png.count), { free($0) }, copy)

@@ -41,9 +41,39 @@ struct Path {
     var isEmpty: Bool { elements.isEmpty }
 }
 
-/// 8-bit straight-alpha RGBA raster, row-major, top row first.
+/// 8-bit straight-alpha RGBA raster, row-major, top row first. `encoded` caches its PNG bytes
+/// (copies share the cache: fill `rgba` before the first render).
 struct RasterImage {
     var width: Int
     var height: Int
     var rgba: [UInt8]
+    let encoded = PNGCache()
+
+    init(width: Int, height: Int, rgba: [UInt8]) {
+        self.width = width; self.height = height; self.rgba = rgba
+    }
+
+    /// PNG bytes (fast libpng settings), encoded once; nil without libpng.
+    func png() -> Data? {
+        encoded.value {
+            rgba.withUnsafeBufferPointer { src in
+                PNGEncoder.encode(src.baseAddress!, width: width, height: height, stride: width * 4, layout: .rgba)
+            }
+        }
+    }
+}
+
+/// A lazily computed value shared by copies, safe to fill from several threads.
+final class PNGCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data??
+
+    func value(_ make: () -> Data?) -> Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let d = data { return d }
+        let d = make()
+        data = .some(d)
+        return d
+    }
 }

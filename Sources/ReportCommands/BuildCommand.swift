@@ -55,6 +55,12 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (layout, index, report) and static files.", valueName: "dir"))
     var templates: String = "templates"
 
+    @Option(name: .long, help: ArgumentHelp("Run store: finished runs are kept here by content hash and never trained twice.", valueName: "dir"))
+    var store: String = ".mgdl-store"
+
+    @Flag(name: .long, help: "Train nothing: assemble the site from the run store, or fail listing the missing runs.")
+    var frozen = false
+
     @Flag(name: .shortAndLong, help: "Print only problems and the final summary.")
     var quiet = false
 
@@ -63,7 +69,8 @@ struct BuildCommand: ParsableCommand {
         let builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports),
                                   templatesDirectory: URL(fileURLWithPath: templates),
                                   outputDirectory: URL(fileURLWithPath: out),
-                                  profile: options.profile, only: options.only)
+                                  profile: options.profile, only: options.only,
+                                  storeDirectory: URL(fileURLWithPath: store), frozen: frozen)
         let display = ProgressDisplay(quiet: quiet)
         let summary: BuildSummary
         do {
@@ -77,8 +84,8 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode(1)
         }
         display.finishLine()
-        let line = String(format: "built %d report(s), %d run(s), %d figure(s) into %@ in %.1f s",
-                          summary.reports, summary.runs, summary.figures, out, summary.seconds)
+        let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) into %@ in %.1f s",
+                          summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, out, summary.seconds)
         print(line)
         if !summary.succeeded {
             for run in summary.failedRuns { FileHandle.standardError.write(Data("failed run: \(run)\n".utf8)) }
@@ -101,5 +108,32 @@ struct ValidateCommand: ParsableCommand {
         let reports = try options.load()
         let runs = reports.reduce(0) { $0 + $1.experiments.count }
         print("\(reports.count) report(s), \(runs) experiment(s): valid")
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "List every declared run and whether the run store has it; for a miss, say why.",
+        discussion: "Trains nothing. Exit status 2 when a report is invalid."
+    )
+
+    @OptionGroup var options: ReportOptions
+
+    @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
+    var store: String = ".mgdl-store"
+
+    func run() throws {
+        _ = try options.load()
+        let builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports), templatesDirectory: URL(fileURLWithPath: "."),
+                                  outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
+                                  storeDirectory: URL(fileURLWithPath: store))
+        let plan = try builder.plan()
+        for run in plan {
+            let status = run.cached ? "cached" : "to run"
+            print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))" + (run.cached ? "" : "  (\(run.reason))"))
+        }
+        let missing = plan.filter { !$0.cached }.count
+        print("\(plan.count) run(s): \(plan.count - missing) cached, \(missing) to run")
     }
 }

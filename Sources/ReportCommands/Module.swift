@@ -17,7 +17,7 @@ public struct MGDLReport: ParsableCommand {
             The report format is described in docs/report-format.md.
             """,
         version: toolVersion,
-        subcommands: [BuildCommand.self, ValidateCommand.self],
+        subcommands: [BuildCommand.self, PlanCommand.self, ValidateCommand.self],
         defaultSubcommand: nil
     )
 

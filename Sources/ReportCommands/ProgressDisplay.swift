@@ -21,6 +21,8 @@ final class ProgressDisplay {
             current = "[\(index)/\(count)] \(report)/\(run)"
             runStart = Date()
             if !quiet { emit("\(current): training \(steps) steps") }
+        case .runRestored(let report, let run, let index, let count):
+            if !quiet { emit("[\(index)/\(count)] \(report)/\(run): from the run store") }
         case .runProgress(let progress):
             guard !quiet else { return }
             let now = Date()

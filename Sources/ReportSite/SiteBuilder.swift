@@ -20,6 +20,8 @@ public struct BuildError: Error, CustomStringConvertible {
 public struct BuildSummary: Sendable {
     public var reports: Int = 0
     public var runs: Int = 0
+    public var restored: Int = 0
+    public var trained: Int = 0
     public var failedRuns: [String] = []
     public var figures: Int = 0
     public var failedFigures: [String] = []
@@ -33,6 +35,7 @@ public struct BuildSummary: Sendable {
 public enum BuildEvent: Sendable {
     case step(String)
     case runStarted(report: String, run: String, index: Int, count: Int, steps: Int)
+    case runRestored(report: String, run: String, index: Int, count: Int)
     case runProgress(RunProgress)
     case runFinished(report: String, run: String, result: RunResult)
     case figureFailed(report: String, figure: String, message: String)
@@ -45,13 +48,42 @@ public struct SiteBuilder {
     public var outputDirectory: URL
     public var profile: String
     public var only: [String]
+    /// The run store (nil: train everything, keep nothing).
+    public var storeDirectory: URL?
+    /// Train nothing: fail with the list of runs missing from the store.
+    public var frozen = false
 
-    public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = []) {
+    public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = [],
+                storeDirectory: URL? = nil, frozen: Bool = false) {
         self.reportsDirectory = reportsDirectory
         self.templatesDirectory = templatesDirectory
         self.outputDirectory = outputDirectory
         self.profile = profile
         self.only = only
+        self.storeDirectory = storeDirectory
+        self.frozen = frozen
+    }
+
+    /// One planned run: cached or to train, and why.
+    public struct PlannedRun: Sendable {
+        public let report: String
+        public let run: String
+        public let key: String
+        public let cached: Bool
+        public let reason: String
+    }
+
+    /// Loads and validates the reports and says, for every run, whether the store has it.
+    public func plan() throws -> [PlannedRun] {
+        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only)
+        let store = try storeDirectory.map { try RunStore(root: $0) }
+        return reports.flatMap { report in
+            report.experiments.map { spec in
+                let cached = store?.result(for: spec) != nil
+                return PlannedRun(report: report.id, run: spec.name, key: RunStore.key(for: spec), cached: cached,
+                                  reason: cached ? "cached" : (store?.missReason(for: spec, report: report.id) ?? "no store"))
+            }
+        }
     }
 
     /// Builds the whole site into a staging folder beside the output and swaps it in at the end,
@@ -70,13 +102,45 @@ public struct SiteBuilder {
 
         events(.step("plan"))
         let plan = reports.flatMap { report in report.experiments.map { (report, $0) } }
+        var store: RunStore?
+        if let storeDirectory {
+            do {
+                store = try RunStore(root: storeDirectory)
+                try store?.lock()
+            } catch {
+                throw BuildError(step: "plan", path: storeDirectory.path, message: "\(error)")
+            }
+        }
+        defer { store?.unlock() }
+        if frozen {
+            let missing = plan.filter { store?.result(for: $0.1) == nil }.map { "\($0.0.id)/\($0.1.name)" }
+            if !missing.isEmpty {
+                throw BuildError(step: "plan", path: storeDirectory?.path ?? "(no store)",
+                                 message: "--frozen trains nothing, but \(missing.count) run(s) are not in the store: \(missing.joined(separator: ", "))")
+            }
+        }
 
         events(.step("run"))
         var results: [String: [String: RunResult]] = [:]
         for (index, (report, spec)) in plan.enumerated() {
+            if let cached = store?.result(for: spec) {
+                events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
+                summary.restored += 1
+                results[report.id, default: [:]][spec.name] = cached
+                store?.remember(spec, report: report.id)
+                summary.runs += 1
+                if cached.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
+                continue
+            }
             events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
             let result = withoutActuallyEscaping(events) { events in
                 Runner.run(spec) { events(.runProgress($0)) }
+            }
+            do {
+                try store?.store(result, for: spec)
+                store?.remember(spec, report: report.id)
+            } catch {
+                throw BuildError(step: "run", path: storeDirectory?.path ?? "", message: "cannot store run \(spec.name): \(error)")
             }
             results[report.id, default: [:]][spec.name] = result
             events(.runFinished(report: report.id, run: spec.name, result: result))
@@ -114,6 +178,7 @@ public struct SiteBuilder {
             try? FileManager.default.removeItem(at: staging)
             throw error
         }
+        summary.trained = plan.count - summary.restored
         summary.seconds = Date().timeIntervalSince(start)
         summary.output = outputDirectory.path
         return summary
@@ -148,7 +213,14 @@ public struct SiteBuilder {
 
     private func makeStaging() throws -> URL {
         let parent = outputDirectory.deletingLastPathComponent()
-        let staging = parent.appendingPathComponent(".\(outputDirectory.lastPathComponent).staging-\(getpid())")
+        let prefix = ".\(outputDirectory.lastPathComponent).staging-"
+        let staging = parent.appendingPathComponent("\(prefix)\(getpid())")
+        if storeDirectory != nil {
+            // Under the store lock no other build is running: staging folders of killed builds can go.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
+        }
         do {
             try? FileManager.default.removeItem(at: staging)
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)

@@ -18,6 +18,7 @@ final class MethodsExploreTests: XCTestCase {
         let n = Int(env["EXP_N"] ?? "200") ?? 200
         let lr0 = Double(env["EXP_LR"] ?? "1e-2") ?? 1e-2
         let kind = env["EXP_F"] ?? "sin"
+        let depth = Int(env["EXP_D"] ?? "2") ?? 2
         let f1 = { (x: Double) in sin(Double.pi * k1 * x) }
         let c = Double(env["EXP_C"] ?? "1") ?? 1
         let f2: (Double) -> Double = kind == "sin" ? { c * sin(a * Double.pi * $0) } : kind == "cos" ? { c * cos(a * Double.pi * $0) } : { abs($0) < 0.5 ? 1 : 0 }
@@ -27,9 +28,9 @@ final class MethodsExploreTests: XCTestCase {
         for seed in [UInt64(1), 2, 3] {
             let tr = MethodTraining(optimizer: .adam(learningRate: lr0), schedule: .exponential(initial: lr0, final: lr0 / 10),
                                     batchSize: batch == 0 ? nil : batch, epochs: epochs, seed: seed)
-            let m = fit(method: .mgdl(grades: [[width, width], [width, width]]), features: .none, training: tr,
+            let m = fit(method: .mgdl(grades: [[Int](repeating: width, count: depth), [Int](repeating: width, count: depth)]), features: .none, training: tr,
                         train: train, validation: nil, test: test, evaluateOn: test.x)
-            let s = fit(method: .sgdl(hidden: [width, width, width, width]), features: .none, training: tr,
+            let s = fit(method: .sgdl(hidden: [Int](repeating: width, count: 2 * depth)), features: .none, training: tr,
                         train: train, validation: nil, test: test, evaluateOn: test.x)
             print(String(format: "seed %d: MGDL test %.4f -> %.4f (%.1fs)  SGDL test %.4f (%.1fs) ratio %.2f", seed, m.grades[0].testRSE!, m.testRSE!, m.seconds, s.testRSE!, s.seconds, s.testRSE! / m.testRSE!))
         }

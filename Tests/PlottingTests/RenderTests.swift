@@ -72,6 +72,7 @@ final class RenderTests: XCTestCase {
         ax.xLimits = 0...10
         ax.yLimits = 0...1
         ax.xLabel = "x"; ax.yLabel = "y"
+        ax.showsLegend = true
         return fig
     }
 

@@ -112,8 +112,9 @@ final class BuildCommandTests: XCTestCase {
         let dir = try makeWorkspace(report: Self.tinyReport)
         defer { try? FileManager.default.removeItem(at: dir) }
         let templates = packageRoot.appendingPathComponent("templates").path
-        XCTAssertEqual(try run(["build", "--templates", templates, "--out", "a", "--quiet"], in: dir).status, 0)
-        XCTAssertEqual(try run(["build", "--templates", templates, "--out", "b", "--quiet"], in: dir).status, 0)
+        // Separate stores: both builds train.
+        XCTAssertEqual(try run(["build", "--templates", templates, "--out", "a", "--store", "store-a", "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["build", "--templates", templates, "--out", "b", "--store", "store-b", "--quiet"], in: dir).status, 0)
         for path in ["tiny/runs/tiny.json", "tiny/figures/heat.svg", "tiny/figures/heat.png", "tiny/figures/fit.csv"] {
             var a = try Data(contentsOf: dir.appendingPathComponent("a/\(path)"))
             var b = try Data(contentsOf: dir.appendingPathComponent("b/\(path)"))
@@ -144,6 +145,68 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("reports/tiny.md:18"), result.stderr)
         XCTAssertTrue(result.stderr.contains("tiny.train.lr"), result.stderr)
         XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8), "old")
+    }
+
+    func testRebuildTrainsNothingAndPlanExplainsAMiss() throws {
+        let dir = try makeWorkspace(report: Self.tinyReport)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        let first = try run(["build", "--templates", templates], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("(1 trained, 0 from the store)"), first.stdout)
+        let second = try run(["build", "--templates", templates], in: dir)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("(0 trained, 1 from the store)"), second.stdout)
+        let cached = try run(["plan"], in: dir)
+        XCTAssertTrue(cached.stdout.contains("cached  tiny/tiny"), cached.stdout)
+        // --frozen assembles the site from the store.
+        XCTAssertEqual(try run(["build", "--templates", templates, "--frozen", "--out", "frozen"], in: dir).status, 0)
+        // Change the learning rate: plan says what changed.
+        let edited = Self.tinyReport.replacingOccurrences(of: "lr: 3.0e-3", with: "lr: 1.0e-3")
+        try edited.write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        let plan = try run(["plan"], in: dir)
+        XCTAssertTrue(plan.stdout.contains("to run  tiny/tiny"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("train.lr changed 0.003 -> 0.001"), plan.stdout)
+        // --frozen now refuses, naming the missing run, and leaves the site as it was.
+        let before = try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json"))
+        let frozen = try run(["build", "--templates", templates, "--frozen"], in: dir)
+        XCTAssertEqual(frozen.status, 1)
+        XCTAssertTrue(frozen.stderr.contains("tiny/tiny"), frozen.stderr)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json")), before)
+    }
+
+    func testKilledBuildLeavesAStoreThatVerifiesAndASiteThatRebuilds() throws {
+        let slow = Self.tinyReport.replacingOccurrences(of: "steps: 60", with: "steps: 200000")
+            .replacingOccurrences(of: "```experiment tiny", with: "```experiment quick\ntask:\n  kind: sum_of_sines\n  frequencies: [1]\n  points: 8\nmodel:\n  widths: [1, 4, 1]\ntrain:\n  lr: 1.0e-3\n  steps: 5\n```\n\n```experiment tiny")
+        let dir = try makeWorkspace(report: slow)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["build", "--templates", packageRoot.appendingPathComponent("templates").path, "--quiet"]
+        process.currentDirectoryURL = dir
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the first (quick) run is stored, then kill -9 while the second trains.
+        let runs = dir.appendingPathComponent(".mgdl-store/runs")
+        let deadline = Date().addingTimeInterval(60)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).isEmpty && Date() < deadline {
+            usleep(20_000)
+        }
+        usleep(200_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site").path), "no half-written site")
+        let stored = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+        XCTAssertEqual(stored.count, 1, "the finished run is kept, the killed one is not")
+        // Make the slow run short again and rebuild: the kept run is restored, the site is complete.
+        try Self.tinyReport.replacingOccurrences(of: "```experiment tiny", with: "```experiment quick\ntask:\n  kind: sum_of_sines\n  frequencies: [1]\n  points: 8\nmodel:\n  widths: [1, 4, 1]\ntrain:\n  lr: 1.0e-3\n  steps: 5\n```\n\n```experiment tiny")
+            .write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        let rebuild = try run(["build", "--templates", packageRoot.appendingPathComponent("templates").path], in: dir)
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr)
+        XCTAssertTrue(rebuild.stdout.contains("(1 trained, 1 from the store)"), rebuild.stdout)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("staging") }
+        XCTAssertEqual(leftovers, [], "staging folders of the killed build are cleared")
     }
 
     func testHelpAndVersion() throws {

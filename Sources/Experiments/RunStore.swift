@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+
+/// The version of the training code that produced a stored result. Bump it when a change to the
+/// engine, the methods or the runner changes results: every run then trains again.
+public let engineVersion = "1"
+
+/// A content-addressed store of run results.
+///
+/// A run's key is the SHA-256 of its canonical declaration (JSON with sorted keys; numbers as
+/// Swift prints them, shortest round-trip form) plus `engineVersion`. Each entry is a folder
+/// `runs/<key>/` with `spec.json` and `result.json`, written in `tmp/` and renamed into place in
+/// one step, so a build killed at any instant leaves either a whole entry or none. `names/` maps a
+/// report's run name to the key it last used, which lets `plan` explain a miss.
+public final class RunStore {
+    public let root: URL
+    private var lockDescriptor: Int32 = -1
+
+    public init(root: URL) throws {
+        self.root = root
+        for folder in ["runs", "tmp", "names"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+    }
+
+    deinit { unlock() }
+
+    /// Takes the store's lock so that two builds cannot clobber each other.
+    /// Throws `StoreError.locked` at once if another process holds it.
+    public func lock() throws {
+        guard lockDescriptor < 0 else { return }
+        let path = root.appendingPathComponent("lock").path
+        let fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw StoreError(message: "cannot open the lock file \(path)") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw StoreError(message: "another mgdl-report build is using the run store \(root.path); wait for it to finish")
+        }
+        lockDescriptor = fd
+        // Leftovers of killed builds are never read; clear them.
+        let tmp = root.appendingPathComponent("tmp")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+            try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+        }
+    }
+
+    public func unlock() {
+        if lockDescriptor >= 0 {
+            flock(lockDescriptor, LOCK_UN)
+            close(lockDescriptor)
+            lockDescriptor = -1
+        }
+    }
+
+    /// The canonical bytes a key is computed from: the declaration without its name and profile
+    /// (which do not change the result), with sorted keys.
+    public static func canonicalDeclaration(_ spec: ExperimentSpec) -> Data {
+        var anonymous = spec
+        anonymous.name = ""
+        anonymous.profile = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(anonymous)) ?? Data()
+    }
+
+    public static func key(for spec: ExperimentSpec) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("mgdl-report engine \(engineVersion)\n".utf8))
+        hasher.update(data: canonicalDeclaration(spec))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func entry(_ key: String) -> URL { root.appendingPathComponent("runs/\(key)") }
+
+    /// The stored result for a spec, or nil. An entry that does not decode is treated as missing.
+    public func result(for spec: ExperimentSpec) -> RunResult? {
+        let url = entry(Self.key(for: spec)).appendingPathComponent("result.json")
+        guard let data = try? Data(contentsOf: url), var result = try? JSONDecoder().decode(RunResult.self, from: data) else {
+            return nil
+        }
+        result.name = spec.name
+        return result
+    }
+
+    /// Stores a result atomically (write in tmp/, then one rename).
+    public func store(_ result: RunResult, for spec: ExperimentSpec) throws {
+        let key = Self.key(for: spec)
+        let final = entry(key)
+        if FileManager.default.fileExists(atPath: final.path) { return }
+        let staging = root.appendingPathComponent("tmp/\(key)-\(getpid())")
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(spec).write(to: staging.appendingPathComponent("spec.json"))
+        try encoder.encode(result).write(to: staging.appendingPathComponent("result.json"))
+        if rename(staging.path, final.path) != 0 {
+            try? FileManager.default.removeItem(at: staging)
+            if !FileManager.default.fileExists(atPath: final.path) {
+                throw StoreError(message: "cannot move the result into \(final.path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Remembers which declaration a report's run name last used (for `plan`'s reasons).
+    public func remember(_ spec: ExperimentSpec, report: String) {
+        let url = root.appendingPathComponent("names/\(report)/\(spec.name).json")
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let data = try? encoder.encode(spec) {
+            let tmp = url.appendingPathExtension("tmp-\(getpid())")
+            if (try? data.write(to: tmp)) != nil { rename(tmp.path, url.path) }
+        }
+    }
+
+    /// Why a spec is not in the store: what changed since the declaration this name last used.
+    public func missReason(for spec: ExperimentSpec, report: String) -> String {
+        let url = root.appendingPathComponent("names/\(report)/\(spec.name).json")
+        guard let data = try? Data(contentsOf: url), let previous = try? JSONDecoder().decode(ExperimentSpec.self, from: data) else {
+            return "never run"
+        }
+        let changes = Self.differences(previous, spec)
+        if changes.isEmpty { return "declaration unchanged; trained with another engine version or removed from the store" }
+        return changes.prefix(4).joined(separator: "; ") + (changes.count > 4 ? "; and \(changes.count - 4) more" : "")
+    }
+
+    /// Key paths whose values differ, e.g. `train.lr changed 0.001 -> 0.0003`.
+    static func differences(_ old: ExperimentSpec, _ new: ExperimentSpec) -> [String] {
+        func flatten(_ spec: ExperimentSpec) -> [String: String] {
+            var anonymous = spec
+            anonymous.name = ""
+            anonymous.profile = ""
+            let encoder = JSONEncoder()
+            guard let data = try? encoder.encode(anonymous),
+                  let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+            var out: [String: String] = [:]
+            func walk(_ value: Any, _ path: String) {
+                if let dict = value as? [String: Any] {
+                    for (k, v) in dict { walk(v, path.isEmpty ? k : "\(path).\(k)") }
+                } else if let array = value as? [Any] {
+                    out[path] = "[" + array.map { "\($0)" }.joined(separator: ", ") + "]"
+                } else {
+                    out[path] = "\(value)"
+                }
+            }
+            walk(object, "")
+            return out
+        }
+        let a = flatten(old), b = flatten(new)
+        return Set(a.keys).union(b.keys).sorted().compactMap { key in
+            let before = a[key] ?? "nothing", after = b[key] ?? "nothing"
+            return before == after ? nil : "\(yamlName(key)) changed \(before) -> \(after)"
+        }
+    }
+
+    /// Spec field paths in the report's own key names.
+    static func yamlName(_ path: String) -> String {
+        path.replacingOccurrences(of: "learningRate", with: "lr")
+            .replacingOccurrences(of: "recordEvery", with: "record_every")
+            .replacingOccurrences(of: "initializer", with: "init")
+            .replacingOccurrences(of: "amplitudeProfile", with: "amplitudes")
+            .replacingOccurrences(of: "phaseSeed", with: "phases.seed")
+    }
+
+    /// Every stored entry that does not decode (for `verify`).
+    public func corruptEntries() -> [String] {
+        let runs = root.appendingPathComponent("runs")
+        let keys = ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted()
+        return keys.filter { key in
+            let folder = runs.appendingPathComponent(key)
+            guard let spec = try? Data(contentsOf: folder.appendingPathComponent("spec.json")),
+                  let decoded = try? JSONDecoder().decode(ExperimentSpec.self, from: spec),
+                  Self.key(for: decoded) == key,
+                  let result = try? Data(contentsOf: folder.appendingPathComponent("result.json")),
+                  (try? JSONDecoder().decode(RunResult.self, from: result)) != nil else { return true }
+            return false
+        }
+    }
+}
+
+public struct StoreError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
