@@ -12,6 +12,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var train: TrainSpec
     /// The profile whose overlay was applied ("" when the block declares none for it).
     public var profile: String
+    /// The experiment block this run comes from (the run's own name for a block without a sweep).
+    public var group: String
+    /// The sweep point, e.g. `task.amplitudes = decreasing, seed = 1` ("" without a sweep).
+    public var label: String
 
     public struct TaskSpec: Sendable, Equatable, Codable {
         public var kind: String
@@ -46,27 +50,34 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
     static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
 
-    static func read(_ root: Node, name: String, profile: String, reader: SpecReader,
-                     baseDirectory: URL?) -> ExperimentSpec? {
-        let spec = readOne(root, name: name, profile: profile, reader: reader, baseDirectory: baseDirectory)
+    static let topKeys = ["method", "seed", "task", "model", "train"]
+
+    /// Reads one experiment block into its runs: one run, or one per point of its `sweep`.
+    /// Order of overlays: the block, then the profile, then the sweep point, then `-S` overrides.
+    static func read(_ root: Node, name: String, profile: String, overrides: [Override], reader: SpecReader,
+                     baseDirectory: URL?) -> [ExperimentSpec] {
+        let specs = expand(root, name: name, profile: profile, overrides: overrides, reader: reader, baseDirectory: baseDirectory)
         // Every declared profile must be valid, not only the one being built.
         if case .mapping(let top) = root, let profiles = top["profiles"], case .mapping(let declared) = profiles {
             for key in declared.keys.compactMap(\.string) where key != profile {
                 let other = SpecReader(file: reader.file, lineOffset: reader.lineOffset)
-                _ = readOne(root, name: name, profile: key, reader: other, baseDirectory: baseDirectory)
-                for problem in other.problems where !reader.problems.contains(problem) {
-                    reader.add(SpecProblem(file: problem.file, line: problem.line, column: problem.column,
-                                           keyPath: problem.keyPath, message: problem.message + " (with profile '\(key)')"))
+                _ = expand(root, name: name, profile: key, overrides: overrides, reader: other, baseDirectory: baseDirectory)
+                for problem in other.problems {
+                    let tagged = SpecProblem(file: problem.file, line: problem.line, column: problem.column,
+                                             keyPath: problem.keyPath, message: problem.message + " (with profile '\(key)')")
+                    if !reader.problems.contains(where: { $0.line == problem.line && $0.keyPath == problem.keyPath }) {
+                        reader.add(tagged)
+                    }
                 }
             }
         }
-        return spec
+        return specs
     }
 
-    static func readOne(_ root: Node, name: String, profile: String, reader: SpecReader,
-                        baseDirectory: URL?) -> ExperimentSpec? {
-        guard let top = MappingReader(root, keyPath: name, reader: reader) else { return nil }
-        top.checkKeys(["method", "seed", "task", "model", "train", "profiles"])
+    private static func expand(_ root: Node, name: String, profile: String, overrides: [Override], reader: SpecReader,
+                               baseDirectory: URL?) -> [ExperimentSpec] {
+        guard let top = MappingReader(root, keyPath: name, reader: reader) else { return [] }
+        top.checkKeys(topKeys + ["profiles", "sweep"])
         // Profiles are overlays merged onto the block before it is read.
         var applied = ""
         var node = root
@@ -79,10 +90,46 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             if let overlay = map[profile] {
                 node = merge(root, overlay)
                 applied = profile
+                if let o = MappingReader(overlay, keyPath: map.path(profile), reader: reader) { o.checkKeys(topKeys + ["sweep"]) }
             }
         }
+        node = removing(["profiles", "sweep"], from: node)
+        let sweepNode: Node? = {
+            guard case .mapping(let m) = root else { return nil }
+            if applied.isEmpty { return m["sweep"] }
+            if case .mapping(let p) = m["profiles"] ?? Node(""), case .mapping(let o) = p[applied] ?? Node(""), let s = o["sweep"] { return s }
+            return m["sweep"]
+        }()
+        let points = sweepNode.map { Sweep.points($0, keyPath: top.path("sweep"), reader: reader) } ?? [[]]
+        var specs: [ExperimentSpec] = []
+        for point in points {
+            var n = node
+            for assignment in point { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
+            for o in overrides where o.experiment == nil || o.experiment == name {
+                n = Sweep.set(n, path: o.path, to: o.value)
+            }
+            let runName = point.isEmpty ? name : name + "--" + point.map { "\($0.path.last!)-\(Sweep.label($0.value))" }.joined(separator: "--")
+            let label = point.map { "\($0.path.joined(separator: ".")) = \(Sweep.label($0.value))" }.joined(separator: ", ")
+            guard var spec = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory) else { continue }
+            spec.name = runName
+            spec.group = name
+            spec.label = label
+            spec.profile = applied
+            specs.append(spec)
+        }
+        return specs
+    }
+
+    static func removing(_ keys: [String], from node: Node) -> Node {
+        guard case .mapping(let m) = node else { return node }
+        var out = Node.Mapping(m.filter { !keys.contains($0.key.string ?? "") }.map { ($0.key, $0.value) })
+        out.mark = m.mark
+        return .mapping(out)
+    }
+
+    static func readOne(_ node: Node, name: String, reader: SpecReader, baseDirectory: URL?) -> ExperimentSpec? {
         guard let spec = MappingReader(node, keyPath: name, reader: reader) else { return nil }
-        if !applied.isEmpty { spec.checkKeys(["method", "seed", "task", "model", "train"]) }
+        spec.checkKeys(topKeys)
         let method = spec.string("method", default: "mlp", oneOf: methods) ?? "mlp"
         let seed = spec.int("seed", default: 0, minimum: 0) ?? 0
 
@@ -185,7 +232,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         }
         guard let task, let model, let train else { return nil }
         return ExperimentSpec(name: name, method: method, seed: UInt64(seed), task: task, model: model,
-                              train: train, profile: applied)
+                              train: train, profile: "", group: name, label: "")
     }
 
     /// Deep-merges `overlay` onto `base`: mappings merge key by key, anything else replaces.

@@ -110,8 +110,8 @@ enum NotebookSplitter {
 public enum ReportLoader {
     /// Report ids become folder names in the site: keep them to a safe alphabet.
     static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 80 && name.first != "." && name.first != "-"
-            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        !name.isEmpty && name.count <= 200 && name.first != "." && name.first != "-"
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
     }
 
     /// The `.md` files of a folder, sorted by name.
@@ -124,7 +124,7 @@ public enum ReportLoader {
 
     /// Parses and validates every report under `directory` with `profile` applied.
     /// Throws `SpecProblems` listing every problem in every file.
-    public static func load(directory: URL, profile: String, only: [String] = [],
+    public static func load(directory: URL, profile: String, only: [String] = [], overrides: [Override] = [],
                             displayRoot: URL? = nil) throws -> [Report] {
         var reports: [Report] = []
         var problems: [SpecProblem] = []
@@ -143,7 +143,7 @@ public enum ReportLoader {
                 problems.append(SpecProblem(file: display, line: 0, column: 0, keyPath: "", message: "cannot read the file as UTF-8"))
                 continue
             }
-            let (report, found) = parse(text: text, id: id, file: display, profile: profile,
+            let (report, found) = parse(text: text, id: id, file: display, profile: profile, overrides: overrides,
                                         baseDirectory: url.deletingLastPathComponent())
             problems += found
             if let report { reports.append(report) }
@@ -151,6 +151,14 @@ public enum ReportLoader {
         for name in only where !files.contains(where: { $0.deletingPathExtension().lastPathComponent == name }) {
             problems.append(SpecProblem(file: directory.path, line: 0, column: 0, keyPath: "",
                                         message: "--only names '\(name)', but there is no \(name).md"))
+        }
+        let blocks = Set(reports.flatMap { $0.experiments.map(\.group) })
+        for o in overrides {
+            if let name = o.experiment, !blocks.contains(name) {
+                var message = "-S \(name).\(o.path.joined(separator: ".")): no experiment is named '\(name)'"
+                if let near = closest(to: name, in: blocks.sorted()) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: "-S", line: 0, column: 0, keyPath: name, message: message))
+            }
         }
         if !problems.isEmpty { throw SpecProblems(problems: problems) }
         return reports
@@ -163,7 +171,7 @@ public enum ReportLoader {
     }
 
     /// Parses one notebook. Returns the report (nil if it has problems) and its problems.
-    public static func parse(text: String, id: String, file: String, profile: String,
+    public static func parse(text: String, id: String, file: String, profile: String, overrides: [Override] = [],
                              baseDirectory: URL? = nil) -> (Report?, [SpecProblem]) {
         var problems: [SpecProblem] = []
         func problem(_ line: Int, _ key: String, _ message: String) {
@@ -234,9 +242,10 @@ public enum ReportLoader {
                     if case .mapping(let top) = node, let profiles = top["profiles"], case .mapping(let map) = profiles {
                         declaredProfiles.formUnion(map.keys.compactMap(\.string))
                     }
-                    if let spec = ExperimentSpec.read(node, name: name, profile: profile, reader: reader,
-                                                      baseDirectory: baseDirectory) {
-                        experiments.append(spec)
+                    let specs = ExperimentSpec.read(node, name: name, profile: profile, overrides: overrides,
+                                                    reader: reader, baseDirectory: baseDirectory)
+                    if !specs.isEmpty {
+                        experiments += specs
                         segments.append(.experiment(name))
                     }
                 case "figure":
@@ -260,6 +269,13 @@ public enum ReportLoader {
         }
         if let thumbnail, !figures.contains(where: { $0.name == thumbnail }) {
             problem(2, "thumbnail", "thumbnail names figure '\(thumbnail)', which this report does not declare")
+        }
+        // A figure naming a swept experiment shows all of its runs.
+        for i in figures.indices {
+            figures[i].runs = figures[i].runs.flatMap { run in
+                let members = experiments.filter { $0.group == run }.map(\.name)
+                return members.isEmpty ? [run] : members
+            }
         }
         guard problems.isEmpty else { return (nil, problems) }
         return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,

@@ -55,12 +55,19 @@ public final class RunStore {
     /// The canonical bytes a key is computed from: the declaration without its name and profile
     /// (which do not change the result), with sorted keys.
     public static func canonicalDeclaration(_ spec: ExperimentSpec) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(anonymous(spec))) ?? Data()
+    }
+
+    /// The declaration without what does not change the result: names, profile, sweep label.
+    static func anonymous(_ spec: ExperimentSpec) -> ExperimentSpec {
         var anonymous = spec
         anonymous.name = ""
         anonymous.profile = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(anonymous)) ?? Data()
+        anonymous.group = ""
+        anonymous.label = ""
+        return anonymous
     }
 
     public static func key(for spec: ExperimentSpec) -> String {
@@ -128,11 +135,8 @@ public final class RunStore {
     /// Key paths whose values differ, e.g. `train.lr changed 0.001 -> 0.0003`.
     static func differences(_ old: ExperimentSpec, _ new: ExperimentSpec) -> [String] {
         func flatten(_ spec: ExperimentSpec) -> [String: String] {
-            var anonymous = spec
-            anonymous.name = ""
-            anonymous.profile = ""
             let encoder = JSONEncoder()
-            guard let data = try? encoder.encode(anonymous),
+            guard let data = try? encoder.encode(anonymous(spec)),
                   let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
             var out: [String: String] = [:]
             func walk(_ value: Any, _ path: String) {
@@ -182,4 +186,49 @@ public final class RunStore {
 public struct StoreError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// A deterministic share of the runs: shard `index` of `count` holds the runs whose key,
+/// read as a number (its first 15 hex digits), leaves remainder `index` when divided by `count`.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// Parses `i/N` with 0 ≤ i < N.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else { return nil }
+        index = i
+        count = n
+    }
+
+    public func contains(key: String) -> Bool {
+        guard let value = UInt64(key.prefix(15), radix: 16) else { return index == 0 }
+        return Int(value % UInt64(count)) == index
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+extension RunStore {
+    /// Copies every entry of `other` that this store lacks (each copy atomic). Returns how many.
+    /// Entries that do not verify are refused.
+    public func merge(from other: URL) throws -> Int {
+        let source = try RunStore(root: other)
+        let bad = Set(source.corruptEntries())
+        let runs = other.appendingPathComponent("runs")
+        var copied = 0
+        for key in ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted() where !bad.contains(key) {
+            let target = root.appendingPathComponent("runs/\(key)")
+            if FileManager.default.fileExists(atPath: target.path) { continue }
+            let staging = root.appendingPathComponent("tmp/\(key)-merge-\(getpid())")
+            try? FileManager.default.removeItem(at: staging)
+            try FileManager.default.copyItem(at: runs.appendingPathComponent(key), to: staging)
+            if rename(staging.path, target.path) == 0 { copied += 1 } else { try? FileManager.default.removeItem(at: staging) }
+        }
+        if !bad.isEmpty {
+            throw StoreError(message: "\(bad.count) entr\(bad.count == 1 ? "y" : "ies") of \(other.path) do not verify and were not merged: \(bad.sorted().joined(separator: ", "))")
+        }
+        return copied
+    }
 }

@@ -14,9 +14,20 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Build only this report (file name without .md); repeat for several.", valueName: "report"))
     var only: [String] = []
 
+    @Option(name: [.customShort("S"), .customLong("set")],
+            help: ArgumentHelp("Override a key of every experiment (train.steps=100) or of one (rahaman.train.lr=1e-3); applied after the profile. Repeatable.", valueName: "key=value"))
+    var settings: [String] = []
+
+    func overrides() throws -> [Override] {
+        try settings.map { text in
+            do { return try Override.parse(text) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
     func load() throws -> [Report] {
         do {
-            let reports = try ReportLoader.load(directory: URL(fileURLWithPath: self.reports), profile: profile, only: only)
+            let reports = try ReportLoader.load(directory: URL(fileURLWithPath: self.reports), profile: profile, only: only,
+                                                overrides: try overrides())
             try checkProfile(reports)
             return reports
         } catch let problems as SpecProblems {
@@ -61,16 +72,27 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Train nothing: assemble the site from the run store, or fail listing the missing runs.")
     var frozen = false
 
+    @Option(name: .long, help: ArgumentHelp("Train only shard i of N (runs split by key) into the store and write no site; merge the stores with `merge-stores`, then `build --frozen`.", valueName: "i/N"))
+    var shard: String?
+
     @Flag(name: .shortAndLong, help: "Print only problems and the final summary.")
     var quiet = false
 
     func run() throws {
         _ = try options.load()  // validate (and report every problem) before anything else
-        let builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports),
+        var shardValue: Shard?
+        if let shard {
+            guard let parsed = Shard(shard) else { throw ValidationError("--shard expects i/N with 0 <= i < N, found '\(shard)'") }
+            guard !frozen else { throw ValidationError("--shard trains runs and --frozen trains none: choose one") }
+            shardValue = parsed
+        }
+        var builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports),
                                   templatesDirectory: URL(fileURLWithPath: templates),
                                   outputDirectory: URL(fileURLWithPath: out),
                                   profile: options.profile, only: options.only,
                                   storeDirectory: URL(fileURLWithPath: store), frozen: frozen)
+        builder.overrides = try options.overrides()
+        builder.shard = shardValue
         let display = ProgressDisplay(quiet: quiet)
         let summary: BuildSummary
         do {
@@ -84,6 +106,11 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode(1)
         }
         display.finishLine()
+        if let shardValue {
+            print("shard \(shardValue): \(summary.runs) run(s) (\(summary.trained) trained, \(summary.restored) already in the store) in \(store); no site written")
+            if !summary.failedRuns.isEmpty { throw ExitCode(1) }
+            return
+        }
         let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) into %@ in %.1f s",
                           summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, out, summary.seconds)
         print(line)
@@ -125,9 +152,10 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         _ = try options.load()
-        let builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports), templatesDirectory: URL(fileURLWithPath: "."),
+        var builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports), templatesDirectory: URL(fileURLWithPath: "."),
                                   outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
                                   storeDirectory: URL(fileURLWithPath: store))
+        builder.overrides = try options.overrides()
         let plan = try builder.plan()
         for run in plan {
             let status = run.cached ? "cached" : "to run"
@@ -135,5 +163,61 @@ struct PlanCommand: ParsableCommand {
         }
         let missing = plan.filter { !$0.cached }.count
         print("\(plan.count) run(s): \(plan.count - missing) cached, \(missing) to run")
+    }
+}
+
+struct MergeStoresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge-stores",
+        abstract: "Copy the runs of other run stores (e.g. CI shard artifacts) into one store.",
+        discussion: "Each entry is verified (its key must match its declaration) and copied atomically; entries already present are kept."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The store to merge into.", valueName: "dir"))
+    var into: String = ".mgdl-store"
+
+    @Argument(help: ArgumentHelp("Stores to merge from.", valueName: "store"))
+    var sources: [String]
+
+    func run() throws {
+        let store = try RunStore(root: URL(fileURLWithPath: into))
+        try store.lock()
+        var total = 0
+        var failed = false
+        for source in sources {
+            do {
+                let copied = try store.merge(from: URL(fileURLWithPath: source))
+                total += copied
+                print("\(source): \(copied) run(s) merged")
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                failed = true
+            }
+        }
+        print("\(total) run(s) merged into \(into)")
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct VerifyStoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-store",
+        abstract: "Check that every entry of the run store decodes and matches its key.",
+        discussion: "Exit status 1 when an entry does not verify (it is never read as valid: the next build trains it again)."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
+    var store: String = ".mgdl-store"
+
+    func run() throws {
+        let runStore = try RunStore(root: URL(fileURLWithPath: store))
+        let bad = runStore.corruptEntries()
+        let count = ((try? FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: store).appendingPathComponent("runs").path)) ?? []).count
+        if bad.isEmpty {
+            print("\(count) run(s) in \(store): all verify")
+        } else {
+            for key in bad { print("does not verify: runs/\(key)") }
+            throw ExitCode(1)
+        }
     }
 }

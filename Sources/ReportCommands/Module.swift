@@ -17,7 +17,8 @@ public struct MGDLReport: ParsableCommand {
             The report format is described in docs/report-format.md.
             """,
         version: toolVersion,
-        subcommands: [BuildCommand.self, PlanCommand.self, ValidateCommand.self],
+        subcommands: [BuildCommand.self, PlanCommand.self, ValidateCommand.self, MergeStoresCommand.self, VerifyStoreCommand.self,
+                      BenchCommand.self, FigureBenchCommand.self],
         defaultSubcommand: nil
     )
 

@@ -52,6 +52,10 @@ public struct SiteBuilder {
     public var storeDirectory: URL?
     /// Train nothing: fail with the list of runs missing from the store.
     public var frozen = false
+    /// `-S key=value` overrides, applied to every experiment (or to the one they name).
+    public var overrides: [Override] = []
+    /// Train only this deterministic share of the runs (by key) and write no site.
+    public var shard: Shard?
 
     public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = [],
                 storeDirectory: URL? = nil, frozen: Bool = false) {
@@ -75,7 +79,7 @@ public struct SiteBuilder {
 
     /// Loads and validates the reports and says, for every run, whether the store has it.
     public func plan() throws -> [PlannedRun] {
-        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only)
+        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
         return reports.flatMap { report in
             report.experiments.map { spec in
@@ -94,11 +98,12 @@ public struct SiteBuilder {
         var summary = BuildSummary()
 
         events(.step("load specs"))
-        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only)
+        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         if reports.isEmpty {
             throw BuildError(step: "load specs", path: reportsDirectory.path, message: "no reports (*.md) found")
         }
-        let templates = try SiteTemplates(directory: templatesDirectory)
+        // Templates are checked before anything is trained; a shard writes no site and needs none.
+        let loadedTemplates = shard == nil ? try SiteTemplates(directory: templatesDirectory) : nil
 
         events(.step("plan"))
         let plan = reports.flatMap { report in report.experiments.map { (report, $0) } }
@@ -123,6 +128,7 @@ public struct SiteBuilder {
         events(.step("run"))
         var results: [String: [String: RunResult]] = [:]
         for (index, (report, spec)) in plan.enumerated() {
+            if let shard, !shard.contains(key: RunStore.key(for: spec)) { continue }
             if let cached = store?.result(for: spec) {
                 events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
                 summary.restored += 1
@@ -148,6 +154,14 @@ public struct SiteBuilder {
             if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
         }
 
+        if shard != nil {
+            // A shard only fills the store; the site is assembled after the stores are merged.
+            summary.trained = summary.runs - summary.restored
+            summary.seconds = Date().timeIntervalSince(start)
+            return summary
+        }
+
+        guard let templates = loadedTemplates else { return summary }
         let staging = try makeStaging()
         do {
             let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile)

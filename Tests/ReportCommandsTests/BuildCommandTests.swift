@@ -209,6 +209,43 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "staging folders of the killed build are cleared")
     }
 
+    func testThreeShardsMergedGiveTheSameSiteAsOneBuild() throws {
+        let swept = Self.tinyReport.replacingOccurrences(of: "  steps: 60\n  record_every: 10", with: "  steps: 30\n  record_every: 10\nsweep:\n  grid: {seed: [0, 1, 2, 3, 4]}")
+        let dir = try makeWorkspace(report: swept)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        // Three shard processes at once, each with its own store.
+        let shards = try (0..<3).map { i -> Process in
+            let p = Process()
+            p.executableURL = binary
+            p.arguments = ["build", "--shard", "\(i)/3", "--store", "shard-\(i)", "--quiet"]
+            p.currentDirectoryURL = dir
+            try p.run()
+            return p
+        }
+        for p in shards { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        let counts = try (0..<3).map { try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("shard-\($0)/runs").path).count }
+        XCTAssertEqual(counts.reduce(0, +), 5, "every run is trained by exactly one shard: \(counts)")
+        let merge = try run(["merge-stores", "--into", "merged", "shard-0", "shard-1", "shard-2"], in: dir)
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        XCTAssertEqual(try run(["verify-store", "--store", "merged"], in: dir).status, 0)
+        let frozen = try run(["build", "--frozen", "--store", "merged", "--out", "sharded", "--templates", templates], in: dir)
+        XCTAssertEqual(frozen.status, 0, frozen.stderr)
+        let single = try run(["build", "--store", "single", "--out", "single", "--templates", templates, "--quiet"], in: dir)
+        XCTAssertEqual(single.status, 0, single.stderr)
+        // Same files; same bytes except wall times (the run JSON's seconds, the pages' timings).
+        let a = dir.appendingPathComponent("sharded"), b = dir.appendingPathComponent("single")
+        func isFile(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+        let files = try XCTUnwrap(FileManager.default.subpaths(atPath: a.path)).filter { isFile(a.appendingPathComponent($0)) }.sorted()
+        XCTAssertEqual(files, try XCTUnwrap(FileManager.default.subpaths(atPath: b.path)).filter { isFile(b.appendingPathComponent($0)) }.sorted())
+        XCTAssertTrue(files.contains("tiny/runs/tiny--seed-4.json"), "\(files)")
+        for file in files where !file.hasSuffix(".html") {
+            var x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
+            if file.hasSuffix(".json") { x = try stripSeconds(x); y = try stripSeconds(y) }
+            XCTAssertEqual(x, y, "\(file) differs")
+        }
+    }
+
     func testHelpAndVersion() throws {
         let dir = FileManager.default.temporaryDirectory
         let help = try run(["--help"], in: dir)
