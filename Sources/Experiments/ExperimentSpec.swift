@@ -1,4 +1,5 @@
 import Foundation
+import Tasks
 import Yams
 
 /// A declared experiment: a task, a model and how to train it. Decoded from an
@@ -17,19 +18,47 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     /// The sweep point, e.g. `task.amplitudes = decreasing, seed = 1` ("" without a sweep).
     public var label: String
 
+    public var features: FeatureSpec
+
+    public struct FeatureSpec: Sendable, Equatable, Codable {
+        /// none | basic | positional | gaussian (Tancik et al.)
+        public var kind: String
+        public var scale: Double
+        public var count: Int
+        public var seed: UInt64
+    }
+
     public struct TaskSpec: Sendable, Equatable, Codable {
         public var kind: String
+        /// For `formula`: the target written in x.
+        public var formula: String?
         public var frequencies: [Int]
         /// "constant", "decreasing", "increasing", "x_dependent" or "explicit".
         public var amplitudeProfile: String
         public var amplitudes: [Double]
         public var phases: [Double]?
         public var phaseSeed: UInt64?
+        /// `grid`: train and evaluate on `points` equispaced points of [0, 1).
+        /// `mgdl`: train on `points` equispaced points, validate and test on uniform draws (Fang & Xu).
+        public var split: String
         public var points: Int
+        public var validation: Int
+        public var test: Int
+        public var validationSeed: UInt64
+        public var testSeed: UInt64
     }
 
     public struct ModelSpec: Sendable, Equatable, Codable {
+        /// `mlp`: every width, input to output.
         public var widths: [Int]
+        /// `sgdl`, `mscale`, `multistage`: hidden widths.
+        public var hidden: [Int]
+        /// `mgdl`: the hidden widths of each grade.
+        public var grades: [[Int]]
+        /// `mscale`: input scales a_i.
+        public var scales: [Double]
+        /// `multistage`: the number of stages.
+        public var stages: Int
         public var activation: String
         public var initializer: String
     }
@@ -37,6 +66,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public struct TrainSpec: Sendable, Equatable, Codable {
         public var optimizer: String
         public var learningRate: Double
+        /// Exponential decay per epoch from `lr` to this (MGDL's t_max -> t_min); nil: constant.
+        public var finalLearningRate: Double?
+        /// Optimizer steps (`mlp`), or epochs of each network (grade, stage) for the other methods.
         public var steps: Int
         /// nil: full batch.
         public var batch: Int?
@@ -44,13 +76,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var precision: String
     }
 
-    static let methods = ["mlp"]
-    static let taskKinds = ["sum_of_sines"]
+    static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
+    static let taskKinds = ["sum_of_sines", "formula"]
+    static let featureKinds = ["none", "basic", "positional", "gaussian"]
     static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
     static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
 
-    static let topKeys = ["method", "seed", "task", "model", "train"]
+    static let topKeys = ["method", "seed", "task", "model", "features", "train"]
 
     /// Reads one experiment block into its runs: one run, or one per point of its `sweep`.
     /// Order of overlays: the block, then the profile, then the sweep point, then `-S` overrides.
@@ -101,19 +134,27 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             return m["sweep"]
         }()
         let points = sweepNode.map { Sweep.points($0, keyPath: top.path("sweep"), reader: reader) } ?? [[]]
+        // Runs are named and labelled by their scalar sweep values (`method = mgdl`); values that are
+        // lists or mappings (a model) are left out unless the names would then collide.
+        func describe(_ point: [Sweep.Assignment], all: Bool) -> (name: String, label: String) {
+            let shown = all ? point : point.filter { if case .scalar = $0.value { return true } else { return false } }
+            let name = shown.isEmpty ? name : name + "--" + shown.map { "\($0.path.last!)-\(Sweep.label($0.value))" }.joined(separator: "--")
+            let label = shown.map { "\($0.path.last!) = \(Sweep.label($0.value))" }.joined(separator: ", ")
+            return (name, label)
+        }
+        let short = points.map { describe($0, all: false) }
+        let described = Set(short.map(\.name)).count == short.count ? short : points.map { describe($0, all: true) }
         var specs: [ExperimentSpec] = []
-        for point in points {
+        for (point, description) in zip(points, described) {
             var n = node
             for assignment in point { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
             for o in overrides where o.experiment == nil || o.experiment == name {
                 n = Sweep.set(n, path: o.path, to: o.value)
             }
-            let runName = point.isEmpty ? name : name + "--" + point.map { "\($0.path.last!)-\(Sweep.label($0.value))" }.joined(separator: "--")
-            let label = point.map { "\($0.path.joined(separator: ".")) = \(Sweep.label($0.value))" }.joined(separator: ", ")
             guard var spec = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory) else { continue }
-            spec.name = runName
+            spec.name = description.name
             spec.group = name
-            spec.label = label
+            spec.label = description.label
             spec.profile = applied
             specs.append(spec)
         }
@@ -136,10 +177,29 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // task
         var task: TaskSpec?
         if let taskNode = spec.required("task"), let t = MappingReader(taskNode, keyPath: spec.path("task"), reader: reader) {
-            t.checkKeys(["kind", "frequencies", "amplitudes", "phases", "points"])
+            t.checkKeys(["kind", "formula", "frequencies", "amplitudes", "phases", "split", "points", "validation", "test",
+                         "validation_seed", "test_seed"])
             let kind = t.string("kind", oneOf: taskKinds)
-            let frequencies = t.intList("frequencies", minimum: 0)
+            var formula: String?
+            var frequencies: [Int]? = []
+            if kind == "formula" {
+                formula = t.string("formula")
+                if let text = formula {
+                    do { _ = try Formula(text, variables: ["x"]) } catch let error as FormulaError {
+                        reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error.message) at column \(error.column)\n\(error.source)\n\(error.caretLine)")
+                    } catch {
+                        reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error)")
+                    }
+                }
+            } else if kind == "sum_of_sines" {
+                frequencies = t.intList("frequencies", minimum: 0)
+            }
+            let split = t.string("split", default: "grid", oneOf: ["grid", "mgdl"]) ?? "grid"
             let points = t.int("points", minimum: 2)
+            let validation = t.int("validation", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
+            let test = t.int("test", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
+            let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
+            let testSeed = t.int("test_seed", default: 1, minimum: 0) ?? 1
             var profileName = "constant"
             var amplitudes: [Double] = [1]
             if let a = t["amplitudes"] {
@@ -189,50 +249,113 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                               "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top * 2) points")
             }
             if let kind, let frequencies, let points {
-                task = TaskSpec(kind: kind, frequencies: frequencies, amplitudeProfile: profileName,
-                                amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, points: points)
+                task = TaskSpec(kind: kind, formula: formula, frequencies: frequencies, amplitudeProfile: profileName,
+                                amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, split: split, points: points,
+                                validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed))
+            }
+        }
+
+        // features (Tancik et al.): an input mapping in front of any method
+        var features = FeatureSpec(kind: "none", scale: 1, count: 0, seed: 0)
+        if let f = spec["features"], let map = MappingReader(f, keyPath: spec.path("features"), reader: reader) {
+            map.checkKeys(["kind", "scale", "count", "seed"])
+            let kind = map.string("kind", oneOf: featureKinds) ?? "none"
+            let needsCount = kind == "positional" || kind == "gaussian"
+            let scale = map.double("scale", default: needsCount ? nil : 1, positive: true) ?? 1
+            let count = map.int("count", default: needsCount ? nil : 0, minimum: 1) ?? 0
+            let featureSeed = map.int("seed", default: 0, minimum: 0) ?? 0
+            features = FeatureSpec(kind: kind, scale: scale, count: count, seed: UInt64(featureSeed))
+            if method == "mlp" && kind != "none" {
+                reader.report(f, spec.path("features"), "method 'mlp' takes no input features; use sgdl (the same network) with features")
             }
         }
 
         // model
         var model: ModelSpec?
         if let modelNode = spec.required("model"), let m = MappingReader(modelNode, keyPath: spec.path("model"), reader: reader) {
-            m.checkKeys(["widths", "activation", "init"])
-            let widths = m.intList("widths", minimum: 1)
-            if let widths, widths.count < 2 {
-                reader.report(m["widths"], m.path("widths"), "expected at least an input and an output width, found \(widths.count) width")
+            let keysByMethod: [String: [String]] = [
+                "mlp": ["widths", "activation", "init"],
+                "sgdl": ["hidden", "init"],
+                "mgdl": ["grades", "init"],
+                "mscale": ["hidden", "scales", "activation", "init"],
+                "multistage": ["hidden", "stages", "init"],
+            ]
+            let allowed = keysByMethod[method] ?? []
+            for pair in m.pairs where !allowed.contains(pair.key) && keysByMethod.values.contains(where: { $0.contains(pair.key) }) {
+                reader.report(pair.keyNode, m.path(pair.key), "'\(pair.key)' does not apply to method '\(method)', which takes: \(allowed.joined(separator: ", "))")
             }
-            if let widths, widths.first != 1 || widths.last != 1 {
-                reader.report(m["widths"], m.path("widths"), "a sum_of_sines task has 1 input and 1 output: widths must start and end with 1, found \(widths)")
+            let known = Set(keysByMethod.values.flatMap { $0 })
+            m.checkKeys(Array(known).sorted())
+            var widths: [Int] = [], hidden: [Int] = [], grades: [[Int]] = [], scales: [Double] = [], stages = 0
+            var activation = "relu"
+            var ok = true
+            switch method {
+            case "mlp":
+                widths = m.intList("widths", minimum: 1) ?? { ok = false; return [] }()
+                if ok && widths.count < 2 {
+                    reader.report(m["widths"], m.path("widths"), "expected at least an input and an output width, found \(widths.count) width"); ok = false
+                }
+                if ok && (widths.first != 1 || widths.last != 1) {
+                    reader.report(m["widths"], m.path("widths"), "a 1-D task has 1 input and 1 output: widths must start and end with 1, found \(widths)"); ok = false
+                }
+                activation = m.string("activation", default: "relu", oneOf: activations) ?? "relu"
+            case "mgdl":
+                if let g = m.required("grades") {
+                    if case .sequence(let items) = g, !items.isEmpty {
+                        for (i, item) in items.enumerated() {
+                            if let list = readIntList(item, "\(m.path("grades"))[\(i)]", minimum: 1, reader: reader) { grades.append(list) } else { ok = false }
+                        }
+                    } else {
+                        reader.report(g, m.path("grades"), "expected a list of grades, each a list of hidden widths, e.g. [[256, 256], [256, 256]]"); ok = false
+                    }
+                } else { ok = false }
+            case "mscale":
+                hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
+                if let list = m.required("scales"), case .sequence(let items) = list {
+                    scales = items.enumerated().compactMap { readDouble($1, "\(m.path("scales"))[\($0)]", positive: true, reader: reader) }
+                } else { ok = false }
+                activation = m.string("activation", default: "s2relu", oneOf: ["srelu", "s2relu"]) ?? "s2relu"
+            case "multistage":
+                hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
+                stages = m.int("stages", minimum: 1) ?? { ok = false; return 0 }()
+            default:
+                hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
             }
-            let activation = m.string("activation", default: "relu", oneOf: activations)
-            let initializer = m.string("init", default: "pytorch_default", oneOf: initializers)
-            if let widths, let activation, let initializer {
-                model = ModelSpec(widths: widths, activation: activation, initializer: initializer)
+            let initializer = m.string("init", default: method == "mgdl" ? "glorot_normal" : "pytorch_default", oneOf: initializers)
+            if ok, let initializer {
+                model = ModelSpec(widths: widths, hidden: hidden, grades: grades, scales: scales, stages: stages,
+                                  activation: activation, initializer: initializer)
             }
         }
 
         // train
         var train: TrainSpec?
         if let trainNode = spec.required("train"), let r = MappingReader(trainNode, keyPath: spec.path("train"), reader: reader) {
-            r.checkKeys(["optimizer", "lr", "steps", "batch", "record_every", "precision"])
+            let countKey = method == "mlp" ? "steps" : "epochs"
+            for wrong in ["steps", "epochs"] where wrong != countKey && r[wrong] != nil {
+                reader.report(r[wrong], r.path(wrong), method == "mlp"
+                              ? "method 'mlp' counts optimizer steps: write 'steps', not 'epochs'"
+                              : "method '\(method)' trains each network (grade, stage) for a number of epochs: write 'epochs', not 'steps'")
+            }
+            r.checkKeys(["optimizer", "lr", "lr_final", countKey, "batch", "record_every", "precision"] + (countKey == "steps" ? ["epochs"] : ["steps"]))
             let optimizer = r.string("optimizer", default: "adam", oneOf: ["adam", "sgd"])
             let lr = r.double("lr", positive: true)
-            let steps = r.int("steps", minimum: 1)
+            let lrFinal = r["lr_final"] == nil ? nil : r.double("lr_final", positive: true)
+            let steps = r.int(countKey, minimum: 1)
             var batch: Int?
             if let b = r["batch"], b.string != "full" {
                 batch = readInt(b, r.path("batch"), minimum: 1, reader: reader)
             }
             let recordEvery = r.int("record_every", default: 100, minimum: 1)
-            let precision = r.string("precision", default: "float32", oneOf: ["float32", "float64"])
+            let precision = r.string("precision", default: method == "multistage" ? "float64" : "float32", oneOf: ["float32", "float64"])
             if let optimizer, let lr, let steps, let recordEvery, let precision {
-                train = TrainSpec(optimizer: optimizer, learningRate: lr, steps: steps, batch: batch,
+                train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                   recordEvery: recordEvery, precision: precision)
             }
         }
         guard let task, let model, let train else { return nil }
         return ExperimentSpec(name: name, method: method, seed: UInt64(seed), task: task, model: model,
-                              train: train, profile: "", group: name, label: "")
+                              train: train, profile: "", group: name, label: "", features: features)
     }
 
     /// Deep-merges `overlay` onto `base`: mappings merge key by key, anything else replaces.
@@ -260,7 +383,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// The file line of the `run:` key, for messages.
     public var line: Int
 
-    static let kinds = ["spectral_evolution", "loss", "fit"]
+    static let kinds = ["spectral_evolution", "loss", "fit", "grade_spectra"]
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -280,5 +403,62 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         guard let kind, !runs.isEmpty else { return nil }
         return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
                           line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
+    }
+}
+
+/// A declared table: our numbers for some runs, beside the published ones where given.
+///
+/// ```yaml
+/// kind: rse                       # train / validation / test RSE, parameters, training time
+/// run: [sgdl, mgdl]               # runs or swept experiments
+/// caption: "..."
+/// paper:                          # published values by run name, with the source
+///   source: "Fang & Xu (2024), Table 1"
+///   values: {mgdl--amplitudes-constant: {test: 1.0e-5}}
+/// ```
+public struct TableSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var kind: String
+    public var runs: [String]
+    public var caption: String
+    public var paperSource: String?
+    /// run name -> metric (`train`, `validation`, `test`) -> published value
+    public var paper: [String: [String: Double]]
+    public var line: Int
+
+    static let kinds = ["rse"]
+
+    static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
+        guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
+        map.checkKeys(["kind", "run", "caption", "paper"])
+        let kind = map.string("kind", oneOf: kinds)
+        var runs: [String] = []
+        if let run = map.required("run") {
+            switch run {
+            case .scalar(let s): runs = [s.string]
+            case .sequence(let items): runs = items.compactMap(\.string)
+            default: reader.report(run, map.path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
+            }
+        }
+        var source: String?
+        var paper: [String: [String: Double]] = [:]
+        if let p = map["paper"], let pm = MappingReader(p, keyPath: map.path("paper"), reader: reader) {
+            pm.checkKeys(["source", "values"])
+            source = pm.string("source")
+            if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
+                for pair in vm.pairs {
+                    guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
+                    metrics.checkKeys(["train", "validation", "test"])
+                    var values: [String: Double] = [:]
+                    for metric in ["train", "validation", "test"] where metrics[metric] != nil {
+                        values[metric] = metrics.double(metric)
+                    }
+                    paper[pair.key] = values
+                }
+            }
+        }
+        guard let kind, !runs.isEmpty else { return nil }
+        return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
+                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
     }
 }

@@ -18,6 +18,7 @@ public struct Report: Sendable {
     public let segments: [Segment]
     public let experiments: [ExperimentSpec]
     public let figures: [FigureSpec]
+    public let tables: [TableSpec]
     /// Every profile name some experiment of this report declares.
     public let declaredProfiles: [String]
 
@@ -25,6 +26,7 @@ public struct Report: Sendable {
         case prose(String)
         case experiment(String)
         case figure(String)
+        case table(String)
     }
 }
 
@@ -207,6 +209,7 @@ public enum ReportLoader {
         var segments: [Report.Segment] = []
         var experiments: [ExperimentSpec] = []
         var figures: [FigureSpec] = []
+        var tables: [TableSpec] = []
         var names: [String: Int] = [:]
         var declaredProfiles: Set<String> = []
         var experimentBlocks: [String] = []
@@ -254,7 +257,10 @@ public enum ReportLoader {
                         segments.append(.figure(name))
                     }
                 default:
-                    reader.report(node, name, "```table blocks are not supported by this build yet")
+                    if let table = TableSpec.read(node, name: name, reader: reader) {
+                        tables.append(table)
+                        segments.append(.table(name))
+                    }
                 }
                 problems += reader.problems
             }
@@ -270,16 +276,25 @@ public enum ReportLoader {
         if let thumbnail, !figures.contains(where: { $0.name == thumbnail }) {
             problem(2, "thumbnail", "thumbnail names figure '\(thumbnail)', which this report does not declare")
         }
-        // A figure naming a swept experiment shows all of its runs.
-        for i in figures.indices {
-            figures[i].runs = figures[i].runs.flatMap { run in
+        for table in tables {
+            for run in table.runs where !experimentBlocks.contains(run) {
+                var message = "table '\(table.name)' shows run '\(run)', but no experiment of that name is declared"
+                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).run", message: message))
+            }
+        }
+        // A figure or table naming a swept experiment shows all of its runs.
+        func expand(_ runs: [String]) -> [String] {
+            runs.flatMap { run in
                 let members = experiments.filter { $0.group == run }.map(\.name)
                 return members.isEmpty ? [run] : members
             }
         }
+        for i in figures.indices { figures[i].runs = expand(figures[i].runs) }
+        for i in tables.indices { tables[i].runs = expand(tables[i].runs) }
         guard problems.isEmpty else { return (nil, problems) }
         return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
-                       segments: segments, experiments: experiments, figures: figures,
+                       segments: segments, experiments: experiments, figures: figures, tables: tables,
                        declaredProfiles: declaredProfiles.sorted()), [])
     }
 }

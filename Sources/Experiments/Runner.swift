@@ -24,6 +24,13 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var parameterCount: Int
     /// Relative squared error of the final prediction on the grid.
     public var finalRSE: Double?
+    /// Methods other than `mlp`: one entry per grade (MGDL), stage (MSNN) or network.
+    public var grades: [GradeResult]?
+    /// Step index where each grade after the first starts (into `losses`).
+    public var gradeBoundaries: [Int]?
+    public var trainRSE: Double?
+    public var validationRSE: Double?
+    public var testRSE: Double?
 
     public struct Snapshot: Codable, Sendable, Equatable {
         public var step: Int
@@ -43,7 +50,48 @@ public struct RunProgress: Sendable {
 public enum Runner {
     /// Runs one experiment. Never throws: a failure is a `RunResult` with status `.failed`.
     public static func run(_ spec: ExperimentSpec, progress: ((RunProgress) -> Void)? = nil) -> RunResult {
+        let function: (Double) -> Double
+        do {
+            function = try targetFunction(spec)
+        } catch {
+            return failed(spec, "invalid task: \(error)")
+        }
         let grid = Grid.equispaced(count: spec.task.points)
+        let target = grid.map(function)
+        let targetSpectrum = Spectra.amplitudeSpectrum(target)
+        var result = RunResult(name: spec.name, status: .ok, message: nil, inputs: grid, target: target,
+                               frequencies: spec.task.frequencies,
+                               targetAmplitudes: spec.task.frequencies.map { $0 < targetSpectrum.count ? targetSpectrum[$0] : 0 },
+                               losses: [], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
+        let precision64 = spec.train.precision == "float64"
+        if spec.method == "mlp" {
+            if precision64 {
+                trainNetwork(Double.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
+            } else {
+                trainNetwork(Float.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
+            }
+        } else {
+            if precision64 {
+                fitMethod(Double.self, spec: spec, function: function, into: &result, progress: progress)
+            } else {
+                fitMethod(Float.self, spec: spec, function: function, into: &result, progress: progress)
+            }
+        }
+        return result
+    }
+
+    static func failed(_ spec: ExperimentSpec, _ message: String) -> RunResult {
+        RunResult(name: spec.name, status: .failed, message: message, inputs: [], target: [],
+                  frequencies: spec.task.frequencies, targetAmplitudes: [], losses: [], snapshots: [],
+                  seconds: 0, parameterCount: 0, finalRSE: nil)
+    }
+
+    /// The declared target as a function of x.
+    static func targetFunction(_ spec: ExperimentSpec) throws -> (Double) -> Double {
+        if spec.task.kind == "formula" {
+            let formula = try Formula(spec.task.formula ?? "", variables: ["x"])
+            return { formula($0) }
+        }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed)
         let amplitudes: SumOfSines.Amplitudes
@@ -54,26 +102,85 @@ public enum Runner {
         case "explicit": amplitudes = .explicit(spec.task.amplitudes)
         default: amplitudes = .constant(spec.task.amplitudes.first ?? 1)
         }
-        let function: SumOfSines
-        do {
-            function = try SumOfSines.validated(frequencies: spec.task.frequencies.map(Double.init),
-                                                amplitudes: amplitudes, phases: phases)
-        } catch {
-            return RunResult(name: spec.name, status: .failed, message: "invalid task: \(error)", inputs: [], target: [],
-                             frequencies: spec.task.frequencies, targetAmplitudes: [], losses: [], snapshots: [],
-                             seconds: 0, parameterCount: 0, finalRSE: nil)
+        let sines = try SumOfSines.validated(frequencies: spec.task.frequencies.map(Double.init),
+                                             amplitudes: amplitudes, phases: phases)
+        return { sines($0) }
+    }
+
+    /// SGDL, MGDL, MscaleDNN or multi-stage, behind the declared input features.
+    private static func fitMethod<T: RealScalar>(_: T.Type, spec: ExperimentSpec, function: (Double) -> Double,
+                                                 into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
+        let split: Split
+        if spec.task.split == "mgdl" {
+            split = Split.mgdl(target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
+                               testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed)
+        } else {
+            let grid = Grid.equispaced(count: spec.task.points)
+            split = Split(train: Samples(inputs: grid, targets: grid.map(function), inputDimension: 1),
+                          validation: .empty(inputDimension: 1), test: .empty(inputDimension: 1))
         }
-        let target = grid.map { function($0) }
-        let targetSpectrum = Spectra.amplitudeSpectrum(target)
-        var result = RunResult(name: spec.name, status: .ok, message: nil, inputs: grid, target: target,
-                               frequencies: spec.task.frequencies,
-                               targetAmplitudes: spec.task.frequencies.map { targetSpectrum[$0] },
-                               losses: [], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
-        switch spec.train.precision {
-        case "float64": trainNetwork(Double.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
-        default: trainNetwork(Float.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
+        func matrices(_ samples: Samples) -> (x: Matrix<T>, y: Matrix<T>)? {
+            guard !samples.isEmpty else { return nil }
+            return (Matrix<T>(rows: samples.count, cols: 1, values: samples.inputs.map { T($0) }),
+                    Matrix<T>(rows: samples.count, cols: 1, values: samples.targets.map { T($0) }))
         }
-        return result
+        guard let train = matrices(split.train) else {
+            result.status = .failed
+            result.message = "the training set is empty"
+            return
+        }
+        let method: Method
+        switch spec.method {
+        case "mgdl": method = .mgdl(grades: spec.model.grades)
+        case "mscale": method = .mscale(scales: spec.model.scales, hidden: spec.model.hidden,
+                                        activation: MscaleActivation(rawValue: spec.model.activation) ?? .s2ReLU)
+        case "multistage": method = .multistage(stages: spec.model.stages, hidden: spec.model.hidden)
+        default: method = .sgdl(hidden: spec.model.hidden)
+        }
+        let features: FeatureMapping
+        switch spec.features.kind {
+        case "basic": features = .basic
+        case "positional": features = .positional(scale: spec.features.scale, count: spec.features.count)
+        case "gaussian": features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
+        default: features = .none
+        }
+        let optimizer: Optimizer = spec.train.optimizer == "sgd"
+            ? .sgd(learningRate: spec.train.learningRate, momentum: 0)
+            : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+        let schedule: LearningRateSchedule = spec.train.finalLearningRate.map {
+            .exponential(initial: spec.train.learningRate, final: $0)
+        } ?? .constant
+        let training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: .mse, batchSize: spec.train.batch,
+                                      epochs: spec.train.steps, seed: spec.seed,
+                                      initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
+        var divergedAt: Int?
+        let fitted = fit(method: method, features: features, training: training, train: train,
+                         validation: matrices(split.validation), test: matrices(split.test), evaluateOn: train.x) { step, total, loss in
+            if !loss.isFinite { divergedAt = step; return false }
+            progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
+            return true
+        }
+        result.inputs = split.train.inputs
+        result.target = split.train.targets
+        let spectrum = Spectra.amplitudeSpectrum(result.target)
+        result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
+        result.losses = fitted.losses
+        result.snapshots = [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
+        result.seconds = fitted.seconds
+        result.parameterCount = fitted.parameterCount
+        result.grades = fitted.grades
+        result.gradeBoundaries = fitted.gradeBoundaries
+        result.trainRSE = fitted.trainRSE
+        result.validationRSE = fitted.validationRSE
+        result.testRSE = fitted.testRSE
+        result.finalRSE = fitted.trainRSE
+        if let step = divergedAt ?? fitted.losses.firstIndex(where: { !$0.isFinite }) {
+            result.status = .failed
+            result.message = "training diverged: the loss became non-finite at step \(step); lower train.lr or check the data"
+        } else if !fitted.trainRSE.isFinite {
+            result.status = .failed
+            result.message = "the fitted model's predictions are not finite"
+        }
     }
 
     private static func trainNetwork<T: RealScalar>(_: T.Type, spec: ExperimentSpec, grid: [Double], target: [Double],

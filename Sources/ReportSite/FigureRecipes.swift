@@ -9,7 +9,7 @@ enum FigureRecipes {
         let description: String
     }
 
-    static func figure(for spec: FigureSpec, runs: [String: RunResult]) throws -> Figure {
+    static func figure(for spec: FigureSpec, runs: [String: RunResult], labels: [String: String] = [:]) throws -> Figure {
         let shown = try spec.runs.map { name -> RunResult in
             guard let run = runs[name] else { throw RecipeError(description: "run '\(name)' has no result") }
             guard run.status == .ok else {
@@ -19,8 +19,9 @@ enum FigureRecipes {
         }
         switch spec.kind {
         case "spectral_evolution": return try spectralEvolution(shown[0])
-        case "loss": return loss(shown)
+        case "loss": return loss(shown, labels: labels)
         case "fit": return try fit(shown[0], at: spec.at)
+        case "grade_spectra": return try gradeSpectra(shown, labels: labels)
         default: throw RecipeError(description: "unknown figure kind '\(spec.kind)'")
         }
     }
@@ -45,17 +46,54 @@ enum FigureRecipes {
 
     /// Training loss against iteration on a log axis, one series per run. Long curves are
     /// reduced to the minimum and maximum of each of ~2000 buckets, which keeps every excursion.
-    static func loss(_ runs: [RunResult]) -> Figure {
-        let figure = Figure(width: 560, height: 360)
+    /// With grades (MGDL) or stages, a dashed vertical line marks where each new one starts
+    /// (drawn when every run shown has the same boundaries).
+    static func loss(_ runs: [RunResult], labels: [String: String] = [:]) -> Figure {
+        let figure = Figure(width: 640, height: 380)
         let axes = figure.addAxes()
-        axes.xLabel = "training iteration"
+        axes.xLabel = "training step (all grades in order)"
         axes.yLabel = "training loss (MSE)"
         axes.yScale = .log
         for run in runs {
             let (x, y) = envelope(run.losses, buckets: 2000)
-            axes.line(x: x, y: y, label: runs.count > 1 ? run.name : "\(run.name) (MSE)")
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            axes.line(x: x, y: y, label: runs.count > 1 ? label : "\(label) (MSE)")
+        }
+        if let boundaries = runs.first?.gradeBoundaries, !boundaries.isEmpty,
+           runs.allSatisfy({ $0.gradeBoundaries == boundaries }) {
+            for (i, step) in boundaries.enumerated() {
+                axes.verticalLine(at: Double(step), label: "grade \(i + 2)")
+            }
         }
         axes.showsLegend = runs.count > 1
+        return figure
+    }
+
+    /// Per-grade spectra (Fang & Xu, Fig. 3): for each run, the amplitude spectrum of the target
+    /// and of each grade's own output on the training grid, 2|DFT|/N against frequency.
+    static func gradeSpectra(_ runs: [RunResult], labels: [String: String]) throws -> Figure {
+        guard runs.allSatisfy({ $0.grades != nil }) else {
+            throw RecipeError(description: "grade_spectra needs runs of a method with grades (sgdl, mgdl, mscale, multistage), not mlp")
+        }
+        let columns = runs.count == 1 ? 1 : 2
+        let rows = (runs.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 640 : 960, height: Double(max(1, rows)) * 300 + 40)
+        let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: false)
+        for (panel, run) in zip(panels, runs) {
+            let spectrum = Spectra.amplitudeSpectrum(run.target)
+            let top = (run.frequencies.max() ?? spectrum.count / 4) * 5 / 4
+            let limit = min(spectrum.count, max(top, 8))
+            let k = (0..<limit).map(Double.init)
+            panel.title = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            panel.line(x: k, y: Array(spectrum.prefix(limit)), label: "target", color: Color(hex: "#7f7f7f"), width: 1.2)
+            for grade in run.grades ?? [] {
+                let s = Spectra.amplitudeSpectrum(grade.output)
+                panel.line(x: k, y: Array(s.prefix(limit)), label: run.grades!.count > 1 ? "grade \(grade.index + 1)" : "network", width: 1.3)
+            }
+            panel.xLabel = "frequency k"
+            panel.yLabel = "amplitude"
+            panel.showsLegend = true
+        }
         return figure
     }
 
