@@ -36,7 +36,7 @@ let package = Package(
         // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
         .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
-        .target(name: "Learning", dependencies: ["Numerics"], exclude: ["README.md"], swiftSettings: cSettings),
+        .target(name: "Learning", dependencies: ["Numerics"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics.
         .target(name: "Tasks", dependencies: ["Numerics", "CCairo"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"], exclude: ["README.md"]),
         // 7. Report site: report pages, figure recipes, templates.
         .target(name: "ReportSite", dependencies: [
-            "Experiments", "Plotting", "Tasks", "Yams",
+            "Experiments", "Plotting", "Tasks", "Numerics", "Yams",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
         ], exclude: ["README.md"]),

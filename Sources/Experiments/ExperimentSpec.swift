@@ -110,7 +110,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     private static func expand(_ root: Node, name: String, profile: String, overrides: [Override], reader: SpecReader,
                                baseDirectory: URL?) -> [ExperimentSpec] {
         guard let top = MappingReader(root, keyPath: name, reader: reader) else { return [] }
-        top.checkKeys(topKeys + ["profiles", "sweep"])
+        top.checkKeys(SpecSchema.keys("experiment"))
         // Profiles are overlays merged onto the block before it is read.
         var applied = ""
         var node = root
@@ -177,8 +177,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // task
         var task: TaskSpec?
         if let taskNode = spec.required("task"), let t = MappingReader(taskNode, keyPath: spec.path("task"), reader: reader) {
-            t.checkKeys(["kind", "formula", "frequencies", "amplitudes", "phases", "split", "points", "validation", "test",
-                         "validation_seed", "test_seed"])
+            t.checkKeys(SpecSchema.keys("experiment.task"))
             let kind = t.string("kind", oneOf: taskKinds)
             var formula: String?
             var frequencies: [Int]? = []
@@ -258,7 +257,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // features (Tancik et al.): an input mapping in front of any method
         var features = FeatureSpec(kind: "none", scale: 1, count: 0, seed: 0)
         if let f = spec["features"], let map = MappingReader(f, keyPath: spec.path("features"), reader: reader) {
-            map.checkKeys(["kind", "scale", "count", "seed"])
+            map.checkKeys(SpecSchema.keys("experiment.features"))
             let kind = map.string("kind", oneOf: featureKinds) ?? "none"
             let needsCount = kind == "positional" || kind == "gaussian"
             let scale = map.double("scale", default: needsCount ? nil : 1, positive: true) ?? 1
@@ -284,8 +283,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             for pair in m.pairs where !allowed.contains(pair.key) && keysByMethod.values.contains(where: { $0.contains(pair.key) }) {
                 reader.report(pair.keyNode, m.path(pair.key), "'\(pair.key)' does not apply to method '\(method)', which takes: \(allowed.joined(separator: ", "))")
             }
-            let known = Set(keysByMethod.values.flatMap { $0 })
-            m.checkKeys(Array(known).sorted())
+            m.checkKeys(SpecSchema.keys("experiment.model"))
             var widths: [Int] = [], hidden: [Int] = [], grades: [[Int]] = [], scales: [Double] = [], stages = 0
             var activation = "relu"
             var ok = true
@@ -337,7 +335,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                               ? "method 'mlp' counts optimizer steps: write 'steps', not 'epochs'"
                               : "method '\(method)' trains each network (grade, stage) for a number of epochs: write 'epochs', not 'steps'")
             }
-            r.checkKeys(["optimizer", "lr", "lr_final", countKey, "batch", "record_every", "precision"] + (countKey == "steps" ? ["epochs"] : ["steps"]))
+            r.checkKeys(SpecSchema.keys("experiment.train"))
             let optimizer = r.string("optimizer", default: "adam", oneOf: ["adam", "sgd"])
             let lr = r.double("lr", positive: true)
             let lrFinal = r["lr_final"] == nil ? nil : r.double("lr_final", positive: true)
@@ -387,7 +385,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
-        map.checkKeys(["kind", "run", "caption", "at"])
+        map.checkKeys(SpecSchema.keys("figure"))
         let kind = map.string("kind", oneOf: kinds)
         var runs: [String] = []
         if let run = map.required("run") {
@@ -430,7 +428,7 @@ public struct TableSpec: Sendable, Equatable, Codable {
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
-        map.checkKeys(["kind", "run", "caption", "paper"])
+        map.checkKeys(SpecSchema.keys("table"))
         let kind = map.string("kind", oneOf: kinds)
         var runs: [String] = []
         if let run = map.required("run") {

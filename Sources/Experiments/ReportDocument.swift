@@ -190,7 +190,7 @@ public enum ReportLoader {
         if let front = split.frontMatter {
             let reader = SpecReader(file: file, lineOffset: front.firstLine - 1)
             if let node = reader.compose(front.text, keyPath: ""), let map = MappingReader(node, keyPath: "", reader: reader) {
-                map.checkKeys(["version", "title", "summary", "thumbnail", "authors", "references"])
+                map.checkKeys(SpecSchema.keys("front_matter"))
                 if let version = map.int("version", default: reportFormatVersion), version != reportFormatVersion {
                     reader.report(map["version"], "version",
                                   "this build reads report format version \(reportFormatVersion), found \(version)")

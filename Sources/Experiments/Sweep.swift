@@ -51,7 +51,7 @@ enum Sweep {
 
     static func points(_ node: Node, keyPath: String, reader: SpecReader) -> [[Assignment]] {
         guard let sweep = MappingReader(node, keyPath: keyPath, reader: reader) else { return [[]] }
-        sweep.checkKeys(["grid", "zip"])
+        sweep.checkKeys(SpecSchema.keys("experiment.sweep"))
         var grid: [[Assignment]] = [[]]
         if let g = sweep["grid"], let map = MappingReader(g, keyPath: sweep.path("grid"), reader: reader) {
             for pair in map.pairs {

@@ -75,8 +75,14 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Train only shard i of N (runs split by key) into the store and write no site; merge the stores with `merge-stores`, then `build --frozen`.", valueName: "i/N"))
     var shard: String?
 
+    @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU); BLAS gets the CPUs the jobs leave.", valueName: "N"))
+    var jobs: Int?
+
     @Flag(name: .shortAndLong, help: "Print only problems and the final summary.")
     var quiet = false
+
+    @Flag(name: .long, help: "Print progress as JSON lines (one event per line) on standard error.")
+    var json = false
 
     func run() throws {
         _ = try options.load()  // validate (and report every problem) before anything else
@@ -93,7 +99,9 @@ struct BuildCommand: ParsableCommand {
                                   storeDirectory: URL(fileURLWithPath: store), frozen: frozen)
         builder.overrides = try options.overrides()
         builder.shard = shardValue
-        let display = ProgressDisplay(quiet: quiet)
+        if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
+        builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let display = ProgressDisplay(quiet: quiet, json: json)
         let summary: BuildSummary
         do {
             summary = try builder.build(events: display.handle)
@@ -219,5 +227,17 @@ struct VerifyStoreCommand: ParsableCommand {
             for key in bad { print("does not verify: runs/\(key)") }
             throw ExitCode(1)
         }
+    }
+}
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the report format's schema (JSON Schema): every key of every block, its type and meaning.",
+        discussion: "The same table drives validation; docs/report-format.md explains the format with examples."
+    )
+
+    func run() throws {
+        print(SpecSchema.jsonSchema(), terminator: "")
     }
 }

@@ -18,7 +18,7 @@ public struct MGDLReport: ParsableCommand {
             """,
         version: toolVersion,
         subcommands: [BuildCommand.self, PlanCommand.self, ValidateCommand.self, MergeStoresCommand.self, VerifyStoreCommand.self,
-                      BenchCommand.self, FigureBenchCommand.self],
+                      SchemaCommand.self, BenchCommand.self, FigureBenchCommand.self],
         defaultSubcommand: nil
     )
 

@@ -46,3 +46,24 @@ final class RunStoreTests: XCTestCase {
         XCTAssertEqual(store.corruptEntries(), [RunStore.key(for: s)])
     }
 }
+
+final class SpecSchemaTests: XCTestCase {
+    /// docs/report-schema.json is the generated schema: regenerate it with
+    /// `mgdl-report schema > docs/report-schema.json` when the format changes.
+    func testDocumentedSchemaIsCurrent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let documented = try String(contentsOf: root.appendingPathComponent("docs/report-schema.json"), encoding: .utf8)
+        XCTAssertEqual(documented, SpecSchema.jsonSchema(), "docs/report-schema.json is out of date: run mgdl-report schema > docs/report-schema.json")
+    }
+
+    func testEveryReaderKeyIsInTheSchema() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(SpecSchema.jsonSchema().utf8)) as! [String: Any]
+        let defs = schema["$defs"] as! [String: Any]
+        let train = (defs["experiment.train"] as! [String: Any])["properties"] as! [String: Any]
+        XCTAssertEqual(Set(train.keys), ["optimizer", "lr", "lr_final", "steps", "epochs", "batch", "record_every", "precision"])
+        // A key outside the schema is refused by the reader with a suggestion.
+        let bad = ReportLoaderTests.valid.replacingOccurrences(of: "record_every: 10", with: "record_evry: 10")
+        let (_, problems) = ReportLoader.parse(text: bad, id: "tiny", file: "tiny.md", profile: "quick")
+        XCTAssertTrue(problems.contains { $0.message.contains("did you mean 'record_every'") }, "\(problems)")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// The report format's schema: every key of every block, its type and meaning. The reader checks
+/// keys against it and `mgdl-report schema` prints it as JSON Schema, so the two cannot drift.
+public enum SpecSchema {
+    struct Key {
+        let name: String
+        let type: String
+        let description: String
+        var choices: [String] = []
+    }
+
+    static let sections: [(path: String, description: String, keys: [Key])] = [
+        ("front_matter", "YAML front matter of a report notebook", [
+            Key(name: "version", type: "integer", description: "report format version (this build reads \(reportFormatVersion))"),
+            Key(name: "title", type: "string", description: "page title"),
+            Key(name: "summary", type: "string", description: "one sentence for the index page"),
+            Key(name: "thumbnail", type: "string", description: "name of the figure shown on the index page"),
+            Key(name: "authors", type: "string", description: "free text"),
+            Key(name: "references", type: "string", description: "free text"),
+        ]),
+        ("experiment", "```experiment NAME block: one training, or one per sweep point", [
+            Key(name: "method", type: "string", description: "the learning method (default mlp)", choices: ExperimentSpec.methods),
+            Key(name: "seed", type: "integer", description: "initialisation and minibatch order"),
+            Key(name: "task", type: "object", description: "the target function and the data split"),
+            Key(name: "model", type: "object", description: "the network(s); keys depend on the method"),
+            Key(name: "features", type: "object", description: "input mapping in front of the method (Tancik et al.)"),
+            Key(name: "train", type: "object", description: "optimizer, learning rate, budget"),
+            Key(name: "profiles", type: "object", description: "named overlays (quick, paper, ...) deep-merged onto the block"),
+            Key(name: "sweep", type: "object", description: "grid (cartesian) and zip (lockstep) lists of values by dotted key"),
+        ]),
+        ("experiment.task", "the target λ(x) and its samples", [
+            Key(name: "kind", type: "string", description: "sum of sines or a formula in x", choices: ExperimentSpec.taskKinds),
+            Key(name: "formula", type: "string", description: "kind formula: e.g. cos(8*sin(6*pi*x))"),
+            Key(name: "frequencies", type: "array", description: "integer frequencies κⱼ, or {from, to, step}"),
+            Key(name: "amplitudes", type: "string", description: "a number, a list, or a profile", choices: ExperimentSpec.amplitudeProfiles),
+            Key(name: "phases", type: "array", description: "phases in radians, or {seed: N} for uniform random phases"),
+            Key(name: "split", type: "string", description: "grid: train and evaluate on the grid; mgdl: plus uniform validation and test sets", choices: ["grid", "mgdl"]),
+            Key(name: "points", type: "integer", description: "equispaced training points on [0, 1)"),
+            Key(name: "validation", type: "integer", description: "mgdl split: validation points"),
+            Key(name: "test", type: "integer", description: "mgdl split: test points"),
+            Key(name: "validation_seed", type: "integer", description: "mgdl split: seed of the validation points"),
+            Key(name: "test_seed", type: "integer", description: "mgdl split: seed of the test points"),
+        ]),
+        ("experiment.model", "mlp: widths, activation; sgdl: hidden; mgdl: grades; mscale: hidden, scales, activation; multistage: hidden, stages", [
+            Key(name: "widths", type: "array", description: "mlp: every width, input to output"),
+            Key(name: "hidden", type: "array", description: "sgdl, mscale, multistage: hidden widths"),
+            Key(name: "grades", type: "array", description: "mgdl: hidden widths of each grade, e.g. [[256, 256], [256, 256]]"),
+            Key(name: "scales", type: "array", description: "mscale: input scales aᵢ"),
+            Key(name: "stages", type: "integer", description: "multistage: number of stages"),
+            Key(name: "activation", type: "string", description: "hidden activation (mlp) or srelu / s2relu (mscale)",
+                choices: ExperimentSpec.activations + ["srelu", "s2relu"]),
+            Key(name: "init", type: "string", description: "weight initialisation", choices: ExperimentSpec.initializers),
+        ]),
+        ("experiment.features", "Fourier-feature input mapping", [
+            Key(name: "kind", type: "string", description: "none, [cos 2πv, sin 2πv], positional encoding, or Gaussian", choices: ExperimentSpec.featureKinds),
+            Key(name: "scale", type: "number", description: "σ_p (positional) or σ (gaussian)"),
+            Key(name: "count", type: "integer", description: "m: frequencies per axis (positional) or rows of B (gaussian)"),
+            Key(name: "seed", type: "integer", description: "gaussian: seed of B"),
+        ]),
+        ("experiment.train", "how each network is trained", [
+            Key(name: "optimizer", type: "string", description: "optimizer", choices: ["adam", "sgd"]),
+            Key(name: "lr", type: "number", description: "learning rate (t_max when lr_final is given)"),
+            Key(name: "lr_final", type: "number", description: "exponential decay per epoch down to this (t_min)"),
+            Key(name: "steps", type: "integer", description: "mlp: optimizer steps"),
+            Key(name: "epochs", type: "integer", description: "other methods: epochs of each network (grade, stage)"),
+            Key(name: "batch", type: "integer", description: "minibatch size, or 'full'"),
+            Key(name: "record_every", type: "integer", description: "mlp: record the prediction every N steps"),
+            Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),
+        ]),
+        ("experiment.sweep", "runs over several values of any keys", [
+            Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
+            Key(name: "zip", type: "object", description: "dotted key -> list of values, all of one length, varied together"),
+        ]),
+        ("figure", "```figure NAME block", [
+            Key(name: "kind", type: "string", description: "the recipe", choices: FigureSpec.kinds),
+            Key(name: "run", type: "array", description: "experiment name(s); a swept experiment means all its runs"),
+            Key(name: "caption", type: "string", description: "shown under the figure"),
+            Key(name: "at", type: "array", description: "fit: iterations to show"),
+        ]),
+        ("table", "```table NAME block", [
+            Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),
+            Key(name: "run", type: "array", description: "experiment name(s)"),
+            Key(name: "caption", type: "string", description: "shown under the table"),
+            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test: number}}}"),
+        ]),
+    ]
+
+    /// The allowed keys of a section (e.g. `experiment.train`).
+    static func keys(_ path: String) -> [String] {
+        sections.first { $0.path == path }?.keys.map(\.name) ?? []
+    }
+
+    /// The schema as JSON Schema (draft 2020-12), one definition per block kind; stable bytes.
+    public static func jsonSchema() -> String {
+        var definitions: [String: Any] = [:]
+        for section in sections {
+            var properties: [String: Any] = [:]
+            for key in section.keys {
+                var property: [String: Any] = ["description": key.description]
+                switch key.type {
+                case "array": property["type"] = ["array", "object", "string", "number"]
+                case "object": property["type"] = "object"
+                default: property["type"] = key.type == "string" && !key.choices.isEmpty && key.name == "amplitudes"
+                    ? ["string", "number", "array"] : key.type
+                }
+                if !key.choices.isEmpty { property["examples"] = key.choices }
+                properties[key.name] = property
+            }
+            definitions[section.path] = ["type": "object", "description": section.description,
+                                         "additionalProperties": false, "properties": properties]
+        }
+        let schema: [String: Any] = [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "mgdl-report report format, version \(reportFormatVersion)",
+            "description": "Blocks of a report notebook (reports/*.md). See docs/report-format.md.",
+            "$defs": definitions,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
