@@ -131,7 +131,8 @@ public final class Network<T: RealScalar> {
         precondition(layer >= 0 && layer < layers.count, "Network: no layer \(layer)")
         let width = layers[layer].outputs
         let chunk = min(max(x.rows, 1), Self.inferenceChunk)
-        let ws = workspace(rows: chunk)
+        // Reuse a cached (training) workspace that is big enough, else make a chunk-sized one.
+        let ws = workspaces.filter { $0.key >= chunk }.min { $0.key < $1.key }?.value ?? workspace(rows: chunk)
         return Matrix(rows: x.rows, cols: width) { out in
             x.withUnsafeBufferPointer { xb in
                 var start = 0

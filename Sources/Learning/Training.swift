@@ -10,6 +10,10 @@ public struct TrainingSnapshot: Sendable {
     public let step: Int
     /// Row-major prediction on the snapshot inputs, in Double.
     public let prediction: [Double]
+
+    public init(step: Int, prediction: [Double]) {
+        self.step = step; self.prediction = prediction
+    }
 }
 
 /// What a training run recorded.
@@ -19,6 +23,10 @@ public struct TrainingHistory: Sendable {
     public let snapshots: [TrainingSnapshot]
     /// Wall time of the training loop (snapshots included).
     public let seconds: Double
+
+    public init(losses: [Double], snapshots: [TrainingSnapshot], seconds: Double) {
+        self.losses = losses; self.snapshots = snapshots; self.seconds = seconds
+    }
 }
 
 @inline(__always) func monotonicSeconds() -> Double {
@@ -28,10 +36,11 @@ public struct TrainingHistory: Sendable {
 }
 
 /// Trains in place. Snapshots are taken at step 0 (before training) and every `snapshotEvery`
-/// optimizer steps, and after the last step; with `snapshotInputs` nil they are taken on `x`,
-/// and with `snapshotEvery` 0 only the first and last are taken.
-/// `progress` is called at most every few hundred ms with (step, totalSteps, loss); returning
-/// false stops training early.
+/// optimizer steps, and after the last step (also after an early stop). With `snapshotInputs`
+/// nil they are taken on `x`; with `snapshotEvery` 0 only the first and last are taken, and
+/// none at all if `snapshotInputs` is nil too.
+/// `progress` is called after the first step, then at most every 250 ms, and after the last
+/// step, with (step, totalSteps, loss); returning false stops training early.
 ///
 /// Every call starts a fresh optimizer state (Adam moments or momentum zeroed, step count 0).
 /// Steps per epoch: 1 for full batch, ⌈n / batchSize⌉ for minibatches. The same network
@@ -40,7 +49,9 @@ public func train<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, y: Matrix<
                                  snapshotEvery: Int = 0, snapshotInputs: Matrix<T>? = nil,
                                  progress: ((Int, Int, Double) -> Bool)? = nil) -> TrainingHistory {
     let trainer = Trainer(network: network, x: x, y: y, spec: spec)
-    return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: snapshotInputs ?? x, progress: progress)
+    let wantsSnapshots = snapshotEvery > 0 || snapshotInputs != nil
+    return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: wantsSnapshots ? (snapshotInputs ?? x) : nil,
+                       progress: progress)
 }
 
 /// One training run: the data, the batching and the optimizer loop.
@@ -72,7 +83,7 @@ final class Trainer<T: RealScalar> {
         }
     }
 
-    func run(snapshotEvery: Int, snapshotInputs: Matrix<T>,
+    func run(snapshotEvery: Int, snapshotInputs: Matrix<T>?,
              progress: ((Int, Int, Double) -> Bool)?) -> TrainingHistory {
         let net = network
         let totalSteps = spec.epochs * stepsPerEpoch
@@ -95,6 +106,7 @@ final class Trainer<T: RealScalar> {
         losses.reserveCapacity(totalSteps)
         var snapshots: [TrainingSnapshot] = []
         func snapshot(_ step: Int) {
+            guard let snapshotInputs else { return }
             snapshots.append(TrainingSnapshot(step: step, prediction: doubles(net.predict(snapshotInputs).values)))
         }
         var rng = SeededGenerator(seed: spec.seed)
@@ -142,7 +154,7 @@ final class Trainer<T: RealScalar> {
                 }
             }
         }
-        if snapshots.last?.step != step { snapshot(step) }
+        if snapshotInputs != nil && snapshots.last?.step != step { snapshot(step) }
         return TrainingHistory(losses: losses, snapshots: snapshots, seconds: monotonicSeconds() - t0)
     }
 

@@ -24,8 +24,9 @@ final class FigureDrawer {
         for p in layout.panels where !p.axes.isEmpty {
             if p.isImage { drawImagePanel(p, r) } else { drawDataPanel(p, r) }
         }
-        if let t = layout.titleLayout {
-            put(t, at: Point(x: figure.width / 2, y: Style.outerPad), .center, .top, color: palette.text, r)
+        if layout.titleLayout != nil, let t = figure.title {
+            let l = fitted(t, size: Style.figureTitleFont, weight: .bold, maxWidth: figure.width - 2 * Style.outerPad)
+            put(l, at: Point(x: figure.width / 2, y: Style.outerPad), .center, .top, color: palette.text, r)
         }
     }
 
@@ -42,6 +43,14 @@ final class FigureDrawer {
         }
         let c = cos(angle), s = sin(angle)
         r.text(l, origin: Point(x: p.x + dx * c - dy * s, y: p.y + dx * s + dy * c), angle: angle, color: color)
+    }
+
+    /// Shaped text, set smaller (down to 70%) when wider than `maxWidth`; never cut.
+    func fitted(_ s: String, size: Double, weight: FontWeight = .regular, maxWidth: Double) -> TextLayout {
+        let l = text.layout(s, size: size, weight: weight)
+        guard l.width > maxWidth, maxWidth > 0 else { return l }
+        let k = max(0.7, maxWidth / l.width)
+        return text.layout(s, size: (size * k * 4).rounded(.down) / 4, weight: weight)
     }
 
     /// Bounding box of text placed unrotated with `put`.
@@ -63,11 +72,20 @@ final class FigureDrawer {
     // MARK: panels
 
     func drawImagePanel(_ p: PanelLayout, _ r: Renderer) {
+        var drew = false
         for case .image(let img) in p.axes.artists where img.width > 0 && img.height > 0 {
             r.image(img.raster(), in: p.plot)
+            drew = true
+        }
+        if drew {
+            // A hairline frame just outside the image, so white or transparent pixels still show
+            // where the image ends.
+            var frame = Path()
+            frame.rect(Rect(x: p.plot.x - 0.5, y: p.plot.y - 0.5, width: p.plot.width + 1, height: p.plot.height + 1))
+            r.stroke(frame, color: palette.grid, width: 1, dash: [])
         }
         if let t = p.axes.title, !t.isEmpty {
-            let l = text.layout(t, size: Style.titleFont)
+            let l = fitted(t, size: Style.titleFont, maxWidth: p.cell.width - 8)
             put(l, at: Point(x: p.plot.midX, y: p.plot.minY - Style.titlePad + 2), .center, .bottom, color: palette.text, r)
         }
     }
@@ -224,7 +242,8 @@ final class FigureDrawer {
         if let s = a.title, !s.isEmpty {
             var y = plot.minY - Style.titlePad
             if p.yTicks.multiplier != nil && p.showYTickLabels { y -= tickH + 2 }
-            put(text.layout(s, size: Style.titleFont), at: Point(x: plot.midX, y: y), .center, .bottom, color: palette.text, r)
+            put(fitted(s, size: Style.titleFont, maxWidth: p.cell.width - 8), at: Point(x: plot.midX, y: y), .center, .bottom,
+                color: palette.text, r)
         }
     }
 

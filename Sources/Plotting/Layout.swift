@@ -219,19 +219,38 @@ struct FigureLayout {
                 colL[c] = max(colL[c], margins[i].l); colR[c] = max(colR[c], margins[i].r)
                 rowT[r] = max(rowT[r], margins[i].t); rowB[r] = max(rowB[r], margins[i].b)
             }
+            // Every data plot gets the same size (as a gridspec does); rows and columns are
+            // stacked with their own margins, so hidden shared labels leave no empty band.
+            let commonW = max(8, (W - colL.reduce(0, +) - colR.reduce(0, +)) / Double(cols))
+            let commonH = max(8, (H - top - rowT.reduce(0, +) - rowB.reduce(0, +)) / Double(rows))
+            var colX = [Double](repeating: 0, count: cols), rowY = [Double](repeating: 0, count: rows)
+            var cursor = 0.0
+            for c in 0..<cols { colX[c] = cursor + colL[c]; cursor += colL[c] + commonW + colR[c] }
+            cursor = top
+            for r in 0..<rows { rowY[r] = cursor + rowT[r]; cursor += rowT[r] + commonH + rowB[r] }
             for i in panels.indices {
                 let p = panels[i], c = p.axes.column, r = p.axes.row
                 if p.isImage {
                     panels[i].plot = FigureLayout.imageRect(p, text: text)
                     continue
                 }
-                let x0 = (p.cell.minX + colL[c]).rounded(), x1 = (p.cell.maxX - colR[c]).rounded()
-                let y0 = (p.cell.minY + rowT[r]).rounded(), y1 = (p.cell.maxY - rowB[r]).rounded()
-                panels[i].plot = Rect(x: x0, y: y0, width: max(8, x1 - x0), height: max(8, y1 - y0))
+                let x0 = colX[c].rounded(), y0 = rowY[r].rounded()
+                panels[i].plot = Rect(x: x0, y: y0, width: ((colX[c] + commonW).rounded() - x0),
+                                      height: ((rowY[r] + commonH).rounded() - y0))
             }
         }
         for i in panels.indices where !panels[i].isImage {
             FigureLayout.computeTicks(&panels[i], text: text)
+        }
+        // Shared axes show identical ticks: those of a panel that labels them.
+        let data = panels.indices.filter { !panels[$0].isImage && !panels[$0].axes.isEmpty }
+        if figure.sharedX, let ref = data.first(where: { panels[$0].showXTickLabels }) ?? data.first {
+            for i in data where panels[i].x == panels[ref].x { panels[i].xTicks = panels[ref].xTicks }
+        }
+        if figure.sharedY, let ref = data.first(where: { panels[$0].showYTickLabels }) ?? data.first {
+            for i in data where panels[i].y == panels[ref].y { panels[i].yTicks = panels[ref].yTicks }
+        }
+        for i in panels.indices where !panels[i].isImage {
             if panels[i].colorbar != nil {
                 let plot = panels[i].plot
                 panels[i].colorbar!.rect = Rect(x: plot.maxX + Style.colorbarPad, y: plot.minY,

@@ -84,9 +84,12 @@ enum TickLocator {
     /// At most `maxBins` intervals between ticks inside [lo, hi], with the smallest nice step that
     /// is at least (hi - lo) / maxBins; falls back to smaller steps until two ticks are visible.
     static func linear(_ lo: Double, _ hi: Double, maxBins: Int) -> AxisTicks {
-        guard lo.isFinite, hi.isFinite, hi > lo else { return AxisTicks(ticks: [], multiplier: nil) }
+        guard lo.isFinite, hi.isFinite, hi > lo, (hi - lo).isFinite else { return AxisTicks(ticks: [], multiplier: nil) }
         let bins = Double(max(1, maxBins))
         let raw = (hi - lo) / bins
+        // Tick indices are Int64: give up (no ticks, no crash) when the range is below ~1e-15 of
+        // the values, where doubles cannot tell ticks apart anyway.
+        guard raw > 0, max(abs(lo), abs(hi)) / raw < 1e15 else { return AxisTicks(ticks: [], multiplier: nil) }
         let e = Int(floor(log10(raw)))
         // Candidate (mantissa×10, exponent) pairs from large to small.
         var candidates: [(Int64, Int)] = []
@@ -157,30 +160,26 @@ enum TickLocator {
             ticks.sort { $0.value < $1.value }
             return AxisTicks(ticks: ticks, multiplier: nil)
         }
-        // Narrow range: 1, 2, 5 × 10^k, or every integer mantissa if that gives fewer than 2.
-        for mantissas in [[1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+        // Narrow range: 1, 2, 5 × 10^k when that gives three or more labels, else every
+        // integer mantissa when those fit in maxBins + 1, else 1-2-5 if it gives two, else
+        // linear ticks (less than a factor of ~2.5).
+        func candidates(_ mantissas: [Int]) -> [Tick] {
             var t: [Tick] = []
-            var all: [Tick] = []
             for k in (kLo - 1)...(kHi + 1) {
                 for m in 1...9 {
                     let v = Double(m) * pow(10, Double(k))
                     guard v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12) else { continue }
-                    if mantissas.contains(m) {
-                        t.append(Tick(value: v, label: mantissaLabel(m, k)))
-                    } else {
-                        all.append(Tick(value: v, label: nil))
-                    }
+                    t.append(Tick(value: v, label: mantissas.contains(m) ? mantissaLabel(m, k) : nil))
                 }
             }
-            if t.count >= 2 || mantissas.count == 9 {
-                if t.count < 2 {
-                    // Less than a factor of two: use linear ticks on the log scale.
-                    return linear(lo, hi, maxBins: 3)
-                }
-                return AxisTicks(ticks: (t + all).sorted { $0.value < $1.value }, multiplier: nil)
-            }
+            return t
         }
-        return AxisTicks(ticks: [], multiplier: nil)
+        let c125 = candidates([1, 2, 5]), all = candidates(Array(1...9))
+        let n125 = c125.filter { $0.isMajor }.count, nAll = all.count
+        if n125 >= 3 { return AxisTicks(ticks: c125, multiplier: nil) }
+        if nAll >= 2 && nAll <= maxBins + 1 { return AxisTicks(ticks: all, multiplier: nil) }
+        if n125 >= 2 { return AxisTicks(ticks: c125, multiplier: nil) }
+        return linear(lo, hi, maxBins: 3)
     }
 
     static func powerLabel(_ k: Int) -> RichText {

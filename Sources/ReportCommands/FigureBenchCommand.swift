@@ -35,12 +35,12 @@ public struct FigureBenchCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var ours: [String: Double] = [:]
+        var ours: [String: (wall: Double, cpu: Double)] = [:]
         for name in PlottingBenchmark.names {
             for format in ["svg", "png"] {
-                let seconds = try PlottingBenchmark.medianSeconds(figure: name, format: format, repeats: repeats)
-                ours["\(name)/\(format)"] = seconds
-                print(#"{"figure":"\#(name)","format":"\#(format)","seconds":\#(seconds),"repeats":\#(repeats),"tool":"mgdl-report"}"#)
+                let t = try PlottingBenchmark.measure(figure: name, format: format, repeats: repeats)
+                ours["\(name)/\(format)"] = t
+                print(#"{"figure":"\#(name)","format":"\#(format)","seconds":\#(t.wall),"cpu_seconds":\#(t.cpu),"repeats":\#(repeats),"tool":"mgdl-report"}"#)
                 fflush(stdout)
             }
         }
@@ -63,9 +63,13 @@ public struct FigureBenchCommand: ParsableCommand {
             print(line)
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let figure = object["figure"] as? String, let format = object["format"] as? String,
-                  let theirs = object["seconds"] as? Double, let mine = ours["\(figure)/\(format)"], mine > 0 else { continue }
-            let speedup = (theirs / mine * 10).rounded() / 10
-            print(#"{"figure":"\#(figure)","format":"\#(format)","speedup_vs_matplotlib":\#(speedup)}"#)
+                  let theirs = object["seconds"] as? Double, let mine = ours["\(figure)/\(format)"], mine.wall > 0 else { continue }
+            let wall = (theirs / mine.wall * 10).rounded() / 10
+            var line = #"{"figure":"\#(figure)","format":"\#(format)","speedup_vs_matplotlib":\#(wall)"#
+            if let theirCPU = object["cpu_seconds"] as? Double, mine.cpu > 0 {
+                line += #","cpu_speedup_vs_matplotlib":\#((theirCPU / mine.cpu * 10).rounded() / 10)"#
+            }
+            print(line + "}")
         }
     }
 }

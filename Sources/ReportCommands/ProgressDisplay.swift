@@ -11,15 +11,27 @@ final class ProgressDisplay {
     private var liveLine = false
     private var current = ""
 
-    init(quiet: Bool) { self.quiet = quiet }
+    let json: Bool
+    private var running: [String: String] = [:]
+    private var finished = 0
+    private var total = 0
+
+    init(quiet: Bool, json: Bool = false) {
+        self.quiet = quiet
+        self.json = json
+    }
 
     func handle(_ event: BuildEvent) {
+        if json { return emitJSON(event) }
         switch event {
         case .step(let name):
             if !quiet && !isTerminal { emit("[\(name)]") }
         case .runStarted(let report, let run, let index, let count, let steps):
             current = "[\(index)/\(count)] \(report)/\(run)"
             runStart = Date()
+            starts[run] = Date()
+            names[run] = current
+            total = count
             if !quiet { emit("\(current): training \(steps) steps") }
         case .runRestored(let report, let run, let index, let count):
             if !quiet { emit("[\(index)/\(count)] \(report)/\(run): from the run store") }
@@ -29,29 +41,73 @@ final class ProgressDisplay {
             let interval = isTerminal ? 0.2 : 15
             guard now.timeIntervalSince(lastPrint) >= interval else { return }
             lastPrint = now
-            let elapsed = now.timeIntervalSince(runStart)
+            let elapsed = now.timeIntervalSince(starts[progress.run] ?? runStart)
             let rate = Double(progress.step) / max(elapsed, 1e-9)
             let eta = rate > 0 ? Double(progress.totalSteps - progress.step) / rate : 0
             let text = String(format: "%@: step %d/%d  loss %.3e  %.0f steps/s  ETA %.0f s",
-                              current, progress.step, progress.totalSteps, progress.loss, rate, eta)
+                              names[progress.run] ?? progress.run, progress.step, progress.totalSteps, progress.loss, rate, eta)
+            running[progress.run] = text
             if isTerminal {
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+                // One line per running training, and an overall count, redrawn in place.
+                let lines = running.keys.sorted().map { running[$0]! } + ["\(finished)/\(total) run(s) done"]
+                var out = ""
+                if drawnLines > 0 { out += "\u{1B}[\(drawnLines)A" }
+                for line in lines { out += "\r\u{1B}[K" + line + "\n" }
+                FileHandle.standardError.write(Data(out.utf8))
+                drawnLines = lines.count
                 liveLine = true
             } else {
                 emit(text)
             }
-        case .runFinished(_, _, let result):
+        case .runFinished(_, let run, let result):
+            running[run] = nil
+            finished += 1
             let status = result.status == .ok
                 ? String(format: "done in %.1f s, final loss %.3e", result.seconds, result.losses.last ?? .nan)
                 : "FAILED: \(result.message ?? "")"
-            if !quiet || result.status == .failed { emit("\(current): \(status)") }
+            if !quiet || result.status == .failed { emit("\(names[run] ?? run): \(status)") }
         case .figureFailed(let report, let figure, let message):
             emit("figure \(report)/\(figure) could not be drawn: \(message)")
         }
     }
 
+    private var starts: [String: Date] = [:]
+    private var names: [String: String] = [:]
+    private var drawnLines = 0
+
     func finishLine() {
-        if liveLine { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); liveLine = false }
+        if liveLine {
+            var out = ""
+            if drawnLines > 0 { out += "\u{1B}[\(drawnLines)A" }
+            out += "\r\u{1B}[J"
+            FileHandle.standardError.write(Data(out.utf8))
+            liveLine = false
+            drawnLines = 0
+        }
+    }
+
+    private func emitJSON(_ event: BuildEvent) {
+        var object: [String: Any]
+        switch event {
+        case .step(let name): object = ["event": "step", "step": name]
+        case .runStarted(let report, let run, let index, let count, let steps):
+            object = ["event": "run_started", "report": report, "run": run, "index": index, "count": count, "steps": steps]
+        case .runRestored(let report, let run, let index, let count):
+            object = ["event": "run_restored", "report": report, "run": run, "index": index, "count": count]
+        case .runProgress(let p):
+            let now = Date()
+            guard now.timeIntervalSince(lastPrint) >= 1 else { return }
+            lastPrint = now
+            object = ["event": "run_progress", "run": p.run, "step": p.step, "steps": p.totalSteps, "loss": p.loss.isFinite ? p.loss : NSNull()]
+        case .runFinished(let report, let run, let result):
+            object = ["event": "run_finished", "report": report, "run": run, "status": result.status.rawValue,
+                      "seconds": result.seconds, "message": result.message ?? NSNull()]
+        case .figureFailed(let report, let figure, let message):
+            object = ["event": "figure_failed", "report": report, "figure": figure, "message": message]
+        }
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            FileHandle.standardError.write(data + Data("\n".utf8))
+        }
     }
 
     private func emit(_ text: String) {

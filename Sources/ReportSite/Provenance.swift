@@ -6,8 +6,11 @@ struct Provenance {
     let context: [String: Any]
 
     static func collect(reportsDirectory: URL, profile: String) -> Provenance {
-        let commit = shell(["git", "-C", reportsDirectory.path, "rev-parse", "--short=12", "HEAD"]) ?? "not a git checkout"
-        let dirty = shell(["git", "-C", reportsDirectory.path, "status", "--porcelain", "--", "."]).map { !$0.isEmpty } ?? false
+        let commit = shell(["git", "-C", reportsDirectory.path, "rev-parse", "--short=12", "HEAD"])
+        // Dirty: any tracked or untracked change in the whole working tree (sources as well as
+        // reports), since either can change what is built. Ignored files (site/, .build*/) do not count.
+        let dirty = commit == nil ? false
+            : (shell(["git", "-C", reportsDirectory.path, "status", "--porcelain"]).map { !$0.isEmpty } ?? false)
         var cpu = "unknown CPU"
         if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
@@ -17,7 +20,8 @@ struct Provenance {
         let os = ProcessInfo.processInfo.operatingSystemVersionString
         return Provenance(context: [
             "toolVersion": toolVersion,
-            "commit": commit,
+            "commit": commit ?? "none (not a git checkout)",
+            "inGit": commit != nil,
             "dirty": dirty,
             "os": os,
             "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs",

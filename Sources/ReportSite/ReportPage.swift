@@ -2,51 +2,117 @@ import Experiments
 import Foundation
 import Ink
 
+/// The files drawn for one declared figure (or why it could not be drawn).
+struct FigureFiles {
+    let name: String
+    let altText: String
+    let error: String?
+    /// The light PNG, kept for the notebook's stored output.
+    var png: Data? = nil
+    /// The figure's size in CSS px (the notebook redraws it at the same size).
+    var width: Double = 640
+    var height: Double = 420
+}
+
 /// The data a report page is rendered from (Mustache context), and its downloads.
+///
+/// Every string that comes from the user (titles, captions, alt text, names, error messages) is
+/// passed as plain text and escaped by `{{…}}` in the templates; only `proseHTML` (Ink's rendering
+/// of the author's own Markdown) is inserted raw.
 struct ReportPage {
     let report: Report
     let runs: [String: RunResult]
     let figures: [String: FigureFiles]
     let provenance: Provenance
+    /// Runs restored from the run store (the others were trained by this build).
+    var restored: Set<String> = []
 
-    var failed: Bool {
-        runs.values.contains { $0.status == .failed } || figures.values.contains { $0.error != nil }
+    /// Relative paths inside the report's folder.
+    var notebookPath: String { "\(report.id).ipynb" }
+    var sourcePath: String { "\(report.id).md" }
+    static func runPage(_ run: String) -> String { "runs/\(run).html" }
+    static func runJSON(_ run: String) -> String { "runs/\(run).json" }
+    static func tableCSV(_ table: String) -> String { "tables/\(table).csv" }
+
+    /// What went wrong, one line each, in page order (empty: all good).
+    var failures: [String] {
+        var list: [String] = []
+        for spec in report.experiments {
+            guard let run = runs[spec.name] else { list.append("run \(spec.name) has no result"); continue }
+            if run.status == .failed { list.append("run \(spec.name) failed: \(run.message ?? "no message")") }
+        }
+        for spec in report.figures {
+            if let error = figures[spec.name]?.error { list.append("figure \(spec.name) could not be drawn: \(error)") }
+            else if figures[spec.name] == nil { list.append("figure \(spec.name) was not drawn") }
+        }
+        return list
+    }
+
+    var failed: Bool { !failures.isEmpty }
+
+    /// Sweep labels by run name (empty for runs outside a sweep).
+    var runLabels: [String: String] {
+        Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func proseHTML(_ markdown: String) -> String {
+        MarkdownParser().html(from: markdown)
     }
 
     func context() -> [String: Any] {
-        let parser = MarkdownParser()
         var segments: [[String: Any]] = []
         for segment in report.segments {
             switch segment {
             case .prose(let markdown):
-                segments.append(["isProse": true, "html": parser.html(from: markdown)])
+                segments.append(["isProse": true, "html": proseHTML(markdown)])
             case .figure(let name):
                 guard let spec = report.figures.first(where: { $0.name == name }) else { continue }
                 segments.append(figureContext(spec))
             case .experiment(let name):
-                guard let spec = report.experiments.first(where: { $0.name == name }) else { continue }
-                segments.append(experimentContext(spec))
+                let members = report.experiments.filter { $0.group == name }
+                guard !members.isEmpty else { continue }
+                segments.append(experimentContext(name, members))
+            case .table(let name):
+                guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
+                var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels)
+                context["csv"] = Self.tableCSV(name)
+                segments.append(context)
             }
         }
-        let totalSeconds = runs.values.reduce(0) { $0 + $1.seconds }
+        let totalSeconds = report.experiments.reduce(0) { $0 + (runs[$1.name]?.seconds ?? 0) }
         return [
             "title": report.title,
-            "summary": report.summary,
             "root": "../",
             "source": report.file,
+            "sourceHref": sourcePath,
+            "notebook": notebookPath,
             "failed": failed,
+            "failures": failures.map { ["message": $0] },
             "segments": segments,
             "provenance": provenance.context,
-            "runs": report.experiments.map { spec -> [String: Any] in
-                let run = runs[spec.name]
-                return [
-                    "name": spec.name, "seed": spec.seed,
-                    "seconds": String(format: "%.1f", run?.seconds ?? 0),
-                    "ok": run?.status == .ok,
-                ]
-            },
+            "runs": report.experiments.map(runRow),
+            "figureFiles": report.figures.filter { figures[$0.name]?.error == nil && figures[$0.name] != nil }
+                .map { ["name": $0.name, "csv": "figures/\($0.name).csv"] },
             "totalSeconds": String(format: "%.1f", totalSeconds),
+        ].merging(report.summary.isEmpty ? [:] : ["summary": report.summary]) { a, _ in a }
+    }
+
+    /// One row of the provenance table (and of a sweep's run list).
+    func runRow(_ spec: ExperimentSpec) -> [String: Any] {
+        let run = runs[spec.name]
+        var row: [String: Any] = [
+            "name": spec.name, "href": Self.runPage(spec.name), "json": Self.runJSON(spec.name),
+            "seed": "\(spec.seed)", "seconds": run.map { String(format: "%.1f", $0.seconds) } ?? "–",
+            "ok": run?.status == .ok,
+            "origin": run == nil ? "not run" : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
+            "key": String(RunStore.key(for: spec).prefix(12)),
         ]
+        if !spec.label.isEmpty { row["label"] = spec.label }
+        if let rse = run?.finalRSE { row["rse"] = String(format: "%.3e", rse) }
+        if let loss = run?.losses.last { row["loss"] = String(format: "%.3e", loss) }
+        if let run, run.status == .failed { row["runError"] = run.message ?? "the run failed" }
+        if run == nil { row["runError"] = "this run has no result" }
+        return row
     }
 
     private func figureContext(_ spec: FigureSpec) -> [String: Any] {
@@ -56,38 +122,70 @@ struct ReportPage {
             "svg": "figures/\(spec.name).svg", "png": "figures/\(spec.name).png",
             "darkSvg": "figures/\(spec.name)-dark.svg", "darkPng": "figures/\(spec.name)-dark.png",
             "csv": "figures/\(spec.name).csv",
-            "alt": files?.altText ?? spec.caption,
+            "alt": files?.altText.isEmpty == false ? files!.altText : (spec.caption.isEmpty ? "Figure \(spec.name)" : spec.caption),
+            "runs": spec.runs.map { ["name": $0, "href": Self.runPage($0)] },
         ]
-        if let error = files?.error { context["error"] = error }
+        if let error = files?.error { context["figureError"] = error }
+        if files == nil { context["figureError"] = "this figure was not drawn" }
         return context
     }
 
-    private func experimentContext(_ spec: ExperimentSpec) -> [String: Any] {
-        let run = runs[spec.name]
+    /// An experiment block: its declaration in words, and its run (or the runs of its sweep).
+    private func experimentContext(_ name: String, _ members: [ExperimentSpec]) -> [String: Any] {
+        let first = members[0]
+        var context: [String: Any] = [
+            "isExperiment": true, "name": name,
+            "rows": Self.declarationRows(first, describeSeed: members.count == 1),
+            "isSweep": members.count > 1,
+            "runCount": members.count,
+            "runs": members.map(runRow),
+        ]
+        if members.count == 1 {
+            let spec = first
+            context["href"] = Self.runPage(spec.name)
+            context["json"] = Self.runJSON(spec.name)
+            var results = Self.resultRows(runs[spec.name])
+            results.insert(["key": "origin", "value": runRow(spec)["origin"] as! String], at: min(1, results.count))
+            context["results"] = results
+            if let error = runRow(spec)["runError"] { context["runError"] = error }
+        }
+        return context
+    }
+
+    /// The declaration in words (the exact values are on the run page and in the JSON).
+    static func declarationRows(_ spec: ExperimentSpec, describeSeed: Bool = true) -> [[String: String]] {
         let frequencies = spec.task.frequencies.map(String.init).joined(separator: ", ")
         let batch = spec.train.batch.map { "minibatches of \($0)" } ?? "full batch"
         var rows: [[String: String]] = [
             ["key": "method", "value": spec.method == "mlp" ? "one network trained end to end (mlp)" : spec.method],
-            ["key": "task", "value": "sum of sines, k = \(frequencies); \(spec.task.amplitudeProfile) amplitudes; \(spec.task.points) equispaced points on [0, 1)"],
+            ["key": "task", "value": "\(spec.task.kind == "sum_of_sines" ? "sum of sines" : spec.task.kind), k = \(frequencies); \(spec.task.amplitudeProfile) amplitudes; \(spec.task.points) equispaced points on [0, 1)"],
             ["key": "network", "value": "widths \(spec.model.widths.map(String.init).joined(separator: "-")), \(spec.model.activation), init \(spec.model.initializer)"],
-            ["key": "training", "value": "\(spec.train.optimizer), lr \(spec.train.learningRate), \(spec.train.steps) steps, \(batch), \(spec.train.precision)"],
-            ["key": "seed", "value": "\(spec.seed)"],
-            ["key": "profile", "value": spec.profile.isEmpty ? "none (the block's own values)" : spec.profile],
+            ["key": "training", "value": "\(spec.train.optimizer), lr \(spec.train.learningRate), \(spec.train.steps) steps, \(batch), \(spec.train.precision), prediction recorded every \(spec.train.recordEvery) steps"],
         ]
-        if let run {
-            rows.append(["key": "parameters", "value": "\(run.parameterCount)"])
-            rows.append(["key": "training time", "value": String(format: "%.2f s", run.seconds)])
-            if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
-            if let loss = run.losses.last { rows.append(["key": "final training loss", "value": String(format: "%.3e", loss)]) }
-        }
-        var context: [String: Any] = [
-            "isExperiment": true, "name": spec.name, "rows": rows, "json": "runs/\(spec.name).json",
-        ]
-        if let run, run.status == .failed { context["error"] = run.message ?? "the run failed" }
-        if run == nil { context["error"] = "this run has no result" }
-        return context
+        if describeSeed { rows.append(["key": "seed", "value": "\(spec.seed)"]) }
+        rows.append(["key": "profile", "value": spec.profile.isEmpty ? "none (the block's own values)" : spec.profile])
+        return rows
     }
 
+    /// What a run produced, as label/value rows.
+    static func resultRows(_ run: RunResult?) -> [[String: String]] {
+        guard let run else { return [["key": "status", "value": "no result"]] }
+        var rows: [[String: String]] = [
+            ["key": "status", "value": run.status == .ok ? "ok" : "failed"],
+            ["key": "training time", "value": String(format: "%.2f s", run.seconds)],
+            ["key": "parameters", "value": "\(run.parameterCount)"],
+            ["key": "optimizer steps taken", "value": "\(run.losses.count)"],
+            ["key": "predictions recorded", "value": "\(run.snapshots.count)"],
+        ]
+        if let loss = run.losses.last { rows.append(["key": "final training loss", "value": String(format: "%.3e", loss)]) }
+        if let (i, low) = run.losses.enumerated().filter({ $0.element.isFinite }).min(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) {
+            rows.append(["key": "lowest training loss", "value": String(format: "%.3e at step %d", low, i + 1)])
+        }
+        if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
+        return rows
+    }
+
+    /// `runs/NAME.json`: the declaration as run and the full result.
     func runJSON() -> [(String, String)] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -100,14 +198,25 @@ struct ReportPage {
     }
 
     func indexEntry() -> [String: Any] {
+        let okRuns = report.experiments.filter { runs[$0.name]?.status == .ok }.count
+        let okFigures = report.figures.filter { figures[$0.name] != nil && figures[$0.name]?.error == nil }.count
         var entry: [String: Any] = [
-            "id": report.id, "title": report.title, "summary": report.summary,
-            "href": "\(report.id)/index.html", "failed": failed,
+            "id": report.id, "title": report.title,
+            "href": "\(report.id)/index.html", "notebook": "\(report.id)/\(notebookPath)", "failed": failed,
             "runCount": report.experiments.count, "figureCount": report.figures.count,
+            "runsText": "\(report.experiments.count) run\(report.experiments.count == 1 ? "" : "s")",
+            "figuresText": "\(report.figures.count) figure\(report.figures.count == 1 ? "" : "s")",
+            "status": failed ? "failed" : "ok",
+            "okText": "\(okRuns) of \(report.experiments.count) run\(report.experiments.count == 1 ? "" : "s") and \(okFigures) of \(report.figures.count) figure\(report.figures.count == 1 ? "" : "s") succeeded",
+            "failures": failures.map { ["message": $0] },
         ]
-        if let thumbnail = report.thumbnail, figures[thumbnail]?.error == nil {
+        if !report.summary.isEmpty { entry["summary"] = report.summary }
+        if let thumbnail = report.thumbnail, let files = figures[thumbnail], files.error == nil {
             entry["thumbnail"] = "\(report.id)/figures/\(thumbnail).png"
-            entry["thumbnailAlt"] = figures[thumbnail]?.altText ?? ""
+            entry["thumbnailSvg"] = "\(report.id)/figures/\(thumbnail).svg"
+            entry["thumbnailDarkSvg"] = "\(report.id)/figures/\(thumbnail)-dark.svg"
+            let caption = report.figures.first { $0.name == thumbnail }?.caption ?? ""
+            entry["thumbnailAlt"] = caption.isEmpty ? files.altText : "Thumbnail: \(caption)"
         }
         return entry
     }

@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Ink
 import Mustache
+import Numerics
 import Plotting
 
 /// The version of mgdl-report, shown by `--version` and in every page's provenance block.
@@ -56,6 +57,8 @@ public struct SiteBuilder {
     public var overrides: [Override] = []
     /// Train only this deterministic share of the runs (by key) and write no site.
     public var shard: Shard?
+    /// How many runs train at once.
+    public var jobs = 1
 
     public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = [],
                 storeDirectory: URL? = nil, frozen: Bool = false) {
@@ -127,32 +130,57 @@ public struct SiteBuilder {
 
         events(.step("run"))
         var results: [String: [String: RunResult]] = [:]
+        var restored: [String: Set<String>] = [:]
+        var toTrain: [(index: Int, report: Report, spec: ExperimentSpec)] = []
         for (index, (report, spec)) in plan.enumerated() {
             if let shard, !shard.contains(key: RunStore.key(for: spec)) { continue }
             if let cached = store?.result(for: spec) {
                 events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
                 summary.restored += 1
                 results[report.id, default: [:]][spec.name] = cached
+                restored[report.id, default: []].insert(spec.name)
                 store?.remember(spec, report: report.id)
                 summary.runs += 1
                 if cached.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
-                continue
+            } else {
+                toTrain.append((index, report, spec))
             }
-            events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
-            let result = withoutActuallyEscaping(events) { events in
-                Runner.run(spec) { events(.runProgress($0)) }
-            }
-            do {
-                try store?.store(result, for: spec)
-                store?.remember(spec, report: report.id)
-            } catch {
-                throw BuildError(step: "run", path: storeDirectory?.path ?? "", message: "cannot store run \(spec.name): \(error)")
-            }
-            results[report.id, default: [:]][spec.name] = result
-            events(.runFinished(report: report.id, run: spec.name, result: result))
-            summary.runs += 1
-            if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
         }
+        // Independent runs train `jobs` at a time; BLAS gets the cores the jobs leave.
+        let workers = max(1, min(jobs, toTrain.count))
+        if workers > 1 { BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / workers)) }
+        let lock = NSLock()
+        var next = 0
+        var storeFailure: BuildError?
+        withoutActuallyEscaping(events) { events in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    lock.lock()
+                    guard next < toTrain.count, storeFailure == nil else { lock.unlock(); return }
+                    let (index, report, spec) = toTrain[next]
+                    next += 1
+                    events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
+                    lock.unlock()
+                    let result = Runner.run(spec) { progress in
+                        lock.lock(); events(.runProgress(progress)); lock.unlock()
+                    }
+                    lock.lock()
+                    do {
+                        try store?.store(result, for: spec)
+                        store?.remember(spec, report: report.id)
+                    } catch {
+                        storeFailure = BuildError(step: "run", path: storeDirectory?.path ?? "", message: "cannot store run \(spec.name): \(error)")
+                    }
+                    results[report.id, default: [:]][spec.name] = result
+                    events(.runFinished(report: report.id, run: spec.name, result: result))
+                    summary.runs += 1
+                    if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
+                    lock.unlock()
+                }
+            }
+        }
+        if let storeFailure { throw storeFailure }
+        summary.failedRuns.sort()
 
         if shard != nil {
             // A shard only fills the store; the site is assembled after the stores are merged.
@@ -167,23 +195,19 @@ public struct SiteBuilder {
             let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile)
             var entries: [[String: Any]] = []
             for report in reports {
+                try SitePath.checkNames(of: report)
                 events(.step("figures: \(report.id)"))
                 let folder = staging.appendingPathComponent(report.id)
                 let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, events: events, summary: &summary)
                 events(.step("pages: \(report.id)"))
-                let page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance)
-                try write(templates.render(page.context(), template: "report"), to: folder.appendingPathComponent("index.html"), step: "pages")
-                for (name, json) in page.runJSON() {
-                    try write(json, to: folder.appendingPathComponent("runs/\(name).json"), step: "pages")
-                }
+                let page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance,
+                                      restored: restored[report.id] ?? [])
+                try writePages(page, templates: templates, to: folder)
                 entries.append(page.indexEntry())
                 summary.reports += 1
             }
             events(.step("pages: index"))
-            let index: [String: Any] = [
-                "title": "mgdl-report", "root": "", "reports": entries, "profile": profile,
-                "provenance": provenance.context,
-            ]
+            let index = ReportPage.indexContext(entries: entries, profile: profile, provenance: provenance)
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
             events(.step("write site"))
@@ -203,15 +227,18 @@ public struct SiteBuilder {
         var files: [String: FigureFiles] = [:]
         for spec in report.figures {
             do {
-                let figure = try FigureRecipes.figure(for: spec, runs: runs)
+                let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
+                let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels)
                 let base = folder.appendingPathComponent("figures/\(spec.name)")
                 try write(figure.svg(theme: .light), to: base.appendingPathExtension("svg"), step: "figures")
-                try write(figure.png(theme: .light), to: base.appendingPathExtension("png"), step: "figures")
+                let png = try figure.png(theme: .light)
+                try write(png, to: base.appendingPathExtension("png"), step: "figures")
                 let dark = folder.appendingPathComponent("figures/\(spec.name)-dark")
                 try write(figure.svg(theme: .dark), to: dark.appendingPathExtension("svg"), step: "figures")
                 try write(figure.png(theme: .dark), to: dark.appendingPathExtension("png"), step: "figures")
                 try write(figure.csv(), to: base.appendingPathExtension("csv"), step: "figures")
-                files[spec.name] = FigureFiles(name: spec.name, altText: figure.altText(), error: nil)
+                files[spec.name] = FigureFiles(name: spec.name, altText: figure.altText(), error: nil, png: png,
+                                               width: figure.width, height: figure.height)
                 summary.figures += 1
             } catch let error as BuildError {
                 throw error
@@ -273,10 +300,4 @@ func write(_ data: Data, to url: URL, step: String) throws {
     } catch {
         throw BuildError(step: step, path: url.path, message: error.localizedDescription)
     }
-}
-
-struct FigureFiles {
-    let name: String
-    let altText: String
-    let error: String?
 }

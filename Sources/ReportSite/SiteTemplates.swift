@@ -6,7 +6,7 @@ import Mustache
 struct SiteTemplates {
     let directory: URL
     let library: MustacheLibrary
-    static let required = ["layout", "index", "report"]
+    static let required = ["layout", "index", "report", "run"]
 
     init(directory: URL) throws {
         self.directory = directory

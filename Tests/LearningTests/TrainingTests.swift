@@ -154,6 +154,11 @@ final class TrainingTests: XCTestCase {
                             progress: { step, total, loss in calls += 1; XCTAssertEqual(total, 10); return false })
         XCTAssertEqual(calls, 1)
         XCTAssertEqual(stopped.losses.count, 1)
-        XCTAssertEqual(stopped.snapshots.map(\.step), [0, 1])
+        XCTAssertEqual(stopped.snapshots.map(\.step), [])
+
+        let (net3, _, _) = referenceNetwork()
+        let once = train(net3, x: x, y: y, spec: TrainingSpec(optimizer: .adam(learningRate: 1e-2), epochs: 10, seed: 0),
+                         snapshotInputs: x, progress: { _, _, _ in false })
+        XCTAssertEqual(once.snapshots.map(\.step), [0, 1])
     }
 }

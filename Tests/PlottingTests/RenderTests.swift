@@ -164,7 +164,30 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(try threeSeries().png(), try threeSeries().png())
         XCTAssertEqual(try threeSeries().png(theme: .dark), try threeSeries().png(theme: .dark))
         XCTAssertNotEqual(try threeSeries().png(theme: .dark), try threeSeries().png(theme: .light))
-        XCTAssertFalse(String(decoding: g1, as: UTF8.self).contains("image-rendering:pixelated") == false)
+        XCTAssertTrue(String(decoding: g1, as: UTF8.self).contains("image-rendering:pixelated"))
+    }
+
+    func testConcurrentRendersMatchSerialOnes() throws {
+        let serial = try (0..<4).map { _ in try PlottingBenchmark.figure(named: "loss-curves")!.png(scale: 1) }
+        var results = [Data?](repeating: nil, count: 4)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            let fig = i % 2 == 0 ? PlottingBenchmark.figure(named: "loss-curves")! : threeSeries()
+            let data = try? (i % 2 == 0 ? fig.png(scale: 1) : fig.svg())
+            lock.lock(); results[i] = data; lock.unlock()
+        }
+        XCTAssertEqual(results[0], serial[0])
+        XCTAssertEqual(results[2], serial[0])
+        XCTAssertEqual(results[1], try threeSeries().svg())
+    }
+
+    func testImageGridSVG() throws {
+        let svg = try PlottingBenchmark.figure(named: "image-grid")!.svg()
+        let s = try SVGSummary.parse(svg)
+        XCTAssertEqual(s.images, 6)
+        // Figure title + six panel titles; no tick labels on image panels.
+        XCTAssertEqual(s.textGroups, 7)
+        XCTAssertTrue(s.title?.contains("image 128×128 RGB") ?? false)
     }
 
     func testCSVAndAltText() throws {
@@ -230,6 +253,10 @@ final class RenderTests: XCTestCase {
         let mid = Int(p.plot.midX * 2)
         XCTAssertEqual(decoded.pixels[y * decoded.width + mid - 1], 0xFF00_0000)
         XCTAssertEqual(decoded.pixels[y * decoded.width + mid], 0xFFFF_FFFF)
+        XCTAssertEqual(fig.csv(), "panel,kind,series,x,y,value\n1,image,image,0,0,#000000\n1,image,image,1,0,#ffffff\n")
+        let nan = Figure()
+        nan.addAxes().image([0.5, .nan, 0.25, 0.5, 0.5, 0.5], width: 2, height: 1, channels: 3)
+        XCTAssertEqual(nan.csv(), "panel,kind,series,x,y,value\n1,image,image,0,0,\n1,image,image,1,0,#808080\n")
     }
 }
 

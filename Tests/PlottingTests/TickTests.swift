@@ -63,7 +63,10 @@ final class TickTests: XCTestCase {
         XCTAssertTrue(wide.ticks.filter { !$0.isMajor }.allSatisfy { ![0, 3, 6, 9, 12].contains(Int(log10($0.value).rounded())) })
 
         let narrow = TickLocator.log(0.15, 0.9, maxBins: 5)
-        XCTAssertEqual(labels(narrow), ["0.2", "0.5"])
+        XCTAssertEqual(labels(narrow), ["0.2", "0.5"])             // 0.2...0.9 would be 8 > maxBins + 1
+        XCTAssertEqual(labels(TickLocator.log(1.3, 5.5, maxBins: 7)), ["2", "3", "4", "5"])
+        XCTAssertEqual(labels(TickLocator.log(0.15, 30, maxBins: 7)), ["10\u{2070}", "10\u{00B9}"])
+        XCTAssertEqual(labels(TickLocator.log(1.2, 1.9, maxBins: 5)), ["1.25", "1.50", "1.75"])  // linear fallback
         let partial = TickLocator.log(3, 300, maxBins: 5)
         XCTAssertEqual(labels(partial), ["10\u{00B9}", "10\u{00B2}"])
     }

@@ -32,29 +32,29 @@ public func fit<T: RealScalar>(method: Method, features: FeatureMapping, trainin
     let model = trainModel(method: method, training: training, x: x, y: train.y, progress: progress)
 
     // Evaluation: every component's output once per set, then running sums.
-    func cumulativeRSE(_ set: (x: Matrix<T>, y: Matrix<T>)) -> [Double] {
-        let outputs = model.outputs(features.apply(set.x))
-        var sum = [Double](repeating: 0, count: set.y.values.count)
-        return outputs.map { out in
+    func cumulativeRSE(mapped: Matrix<T>, y: Matrix<T>) -> (perComponent: [Double], model: Double) {
+        var sum = [Double](repeating: 0, count: y.values.count)
+        let perComponent = model.outputs(mapped).map { out in
             for i in 0..<sum.count { sum[i] += Double(out.values[i]) }
-            return relativeSquaredError(sum, set.y)
+            return relativeSquaredError(sum, y)
         }
+        return (perComponent, perComponent.last ?? relativeSquaredError(sum, y))
     }
-    let trainRSE = cumulativeRSE((x: train.x, y: train.y))
-    let validationRSE = validation.map(cumulativeRSE)
-    let testRSE = test.map(cumulativeRSE)
+    let trainRSE = cumulativeRSE(mapped: x, y: train.y)
+    let validationRSE = validation.map { cumulativeRSE(mapped: features.apply($0.x), y: $0.y) }
+    let testRSE = test.map { cumulativeRSE(mapped: features.apply($0.x), y: $0.y) }
     let evaluation = model.outputs(features.apply(evaluateOn)).map { $0.values.map { Double($0) } }
     var prediction = [Double](repeating: 0, count: evaluateOn.rows * train.y.cols)
     for out in evaluation { for i in 0..<prediction.count { prediction[i] += out[i] } }
 
     let grades = model.components.indices.map { k in
         GradeResult(index: k, losses: model.components[k].losses, seconds: model.components[k].seconds,
-                    trainRSE: trainRSE[k], validationRSE: validationRSE?[k], testRSE: testRSE?[k],
-                    output: evaluation[k], parameterCount: model.components[k].parameterCount)
+                    trainRSE: trainRSE.perComponent[k], validationRSE: validationRSE?.perComponent[k],
+                    testRSE: testRSE?.perComponent[k], output: evaluation[k],
+                    parameterCount: model.components[k].parameterCount)
     }
-    return MethodResult(grades: grades, prediction: prediction,
-                        trainRSE: trainRSE.last ?? relativeSquaredError([Double](repeating: 0, count: train.y.values.count), train.y),
-                        validationRSE: validationRSE.map { $0.last ?? 1 }, testRSE: testRSE.map { $0.last ?? 1 },
+    return MethodResult(grades: grades, prediction: prediction, trainRSE: trainRSE.model,
+                        validationRSE: validationRSE?.model, testRSE: testRSE?.model,
                         parameterCount: model.components.reduce(0) { $0 + $1.parameterCount },
                         seconds: monotonicSeconds() - t0)
 }

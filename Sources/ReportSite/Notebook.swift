@@ -1,0 +1,377 @@
+import Experiments
+import Foundation
+
+/// The notebook of a report, `site/<report>/<report>.ipynb`, in nbformat 4.5.
+///
+/// - The prose is Markdown cells, each experiment a Markdown cell with its configuration as YAML.
+/// - Every figure is a code cell that reads `figures/NAME.csv` (relative to the notebook) with the
+///   `csv` module and redraws it with numpy and matplotlib; its stored output is the site's own PNG
+///   (`display_data`, `image/png`, with the alt text as `text/plain`), so the notebook reads on any
+///   viewer without running. A figure that could not be drawn is a Markdown cell with the error.
+/// - Deterministic bytes: sorted keys, cell ids `cell-0000`, `cell-0001`… by position, no
+///   execution counts; only the last cell (provenance) depends on the machine.
+struct Notebook {
+    let page: ReportPage
+
+    typealias JSON = [String: Any]
+
+    func data() throws -> Data {
+        try JSONSerialization.data(withJSONObject: object(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+
+    func object() -> JSON {
+        var cells: [JSON] = []
+        func markdown(_ text: String) { cells.append(["cell_type": "markdown", "metadata": JSON(), "source": Self.lines(text)]) }
+        func code(_ text: String, outputs: [JSON]) {
+            cells.append(["cell_type": "code", "metadata": JSON(), "source": Self.lines(text),
+                          "execution_count": NSNull(), "outputs": outputs])
+        }
+        let report = page.report
+
+        var intro = "# \(report.title)\n"
+        if !report.summary.isEmpty { intro += "\n\(report.summary)\n" }
+        intro += """
+
+            This notebook is the report `\(report.file)` as built by mgdl-report \(toolVersion). Each figure \
+            cell reads the data behind the figure from `figures/NAME.csv` (one row per plotted value: \
+            `panel,kind,series,x,y,value`) and redraws it with matplotlib; the output stored under it is \
+            the figure of the site. Run it from the report's folder of the site, where `figures/` is.
+
+            """
+        if page.failed {
+            intro += "\n**This report is incomplete:**\n\n" + page.failures.map { "- \($0)" }.joined(separator: "\n") + "\n"
+        }
+        markdown(intro)
+        code(Self.helpers, outputs: [])
+
+        for segment in report.segments {
+            switch segment {
+            case .prose(let text):
+                markdown(text.trimmingCharacters(in: .newlines))
+            case .experiment(let name):
+                for spec in report.experiments where spec.group == name {
+                    markdown(experimentMarkdown(spec))
+                }
+            case .figure(let name):
+                guard let spec = report.figures.first(where: { $0.name == name }) else { continue }
+                let caption = spec.caption.isEmpty ? "" : " \(spec.caption)"
+                if let files = page.figures[name], files.error == nil, let png = files.png {
+                    markdown("**Figure `\(name)`.**\(caption)")
+                    let output: JSON = [
+                        "output_type": "display_data", "metadata": JSON(),
+                        "data": ["image/png": png.base64EncodedString(), "text/plain": Self.lines(files.altText)],
+                    ]
+                    code(figureCode(spec), outputs: [output])
+                } else {
+                    let error = page.figures[name]?.error ?? "this figure was not drawn"
+                    markdown("**Figure `\(name)` could not be drawn:** \(error)\(caption.isEmpty ? "" : "\n\nCaption:\(caption)")")
+                }
+            case .table(let name):
+                guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
+                markdown(TableRecipes.markdown(for: spec, runs: page.runs, labels: page.runLabels))
+            }
+        }
+        markdown(provenanceMarkdown())
+
+        for i in cells.indices { cells[i]["id"] = String(format: "cell-%04d", i) }
+        return [
+            "nbformat": 4, "nbformat_minor": 5,
+            "metadata": [
+                "kernelspec": ["name": "python3", "display_name": "Python 3", "language": "python"],
+                "language_info": ["name": "python"],
+                "mgdl_report": ["report": report.id, "tool_version": toolVersion],
+            ] as JSON,
+            "cells": cells,
+        ]
+    }
+
+    /// nbformat's multi-line strings: a list of lines, each but the last ending in "\n".
+    static func lines(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for c in text {
+            current.append(c)
+            if c == "\n" { out.append(current); current = "" }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// A Python string literal (JSON's string syntax is valid Python).
+    static func py(_ s: String) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: s, options: [.fragmentsAllowed, .withoutEscapingSlashes]) else {
+            return "\"\""
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func experimentMarkdown(_ spec: ExperimentSpec) -> String {
+        let run = page.runs[spec.name]
+        var text = "**Experiment `\(spec.name)`**"
+        if !spec.label.isEmpty { text += " (\(spec.label))" }
+        text += " as this build ran it (profile: \(spec.profile.isEmpty ? "none" : spec.profile)). "
+        text += "Run page: [\(ReportPage.runPage(spec.name))](\(ReportPage.runPage(spec.name))); "
+        text += "metrics and recorded predictions: [\(ReportPage.runJSON(spec.name))](\(ReportPage.runJSON(spec.name))).\n\n"
+        text += "```yaml\n\(RunPage.declarationYAML(spec))```\n"
+        if let run {
+            if run.status == .failed {
+                text += "\n**This run failed:** \(run.message ?? "no message")\n"
+            } else {
+                let rows = ReportPage.resultRows(run).filter { $0["key"] != "status" }
+                text += "\n" + rows.map { "- \($0["key"]!): \($0["value"]!)" }.joined(separator: "\n") + "\n"
+            }
+        } else {
+            text += "\n**This run has no result.**\n"
+        }
+        return text
+    }
+
+    func provenanceMarkdown() -> String {
+        let p = page.provenance.context
+        var text = "## Provenance\n\n"
+        text += "- tool: mgdl-report \(p["toolVersion"] ?? toolVersion)\n"
+        text += "- commit: `\(p["commit"] ?? "")`\((p["dirty"] as? Bool) == true ? " (working tree had uncommitted changes)" : "")\n"
+        text += "- profile: \(p["profile"] ?? "")\n"
+        text += "- machine: \(p["os"] ?? ""); \(p["cpu"] ?? "")\n"
+        for spec in page.report.experiments {
+            let seconds = page.runs[spec.name].map { String(format: "%.1f s", $0.seconds) } ?? "no result"
+            text += "- run `\(spec.name)`: seed \(spec.seed), \(seconds), \(page.runRow(spec)["origin"] ?? "")\n"
+        }
+        return text
+    }
+
+    // MARK: - Code
+
+    /// The first code cell: small helpers over the tidy CSV, numpy and matplotlib only.
+    static let helpers = #"""
+        # Helpers for the figure cells below: the csv module, numpy and matplotlib only.
+        import csv
+        import numpy as np
+        import matplotlib.pyplot as plt
+
+
+        def load_figure(path):
+            """The rows of a figure's CSV (columns panel, kind, series, x, y, value) as dicts."""
+            with open(path, newline="", encoding="utf-8") as f:
+                return list(csv.DictReader(f))
+
+
+        def num(text):
+            return float(text) if text not in ("", None) else float("nan")
+
+
+        def panels(rows):
+            """The panel numbers, in order (1 is the top-left panel, row by row)."""
+            return sorted({int(r["panel"]) for r in rows})
+
+
+        def series(rows, panel, kind="line"):
+            """{series name: (x array, y array)} of one kind of artist in one panel, in file order."""
+            out = {}
+            for r in rows:
+                if int(r["panel"]) == panel and r["kind"] == kind:
+                    xs, ys = out.setdefault(r["series"], ([], []))
+                    xs.append(num(r["x"]))
+                    ys.append(num(r["y"]))
+            return {name: (np.array(xs), np.array(ys)) for name, (xs, ys) in out.items()}
+
+
+        def heatmap(rows, panel=1):
+            """(x values, y values, grid with grid[i, j] at y[i], x[j]) of the first heatmap of a panel."""
+            cells = [r for r in rows if int(r["panel"]) == panel and r["kind"] == "heatmap"]
+            cells = [r for r in cells if r["series"] == cells[0]["series"]]
+            xs = sorted({num(r["x"]) for r in cells})
+            ys = sorted({num(r["y"]) for r in cells})
+            ix = {v: j for j, v in enumerate(xs)}
+            iy = {v: i for i, v in enumerate(ys)}
+            grid = np.full((len(ys), len(xs)), np.nan)
+            for r in cells:
+                grid[iy[num(r["y"])], ix[num(r["x"])]] = num(r["value"])
+            return np.array(xs), np.array(ys), grid
+
+
+        def edges(centres):
+            """Cell edges around sorted cell centres: the midpoints, and half a step beyond each end."""
+            c = np.asarray(centres, dtype=float)
+            if len(c) == 1:
+                return np.array([c[0] - 0.5, c[0] + 0.5])
+            mid = (c[1:] + c[:-1]) / 2
+            return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
+
+
+        def draw_panel(ax, rows, panel):
+            """Draws every artist of a panel: lines, bands, heatmaps, vertical markers, notes, images."""
+            lower, upper = series(rows, panel, "band_lower"), series(rows, panel, "band_upper")
+            for name, (x, y) in lower.items():
+                ax.fill_between(x, y, upper[name][1], alpha=0.25, linewidth=0, label=name)
+            for name, (x, y) in series(rows, panel).items():
+                ax.plot(x, y, label=name)
+            if any(int(r["panel"]) == panel and r["kind"] == "heatmap" for r in rows):
+                x, y, grid = heatmap(rows, panel)
+                mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap="viridis")
+                ax.figure.colorbar(mesh, ax=ax)
+            for r in rows:
+                if int(r["panel"]) != panel:
+                    continue
+                if r["kind"] == "vline":
+                    ax.axvline(num(r["x"]), linestyle="--", color="0.5", linewidth=1)
+                elif r["kind"] == "annotation":
+                    ax.annotate(r["series"], (num(r["x"]), num(r["y"])))
+            image = [r for r in rows if int(r["panel"]) == panel and r["kind"] == "image"]
+            if image:
+                w = int(max(num(r["x"]) for r in image)) + 1
+                h = int(max(num(r["y"]) for r in image)) + 1
+                channels = sorted({r["series"] for r in image}, key=["red", "green", "blue", "gray"].index)
+                pixels = np.zeros((h, w, len(channels)))
+                for r in image:
+                    pixels[int(num(r["y"])), int(num(r["x"])), channels.index(r["series"])] = num(r["value"])
+                ax.imshow(pixels if len(channels) == 3 else pixels[:, :, 0], cmap="gray", vmin=0, vmax=1,
+                          interpolation="nearest")
+                ax.set_axis_off()
+        """#
+
+    /// The code cell that redraws one figure from its CSV. Labels, titles, log scales and the grid
+    /// come from the figure itself (read back from its alt text); each kind gets a drawing that
+    /// suits it, anything else the generic one.
+    func figureCode(_ spec: FigureSpec) -> String {
+        let files = page.figures[spec.name]
+        let info = FigureInfo.parse(files?.altText ?? "")
+        let path = Self.py("figures/\(spec.name).csv")
+        let width = (files?.width ?? 640) / 100, height = (files?.height ?? 420) / 100
+        let size = "figsize=(\(Self.decimal(width)), \(Self.decimal(height)))"
+        let first = info.panels[1] ?? FigureInfo.Panel()
+        func label(_ text: String?, _ fallback: String) -> String { Self.py(text ?? fallback) }
+        switch spec.kind {
+        case "spectral_evolution":
+            return """
+                # \(spec.name): colour = |f̃(k)| / A_k of the prediction at each target frequency k (x) and recorded iteration (y).
+                rows = load_figure(\(path))
+                k, iteration, amplitude = heatmap(rows)
+                fig, ax = plt.subplots(\(size), constrained_layout=True)
+                mesh = ax.pcolormesh(edges(k), edges(iteration), amplitude, cmap="viridis", vmin=0, vmax=1)
+                ax.set_xlabel(\(label(first.xLabel, "frequency k")))
+                ax.set_ylabel(\(label(first.yLabel, "training iteration")))
+                fig.colorbar(mesh, ax=ax, label=\(label(first.colorbar, "|f̃(k)| / A_k (clipped to [0, 1])")))
+                plt.show()
+                """
+        case "loss":
+            return """
+                # \(spec.name): training loss at every step\(first.yLog ? ", log scale" : "") (long runs: the min and max of each step bucket).
+                rows = load_figure(\(path))
+                fig, ax = plt.subplots(\(size), constrained_layout=True)
+                curves = series(rows, 1)
+                for name, (step, loss) in curves.items():
+                    ax.plot(step, loss, label=name, linewidth=1)
+                for r in rows:
+                    if r["kind"] == "vline":  # e.g. where a new grade or stage starts
+                        ax.axvline(num(r["x"]), linestyle="--", color="0.5", linewidth=1)
+                ax.set_yscale(\(first.yLog ? "\"log\"" : "\"linear\""))
+                ax.set_xlabel(\(label(first.xLabel, "training iteration")))
+                ax.set_ylabel(\(label(first.yLabel, "training loss (MSE)")))
+                if len(curves) > 1:
+                    ax.legend()
+                plt.show()
+                """
+        case "fit":
+            return """
+                # \(spec.name): the target and the network's prediction on the grid, one panel per recorded iteration.
+                rows = load_figure(\(path))
+                titles = {\(info.panels.sorted { $0.key < $1.key }.compactMap { p in p.value.title.map { "\(p.key): \(Self.py($0))" } }.joined(separator: ", "))}
+                fig, axes = plt.subplots(\(info.rows), \(info.columns), \(size), sharex=True, sharey=True, squeeze=False,
+                                         constrained_layout=True)
+                shown = panels(rows)
+                for panel, ax in enumerate(axes.flat, start=1):
+                    if panel not in shown:
+                        ax.set_visible(False)
+                        continue
+                    for name, (z, value) in series(rows, panel).items():
+                        target = name.startswith("target")
+                        ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6)
+                    ax.set_title(titles.get(panel, f"panel {panel}"))
+                for ax in axes[-1]:
+                    ax.set_xlabel(\(label(first.xLabel, "z")))
+                for ax in axes[:, 0]:
+                    ax.set_ylabel(\(label(first.yLabel, "value")))
+                axes[0, 0].legend()
+                plt.show()
+                """
+        default:
+            let labels = info.panels.sorted { $0.key < $1.key }.map { p in
+                "\(p.key): (\(Self.py(p.value.title ?? "")), \(Self.py(p.value.xLabel ?? "")), \(Self.py(p.value.yLabel ?? "")), \(p.value.yLog ? "True" : "False"))"
+            }.joined(separator: ", ")
+            return """
+                # \(spec.name) (\(spec.kind)): every panel redrawn from the CSV.
+                rows = load_figure(\(path))
+                labels = {\(labels)}  # panel: (title, x label, y label, log y)
+                fig, axes = plt.subplots(\(info.rows), \(info.columns), \(size), squeeze=False, constrained_layout=True)
+                shown = panels(rows)
+                for panel, ax in enumerate(axes.flat, start=1):
+                    if panel not in shown:
+                        ax.set_visible(False)
+                        continue
+                    draw_panel(ax, rows, panel)
+                    title, xlabel, ylabel, logy = labels.get(panel, ("", "", "", False))
+                    ax.set_title(title)
+                    ax.set_xlabel(xlabel)
+                    ax.set_ylabel(ylabel)
+                    if logy:
+                        ax.set_yscale("log")
+                if any(len(series(rows, p)) > 1 for p in shown):
+                    axes[0, 0].legend()
+                plt.show()
+                """
+        }
+    }
+
+    static func decimal(_ v: Double) -> String {
+        String(format: "%.2f", v)
+    }
+}
+
+/// What a figure's panels show, read back from the alt text Plotting writes for it
+/// ("4 panels in a 2 by 2 grid." / `Panel 1 "title": x axis "label" (log scale) from …; y axis …`).
+/// Anything it cannot read is left nil and the notebook falls back to the recipe's usual labels.
+struct FigureInfo {
+    struct Panel {
+        var title: String?
+        var xLabel: String?
+        var yLabel: String?
+        var xLog = false
+        var yLog = false
+        var colorbar: String?
+    }
+
+    var rows = 1
+    var columns = 1
+    var panels: [Int: Panel] = [:]
+
+    static func parse(_ alt: String) -> FigureInfo {
+        var info = FigureInfo()
+        let lines = alt.components(separatedBy: "\n")
+        if let head = lines.first, let m = match(#"in a (\d+) by (\d+) grid"#, head), let r = Int(m[1] ?? ""), let c = Int(m[2] ?? "") {
+            info.rows = max(1, r)
+            info.columns = max(1, c)
+        }
+        for line in lines.dropFirst() {
+            guard let m = match(#"^Panel(?: (\d+))?(?: "([^"]*)")?: x axis(?: "([^"]*)")?( \(log scale\))? from .*?; y axis(?: "([^"]*)")?( \(log scale\))? from "#, line) else { continue }
+            var panel = Panel()
+            panel.title = m[2]
+            panel.xLabel = m[3]
+            panel.xLog = m[4] != nil
+            panel.yLabel = m[5]
+            panel.yLog = m[6] != nil
+            panel.colorbar = match(#"colour bar "([^"]*)""#, line)?[1] ?? nil
+            info.panels[Int(m[1] ?? "1") ?? 1] = panel
+        }
+        return info
+    }
+
+    /// The capture groups of the first match (nil for a group that did not take part).
+    static func match(_ pattern: String, _ text: String) -> [String?]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let m = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        return (0..<m.numberOfRanges).map { i in
+            Range(m.range(at: i), in: text).map { String(text[$0]) }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Experiments
+import Foundation
+
+extension SiteBuilder {
+    /// Writes a report's pages and downloads into its folder (the figures are already there):
+    /// `index.html`, `runs/<run>.html` and `runs/<run>.json` for every run, the notebook
+    /// `<report>.ipynb` and the source notebook `<report>.md`.
+    func writePages(_ page: ReportPage, templates: SiteTemplates, to folder: URL) throws {
+        try write(templates.render(page.context(), template: "report"), to: folder.appendingPathComponent("index.html"), step: "pages")
+        for spec in page.report.experiments {
+            let html = try templates.render(RunPage(page: page, spec: spec).context(), template: "run")
+            try write(html, to: folder.appendingPathComponent(ReportPage.runPage(spec.name)), step: "pages")
+        }
+        for (name, json) in page.runJSON() {
+            try write(json, to: folder.appendingPathComponent(ReportPage.runJSON(name)), step: "pages")
+        }
+        for spec in page.report.tables {
+            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels)
+            try write(Self.csv(table, runs: spec.runs), to: folder.appendingPathComponent(ReportPage.tableCSV(spec.name)), step: "pages")
+        }
+        let notebook: Data
+        do {
+            notebook = try Notebook(page: page).data()
+        } catch {
+            throw BuildError(step: "notebook", path: folder.appendingPathComponent(page.notebookPath).path,
+                             message: "cannot write the notebook: \(error)")
+        }
+        try write(notebook, to: folder.appendingPathComponent(page.notebookPath), step: "notebook")
+        let source = reportsDirectory.appendingPathComponent("\(page.report.id).md")
+        do {
+            try write(Data(contentsOf: source), to: folder.appendingPathComponent(page.sourcePath), step: "pages")
+        } catch let error as BuildError {
+            throw error
+        } catch {
+            throw BuildError(step: "pages", path: source.path, message: "cannot copy the report's source: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension SiteBuilder {
+    /// The data behind a table: one line per run and metric, `run,label,metric,ours,paper,ratio`
+    /// (numbers in Swift's shortest round-trip form; empty when missing; a failed run has one
+    /// line with its message in `metric`).
+    static func csv(_ table: TableRecipes.Table, runs: [String]) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        func num(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
+        var out = "run,label,metric,ours,paper,ratio\n"
+        for (name, row) in zip(runs, table.rows) {
+            if let failure = row.failure {
+                out += [field(name), field(row.label), field(failure), "", "", ""].joined(separator: ",") + "\n"
+                continue
+            }
+            for (metric, cell) in zip(table.columns, row.cells) {
+                out += [field(name), field(row.label), field(metric), num(cell.ours), num(cell.paper), num(cell.ratio)].joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+}
+
+extension ReportPage {
+    /// The context of `index.html`.
+    static func indexContext(entries: [[String: Any]], profile: String, provenance: Provenance) -> [String: Any] {
+        let failed = entries.filter { $0["failed"] as? Bool == true }.count
+        return [
+            "title": "mgdl-report", "root": "", "reports": entries, "profile": profile,
+            "provenance": provenance.context,
+            "reportCount": "\(entries.count) report\(entries.count == 1 ? "" : "s")",
+            "failedCount": failed,
+            "anyFailed": failed > 0,
+        ]
+    }
+}

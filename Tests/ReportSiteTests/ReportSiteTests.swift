@@ -1,0 +1,343 @@
+import Experiments
+import Foundation
+@testable import ReportSite
+import XCTest
+
+/// Fast checks of the pages, run pages and notebooks, without training: runs are made up
+/// (decoded from JSON) or restored from a run store the test fills.
+final class ReportSiteTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templates = packageRoot.appendingPathComponent("templates")
+
+    static let hostileTitle = "<script>alert(1)</script>"
+    static let hostileCaption = "<img src=x onerror=alert(2)> & \"quoted\""
+
+    static let reportText = """
+        ---
+        version: 1
+        title: "\(hostileTitle)"
+        summary: "Summary with <b>markup</b>."
+        thumbnail: heat
+        ---
+
+        Some *prose*.
+
+        ```experiment good
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 3]
+          points: 16
+        model:
+          widths: [1, 8, 1]
+        train:
+          steps: 4
+          record_every: 2
+        ```
+
+        ```figure heat
+        kind: spectral_evolution
+        run: good
+        caption: "\(hostileCaption.replacingOccurrences(of: "\"", with: "\\\""))"
+        ```
+
+        ```experiment bad
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 3]
+          points: 16
+        model:
+          widths: [1, 8, 1]
+        train:
+          steps: 4
+          record_every: 2
+        ```
+
+        ```figure bad-fit
+        kind: fit
+        run: bad
+        caption: "Cannot be drawn."
+        ```
+        """
+
+    static func report(_ text: String = reportText, id: String = "demo") throws -> Report {
+        let (report, problems) = ReportLoader.parse(text: text, id: id, file: "reports/\(id).md", profile: "quick")
+        guard let report else {
+            XCTFail("the test report is invalid: \(problems)")
+            throw CocoaError(.coderInvalidValue)
+        }
+        return report
+    }
+
+    static func result(name: String, failed: Bool = false) throws -> RunResult {
+        let inputs = (0..<16).map { Double($0) / 16 }
+        let target = inputs.map { sin(2 * .pi * $0) + sin(6 * .pi * $0) }
+        let object: [String: Any] = [
+            "name": name, "status": failed ? "failed" : "ok",
+            "message": failed ? "training diverged: the loss became <nan> at step 3" : NSNull(),
+            "inputs": inputs, "target": target, "frequencies": [1, 3], "targetAmplitudes": [1.0, 1.0],
+            "losses": [1.0, 0.5, 0.25, 0.125],
+            "snapshots": [["step": 0, "prediction": inputs.map { _ in 0.0 }], ["step": 4, "prediction": target]],
+            "seconds": 0.25, "parameterCount": 25, "finalRSE": 0.01,
+        ]
+        return try JSONDecoder().decode(RunResult.self, from: JSONSerialization.data(withJSONObject: object))
+    }
+
+    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+
+    /// A page where `good` ran and `bad` failed, `heat` was drawn and `bad-fit` was not.
+    static func page() throws -> ReportPage {
+        let report = try report()
+        let runs = ["good": try result(name: "good"), "bad": try result(name: "bad", failed: true)]
+        let alt = "One panel.\nPanel: x axis \"frequency k\" from 0 to 4; y axis \"training iteration\" from -1 to 5. heatmap 2×2 (viridis colormap, colour bar \"<b>ratio</b>\")."
+        let figures = [
+            "heat": FigureFiles(name: "heat", altText: alt, error: nil, png: png, width: 560, height: 440),
+            "bad-fit": FigureFiles(name: "bad-fit", altText: "", error: "run 'bad' failed, so there is nothing to draw"),
+        ]
+        let provenance = Provenance(context: ["toolVersion": toolVersion, "commit": "0123456789ab", "inGit": true, "dirty": true,
+                                              "os": "Linux", "cpu": "a CPU", "profile": "quick"])
+        return ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: ["good"])
+    }
+
+    func render(_ context: [String: Any], _ template: String) throws -> String {
+        try SiteTemplates(directory: Self.templates).render(context, template: template)
+    }
+
+    // MARK: - Notebook
+
+    func testNotebookIsNbformat45WithOneCodeCellPerDrawnFigure() throws {
+        let page = try Self.page()
+        let data = try Notebook(page: page).data()
+        XCTAssertEqual(data, try Notebook(page: page).data(), "the notebook's bytes must not change between two writes")
+        let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(nb["nbformat"] as? Int, 4)
+        XCTAssertEqual(nb["nbformat_minor"] as? Int, 5)
+        let metadata = try XCTUnwrap(nb["metadata"] as? [String: Any])
+        XCTAssertEqual((metadata["kernelspec"] as? [String: Any])?["name"] as? String, "python3")
+        let cells = try XCTUnwrap(nb["cells"] as? [[String: Any]])
+        let ids = cells.compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids.count, cells.count, "every cell has an id")
+        XCTAssertEqual(Set(ids).count, ids.count, "cell ids are unique")
+        for id in ids {
+            XCTAssertTrue((1...64).contains(id.count) && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }, id)
+        }
+        for cell in cells {
+            XCTAssertEqual(Set(cell.keys).subtracting(["cell_type", "id", "metadata", "source", "execution_count", "outputs"]), [])
+            let type = cell["cell_type"] as? String
+            XCTAssertTrue(type == "markdown" || type == "code")
+            if type == "code" {
+                XCTAssertTrue(cell["execution_count"] is NSNull)
+                XCTAssertNotNil(cell["outputs"] as? [Any])
+            } else {
+                XCTAssertNil(cell["outputs"])
+            }
+        }
+        let figureCells = cells.filter { ($0["source"] as? [String])?.joined().contains("load_figure(\"figures/") == true }
+        XCTAssertEqual(figureCells.count, 1, "one code cell for the drawn figure; the failed one is a Markdown cell")
+        let source = (figureCells[0]["source"] as? [String])?.joined() ?? ""
+        XCTAssertTrue(source.contains("load_figure(\"figures/heat.csv\")"), source)
+        XCTAssertTrue(source.contains("ax.set_xlabel(\"frequency k\")"), "labels come from the figure: \(source)")
+        let outputs = try XCTUnwrap(figureCells[0]["outputs"] as? [[String: Any]])
+        XCTAssertEqual(outputs.count, 1)
+        XCTAssertEqual(outputs[0]["output_type"] as? String, "display_data")
+        let bundle = try XCTUnwrap(outputs[0]["data"] as? [String: Any])
+        XCTAssertEqual(bundle["image/png"] as? String, Self.png.base64EncodedString(), "the stored output is our PNG")
+        let markdown = cells.filter { $0["cell_type"] as? String == "markdown" }.compactMap { ($0["source"] as? [String])?.joined() }
+        XCTAssertTrue(markdown.contains { $0.contains("Some *prose*.") }, "the prose is a Markdown cell")
+        XCTAssertTrue(markdown.contains { $0.contains("Figure `bad-fit` could not be drawn") })
+        XCTAssertTrue(markdown.contains { $0.contains("```yaml") && $0.contains("lr:") }, "each experiment shows its configuration")
+        XCTAssertTrue(markdown.contains { $0.contains("This run failed:") && $0.contains("diverged") })
+    }
+
+    func testNotebookMultilineStrings() {
+        XCTAssertEqual(Notebook.lines("a\nb\n"), ["a\n", "b\n"])
+        XCTAssertEqual(Notebook.lines("a\nb"), ["a\n", "b"])
+        XCTAssertEqual(Notebook.lines(""), [])
+        XCTAssertEqual(Notebook.py("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"")
+    }
+
+    func testFigureInfoReadsPanelsFromAltText() {
+        let info = FigureInfo.parse("""
+            4 panels in a 2 by 2 grid.
+            Panel 1 "iteration 0": x axis "z" from 0 to 1; y axis "value" from -2 to 2. line "target" (32 points).
+            Panel 2 "iteration 10": x axis "z" from 0 to 1; y axis "loss" (log scale) from 0.1 to 1. line "network".
+            """)
+        XCTAssertEqual(info.rows, 2)
+        XCTAssertEqual(info.columns, 2)
+        XCTAssertEqual(info.panels[1]?.title, "iteration 0")
+        XCTAssertEqual(info.panels[2]?.yLabel, "loss")
+        XCTAssertEqual(info.panels[2]?.yLog, true)
+        XCTAssertEqual(info.panels[1]?.yLog, false)
+        let single = FigureInfo.parse("One panel.\nPanel: x axis \"k\" from 0 to 4; y axis \"it\" from 0 to 1. heatmap 2×2 (viridis colormap, colour bar \"ratio\").")
+        XCTAssertEqual(single.rows, 1)
+        XCTAssertEqual(single.panels[1]?.xLabel, "k")
+        XCTAssertEqual(single.panels[1]?.colorbar, "ratio")
+        XCTAssertTrue(FigureInfo.parse("something else").panels.isEmpty)
+    }
+
+    // MARK: - Pages
+
+    func testHostileStringsShowAsText() throws {
+        let page = try Self.page()
+        let html = try render(page.context(), "report")
+        XCTAssertFalse(html.contains(Self.hostileTitle), "the title must be escaped")
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertFalse(html.contains("<img src=x"), "the caption must be escaped")
+        XCTAssertTrue(html.contains("&lt;img src=x onerror=alert(2)&gt; &amp; &quot;quoted&quot;"))
+        XCTAssertFalse(html.contains("<b>ratio</b>"), "the alt text must be escaped")
+        XCTAssertTrue(html.contains("&lt;b&gt;ratio&lt;/b&gt;"))
+        XCTAssertFalse(html.contains("<b>markup</b>"), "the summary must be escaped")
+        XCTAssertFalse(html.contains("<nan>"), "error messages must be escaped")
+        XCTAssertTrue(html.contains("<em>prose</em>"), "the prose is Markdown")
+        let index = try render(ReportPage.indexContext(entries: [page.indexEntry()], profile: "quick", provenance: page.provenance), "index")
+        XCTAssertFalse(index.contains(Self.hostileTitle))
+        XCTAssertFalse(index.contains("<b>markup</b>"))
+        XCTAssertFalse(index.contains("<img src=x"))
+        let spec = try XCTUnwrap(page.report.experiments.first { $0.name == "good" })
+        let run = try render(RunPage(page: page, spec: spec).context(), "run")
+        XCTAssertFalse(run.contains(Self.hostileTitle))
+        XCTAssertTrue(run.contains("&lt;script&gt;"))
+    }
+
+    func testFailuresShowAsErrorBlocks() throws {
+        let page = try Self.page()
+        XCTAssertTrue(page.failed)
+        let html = try render(page.context(), "report")
+        XCTAssertTrue(html.contains("This report is incomplete"))
+        XCTAssertTrue(html.contains("<strong>Run bad failed:</strong> training diverged: the loss became &lt;nan&gt; at step 3"), html)
+        XCTAssertTrue(html.contains("<strong>Figure bad-fit could not be drawn:</strong> run &#39;bad&#39; failed"), html)
+        XCTAssertEqual(html.components(separatedBy: "class=\"error-block\"").count - 1, 3, "the summary, the run and the figure")
+        let spec = try XCTUnwrap(page.report.experiments.first { $0.name == "bad" })
+        let run = try render(RunPage(page: page, spec: spec).context(), "run")
+        XCTAssertTrue(run.contains("class=\"error-block\""))
+        XCTAssertTrue(run.contains("✗ failed"))
+    }
+
+    func testIndexListsThumbnailsAndStatuses() throws {
+        let failing = try Self.page()
+        let report = try Self.report(Self.reportText.replacingOccurrences(of: "title: \"\(Self.hostileTitle)\"", with: "title: \"All good\""), id: "fine")
+        let ok = ReportPage(report: report, runs: ["good": try Self.result(name: "good"), "bad": try Self.result(name: "bad")],
+                            figures: ["heat": FigureFiles(name: "heat", altText: "alt", error: nil, png: Self.png),
+                                      "bad-fit": FigureFiles(name: "bad-fit", altText: "alt", error: nil, png: Self.png)],
+                            provenance: failing.provenance)
+        XCTAssertFalse(ok.failed)
+        let html = try render(ReportPage.indexContext(entries: [failing.indexEntry(), ok.indexEntry()], profile: "quick",
+                                                      provenance: ok.provenance), "index")
+        XCTAssertTrue(html.contains("href=\"demo/index.html\""))
+        XCTAssertTrue(html.contains("href=\"fine/index.html\""))
+        XCTAssertTrue(html.contains("src=\"demo/figures/heat.png\""), "thumbnail PNG")
+        XCTAssertTrue(html.contains("srcset=\"fine/figures/heat-dark.svg\""), "dark thumbnail")
+        XCTAssertTrue(html.contains("report-card failed"))
+        XCTAssertTrue(html.contains("✗ failed"))
+        XCTAssertTrue(html.contains("✓ ok"))
+        XCTAssertTrue(html.contains("run bad failed"), "the index says what failed")
+        XCTAssertTrue(html.contains("href=\"demo/demo.ipynb\""), "the notebook is linked")
+    }
+
+    func testRunPageShowsConfigurationMetricsAndLinksBack() throws {
+        let page = try Self.page()
+        let spec = try XCTUnwrap(page.report.experiments.first { $0.name == "good" })
+        let html = try render(RunPage(page: page, spec: spec).context(), "run")
+        XCTAssertTrue(html.contains("href=\"../index.html\""), "back to the report")
+        XCTAssertTrue(html.contains("href=\"../../index.html\""), "back to the index")
+        XCTAssertTrue(html.contains("href=\"../index.html#run-good\""), "back to the experiment")
+        XCTAssertTrue(html.contains("href=\"good.json\""), "the JSON download")
+        XCTAssertTrue(html.contains("href=\"../index.html#figure-heat\""), "the figures showing the run")
+        XCTAssertTrue(html.contains("restored from the run store"))
+        XCTAssertTrue(html.contains("final RSE on the grid"))
+        XCTAssertTrue(html.contains("1.000e-02"))
+        let yaml = RunPage.declarationYAML(spec)
+        for key in ["method: mlp", "seed: 0", "widths: [1, 8, 1]", "lr:", "record_every: 2", "init:"] {
+            XCTAssertTrue(yaml.contains(key), "\(key) missing from\n\(yaml)")
+        }
+        XCTAssertTrue(html.contains("record_every: 2"))
+    }
+
+    func testProvenanceListsSeedsTimesAndDirtyFlag() throws {
+        let html = try render(try Self.page().context(), "report")
+        XCTAssertTrue(html.contains("<code>0123456789ab</code> (the working tree had uncommitted changes)"))
+        XCTAssertTrue(html.contains("restored from the run store"))
+        XCTAssertTrue(html.contains("<td>0.2</td>") || html.contains("<td>0.3</td>"), "run time")
+        XCTAssertTrue(html.contains("href=\"runs/good.html\""))
+        XCTAssertTrue(html.contains("href=\"demo.ipynb\""))
+    }
+
+    // MARK: - Names that would leave the site
+
+    func testUnsafeNamesAreRefused() throws {
+        for name in ["../evil", "a/b", "..", ".hidden", "-rf", "", "a\\b", "é"] {
+            XCTAssertFalse(SitePath.isSafe(name), name)
+        }
+        for name in ["rahaman", "mgdl--amplitudes-constant", "lr-0.001", "a_b"] {
+            XCTAssertTrue(SitePath.isSafe(name), name)
+        }
+        XCTAssertThrowsError(try SitePath.check("../../x", kind: "run", in: "reports/r.md")) { error in
+            XCTAssertTrue("\(error)".contains("'../../x'"), "\(error)")
+        }
+        let unsafe = Self.reportText.replacingOccurrences(of: "```experiment good", with: "```experiment ../../escape")
+            .replacingOccurrences(of: "run: good", with: "run: ../../escape")
+        let (report, problems) = ReportLoader.parse(text: unsafe, id: "demo", file: "reports/demo.md", profile: "quick")
+        XCTAssertNil(report)
+        XCTAssertTrue(problems.contains { $0.message.contains("../../escape") }, "\(problems)")
+        XCTAssertNotNil(ReportLoader.parse(text: Self.reportText, id: "../demo", file: "x.md", profile: "quick").1.first)
+    }
+
+    // MARK: - The whole build, from a run store (nothing is trained)
+
+    func testBuildFromStoreWritesPagesRunPagesAndNotebookAndReportsFailures() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("report-site-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
+        try Self.reportText.write(to: reports.appendingPathComponent("demo.md"), atomically: true, encoding: .utf8)
+        let report = try Self.report()
+        let store = try RunStore(root: dir.appendingPathComponent("store"))
+        for spec in report.experiments {
+            try store.store(try Self.result(name: spec.name, failed: spec.name == "bad"), for: spec)
+        }
+        let out = dir.appendingPathComponent("site")
+        let builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: Self.templates, outputDirectory: out,
+                                  profile: "quick", storeDirectory: dir.appendingPathComponent("store"), frozen: true)
+        let summary = try builder.build()
+        XCTAssertFalse(summary.succeeded)
+        XCTAssertEqual(summary.failedRuns, ["demo/bad"])
+        XCTAssertEqual(summary.failedFigures, ["demo/bad-fit"])
+        for path in ["index.html", "style.css", "demo/index.html", "demo/demo.ipynb", "demo/demo.md",
+                     "demo/runs/good.html", "demo/runs/good.json", "demo/runs/bad.html", "demo/runs/bad.json",
+                     "demo/figures/heat.svg", "demo/figures/heat.png", "demo/figures/heat-dark.svg", "demo/figures/heat-dark.png",
+                     "demo/figures/heat.csv"] {
+            XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent(path).path), "missing \(path)")
+        }
+        XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent("demo/figures/bad-fit.png").path))
+        let page = try String(contentsOf: out.appendingPathComponent("demo/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("Run bad failed:"))
+        XCTAssertTrue(page.contains("Figure bad-fit could not be drawn:"))
+        XCTAssertTrue(page.contains("restored from the run store"))
+        // The notebook's stored output is the PNG the site shows.
+        let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("demo/demo.ipynb"))) as? [String: Any])
+        let outputs = (nb["cells"] as? [[String: Any]] ?? []).flatMap { $0["outputs"] as? [[String: Any]] ?? [] }
+        let png = try Data(contentsOf: out.appendingPathComponent("demo/figures/heat.png"))
+        XCTAssertEqual(outputs.compactMap { ($0["data"] as? [String: Any])?["image/png"] as? String }, [png.base64EncodedString()])
+        // Same inputs, same bytes (the provenance block aside): the notebook, the run page's configuration.
+        let again = dir.appendingPathComponent("again")
+        var second = builder
+        second.outputDirectory = again
+        _ = try second.build()
+        for path in ["demo/demo.ipynb", "demo/figures/heat.csv", "demo/runs/good.json"] {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(path)), try Data(contentsOf: again.appendingPathComponent(path)), path)
+        }
+    }
+
+    func testTemplateFolderWithoutRunTemplateIsAClearError() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        for name in ["layout", "index", "report"] {
+            try fm.copyItem(at: Self.templates.appendingPathComponent("\(name).mustache"), to: dir.appendingPathComponent("\(name).mustache"))
+        }
+        XCTAssertThrowsError(try SiteTemplates(directory: dir)) { error in
+            XCTAssertTrue("\(error)".contains("run.mustache"), "\(error)")
+        }
+    }
+}
