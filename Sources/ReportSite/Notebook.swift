@@ -9,7 +9,8 @@ import Foundation
 ///   (`display_data`, `image/png`, with the alt text as `text/plain`), so the notebook reads on any
 ///   viewer without running. A figure that could not be drawn is a Markdown cell with the error.
 /// - Deterministic bytes: sorted keys, cell ids `cell-0000`, `cell-0001`… by position, no
-///   execution counts; only the last cell (provenance) depends on the machine.
+///   execution counts, no training times; only the last cell (provenance: commit, machine)
+///   depends on where it was built.
 struct Notebook {
     let page: ReportPage
 
@@ -117,7 +118,8 @@ struct Notebook {
             if run.status == .failed {
                 text += "\n**This run failed:** \(run.message ?? "no message")\n"
             } else {
-                let rows = ReportPage.resultRows(run).filter { $0["key"] != "status" }
+                // No training time here: the notebook's bytes depend only on the declarations and results.
+                let rows = ReportPage.resultRows(run).filter { $0["key"] != "status" && $0["key"] != "training time" }
                 text += "\n" + rows.map { "- \($0["key"]!): \($0["value"]!)" }.joined(separator: "\n") + "\n"
             }
         } else {
@@ -134,9 +136,10 @@ struct Notebook {
         text += "- profile: \(p["profile"] ?? "")\n"
         text += "- machine: \(p["os"] ?? ""); \(p["cpu"] ?? "")\n"
         for spec in page.report.experiments {
-            let seconds = page.runs[spec.name].map { String(format: "%.1f s", $0.seconds) } ?? "no result"
-            text += "- run `\(spec.name)`: seed \(spec.seed), \(seconds), \(page.runRow(spec)["origin"] ?? "")\n"
+            text += "- run `\(spec.name)`: seed \(spec.seed)\(page.runs[spec.name]?.status == .failed ? " (failed)" : "")\n"
         }
+        text += "\nTraining times and where each run came from (trained or restored from the run store) are on the "
+            + "report page and the run pages; `runs/NAME.json` holds every metric.\n"
         return text
     }
 

@@ -70,6 +70,12 @@ struct RunPage {
             var items = Node.Sequence(sequence.map(renamingKeys))
             if sequence.allSatisfy({ $0.scalar != nil }) { items.style = .flow }
             return .sequence(items)
+        case .scalar(let scalar):
+            // Yams writes floats as 3e-3 and 1e+0; Swift's shortest form (0.003, 1.0) reads better.
+            if scalar.string.contains("e"), let value = Double(scalar.string), value.isFinite {
+                return Node("\(value)", Tag(.float))
+            }
+            return node
         default:
             return node
         }

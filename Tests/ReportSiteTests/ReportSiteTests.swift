@@ -30,6 +30,7 @@ final class ReportSiteTests: XCTestCase {
         model:
           widths: [1, 8, 1]
         train:
+          lr: 1.0e-3
           steps: 4
           record_every: 2
         ```
@@ -41,6 +42,7 @@ final class ReportSiteTests: XCTestCase {
         ```
 
         ```experiment bad
+        seed: 1
         task:
           kind: sum_of_sines
           frequencies: [1, 3]
@@ -48,6 +50,7 @@ final class ReportSiteTests: XCTestCase {
         model:
           widths: [1, 8, 1]
         train:
+          lr: 1.0e-3
           steps: 4
           record_every: 2
         ```
@@ -317,7 +320,8 @@ final class ReportSiteTests: XCTestCase {
         let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("demo/demo.ipynb"))) as? [String: Any])
         let outputs = (nb["cells"] as? [[String: Any]] ?? []).flatMap { $0["outputs"] as? [[String: Any]] ?? [] }
         let png = try Data(contentsOf: out.appendingPathComponent("demo/figures/heat.png"))
-        XCTAssertEqual(outputs.compactMap { ($0["data"] as? [String: Any])?["image/png"] as? String }, [png.base64EncodedString()])
+        let stored = outputs.compactMap { ($0["data"] as? [String: Any])?["image/png"] as? String }
+        XCTAssertTrue(stored == [png.base64EncodedString()], "the notebook must store figures/heat.png as its only image")
         // Same inputs, same bytes (the provenance block aside): the notebook, the run page's configuration.
         let again = dir.appendingPathComponent("again")
         var second = builder
