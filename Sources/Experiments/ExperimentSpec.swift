@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Tasks
 import Yams
@@ -46,6 +47,32 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var test: Int
         public var validationSeed: UInt64
         public var testSeed: UInt64
+        /// Inputs on the manifold γ_q(t) = (1 + sin(2πqt)/2)(cos 2πt, sin 2πt) instead of t itself.
+        public var manifoldQ: Double?
+        /// `power_law`: 1/f^α random signal.
+        public var exponent: Double?
+        public var maxFrequency: Int?
+        public var noiseSeed: UInt64?
+        /// `image`: the PNG (path relative to the report), grey or rgb, centre-cropped to a square
+        /// and resized to `size`×`size`; `protocol` tancik (test on the odd grid) or mgdl (test on every pixel).
+        public var file: String?
+        public var colour: String?
+        public var size: Int?
+        public var imageProtocol: String?
+
+        /// Inputs per sample (1, or 2 for images and manifolds).
+        public var inputDimension: Int { kind == "image" || manifoldQ != nil ? 2 : 1 }
+    }
+
+    /// SHA-256 of every input file (e.g. an image), by path: part of the run's key.
+    public var inputHashes: [String: String] = [:]
+    /// The report's folder, which relative input paths start from (not part of the key: the
+    /// files' hashes are).
+    public var baseDirectory = ""
+
+    /// An input file's location on this machine.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") || baseDirectory.isEmpty ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
     }
 
     public struct ModelSpec: Sendable, Equatable, Codable {
@@ -77,7 +104,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
-    static let taskKinds = ["sum_of_sines", "formula"]
+    static let taskKinds = ["sum_of_sines", "formula", "power_law", "image"]
     static let featureKinds = ["none", "basic", "positional", "gaussian"]
     static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
@@ -137,6 +164,11 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // Runs are named and labelled by their scalar sweep values (`method = mgdl`); values that are
         // lists or mappings (a model) are left out unless the names would then collide.
         func describe(_ point: [Sweep.Assignment], all: Bool) -> (name: String, label: String) {
+            // A sweep axis called `name` names its points itself (`zip: {name: [a, b], ...}`).
+            if let named = point.first(where: { $0.path == ["name"] }) {
+                let text = Sweep.label(named.value)
+                return ("\(name)--\(text)", text)
+            }
             let shown = all ? point : point.filter { if case .scalar = $0.value { return true } else { return false } }
             let name = shown.isEmpty ? name : name + "--" + shown.map { "\($0.path.last!)-\(Sweep.label($0.value))" }.joined(separator: "--")
             let label = shown.map { "\($0.path.last!) = \(Sweep.label($0.value))" }.joined(separator: ", ")
@@ -147,7 +179,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         var specs: [ExperimentSpec] = []
         for (point, description) in zip(points, described) {
             var n = node
-            for assignment in point { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
+            for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
             for o in overrides where o.experiment == nil || o.experiment == name {
                 n = Sweep.set(n, path: o.path, to: o.value)
             }
@@ -176,6 +208,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
         // task
         var task: TaskSpec?
+        var inputHashes: [String: String] = [:]
         if let taskNode = spec.required("task"), let t = MappingReader(taskNode, keyPath: spec.path("task"), reader: reader) {
             t.checkKeys(SpecSchema.keys("experiment.task"))
             let kind = t.string("kind", oneOf: taskKinds)
@@ -193,8 +226,35 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             } else if kind == "sum_of_sines" {
                 frequencies = t.intList("frequencies", minimum: 0)
             }
+            var exponent: Double?, maxFrequency: Int?, noiseSeed: Int?
+            if kind == "power_law" {
+                exponent = t.double("exponent", positive: false)
+                maxFrequency = t.int("max_frequency", minimum: 1)
+                noiseSeed = t.int("noise_seed", default: 0, minimum: 0)
+            }
+            var file: String?, colour: String?, size: Int?, imageProtocol: String?
+            if kind == "image" {
+                file = t.string("file")
+                colour = t.string("colour", default: "rgb", oneOf: ["grey", "rgb"])
+                size = t.int("size", minimum: 2)
+                imageProtocol = t.string("protocol", default: "tancik", oneOf: ["tancik", "mgdl"])
+                if let path = file {
+                    let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
+                    if let data = try? Data(contentsOf: url) {
+                        inputHashes[path] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                    } else {
+                        reader.report(t["file"], t.path("file"), "image file not found: \(url.standardizedFileURL.path) (paths are relative to the report's folder)")
+                    }
+                }
+            }
+            var manifoldQ: Double?
+            if let m = t["manifold"], let mm = MappingReader(m, keyPath: t.path("manifold"), reader: reader) {
+                mm.checkKeys(["q"])
+                manifoldQ = mm.double("q", positive: true)
+                if kind == "image" { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
+            }
             let split = t.string("split", default: "grid", oneOf: ["grid", "mgdl"]) ?? "grid"
-            let points = t.int("points", minimum: 2)
+            let points = kind == "image" ? 0 : t.int("points", minimum: 2)
             let validation = t.int("validation", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
             let test = t.int("test", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
             let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
@@ -247,10 +307,17 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 reader.report(t["points"], t.path("points"),
                               "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top * 2) points")
             }
-            if let kind, let frequencies, let points {
+            let needsPoints = kind != "image"
+            let pointCount = needsPoints ? points : 0
+            if let kind, let frequencies, let pointCount {
                 task = TaskSpec(kind: kind, formula: formula, frequencies: frequencies, amplitudeProfile: profileName,
-                                amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, split: split, points: points,
-                                validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed))
+                                amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, split: split, points: pointCount,
+                                validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed),
+                                manifoldQ: manifoldQ, exponent: exponent, maxFrequency: maxFrequency,
+                                noiseSeed: noiseSeed.map(UInt64.init), file: file, colour: colour, size: size, imageProtocol: imageProtocol)
+                if method == "mlp" && task!.inputDimension != 1 {
+                    reader.report(taskNode, spec.path("task"), "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images and manifolds")
+                }
             }
         }
 
@@ -352,8 +419,11 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
         }
         guard let task, let model, let train else { return nil }
-        return ExperimentSpec(name: name, method: method, seed: UInt64(seed), task: task, model: model,
-                              train: train, profile: "", group: name, label: "", features: features)
+        var result = ExperimentSpec(name: name, method: method, seed: UInt64(seed), task: task, model: model,
+                                    train: train, profile: "", group: name, label: "", features: features)
+        result.inputHashes = inputHashes
+        result.baseDirectory = baseDirectory?.path ?? ""
+        return result
     }
 
     /// Deep-merges `overlay` onto `base`: mappings merge key by key, anything else replaces.
@@ -381,7 +451,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// The file line of the `run:` key, for messages.
     public var line: Int
 
-    static let kinds = ["spectral_evolution", "loss", "fit", "grade_spectra"]
+    static let kinds = ["spectral_evolution", "loss", "fit", "grade_spectra", "reconstruction"]
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -424,7 +494,7 @@ public struct TableSpec: Sendable, Equatable, Codable {
     public var paper: [String: [String: Double]]
     public var line: Int
 
-    static let kinds = ["rse"]
+    static let kinds = ["rse", "psnr"]
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -446,9 +516,10 @@ public struct TableSpec: Sendable, Equatable, Codable {
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
                     guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
-                    metrics.checkKeys(["train", "validation", "test"])
+                    let names = ["train", "validation", "test", "train_psnr", "test_psnr"]
+                    metrics.checkKeys(names)
                     var values: [String: Double] = [:]
-                    for metric in ["train", "validation", "test"] where metrics[metric] != nil {
+                    for metric in names where metrics[metric] != nil {
                         values[metric] = metrics.double(metric)
                     }
                     paper[pair.key] = values

@@ -67,6 +67,7 @@ public final class RunStore {
         anonymous.profile = ""
         anonymous.group = ""
         anonymous.label = ""
+        anonymous.baseDirectory = ""
         return anonymous
     }
 

@@ -31,6 +31,17 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var trainRSE: Double?
     public var validationRSE: Double?
     public var testRSE: Double?
+    /// Image tasks: the image's shape; `target`, the prediction and each grade's output are then
+    /// whole images (row by row, channels interleaved), and PSNR is given on train and test pixels.
+    public var image: ImageShape?
+    public var trainPSNR: Double?
+    public var testPSNR: Double?
+
+    public struct ImageShape: Codable, Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var channels: Int
+    }
 
     public struct Snapshot: Codable, Sendable, Equatable {
         public var step: Int
@@ -58,7 +69,7 @@ public enum Runner {
         }
         let grid = Grid.equispaced(count: spec.task.points)
         let target = grid.map(function)
-        let targetSpectrum = Spectra.amplitudeSpectrum(target)
+        let targetSpectrum = target.isEmpty ? [] : Spectra.amplitudeSpectrum(target)
         var result = RunResult(name: spec.name, status: .ok, message: nil, inputs: grid, target: target,
                                frequencies: spec.task.frequencies,
                                targetAmplitudes: spec.task.frequencies.map { $0 < targetSpectrum.count ? targetSpectrum[$0] : 0 },
@@ -92,6 +103,12 @@ public enum Runner {
             let formula = try Formula(spec.task.formula ?? "", variables: ["x"])
             return { formula($0) }
         }
+        if spec.task.kind == "power_law" {
+            let noise = PowerLawNoise.sumOfSines(exponent: spec.task.exponent ?? 1, maxFrequency: spec.task.maxFrequency ?? 32,
+                                                 seed: spec.task.noiseSeed ?? spec.seed)
+            return { noise($0) }
+        }
+        if spec.task.kind == "image" { return { _ in 0 } }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed)
         let amplitudes: SumOfSines.Amplitudes
@@ -111,7 +128,31 @@ public enum Runner {
     private static func fitMethod<T: RealScalar>(_: T.Type, spec: ExperimentSpec, function: (Double) -> Double,
                                                  into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
         let split: Split
-        if spec.task.split == "mgdl" {
+        var evaluation: Samples?
+        var imageTask: ImageTask?
+        if spec.task.kind == "image" {
+            do {
+                let size = spec.task.size.map { (width: $0, height: $0) }
+                imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour == "grey" ? .grey : .rgb,
+                                               cropToSquare: true, resizeTo: size)
+            } catch {
+                result.status = .failed
+                result.message = "cannot load the image: \(error)"
+                return
+            }
+            split = imageTask!.split(spec.task.imageProtocol == "mgdl" ? .mgdl : .tancik)
+            evaluation = imageTask!.allPixels
+        } else if let q = spec.task.manifoldQ {
+            let manifold = Manifold(q: q)
+            if spec.task.split == "mgdl" {
+                split = Split.mgdl(on: manifold, target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
+                                   testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed)
+            } else {
+                let t = Grid.equispaced(count: spec.task.points)
+                split = Split(train: Samples(inputs: manifold.embed(t), targets: t.map(function), inputDimension: 2),
+                              validation: .empty(inputDimension: 2), test: .empty(inputDimension: 2))
+            }
+        } else if spec.task.split == "mgdl" {
             split = Split.mgdl(target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
                                testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed)
         } else {
@@ -121,8 +162,8 @@ public enum Runner {
         }
         func matrices(_ samples: Samples) -> (x: Matrix<T>, y: Matrix<T>)? {
             guard !samples.isEmpty else { return nil }
-            return (Matrix<T>(rows: samples.count, cols: 1, values: samples.inputs.map { T($0) }),
-                    Matrix<T>(rows: samples.count, cols: 1, values: samples.targets.map { T($0) }))
+            return (Matrix<T>(rows: samples.count, cols: samples.inputDimension, values: samples.inputs.map { T($0) }),
+                    Matrix<T>(rows: samples.count, cols: samples.outputDimension, values: samples.targets.map { T($0) }))
         }
         guard let train = matrices(split.train) else {
             result.status = .failed
@@ -155,15 +196,35 @@ public enum Runner {
                                       initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
         var divergedAt: Int?
         let fitted = fit(method: method, features: features, training: training, train: train,
-                         validation: matrices(split.validation), test: matrices(split.test), evaluateOn: train.x) { step, total, loss in
+                         validation: matrices(split.validation), test: matrices(split.test),
+                         evaluateOn: evaluation.flatMap { matrices($0)?.x } ?? train.x) { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
         }
-        result.inputs = split.train.inputs
-        result.target = split.train.targets
-        let spectrum = Spectra.amplitudeSpectrum(result.target)
-        result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
+        if let image = imageTask?.image {
+            result.inputs = []
+            result.target = image.pixels
+            result.image = RunResult.ImageShape(width: image.width, height: image.height, channels: image.channels)
+            // PSNR (peak 1, predictions clamped to [0, 1]) on the training and test pixels of the protocol.
+            func pixels(_ values: [Double], _ keep: (Int, Int) -> Bool) -> [Double] {
+                var out: [Double] = []
+                for row in 0..<image.height { for column in 0..<image.width where keep(row, column) {
+                    let base = (row * image.width + column) * image.channels
+                    out += values[base..<(base + image.channels)]
+                } }
+                return out
+            }
+            let isTrain: (Int, Int) -> Bool = { $0 % 2 == 0 && $1 % 2 == 0 }
+            let isTest: (Int, Int) -> Bool = spec.task.imageProtocol == "mgdl" ? { _, _ in true } : { $0 % 2 == 1 && $1 % 2 == 1 }
+            result.trainPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTrain), target: pixels(image.pixels, isTrain))
+            result.testPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTest), target: pixels(image.pixels, isTest))
+        } else {
+            result.inputs = split.train.inputDimension == 1 ? split.train.inputs : Grid.equispaced(count: split.train.count)
+            result.target = split.train.targets
+            let spectrum = Spectra.amplitudeSpectrum(result.target)
+            result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
+        }
         result.losses = fitted.losses
         result.snapshots = [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
         result.seconds = fitted.seconds

@@ -30,7 +30,7 @@ public enum SpecSchema {
             Key(name: "sweep", type: "object", description: "grid (cartesian) and zip (lockstep) lists of values by dotted key"),
         ]),
         ("experiment.task", "the target λ(x) and its samples", [
-            Key(name: "kind", type: "string", description: "sum of sines or a formula in x", choices: ExperimentSpec.taskKinds),
+            Key(name: "kind", type: "string", description: "sum of sines, a formula in x, a 1/f^α signal, or an image", choices: ExperimentSpec.taskKinds),
             Key(name: "formula", type: "string", description: "kind formula: e.g. cos(8*sin(6*pi*x))"),
             Key(name: "frequencies", type: "array", description: "integer frequencies κⱼ, or {from, to, step}"),
             Key(name: "amplitudes", type: "string", description: "a number, a list, or a profile", choices: ExperimentSpec.amplitudeProfiles),
@@ -41,6 +41,14 @@ public enum SpecSchema {
             Key(name: "test", type: "integer", description: "mgdl split: test points"),
             Key(name: "validation_seed", type: "integer", description: "mgdl split: seed of the validation points"),
             Key(name: "test_seed", type: "integer", description: "mgdl split: seed of the test points"),
+            Key(name: "manifold", type: "object", description: "{q: Q}: inputs γ_q(t) = (1 + sin(2πqt)/2)(cos 2πt, sin 2πt) instead of t"),
+            Key(name: "exponent", type: "number", description: "power_law: α of the 1/f^α spectrum"),
+            Key(name: "max_frequency", type: "integer", description: "power_law: highest frequency"),
+            Key(name: "noise_seed", type: "integer", description: "power_law: seed of the random coefficients"),
+            Key(name: "file", type: "string", description: "image: PNG path relative to the report's folder"),
+            Key(name: "colour", type: "string", description: "image: channels", choices: ["grey", "rgb"]),
+            Key(name: "size", type: "integer", description: "image: centre-crop to a square and resize to size x size"),
+            Key(name: "protocol", type: "string", description: "image: tancik trains on the even pixel grid and tests on the odd grid; mgdl tests on every pixel", choices: ["tancik", "mgdl"]),
         ]),
         ("experiment.model", "mlp: widths, activation; sgdl: hidden; mgdl: grades; mscale: hidden, scales, activation; multistage: hidden, stages", [
             Key(name: "widths", type: "array", description: "mlp: every width, input to output"),
@@ -70,7 +78,7 @@ public enum SpecSchema {
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
-            Key(name: "zip", type: "object", description: "dotted key -> list of values, all of one length, varied together"),
+            Key(name: "zip", type: "object", description: "dotted key -> list of values, all of one length, varied together; the axis `name` names the points (runs become EXPERIMENT--NAME)"),
         ]),
         ("figure", "```figure NAME block", [
             Key(name: "kind", type: "string", description: "the recipe", choices: FigureSpec.kinds),

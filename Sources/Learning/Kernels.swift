@@ -58,15 +58,16 @@ func biasActivate<T: RealScalar>(_ out: UnsafeMutablePointer<T>, pre: UnsafeMuta
     }
 }
 
-/// In place: grad (dL/da on entry) becomes dL/dz = dL/da · f'(z); `biasGrad[j]` is set to the
-/// column sums of dL/dz. `out` holds a = f(z), `pre` holds z (for sin, sReLU and s2ReLU).
+/// In place: grad (dL/da on entry) becomes dL/dz = dL/da · f'(z); `biasGrad[j]` is set to (or
+/// with `accumulate`, increased by) the column sums of dL/dz. `out` holds a = f(z), `pre` holds z (for sin, sReLU and s2ReLU).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: UnsafePointer<T>,
                                        pre: UnsafePointer<T>?, rows: Int, cols: Int,
-                                       activation: Activation, biasGrad: UnsafeMutablePointer<T>) {
+                                       activation: Activation, biasGrad: UnsafeMutablePointer<T>,
+                                       accumulate: Bool = false) {
     let zero: T = 0, one: T = 1
-    biasGrad.update(repeating: zero, count: cols)
+    if !accumulate { biasGrad.update(repeating: zero, count: cols) }
     switch activation {
     case .relu:
         for r in 0..<rows {
@@ -127,15 +128,24 @@ func activationBackward<T: RealScalar>(_ grad: UnsafeMutablePointer<T>, out: Uns
 @_specialize(where T == Double)
 func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
                                     count: Int, loss: Loss, grad: UnsafeMutablePointer<T>) -> Double {
+    lossAndGradient(prediction, target, count: count, of: count, loss: loss, grad: grad)
+}
+
+/// The same for `count` of the `total` elements of a batch processed in chunks: the gradient is
+/// scaled for the whole batch, and the return value is this chunk's share of the batch loss.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
+                                    count: Int, of total: Int, loss: Loss, grad: UnsafeMutablePointer<T>) -> Double {
     let halfFactor: Double = loss == .halfMSE ? 0.5 : 1
-    let scale = T(2 * halfFactor / Double(count))
+    let scale = T(2 * halfFactor / Double(total))
     var sum: Double = 0
     for i in 0..<count {
         let d = prediction[i] - target[i]
         grad[i] = scale * d
         sum += Double(d) * Double(d)
     }
-    return halfFactor * sum / Double(count)
+    return halfFactor * sum / Double(total)
 }
 
 /// The loss value only.

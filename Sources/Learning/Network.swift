@@ -114,6 +114,13 @@ public final class Network<T: RealScalar> {
     /// Rows processed per chunk by `predict` and `lastHiddenFeatures` (bounds their memory).
     static var inferenceChunk: Int { 4096 }
 
+    /// Rows per chunk of a training step: a batch larger than this is processed in chunks
+    /// (forward, loss gradient and backward per chunk, parameter gradients accumulated), so the
+    /// activations of a chunk stay in the core's L2 cache between the matrix product and the
+    /// elementwise passes, and the workspace does not grow with the batch. Products of 1024 rows
+    /// still run BLAS at full speed.
+    var trainingChunk = 1024
+
     /// The network's output for every row of `x`.
     public func predict(_ x: Matrix<T>) -> Matrix<T> {
         outputs(of: layers.count - 1, x)
@@ -181,11 +188,13 @@ public final class Network<T: RealScalar> {
     }
 
     /// Backward pass: `ws.gradA` holds dL/d(output) (rows x output width) on entry; on exit
-    /// `gradients` holds dL/dθ. If `inputGradient` is given it receives dL/dx.
+    /// `gradients` holds dL/dθ (with `accumulate`, dL/dθ is added to it: chunked batches).
+    /// If `inputGradient` is given it receives dL/dx.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func backward(_ ws: Workspace<T>, input: UnsafePointer<T>, rows: Int,
-                  inputGradient: UnsafeMutablePointer<T>? = nil) {
+                  inputGradient: UnsafeMutablePointer<T>? = nil, accumulate: Bool = false) {
+        let beta: T = accumulate ? 1 : 0
         let p = parameters.pointer, gp = gradients.pointer
         var g = ws.gradA.pointer, other = ws.gradB.pointer
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -193,15 +202,15 @@ public final class Network<T: RealScalar> {
             let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1].pointer)
             activationBackward(g, out: ws.outputs[l].pointer, pre: ws.preactivations[l].map { UnsafePointer($0.pointer) },
                                rows: rows, cols: spec.outputs, activation: spec.activation,
-                               biasGrad: gp + biasOffsets[l])
+                               biasGrad: gp + biasOffsets[l], accumulate: accumulate)
             // dW = xᵀ · dZ   (inputs x outputs)
             if spec.outputs == 1 {
                 gemv(transpose: true, m: rows, n: spec.inputs, alpha: 1, a: x, lda: spec.inputs,
-                     x: g, beta: 0, y: gp + weightOffsets[l])
+                     x: g, beta: beta, y: gp + weightOffsets[l])
             } else {
                 gemm(transposeA: true, transposeB: false, m: spec.inputs, n: spec.outputs, k: rows,
                      alpha: 1, a: x, lda: spec.inputs, b: g, ldb: spec.outputs,
-                     beta: 0, c: gp + weightOffsets[l], ldc: spec.outputs)
+                     beta: beta, c: gp + weightOffsets[l], ldc: spec.outputs)
             }
             // dX = dZ · Wᵀ   (rows x inputs)
             let target: UnsafeMutablePointer<T>? = l > 0 ? other : inputGradient

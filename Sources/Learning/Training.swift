@@ -87,11 +87,11 @@ final class Trainer<T: RealScalar> {
              progress: ((Int, Int, Double) -> Bool)?) -> TrainingHistory {
         let net = network
         let totalSteps = spec.epochs * stepsPerEpoch
-        let ws = net.workspace(rows: batchRows)
+        let ws = net.workspace(rows: min(batchRows, net.trainingChunk))
         let inW = net.inputWidth, outW = net.outputWidth
         if minibatch {
-            if ws.batchInputs == nil { ws.batchInputs = AlignedBuffer(count: batchRows * inW) }
-            if ws.batchTargets == nil { ws.batchTargets = AlignedBuffer(count: batchRows * outW) }
+            if (ws.batchInputs?.count ?? 0) < batchRows * inW { ws.batchInputs = AlignedBuffer(count: batchRows * inW) }
+            if (ws.batchTargets?.count ?? 0) < batchRows * outW { ws.batchTargets = AlignedBuffer(count: batchRows * outW) }
         }
         // Optimizer state, made once per network and zeroed per run.
         let stateCount: Int
@@ -165,10 +165,17 @@ final class Trainer<T: RealScalar> {
                       learningRate: Double, step: Int) -> Double {
         let net = network
         let last = net.layers.count - 1
-        net.forward(ws, input: x, rows: rows, through: last)
-        let loss = lossAndGradient(ws.outputs[last].pointer, y, count: rows * net.outputWidth,
-                                   loss: spec.loss, grad: ws.gradA.pointer)
-        net.backward(ws, input: x, rows: rows)
+        let inW = net.inputWidth, outW = net.outputWidth
+        var loss = 0.0
+        var start = 0
+        while start < rows {
+            let n = min(ws.capacity, rows - start)
+            net.forward(ws, input: x + start * inW, rows: n, through: last)
+            loss += lossAndGradient(ws.outputs[last].pointer, y + start * outW, count: n * outW, of: rows * outW,
+                                    loss: spec.loss, grad: ws.gradA.pointer)
+            net.backward(ws, input: x + start * inW, rows: n, accumulate: start > 0)
+            start += n
+        }
         let p = net.parameters.pointer, g = net.gradients.pointer, count = net.parameterCount
         switch spec.optimizer {
         case .adam(_, let b1, let b2, let eps):

@@ -22,6 +22,7 @@ enum FigureRecipes {
         case "loss": return loss(shown, labels: labels)
         case "fit": return try fit(shown[0], at: spec.at)
         case "grade_spectra": return try gradeSpectra(shown, labels: labels)
+        case "reconstruction": return try reconstruction(shown, labels: labels)
         default: throw RecipeError(description: "unknown figure kind '\(spec.kind)'")
         }
     }
@@ -66,6 +67,50 @@ enum FigureRecipes {
             }
         }
         axes.showsLegend = runs.count > 1
+        return figure
+    }
+
+    /// Image reconstructions: per run, the target and, grade by grade, the model summed up to that
+    /// grade with its PSNR against the whole image (predictions clamped to [0, 1], never smoothed).
+    static func reconstruction(_ runs: [RunResult], labels: [String: String]) throws -> Figure {
+        guard runs.allSatisfy({ $0.image != nil && $0.grades != nil }) else {
+            throw RecipeError(description: "reconstruction needs runs of an image task")
+        }
+        if runs.count > 1, runs.allSatisfy({ $0.grades!.count == 1 && $0.target == runs[0].target }) {
+            // One network per run and one image: a single row, the target then each run.
+            let shape = runs[0].image!
+            let figure = Figure(width: Double(runs.count + 1) * 210 + 30, height: 270)
+            let panels = figure.grid(rows: 1, columns: runs.count + 1)
+            panels[0].image(runs[0].target, width: shape.width, height: shape.height, channels: shape.channels)
+            panels[0].title = "target"
+            for (panel, run) in zip(panels.dropFirst(), runs) {
+                let clamped = run.grades![0].output.map { min(max($0, 0), 1) }
+                panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+                panel.title = String(format: "%@: %.1f dB", label, Metrics.psnr(prediction: clamped, target: run.target))
+            }
+            return figure
+        }
+        let columns = 1 + (runs.map { $0.grades!.count }.max() ?? 1)
+        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
+        let panels = figure.grid(rows: runs.count, columns: columns)
+        for (r, run) in runs.enumerated() {
+            let shape = run.image!
+            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
+            var sum = [Double](repeating: 0, count: run.target.count)
+            let grades = run.grades!
+            for (g, grade) in grades.enumerated() {
+                for i in sum.indices { sum[i] += grade.output[i] }
+                let clamped = sum.map { min(max($0, 0), 1) }
+                let psnr = Metrics.psnr(prediction: clamped, target: run.target)
+                row[g + 1].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                let name = grades.count > 1 ? "grade \(g + 1)" : "network"
+                row[g + 1].title = String(format: "%@: %.1f dB", name, psnr)
+            }
+        }
         return figure
     }
 

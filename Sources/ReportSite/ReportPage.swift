@@ -135,7 +135,7 @@ struct ReportPage {
         let first = members[0]
         var context: [String: Any] = [
             "isExperiment": true, "name": name,
-            "rows": Self.declarationRows(first, describeSeed: members.count == 1),
+            "rows": RunPage.summaryRows(members),
             "isSweep": members.count > 1,
             "runCount": members.count,
             "runs": members.map(runRow),
@@ -150,21 +150,6 @@ struct ReportPage {
             if let error = runRow(spec)["runError"] { context["runError"] = error }
         }
         return context
-    }
-
-    /// The declaration in words (the exact values are on the run page and in the JSON).
-    static func declarationRows(_ spec: ExperimentSpec, describeSeed: Bool = true) -> [[String: String]] {
-        let frequencies = spec.task.frequencies.map(String.init).joined(separator: ", ")
-        let batch = spec.train.batch.map { "minibatches of \($0)" } ?? "full batch"
-        var rows: [[String: String]] = [
-            ["key": "method", "value": spec.method == "mlp" ? "one network trained end to end (mlp)" : spec.method],
-            ["key": "task", "value": "\(spec.task.kind == "sum_of_sines" ? "sum of sines" : spec.task.kind), k = \(frequencies); \(spec.task.amplitudeProfile) amplitudes; \(spec.task.points) equispaced points on [0, 1)"],
-            ["key": "network", "value": "widths \(spec.model.widths.map(String.init).joined(separator: "-")), \(spec.model.activation), init \(spec.model.initializer)"],
-            ["key": "training", "value": "\(spec.train.optimizer), lr \(spec.train.learningRate), \(spec.train.steps) steps, \(batch), \(spec.train.precision), prediction recorded every \(spec.train.recordEvery) steps"],
-        ]
-        if describeSeed { rows.append(["key": "seed", "value": "\(spec.seed)"]) }
-        rows.append(["key": "profile", "value": spec.profile.isEmpty ? "none (the block's own values)" : spec.profile])
-        return rows
     }
 
     /// What a run produced, as label/value rows.
@@ -192,7 +177,7 @@ struct ReportPage {
         return report.experiments.compactMap { spec in
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }
-            guard let data = try? encoder.encode(Download(spec: spec, result: run)) else { return nil }
+            guard let data = try? encoder.encode(Download(spec: RunPage.portable(spec), result: run)) else { return nil }
             return (spec.name, String(decoding: data, as: UTF8.self))
         }
     }

@@ -26,7 +26,7 @@ struct RunPage {
             "storeKey": RunStore.key(for: spec),
             "ok": run?.status == .ok,
             "declaration": Self.declarationYAML(spec),
-            "rows": ReportPage.declarationRows(spec),
+            "rows": Self.summaryRows([spec]),
             "results": ReportPage.resultRows(run),
             "figures": page.report.figures.filter { $0.runs.contains(spec.name) }.map { figure -> [String: Any] in
                 var item: [String: Any] = ["name": figure.name, "href": "../index.html#figure-\(figure.name)"]
@@ -45,15 +45,104 @@ struct RunPage {
     /// override applied), as YAML with the report format's snake_case keys. Generated from the
     /// `Codable` spec, so it lists every field the engine saw, in declaration order.
     static func declarationYAML(_ spec: ExperimentSpec) -> String {
-        guard let yaml = try? YAMLEncoder().encode(spec), var node = try? Yams.compose(yaml: yaml) else {
+        guard let node = declarationNode(spec) else {
             return "# the declaration could not be written as YAML; see the JSON download"
         }
-        node = renamingKeys(node)
-        return (try? Yams.serialize(node: node)) ?? yaml
+        return (try? Yams.serialize(node: node)) ?? "# the declaration could not be written as YAML; see the JSON download"
+    }
+
+    /// Keys of the encoded spec that say nothing about the training: where the report lives on this
+    /// machine (which would make pages differ between machines) and bookkeeping.
+    static let machineKeys: Set<String> = ["base_directory"]
+
+    /// The spec as a YAML node with the report format's keys, machine-dependent keys removed.
+    static func declarationNode(_ spec: ExperimentSpec) -> Node? {
+        guard let yaml = try? YAMLEncoder().encode(portable(spec)), let node = try? Yams.compose(yaml: yaml) else { return nil }
+        guard case .mapping(let top) = renamingKeys(node) else { return nil }
+        return .mapping(Node.Mapping(top.filter { !machineKeys.contains($0.key.string ?? "") }))
+    }
+
+    /// The spec without where its report happens to be on this machine.
+    static func portable(_ spec: ExperimentSpec) -> ExperimentSpec {
+        var spec = spec
+        spec.baseDirectory = ""
+        return spec
+    }
+
+    /// The configuration as (section, key, value) leaves, in declaration order: `method` and `seed`
+    /// are sections of their own; empty lists and strings are left out, and so are the features
+    /// when there are none. Bookkeeping (name, group, label, profile, input hashes) is not configuration.
+    static func leaves(_ spec: ExperimentSpec) -> [(section: String, key: String, value: String)] {
+        guard case .mapping(let top)? = declarationNode(spec) else { return [] }
+        var out: [(String, String, String)] = []
+        func text(_ node: Node) -> String? {
+            switch node {
+            case .scalar(let s): return s.string.isEmpty ? nil : s.string
+            case .sequence(let items):
+                guard !items.isEmpty else { return nil }
+                return "[" + items.map { text($0) ?? "[]" }.joined(separator: ", ") + "]"
+            case .mapping(let m):
+                guard !m.isEmpty else { return nil }
+                return "{" + m.map { "\($0.key.string ?? ""): \(text($0.value) ?? "")" }.joined(separator: ", ") + "}"
+            default: return nil
+            }
+        }
+        func walk(_ node: Node, section: String, prefix: String) {
+            if case .mapping(let m) = node, !prefix.isEmpty || section != "" {
+                for (key, value) in m {
+                    let name = key.string ?? ""
+                    if case .mapping = value { walk(value, section: section, prefix: prefix + name + ".") }
+                    else if let t = text(value) { out.append((section, prefix + name, t)) }
+                }
+            } else if let t = text(node) {
+                out.append((section, "", t))
+            }
+        }
+        for (key, value) in top {
+            let name = key.string ?? ""
+            guard !["name", "group", "label", "profile", "input_hashes"].contains(name) else { continue }
+            if name == "features", case .mapping(let m) = value, m["kind"]?.string == "none" { continue }
+            walk(value, section: name, prefix: "")
+        }
+        return out
+    }
+
+    /// What the methods are, for the summary's first row.
+    static let methodWords = [
+        "mlp": "one network trained end to end",
+        "sgdl": "single-grade: one deep network trained end to end",
+        "mgdl": "multi-grade: shallow grades trained one after another, each on the frozen features of the one before and on the residual",
+        "mscale": "MscaleDNN: subnetworks on scaled inputs",
+        "multistage": "multi-stage: each stage fits the residual of the ones before",
+    ]
+
+    /// The configuration as label/value rows, one per section. For several runs (a sweep) only what
+    /// they share is listed, and one last row names the keys that vary.
+    static func summaryRows(_ specs: [ExperimentSpec]) -> [[String: String]] {
+        guard let first = specs.first else { return [] }
+        let all = specs.map(leaves)
+        func id(_ leaf: (section: String, key: String, value: String)) -> String { leaf.key.isEmpty ? leaf.section : "\(leaf.section).\(leaf.key)" }
+        let values = all.map { Dictionary($0.map { (id($0), $0.value) }, uniquingKeysWith: { a, _ in a }) }
+        var order: [String] = []
+        for leaves in all { for leaf in leaves where !order.contains(id(leaf)) { order.append(id(leaf)) } }
+        let varying = order.filter { key in Set(values.map { $0[key] ?? "" }).count > 1 }
+        var rows: [[String: String]] = []
+        var sections: [String] = []
+        for leaf in all[0] where !sections.contains(leaf.section) { sections.append(leaf.section) }
+        for section in sections {
+            let shared = all[0].filter { $0.section == section && !varying.contains(id($0)) }
+            guard !shared.isEmpty else { continue }
+            var value = shared.map { $0.key.isEmpty ? $0.value : "\($0.key) \($0.value)" }.joined(separator: ", ")
+            if section == "method", let words = methodWords[first.method] { value += " (\(words))" }
+            rows.append(["key": section, "value": value])
+        }
+        rows.append(["key": "profile", "value": first.profile.isEmpty ? "none (the block's own values)" : first.profile])
+        if !varying.isEmpty { rows.append(["key": "varies", "value": varying.joined(separator: ", ") + " (see the runs below)"]) }
+        return rows
     }
 
     /// Swift property names → the report format's keys.
-    static let formatKeys = ["learning_rate": "lr", "initializer": "init"]
+    static let formatKeys = ["learning_rate": "lr", "final_learning_rate": "lr_final", "initializer": "init"]
 
     static func renamingKeys(_ node: Node) -> Node {
         switch node {

@@ -7,6 +7,7 @@ enum TableRecipes {
     struct Cell {
         let ours: Double?
         let paper: Double?
+        let metric: String
         var ratio: Double? {
             guard let ours, let paper, paper > 0 else { return nil }
             return ours / paper
@@ -22,6 +23,10 @@ enum TableRecipes {
     }
 
     /// Scientific notation with a real minus sign, e.g. 1.23e−4.
+    static func format(_ value: Double, metric: String) -> String {
+        metric.hasSuffix("psnr") ? String(format: "%.2f", value) : format(value)
+    }
+
     static func format(_ value: Double) -> String {
         String(format: "%.2e", value).replacingOccurrences(of: "e-0", with: "e−").replacingOccurrences(of: "e+0", with: "e")
             .replacingOccurrences(of: "e-", with: "e−").replacingOccurrences(of: "-", with: "−")
@@ -32,6 +37,8 @@ enum TableRecipes {
             ("train", "train RSE", { $0.trainRSE ?? $0.finalRSE }),
             ("validation", "validation RSE", { $0.validationRSE }),
             ("test", "test RSE", { $0.testRSE }),
+            ("train_psnr", "train PSNR (dB)", { $0.trainPSNR }),
+            ("test_psnr", "test PSNR (dB)", { $0.testPSNR }),
         ]
         // Only the metrics some run has (a grid split has no validation or test set).
         let shown = metrics.filter { metric in spec.runs.contains { runs[$0].flatMap(metric.value) != nil } }
@@ -39,7 +46,7 @@ enum TableRecipes {
             let label = labels[name].flatMap { $0.isEmpty ? nil : $0 } ?? name
             guard let run = runs[name] else { return (label, [], "no result") }
             if run.status == .failed { return (label, [], "failed: \(run.message ?? "no message")") }
-            return (label, shown.map { Cell(ours: $0.value(run), paper: spec.paper[name]?[$0.key]) }, nil)
+            return (label, shown.map { Cell(ours: $0.value(run), paper: spec.paper[name]?[$0.key], metric: $0.key) }, nil)
         }
         return Table(columns: shown.map(\.title), rows: rows, source: spec.paperSource)
     }
@@ -59,8 +66,8 @@ enum TableRecipes {
                 }
                 return ["label": row.label, "cells": row.cells.map { cell -> [String: Any] in
                     var c: [String: Any] = ["hasOurs": cell.ours != nil, "hasPaper": cell.paper != nil, "hasRatio": cell.ratio != nil]
-                    if let v = cell.ours { c["ours"] = format(v) }
-                    if let v = cell.paper { c["paper"] = format(v) }
+                    if let v = cell.ours { c["ours"] = format(v, metric: cell.metric) }
+                    if let v = cell.paper { c["paper"] = format(v, metric: cell.metric) }
                     if let v = cell.ratio { c["ratio"] = String(format: "%.2f", v) }
                     return c
                 }]
@@ -75,8 +82,8 @@ enum TableRecipes {
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
             let cells = row.failure.map { [$0] } ?? row.cells.map { cell in
-                var text = cell.ours.map(format) ?? "–"
-                if let p = cell.paper { text += " (paper \(format(p)))" }
+                var text = cell.ours.map { format($0, metric: cell.metric) } ?? "–"
+                if let p = cell.paper { text += " (paper \(format(p, metric: cell.metric)))" }
                 return text
             }
             lines.append("| \(row.label) | " + cells.joined(separator: " | ") + " |")

@@ -74,6 +74,29 @@ final class TrainingTests: XCTestCase {
         for i in 0..<n { XCTAssertEqual(m[i], mr[i], accuracy: 1e-15); XCTAssertEqual(v[i], vr[i], accuracy: 1e-15) }
     }
 
+    /// A batch processed in chunks of 3 rows (gradients accumulated) trains like the whole
+    /// batch at once, to rounding (1e-12), for full batches and minibatches larger than a chunk.
+    func testChunkedStepsMatchWholeBatch() {
+        var rng = SeededGenerator(seed: 13)
+        let x = Matrix<Double>(rows: 11, cols: 2, values: (0..<22).map { _ in rng.uniform(-1, 1) })
+        let y = Matrix<Double>(rows: 11, cols: 2, values: (0..<22).map { _ in rng.uniform(-1, 1) })
+        for batch in [nil, 7] as [Int?] {
+            let spec = TrainingSpec(optimizer: .adam(learningRate: 0.01), loss: .halfMSE, batchSize: batch, epochs: 4, seed: 1)
+            let whole = Network<Double>(spec: NetworkSpec(widths: [2, 19, 5, 2], hidden: .tanh), seed: 2)
+            let chunked = Network<Double>(spec: NetworkSpec(widths: [2, 19, 5, 2], hidden: .tanh), seed: 2)
+            chunked.trainingChunk = 3
+            let a = train(whole, x: x, y: y, spec: spec), b = train(chunked, x: x, y: y, spec: spec)
+            for (u, v) in zip(a.losses, b.losses) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+            for l in 0..<3 {
+                for (u, v) in zip(whole.weights(layer: l).values, chunked.weights(layer: l).values) {
+                    XCTAssertEqual(u, v, accuracy: 1e-12)
+                }
+                for (u, v) in zip(whole.bias(layer: l), chunked.bias(layer: l)) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+            }
+            XCTAssertNotEqual(chunked.workspaces.keys.max(), 11)
+        }
+    }
+
     func testScheduleSequences() {
         XCTAssertEqual((0..<3).map { LearningRateSchedule.constant.learningRate(epoch: $0, epochs: 3, base: 0.1) },
                        [0.1, 0.1, 0.1])
