@@ -280,6 +280,62 @@ final class BuildCommandTests: XCTestCase {
         }
     }
 
+    func testEachKindOfBadReportHasItsOwnMessageAndTouchesNothing() throws {
+        let dir = try makeWorkspace(report: Self.tinyReport)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for folder in ["site", ".mgdl-store"] {
+                let root = dir.appendingPathComponent(folder)
+                for path in FileManager.default.subpaths(atPath: root.path) ?? [] {
+                    let url = root.appendingPathComponent(path)
+                    if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true, path != "lock" {
+                        files["\(folder)/\(path)"] = try Data(contentsOf: url)
+                    }
+                }
+            }
+            return files
+        }
+        let before = try snapshot()
+        let cases: [(name: String, edit: (String) -> String, expected: String)] = [
+            ("malformed YAML", { $0.replacingOccurrences(of: "  points: 32", with: "  points: [32") }, "malformed YAML"),
+            ("unknown key", { $0.replacingOccurrences(of: "  record_every: 10", with: "  record_evry: 10") }, "unknown key 'record_evry'; did you mean 'record_every'?"),
+            ("wrong type", { $0.replacingOccurrences(of: "  steps: 60", with: "  steps: sixty") }, "tiny.train.steps: expected an integer, found 'sixty'"),
+            ("negative width", { $0.replacingOccurrences(of: "widths: [1, 16, 16, 1]", with: "widths: [1, -16, 16, 1]") }, "tiny.model.widths[1]: expected an integer of at least 1, found -16"),
+            ("unknown method", { $0.replacingOccurrences(of: "```experiment tiny\n", with: "```experiment tiny\nmethod: mgld\n") }, "did you mean 'mgdl'?"),
+            ("missing image file", { _ in Self.imageReport }, "image file not found:"),
+        ]
+        for c in cases {
+            try c.edit(Self.tinyReport).write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+            let result = try run(["build", "--templates", templates], in: dir)
+            XCTAssertEqual(result.status, 2, "\(c.name): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(c.expected), "\(c.name): expected '\(c.expected)' in:\n\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("reports/tiny.md:"), "\(c.name) names the file and line: \(result.stderr)")
+            XCTAssertEqual(try snapshot(), before, "\(c.name) changed the site or the store")
+        }
+    }
+
+    static let imageReport = """
+    ---
+    title: "Image"
+    ---
+
+    ```experiment picture
+    method: sgdl
+    task:
+      kind: image
+      file: data/no-such-image.png
+      size: 16
+    model:
+      hidden: [8]
+    train:
+      lr: 1.0e-3
+      epochs: 5
+    ```
+    """
+
     func testHelpAndVersion() throws {
         let dir = FileManager.default.temporaryDirectory
         let help = try run(["--help"], in: dir)
