@@ -457,14 +457,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("figure"))
         let kind = map.string("kind", oneOf: kinds)
-        var runs: [String] = []
-        if let run = map.required("run") {
-            switch run {
-            case .scalar(let s): runs = [s.string]
-            case .sequence(let items): runs = items.compactMap(\.string)
-            default: reader.report(run, map.path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
-            }
-        }
+        let runs = map.runNames()
         let caption = map.string("caption", default: "") ?? ""
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
@@ -500,14 +493,7 @@ public struct TableSpec: Sendable, Equatable, Codable {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("table"))
         let kind = map.string("kind", oneOf: kinds)
-        var runs: [String] = []
-        if let run = map.required("run") {
-            switch run {
-            case .scalar(let s): runs = [s.string]
-            case .sequence(let items): runs = items.compactMap(\.string)
-            default: reader.report(run, map.path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
-            }
-        }
+        let runs = map.runNames()
         var source: String?
         var paper: [String: [String: Double]] = [:]
         if let p = map["paper"], let pm = MappingReader(p, keyPath: map.path("paper"), reader: reader) {
@@ -529,5 +515,19 @@ public struct TableSpec: Sendable, Equatable, Codable {
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
                          paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
+    }
+}
+
+extension MappingReader {
+    /// `run:` of a figure or table: one experiment name or a list of them.
+    func runNames() -> [String] {
+        guard let run = required("run") else { return [] }
+        switch run {
+        case .scalar(let s): return [s.string]
+        case .sequence(let items): return items.compactMap(\.string)
+        default:
+            reader.report(run, path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
+            return []
+        }
     }
 }

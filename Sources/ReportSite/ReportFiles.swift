@@ -11,7 +11,7 @@ extension SiteBuilder {
             let html = try templates.render(RunPage(page: page, spec: spec).context(), template: "run")
             try write(html, to: folder.appendingPathComponent(ReportPage.runPage(spec.name)), step: "pages")
         }
-        for (name, json) in page.runJSON() {
+        for (name, json) in try page.runJSON() {
             try write(json, to: folder.appendingPathComponent(ReportPage.runJSON(name)), step: "pages")
         }
         for spec in page.report.tables {

@@ -170,15 +170,22 @@ struct ReportPage {
         return rows
     }
 
-    /// `runs/NAME.json`: the declaration as run and the full result.
-    func runJSON() -> [(String, String)] {
+    /// `runs/NAME.json`: the declaration as run and the full result. Non-finite numbers (the loss
+    /// of a diverged run) are written as the strings "inf", "-inf" and "NaN", which JSON has no
+    /// numbers for. A run without a result has no JSON (its page says so).
+    func runJSON() throws -> [(String, String)] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return report.experiments.compactMap { spec in
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        return try report.experiments.compactMap { spec in
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }
-            guard let data = try? encoder.encode(Download(spec: RunPage.portable(spec), result: run)) else { return nil }
-            return (spec.name, String(decoding: data, as: UTF8.self))
+            do {
+                let data = try encoder.encode(Download(spec: RunPage.portable(spec), result: run))
+                return (spec.name, String(decoding: data, as: UTF8.self))
+            } catch {
+                throw BuildError(step: "pages", path: "\(report.id)/\(Self.runJSON(spec.name))", message: "cannot write the run's JSON: \(error)")
+            }
         }
     }
 
