@@ -60,6 +60,20 @@ public final class RunStore {
         return (try? encoder.encode(anonymous(spec))) ?? Data()
     }
 
+    /// JSON with sorted keys; a diverged run's non-finite numbers are written as "inf", "-inf", "nan".
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
     /// The declaration without what does not change the result: names, profile, sweep label.
     static func anonymous(_ spec: ExperimentSpec) -> ExperimentSpec {
         var anonymous = spec
@@ -83,7 +97,7 @@ public final class RunStore {
     /// The stored result for a spec, or nil. An entry that does not decode is treated as missing.
     public func result(for spec: ExperimentSpec) -> RunResult? {
         let url = entry(Self.key(for: spec)).appendingPathComponent("result.json")
-        guard let data = try? Data(contentsOf: url), var result = try? JSONDecoder().decode(RunResult.self, from: data) else {
+        guard let data = try? Data(contentsOf: url), var result = try? Self.decoder().decode(RunResult.self, from: data) else {
             return nil
         }
         result.name = spec.name
@@ -98,8 +112,7 @@ public final class RunStore {
         let staging = root.appendingPathComponent("tmp/\(key)-\(getpid())")
         try? FileManager.default.removeItem(at: staging)
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = Self.encoder()
         try encoder.encode(spec).write(to: staging.appendingPathComponent("spec.json"))
         try encoder.encode(result).write(to: staging.appendingPathComponent("result.json"))
         if rename(staging.path, final.path) != 0 {
@@ -178,7 +191,7 @@ public final class RunStore {
                   let decoded = try? JSONDecoder().decode(ExperimentSpec.self, from: spec),
                   Self.key(for: decoded) == key,
                   let result = try? Data(contentsOf: folder.appendingPathComponent("result.json")),
-                  (try? JSONDecoder().decode(RunResult.self, from: result)) != nil else { return true }
+                  (try? Self.decoder().decode(RunResult.self, from: result)) != nil else { return true }
             return false
         }
     }

@@ -5,8 +5,8 @@ import Numerics
 /// Storage: all parameters live in one flat, 64-byte-aligned buffer (layer by layer: weights
 /// `inputs x outputs` row-major, then biases), the gradients in a second buffer with the same
 /// layout, so an optimizer step is one fused loop. Activation and gradient buffers are made once
-/// per network and batch size (`Workspace`) and reused by every step: a training step allocates
-/// nothing.
+/// per network and chunk size (`Workspace`) and reused by every step: a training step allocates
+/// nothing. Batches larger than `trainingChunk` rows are processed in chunks (see there).
 public final class Network<T: RealScalar> {
     /// The layers, input to output.
     public let layers: [LayerSpec]

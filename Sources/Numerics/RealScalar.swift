@@ -18,8 +18,6 @@ extension Double: RealScalar {}
 
 // MARK: - Elementary functions (scalar), dispatched at compile time in specialised code.
 
-@inlinable @inline(__always) package func isFloat<T: RealScalar>(_: T.Type) -> Bool { T.self == Float.self }
-
 @inlinable @inline(__always) package func elementarySin<T: RealScalar>(_ x: T) -> T {
     if T.self == Float.self { return unsafeBitCast(sinf(unsafeBitCast(x, to: Float.self)), to: T.self) }
     return T(sin(Double(x)))

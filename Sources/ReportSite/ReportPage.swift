@@ -171,12 +171,10 @@ struct ReportPage {
     }
 
     /// `runs/NAME.json`: the declaration as run and the full result. Non-finite numbers (the loss
-    /// of a diverged run) are written as the strings "inf", "-inf" and "NaN", which JSON has no
-    /// numbers for. A run without a result has no JSON (its page says so).
+    /// of a diverged run) are written as the strings "inf", "-inf" and "nan", as in the run store,
+    /// since JSON has no numbers for them. A run without a result has no JSON (its page says so).
     func runJSON() throws -> [(String, String)] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
+        let encoder = RunStore.encoder()
         return try report.experiments.compactMap { spec in
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }

@@ -168,9 +168,6 @@ public struct SiteBuilder {
                     do {
                         try store?.store(result, for: spec)
                         store?.remember(spec, report: report.id)
-                    } catch where result.status == .failed {
-                        // A failed run the store cannot hold (e.g. a loss of inf, which JSON cannot
-                        // encode) is still shown on its page; the next build simply tries it again.
                     } catch {
                         storeFailure = BuildError(step: "run", path: storeDirectory?.path ?? "", message: "cannot store run \(spec.name): \(error)")
                     }
