@@ -246,3 +246,36 @@ extension RunStore {
         return copied
     }
 }
+
+extension RunStore {
+    /// SHA-256 of some bytes, as hex.
+    public static func digest(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Files cached under a key (e.g. a rendered figure), or nil when absent or incomplete.
+    /// Entries are written like runs: in tmp/, then one rename.
+    public func cachedFiles(kind: String, key: String, names: [String]) -> [String: Data]? {
+        let folder = root.appendingPathComponent("\(kind)/\(key)")
+        var files: [String: Data] = [:]
+        for name in names {
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return nil }
+            files[name] = data
+        }
+        return files
+    }
+
+    public func cache(kind: String, key: String, files: [String: Data]) {
+        let final = root.appendingPathComponent("\(kind)/\(key)")
+        guard !FileManager.default.fileExists(atPath: final.path) else { return }
+        let staging = root.appendingPathComponent("tmp/\(kind)-\(key)-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+            for (name, data) in files { try data.write(to: staging.appendingPathComponent(name)) }
+            try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if rename(staging.path, final.path) != 0 { try? FileManager.default.removeItem(at: staging) }
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+        }
+    }
+}

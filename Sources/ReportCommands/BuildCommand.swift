@@ -119,8 +119,9 @@ struct BuildCommand: ParsableCommand {
             if !summary.failedRuns.isEmpty { throw ExitCode(1) }
             return
         }
-        let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) into %@ in %.1f s",
-                          summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, out, summary.seconds)
+        let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) (%d drawn), %d file(s) rewritten in %@ in %.1f s",
+                          summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, summary.figuresDrawn,
+                          summary.rewrittenFiles, out, summary.seconds)
         print(line)
         if !summary.succeeded {
             for run in summary.failedRuns { FileHandle.standardError.write(Data("failed run: \(run)\n".utf8)) }

@@ -23,6 +23,10 @@ public struct BuildSummary: Sendable {
     public var runs: Int = 0
     public var restored: Int = 0
     public var trained: Int = 0
+    /// Site files written, replaced or removed (unchanged files are left alone).
+    public var rewrittenFiles: Int = 0
+    /// Figures drawn by this build (the others came from the store's figure cache).
+    public var figuresDrawn: Int = 0
     public var failedRuns: [String] = []
     public var figures: Int = 0
     public var failedFigures: [String] = []
@@ -198,7 +202,7 @@ public struct SiteBuilder {
                 try SitePath.checkNames(of: report)
                 events(.step("figures: \(report.id)"))
                 let folder = staging.appendingPathComponent(report.id)
-                let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, events: events, summary: &summary)
+                let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, store: store, events: events, summary: &summary)
                 events(.step("pages: \(report.id)"))
                 let page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance,
                                       restored: restored[report.id] ?? [])
@@ -211,7 +215,7 @@ public struct SiteBuilder {
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
             events(.step("write site"))
-            try swapIn(staging)
+            try swapIn(staging, summary: &summary)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error
@@ -222,23 +226,51 @@ public struct SiteBuilder {
         return summary
     }
 
-    private func writeFigures(_ report: Report, runs: [String: RunResult], to folder: URL,
+    /// Bump when a recipe or the plotting code changes what a figure looks like.
+    static let figureVersion = "1"
+
+    /// Draws the figures of a report, or takes them from the store's figure cache: a figure's
+    /// key is the hash of its declaration, the keys of the runs it shows, their labels and
+    /// `figureVersion`, so a rebuild re-renders only figures whose inputs changed.
+    private func writeFigures(_ report: Report, runs: [String: RunResult], to folder: URL, store: RunStore?,
                               events: (BuildEvent) -> Void, summary: inout BuildSummary) throws -> [String: FigureFiles] {
         var files: [String: FigureFiles] = [:]
+        let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
+        let runKeys = Dictionary(report.experiments.map { ($0.name, RunStore.key(for: $0)) }, uniquingKeysWith: { a, _ in a })
+        let names = ["light.svg", "light.png", "dark.svg", "dark.png", "data.csv", "meta.json"]
+        struct Meta: Codable { let altText: String; let width: Double; let height: Double }
         for spec in report.figures {
+            var spec0 = spec
+            spec0.line = 0
+            let identity = (try? JSONEncoder.sorted.encode(spec0)) ?? Data()
+            let key = RunStore.digest(identity + Data(("figure \(Self.figureVersion)\n" + spec.runs.map {
+                "\($0) \(runKeys[$0] ?? "-") \(runs[$0]?.status.rawValue ?? "-") \(labels[$0] ?? "")"
+            }.joined(separator: "\n")).utf8))
             do {
-                let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
-                let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels)
+                var rendered: [String: Data]
+                if let cached = store?.cachedFiles(kind: "figures", key: key, names: names) {
+                    rendered = cached
+                } else {
+                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels)
+                    rendered = [
+                        "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),
+                        "dark.svg": try figure.svg(theme: .dark), "dark.png": try figure.png(theme: .dark),
+                        "data.csv": Data(figure.csv().utf8),
+                        "meta.json": try JSONEncoder.sorted.encode(Meta(altText: figure.altText(), width: figure.width, height: figure.height)),
+                    ]
+                    store?.cache(kind: "figures", key: key, files: rendered)
+                    summary.figuresDrawn += 1
+                }
+                let meta = try JSONDecoder().decode(Meta.self, from: rendered["meta.json"]!)
                 let base = folder.appendingPathComponent("figures/\(spec.name)")
-                try write(figure.svg(theme: .light), to: base.appendingPathExtension("svg"), step: "figures")
-                let png = try figure.png(theme: .light)
-                try write(png, to: base.appendingPathExtension("png"), step: "figures")
                 let dark = folder.appendingPathComponent("figures/\(spec.name)-dark")
-                try write(figure.svg(theme: .dark), to: dark.appendingPathExtension("svg"), step: "figures")
-                try write(figure.png(theme: .dark), to: dark.appendingPathExtension("png"), step: "figures")
-                try write(figure.csv(), to: base.appendingPathExtension("csv"), step: "figures")
-                files[spec.name] = FigureFiles(name: spec.name, altText: figure.altText(), error: nil, png: png,
-                                               width: figure.width, height: figure.height)
+                try write(rendered["light.svg"]!, to: base.appendingPathExtension("svg"), step: "figures")
+                try write(rendered["light.png"]!, to: base.appendingPathExtension("png"), step: "figures")
+                try write(rendered["dark.svg"]!, to: dark.appendingPathExtension("svg"), step: "figures")
+                try write(rendered["dark.png"]!, to: dark.appendingPathExtension("png"), step: "figures")
+                try write(rendered["data.csv"]!, to: base.appendingPathExtension("csv"), step: "figures")
+                files[spec.name] = FigureFiles(name: spec.name, altText: meta.altText, error: nil, png: rendered["light.png"]!,
+                                               width: meta.width, height: meta.height)
                 summary.figures += 1
             } catch let error as BuildError {
                 throw error
@@ -272,20 +304,56 @@ public struct SiteBuilder {
     }
 
     /// Replaces the output folder by the staging folder with two renames.
-    private func swapIn(_ staging: URL) throws {
+    /// Moves the staged site into place, rewriting only the files whose bytes changed (each
+    /// replaced by one rename, so no file is ever half-written) and removing files the build no
+    /// longer produces. A first build is a single rename of the whole folder.
+    private func swapIn(_ staging: URL, summary: inout BuildSummary) throws {
         let fm = FileManager.default
-        let old = outputDirectory.deletingLastPathComponent()
-            .appendingPathComponent(".\(outputDirectory.lastPathComponent).old-\(getpid())")
         do {
-            if fm.fileExists(atPath: outputDirectory.path) { try fm.moveItem(at: outputDirectory, to: old) }
-            try fm.moveItem(at: staging, to: outputDirectory)
-            try? fm.removeItem(at: old)
-        } catch {
-            if fm.fileExists(atPath: old.path) && !fm.fileExists(atPath: outputDirectory.path) {
-                try? fm.moveItem(at: old, to: outputDirectory)
+            guard fm.fileExists(atPath: outputDirectory.path) else {
+                try fm.moveItem(at: staging, to: outputDirectory)
+                summary.rewrittenFiles = fm.subpaths(atPath: outputDirectory.path)?.count ?? 0
+                return
             }
+            func regularFiles(_ root: URL) -> Set<String> {
+                Set((fm.subpaths(atPath: root.path) ?? []).filter {
+                    (try? root.appendingPathComponent($0).resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+                })
+            }
+            let new = regularFiles(staging), old = regularFiles(outputDirectory)
+            for path in new.sorted() {
+                let source = staging.appendingPathComponent(path), target = outputDirectory.appendingPathComponent(path)
+                if old.contains(path), fm.contentsEqual(atPath: source.path, andPath: target.path) { continue }
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if rename(source.path, target.path) != 0 {
+                    throw BuildError(step: "write site", path: target.path, message: String(cString: strerror(errno)))
+                }
+                summary.rewrittenFiles += 1
+            }
+            for path in old.subtracting(new) {
+                try? fm.removeItem(at: outputDirectory.appendingPathComponent(path))
+                summary.rewrittenFiles += 1
+            }
+            // Folders left empty (a report or run that is gone).
+            for path in (fm.subpaths(atPath: outputDirectory.path) ?? []).sorted(by: >) {
+                let url = outputDirectory.appendingPathComponent(path)
+                if (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true { try? fm.removeItem(at: url) }
+            }
+            try? fm.removeItem(at: staging)
+        } catch let error as BuildError {
+            throw error
+        } catch {
             throw BuildError(step: "write site", path: outputDirectory.path, message: error.localizedDescription)
         }
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys: bytes that do not depend on hash order.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }
 

@@ -336,6 +336,33 @@ final class BuildCommandTests: XCTestCase {
     ```
     """
 
+    func testRebuildRewritesOnlyWhatChanged() throws {
+        let dir = try makeWorkspace(report: Self.tinyReport)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        let first = try run(["build", "--templates", templates], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("(3 drawn)"), first.stdout)
+        let figure = dir.appendingPathComponent("site/tiny/figures/heat.png")
+        let stamp = try FileManager.default.attributesOfItem(atPath: figure.path)[.modificationDate] as! Date
+        // The first rebuild rewrites the two pages that said "trained by this build"; after that,
+        // with nothing changed, nothing is trained, drawn or rewritten.
+        let restored = try run(["build", "--templates", templates], in: dir)
+        XCTAssertTrue(restored.stdout.contains("(0 drawn), 2 file(s) rewritten"), restored.stdout)
+        let again = try run(["build", "--templates", templates], in: dir)
+        XCTAssertTrue(again.stdout.contains("(0 trained, 1 from the store), 3 figure(s) (0 drawn), 0 file(s) rewritten"), again.stdout)
+        // Edited prose: only that report's page, its notebook and its copied source change.
+        let edited = Self.tinyReport.replacingOccurrences(of: "A sentence of *prose*.", with: "A sentence of *edited* prose.")
+        try edited.write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        let prose = try run(["build", "--templates", templates], in: dir)
+        XCTAssertTrue(prose.stdout.contains("(0 drawn)"), prose.stdout)
+        let rewritten = prose.stdout.range(of: #"(\d+) file\(s\) rewritten"#, options: .regularExpression).map { String(prose.stdout[$0]) } ?? ""
+        XCTAssertTrue(["1", "2", "3"].contains(rewritten.split(separator: " ").first.map(String.init) ?? ""), prose.stdout)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: figure.path)[.modificationDate] as! Date, stamp,
+                       "an unchanged figure is not rewritten")
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("site/tiny/index.html"), encoding: .utf8).contains("<em>edited</em>"))
+    }
+
     func testHelpAndVersion() throws {
         let dir = FileManager.default.temporaryDirectory
         let help = try run(["--help"], in: dir)
