@@ -224,12 +224,12 @@ struct Notebook {
             if image:
                 w = int(max(num(r["x"]) for r in image)) + 1
                 h = int(max(num(r["y"]) for r in image)) + 1
-                channels = sorted({r["series"] for r in image}, key=["red", "green", "blue", "gray"].index)
-                pixels = np.zeros((h, w, len(channels)))
+                # One row per pixel; its value is the drawn colour, #rrggbb.
+                pixels = np.zeros((h, w, 3))
                 for r in image:
-                    pixels[int(num(r["y"])), int(num(r["x"])), channels.index(r["series"])] = num(r["value"])
-                ax.imshow(pixels if len(channels) == 3 else pixels[:, :, 0], cmap="gray", vmin=0, vmax=1,
-                          interpolation="nearest")
+                    c = r["value"].lstrip("#")
+                    pixels[int(num(r["y"])), int(num(r["x"]))] = [int(c[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+                ax.imshow(pixels, vmin=0, vmax=1, interpolation="nearest")
                 ax.set_axis_off()
         """#
 
