@@ -104,7 +104,10 @@ struct RunPage {
             if name == "features", case .mapping(let m) = value, m["kind"]?.string == "none" { continue }
             walk(value, section: name, prefix: "")
         }
-        return out
+        // Counts that are 0 only because they do not apply (stages of a non-multistage method,
+        // validation and test sizes of a grid split).
+        let unusedWhenZero: Set<String> = ["model.stages", "task.validation", "task.test"]
+        return out.filter { !(unusedWhenZero.contains("\($0.0).\($0.1)") && $0.2 == "0") }
     }
 
     /// What the methods are, for the summary's first row.
