@@ -150,9 +150,11 @@ public struct SiteBuilder {
                 toTrain.append((index, report, spec))
             }
         }
-        // Independent runs train `jobs` at a time; BLAS gets the cores the jobs leave.
+        // Independent runs train `jobs` at a time; BLAS gets the cores the jobs leave. The BLAS
+        // thread count depends only on -j and the machine, never on how many runs are left, so
+        // a run's bits do not depend on what else the build had to train.
         let workers = max(1, min(jobs, toTrain.count))
-        if workers > 1 { BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / workers)) }
+        BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)))
         let lock = NSLock()
         var next = 0
         var storeFailure: BuildError?
