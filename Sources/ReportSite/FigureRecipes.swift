@@ -48,25 +48,47 @@ enum FigureRecipes {
     /// Training loss against iteration on a log axis, one series per run. Long curves are
     /// reduced to the minimum and maximum of each of ~2000 buckets, which keeps every excursion.
     /// With grades (MGDL) or stages, a dashed vertical line marks where each new one starts
-    /// (drawn when every run shown has the same boundaries).
+    /// (drawn when the runs that have grades share them). Runs of a sweep with more than four
+    /// points are grouped into panels by every part of their label but the last
+    /// (`amplitudes = constant` | `method = sgdl`, `method = mgdl`), so no legend hides a curve.
     static func loss(_ runs: [RunResult], labels: [String: String] = [:]) -> Figure {
-        let figure = Figure(width: 640, height: 380)
-        let axes = figure.addAxes()
-        axes.xLabel = "training step (all grades in order)"
-        axes.yLabel = "training loss (MSE)"
-        axes.yScale = .log
-        for run in runs {
-            let (x, y) = envelope(run.losses, buckets: 2000)
-            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
-            axes.line(x: x, y: y, label: runs.count > 1 ? label : "\(label) (MSE)")
-        }
-        if let boundaries = runs.first?.gradeBoundaries, !boundaries.isEmpty,
-           runs.allSatisfy({ $0.gradeBoundaries == boundaries }) {
-            for (i, step) in boundaries.enumerated() {
-                axes.verticalLine(at: Double(step), label: "grade \(i + 2)")
+        func label(_ run: RunResult) -> String { labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name }
+        let parts = runs.map { label($0).components(separatedBy: ", ") }
+        var groups: [(title: String?, runs: [(RunResult, String)])] = []
+        if runs.count > 4, parts.allSatisfy({ $0.count >= 2 }) {
+            for (run, p) in zip(runs, parts) {
+                let title = p.dropLast().joined(separator: ", ")
+                if let i = groups.firstIndex(where: { $0.title == title }) {
+                    groups[i].runs.append((run, p.last!))
+                } else {
+                    groups.append((title, [(run, p.last!)]))
+                }
             }
+        } else {
+            groups = [(nil, runs.map { ($0, label($0)) })]
         }
-        axes.showsLegend = runs.count > 1
+        let columns = groups.count == 1 ? 1 : 2
+        let rows = (groups.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 640 : 960, height: groups.count == 1 ? 380 : Double(rows) * 260 + 40)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
+        for (axes, group) in zip(panels, groups) {
+            axes.title = group.title
+            axes.xLabel = groups.count == 1 ? "training step (all grades in order)" : "training step"
+            axes.yLabel = "training loss (MSE)"
+            axes.yScale = .log
+            for (run, name) in group.runs {
+                let (x, y) = envelope(run.losses, buckets: 2000)
+                axes.line(x: x, y: y, label: group.runs.count > 1 ? name : "\(name) (MSE)")
+            }
+            let withGrades = group.runs.compactMap { $0.0.gradeBoundaries }.filter { !$0.isEmpty }
+            if let boundaries = withGrades.first, withGrades.allSatisfy({ $0 == boundaries }) {
+                for (i, step) in boundaries.enumerated() {
+                    axes.verticalLine(at: Double(step), label: "grade \(i + 2)")
+                }
+            }
+            // Panels of a sweep share their series: one legend, on the first panel, is enough.
+            axes.showsLegend = group.runs.count > 1 && axes === panels[0]
+        }
         return figure
     }
 

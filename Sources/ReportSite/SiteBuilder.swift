@@ -228,8 +228,13 @@ public struct SiteBuilder {
         return summary
     }
 
-    /// Bump when a recipe or the plotting code changes what a figure looks like.
-    static let figureVersion = "1"
+    /// Identifies the code that draws figures: the SHA-256 of the running executable, so that any
+    /// change to a recipe or to the plotting code draws every figure again (hashing the binary
+    /// takes tens of milliseconds, once per process).
+    static let figureVersion: String = {
+        if let binary = try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/exe")) { return RunStore.digest(binary) }
+        return toolVersion
+    }()
 
     /// Draws the figures of a report, or takes them from the store's figure cache: a figure's
     /// key is the hash of its declaration, the keys of the runs it shows, their labels and
