@@ -118,7 +118,7 @@ public final class Network<T: RealScalar> {
     /// (forward, loss gradient and backward per chunk, parameter gradients accumulated), so the
     /// activations of a chunk stay in the core's L2 cache between the matrix product and the
     /// elementwise passes, and the workspace does not grow with the batch. Products of 1024 rows
-    /// still run BLAS at full speed. With n BLAS threads the chunk is n times larger.
+    /// still run BLAS at full speed. With n > 1 BLAS threads the chunk is 4n times larger.
     var trainingChunk = 1024
 
     /// The network's output for every row of `x`.

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Learning
 import Numerics
+#if canImport(ReportSite)
+import ReportSite
+#endif
 
 /// `mgdl-report bench`: trains the peer benchmark workloads with our engine and prints one JSON
 /// line per (workload, threads), with the fields of `../shared/bench/peers/common.py`.
@@ -181,4 +184,8 @@ func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> Str
 }
 
 /// The tool version for the bench JSON.
+#if canImport(ReportSite)
+let benchVersion = toolVersion
+#else
 let benchVersion = "0.1.0"
+#endif

@@ -77,6 +77,9 @@ final class TrainingTests: XCTestCase {
     /// A batch processed in chunks of 3 rows (gradients accumulated) trains like the whole
     /// batch at once, to rounding (1e-12), for full batches and minibatches larger than a chunk.
     func testChunkedStepsMatchWholeBatch() {
+        let threads = BLASThreads.current
+        BLASThreads.set(1)              // chunks of exactly `trainingChunk` rows
+        defer { BLASThreads.set(threads) }
         var rng = SeededGenerator(seed: 13)
         let x = Matrix<Double>(rows: 11, cols: 2, values: (0..<22).map { _ in rng.uniform(-1, 1) })
         let y = Matrix<Double>(rows: 11, cols: 2, values: (0..<22).map { _ in rng.uniform(-1, 1) })
