@@ -200,6 +200,13 @@ func sgdUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer<
     }
 }
 
+/// y[i] += x[i] for `count` elements.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func addElements<T: RealScalar>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, count: Int) {
+    for i in 0..<count { y[i] += x[i] }
+}
+
 /// dst row i = src row indices[i], for `count` rows of `cols` values.
 @_specialize(where T == Float)
 @_specialize(where T == Double)

@@ -19,6 +19,10 @@ public final class Network<T: RealScalar> {
     let biasOffsets: [Int]
     var workspaces: [Int: Workspace<T>] = [:]
     var optimizerState: [AlignedBuffer<T>] = []
+    /// Data-parallel workers 1..<n (worker 0 uses `workspaces` and `gradients`): per worker a
+    /// workspace (keyed by chunk rows) and a gradient buffer, made once and reused.
+    var workerWorkspaces: [[Int: Workspace<T>]] = []
+    var workerGradients: [AlignedBuffer<T>] = []
 
     /// A network of the given layers with initialised parameters.
     public init(layers: [LayerSpec], initializer: Initializer = .pytorchDefault, seed: UInt64) {
@@ -107,6 +111,8 @@ public final class Network<T: RealScalar> {
     public func releaseBuffers() {
         workspaces = [:]
         optimizerState = []
+        workerWorkspaces = []
+        workerGradients = []
     }
 
     // MARK: - Inference
@@ -163,6 +169,15 @@ public final class Network<T: RealScalar> {
         return ws
     }
 
+    /// The workspace and gradient buffer of data-parallel worker `worker` (>= 1), made once.
+    func workerBuffers(_ worker: Int, rows: Int) -> (Workspace<T>, AlignedBuffer<T>) {
+        while workerWorkspaces.count < worker { workerWorkspaces.append([:]) }
+        while workerGradients.count < worker { workerGradients.append(AlignedBuffer(count: parameterCount)) }
+        let ws = workerWorkspaces[worker - 1][rows] ?? Workspace<T>(layers: layers, rows: rows)
+        workerWorkspaces[worker - 1][rows] = ws
+        return (ws, workerGradients[worker - 1])
+    }
+
     /// Forward pass of `rows` rows through layers 0...last into `ws.outputs`.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -189,13 +204,15 @@ public final class Network<T: RealScalar> {
 
     /// Backward pass: `ws.gradA` holds dL/d(output) (rows x output width) on entry; on exit
     /// `gradients` holds dL/dθ (with `accumulate`, dL/dθ is added to it: chunked batches).
-    /// If `inputGradient` is given it receives dL/dx.
+    /// If `inputGradient` is given it receives dL/dx. `into` redirects dL/dθ to another buffer
+    /// of the same layout (a data-parallel worker's own gradients).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func backward(_ ws: Workspace<T>, input: UnsafePointer<T>, rows: Int,
-                  inputGradient: UnsafeMutablePointer<T>? = nil, accumulate: Bool = false) {
+                  inputGradient: UnsafeMutablePointer<T>? = nil, accumulate: Bool = false,
+                  into gradientBuffer: UnsafeMutablePointer<T>? = nil) {
         let beta: T = accumulate ? 1 : 0
-        let p = parameters.pointer, gp = gradients.pointer
+        let p = parameters.pointer, gp = gradientBuffer ?? gradients.pointer
         var g = ws.gradA.pointer, other = ws.gradB.pointer
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let spec = layers[l]

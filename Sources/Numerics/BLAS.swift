@@ -1,20 +1,73 @@
 import COpenBLAS
 
-/// OpenBLAS's thread pool. This is the only multi-threading in the engine.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The engine's thread count. `set(n)` sets OpenBLAS's thread pool to n threads, and training
+/// steps with enough rows use n data-parallel workers instead (each calling single-threaded
+/// BLAS; see Learning/README.md). `set(1)` makes everything single-threaded.
 public enum BLASThreads {
-    /// Sets the number of threads OpenBLAS uses for every later call (`openblas_set_num_threads`).
+    /// Sets the thread count for every later call: OpenBLAS's (`openblas_set_num_threads`) and
+    /// the training engine's data-parallel workers.
     public static func set(_ n: Int) {
         precondition(n >= 1, "BLASThreads.set: need at least one thread, got \(n)")
-        openblas_set_num_threads(Int32(n))
+        state.withLock { s in
+            s.requested = n
+            if s.singleThreadedScopes == 0 { openblas_set_num_threads(Int32(n)) }
+        }
     }
 
-    /// The current thread count (`openblas_get_num_threads`).
-    public static var current: Int { Int(openblas_get_num_threads()) }
+    /// The thread count last `set` (initially OpenBLAS's own, from `OPENBLAS_NUM_THREADS` or
+    /// the core count). While a data-parallel training step runs, OpenBLAS itself is held at
+    /// one thread, but this still reports the requested count.
+    public static var current: Int { state.withLock { $0.requested } }
 
     /// The kernel family OpenBLAS picked at load time (`openblas_get_corename`), e.g. "SkylakeX".
     public static var coreName: String {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
+    }
+
+    /// Holds OpenBLAS at one thread until the matching `endSingleThreaded` (nestable, and safe
+    /// when several trainings run at once: the requested count is restored when the last
+    /// scope ends). Data-parallel workers call BLAS concurrently, each on its own thread.
+    package static func beginSingleThreaded() {
+        state.withLock { s in
+            s.singleThreadedScopes += 1
+            if s.singleThreadedScopes == 1 && s.requested > 1 { openblas_set_num_threads(1) }
+        }
+    }
+
+    package static func endSingleThreaded() {
+        state.withLock { s in
+            precondition(s.singleThreadedScopes > 0, "BLASThreads.endSingleThreaded without begin")
+            s.singleThreadedScopes -= 1
+            if s.singleThreadedScopes == 0 && s.requested > 1 { openblas_set_num_threads(Int32(s.requested)) }
+        }
+    }
+
+    struct State { var requested: Int; var singleThreadedScopes: Int }
+    static let state = LockedState(State(requested: max(1, Int(openblas_get_num_threads())), singleThreadedScopes: 0))
+}
+
+/// A value behind a pthread mutex.
+final class LockedState<Value>: @unchecked Sendable {
+    private var value: Value
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init(_ value: Value) {
+        self.value = value
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body(&value)
     }
 }
 

@@ -143,6 +143,40 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(a.1, b.1)
     }
 
+    /// Data-parallel steps (`BLASThreads.set(n)`, n > 1, enough rows): the same losses and
+    /// parameters as one thread to float rounding (the rows' gradients are summed in another
+    /// order: 1e-5 relative over a few Adam steps), and bit-identical across two runs with the
+    /// same thread count. Covers full batch, minibatches (with a remainder batch too small to split) and several
+    /// chunks per worker, on 2 and 3 workers.
+    func testDataParallelStepsMatchOneThreadAndAreDeterministic() {
+        let threads = BLASThreads.current
+        defer { BLASThreads.set(threads) }
+        var rng = SeededGenerator(seed: 21)
+        let rows = 300
+        let x = Matrix<Float>(rows: rows, cols: 3, values: (0..<(3 * rows)).map { _ in Float(rng.normal()) })
+        let y = Matrix<Float>(rows: rows, cols: 2, values: (0..<(2 * rows)).map { _ in Float(rng.uniform()) })
+        func run(_ n: Int, batch: Int?, chunk: Int) -> (losses: [Double], weights: [Float], workers: Int) {
+            BLASThreads.set(n)
+            let net = Network<Float>(spec: NetworkSpec(widths: [3, 40, 40, 2], hidden: .tanh), seed: 3)
+            net.trainingChunk = chunk
+            let h = train(net, x: x, y: y, spec: TrainingSpec(optimizer: .adam(learningRate: 1e-3), batchSize: batch, epochs: 4, seed: 8))
+            return (h.losses, (0..<3).flatMap { net.weights(layer: $0).values }, net.workerGradients.count + 1)
+        }
+        for (batch, chunk) in [(nil, 1024), (nil, 50), (200, 1024)] as [(Int?, Int)] {
+            let one = run(1, batch: batch, chunk: chunk)
+            for n in [2, 3] {
+                let a = run(n, batch: batch, chunk: chunk), b = run(n, batch: batch, chunk: chunk)
+                XCTAssertEqual(a.workers, n, "the step was not split")
+                XCTAssertEqual(a.losses.map(\.bitPattern), b.losses.map(\.bitPattern))
+                XCTAssertEqual(a.weights.map(\.bitPattern), b.weights.map(\.bitPattern))
+                XCTAssertEqual(a.losses.count, one.losses.count)
+                for (u, v) in zip(a.losses, one.losses) { XCTAssertEqual(u, v, accuracy: 1e-5 * abs(v)) }
+                for (u, v) in zip(a.weights, one.weights) { XCTAssertEqual(u, v, accuracy: 1e-5 * max(1, abs(v))) }
+            }
+        }
+        XCTAssertEqual(BLASThreads.current, 3)
+    }
+
     /// Every epoch's minibatches cover every sample exactly once, in a fresh order.
     func testMinibatchesCoverEverySampleOncePerEpoch() {
         let n = 10

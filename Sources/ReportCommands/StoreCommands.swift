@@ -1,0 +1,90 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import ReportSite
+
+// Commands on the run store: what would train and why, merging shard stores, verifying entries.
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "List every declared run and whether the run store has it; for a miss, say why.",
+        discussion: "Trains nothing. Exit status 2 when a report is invalid."
+    )
+
+    @OptionGroup var options: ReportOptions
+
+    @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
+    var store: String = ".mgdl-store"
+
+    func run() throws {
+        _ = try options.load()
+        var builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports), templatesDirectory: URL(fileURLWithPath: "."),
+                                  outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
+                                  storeDirectory: URL(fileURLWithPath: store))
+        builder.overrides = try options.overrides()
+        let plan = try builder.plan()
+        for run in plan {
+            let status = run.cached ? "cached" : "to run"
+            print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))" + (run.cached ? "" : "  (\(run.reason))"))
+        }
+        let missing = plan.filter { !$0.cached }.count
+        print("\(plan.count) run(s): \(plan.count - missing) cached, \(missing) to run")
+    }
+}
+
+struct MergeStoresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge-stores",
+        abstract: "Copy the runs of other run stores (e.g. CI shard artifacts) into one store.",
+        discussion: "Each entry is verified (its key must match its declaration) and copied atomically; entries already present are kept."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The store to merge into.", valueName: "dir"))
+    var into: String = ".mgdl-store"
+
+    @Argument(help: ArgumentHelp("Stores to merge from.", valueName: "store"))
+    var sources: [String]
+
+    func run() throws {
+        let store = try RunStore(root: URL(fileURLWithPath: into))
+        try store.lock()
+        var total = 0
+        var failed = false
+        for source in sources {
+            do {
+                let copied = try store.merge(from: URL(fileURLWithPath: source))
+                total += copied
+                print("\(source): \(copied) run(s) merged")
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                failed = true
+            }
+        }
+        print("\(total) run(s) merged into \(into)")
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct VerifyStoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-store",
+        abstract: "Check that every entry of the run store decodes and matches its key.",
+        discussion: "Exit status 1 when an entry does not verify (it is never read as valid: the next build trains it again)."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
+    var store: String = ".mgdl-store"
+
+    func run() throws {
+        let runStore = try RunStore(root: URL(fileURLWithPath: store))
+        let bad = runStore.corruptEntries()
+        let count = ((try? FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: store).appendingPathComponent("runs").path)) ?? []).count
+        if bad.isEmpty {
+            print("\(count) run(s) in \(store): all verify")
+        } else {
+            for key in bad { print("does not verify: runs/\(key)") }
+            throw ExitCode(1)
+        }
+    }
+}
