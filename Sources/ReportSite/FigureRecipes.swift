@@ -73,7 +73,8 @@ enum FigureRecipes {
         let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
         for (axes, group) in zip(panels, groups) {
             axes.title = group.title
-            axes.xLabel = groups.count == 1 ? "training step (all grades in order)" : "training step"
+            let graded = group.runs.contains { ($0.0.gradeBoundaries ?? []).isEmpty == false }
+            axes.xLabel = graded && groups.count == 1 ? "training step (all grades in order)" : "training step"
             axes.yLabel = "training loss (MSE)"
             axes.yScale = .log
             for (run, name) in group.runs {
