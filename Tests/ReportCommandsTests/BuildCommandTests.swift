@@ -106,6 +106,31 @@ final class BuildCommandTests: XCTestCase {
         // No staging folders are left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("staging") || $0.contains(".old-") }
         XCTAssertEqual(leftovers, [])
+        // The report site's own promises: run pages, notebook, source, relative links only.
+        for path in ["tiny/runs/tiny.html", "tiny/tiny.ipynb", "tiny/tiny.md"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).path), "missing \(path)")
+        }
+        let runPage = try String(contentsOf: site.appendingPathComponent("tiny/runs/tiny.html"), encoding: .utf8)
+        XCTAssertTrue(runPage.contains("href=\"../index.html#run-tiny\""), "the run page links back to its experiment")
+        XCTAssertTrue(runPage.contains("record_every: 10"), "the run page shows the configuration")
+        XCTAssertFalse(runPage.contains("<script>alert(1)</script>"))
+        let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: site.appendingPathComponent("tiny/tiny.ipynb"))) as? [String: Any])
+        XCTAssertEqual(nb["nbformat"] as? Int, 4)
+        XCTAssertEqual(nb["nbformat_minor"] as? Int, 5)
+        let cells = nb["cells"] as? [[String: Any]] ?? []
+        let figureCells = cells.filter { ($0["source"] as? [String])?.joined().contains("load_figure(\"figures/") == true }
+        XCTAssertEqual(figureCells.count, 3, "one code cell per figure")
+        for cell in figureCells {
+            let outputs = cell["outputs"] as? [[String: Any]] ?? []
+            XCTAssertEqual(outputs.compactMap { ($0["data"] as? [String: Any])?["image/png"] }.count, 1)
+        }
+        // Relative links only.
+        for page in ["index.html", "tiny/index.html", "tiny/runs/tiny.html"] {
+            let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+            XCTAssertFalse(html.contains("href=\"/"), page)
+            XCTAssertFalse(html.contains("src=\"/"), page)
+            XCTAssertFalse(html.contains("http://") || html.contains("https://"), page)
+        }
     }
 
     func testSameSpecGivesSameBytes() throws {
@@ -246,39 +271,6 @@ final class BuildCommandTests: XCTestCase {
         }
     }
 
-    /// The report site's own promises: run pages, notebook, source, relative links only.
-    func testBuildWritesRunPagesNotebookAndSource() throws {
-        let dir = try makeWorkspace(report: Self.tinyReport)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let templates = packageRoot.appendingPathComponent("templates").path
-        let result = try run(["build", "--templates", templates, "--out", "out", "--quiet"], in: dir)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let site = dir.appendingPathComponent("out")
-        for path in ["tiny/runs/tiny.html", "tiny/tiny.ipynb", "tiny/tiny.md"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).path), "missing \(path)")
-        }
-        let runPage = try String(contentsOf: site.appendingPathComponent("tiny/runs/tiny.html"), encoding: .utf8)
-        XCTAssertTrue(runPage.contains("href=\"../index.html#run-tiny\""), "the run page links back to its experiment")
-        XCTAssertTrue(runPage.contains("record_every: 10"), "the run page shows the configuration")
-        XCTAssertFalse(runPage.contains("<script>alert(1)</script>"))
-        let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: site.appendingPathComponent("tiny/tiny.ipynb"))) as? [String: Any])
-        XCTAssertEqual(nb["nbformat"] as? Int, 4)
-        XCTAssertEqual(nb["nbformat_minor"] as? Int, 5)
-        let cells = nb["cells"] as? [[String: Any]] ?? []
-        let figureCells = cells.filter { ($0["source"] as? [String])?.joined().contains("load_figure(\"figures/") == true }
-        XCTAssertEqual(figureCells.count, 3, "one code cell per figure")
-        for cell in figureCells {
-            let outputs = cell["outputs"] as? [[String: Any]] ?? []
-            XCTAssertEqual(outputs.compactMap { ($0["data"] as? [String: Any])?["image/png"] }.count, 1)
-        }
-        // Relative links only.
-        for page in ["index.html", "tiny/index.html", "tiny/runs/tiny.html"] {
-            let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
-            XCTAssertFalse(html.contains("href=\"/"), page)
-            XCTAssertFalse(html.contains("src=\"/"), page)
-            XCTAssertFalse(html.contains("http://") || html.contains("https://"), page)
-        }
-    }
 
     func testEachKindOfBadReportHasItsOwnMessageAndTouchesNothing() throws {
         let dir = try makeWorkspace(report: Self.tinyReport)
