@@ -110,7 +110,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
     static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
 
-    static let topKeys = ["method", "seed", "task", "model", "features", "train"]
+    /// The keys of a run's declaration (the block's keys without `profiles` and `sweep`).
+    static let topKeys = SpecSchema.keys("experiment").filter { $0 != "profiles" && $0 != "sweep" }
 
     /// Reads one experiment block into its runs: one run, or one per point of its `sweep`.
     /// Order of overlays: the block, then the profile, then the sweep point, then `-S` overrides.

@@ -20,7 +20,7 @@ public struct Override: Sendable, Equatable {
         guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else {
             throw OverrideError(description: "-S: '\(key)' is not a dotted key path")
         }
-        let topLevel = ["method", "seed", "task", "model", "train"]
+        let topLevel = ExperimentSpec.topKeys
         if topLevel.contains(parts[0]) {
             return Override(experiment: nil, path: parts, text: text)
         }

@@ -59,6 +59,7 @@ final class SweepTests: XCTestCase {
         let (_, more) = ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md",
                                            profile: "quick", overrides: [try Override.parse("train.steps=lots")])
         XCTAssertTrue(more.contains { $0.keyPath == "tiny.train.steps" && $0.message.contains("'lots'") }, "\(more)")
+        XCTAssertNil(try Override.parse("features.scale=3").experiment, "features is a key of every experiment")
         XCTAssertThrowsError(try Override.parse("steps"))
         XCTAssertThrowsError(try Override.parse("=3"))
     }
