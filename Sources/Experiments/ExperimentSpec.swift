@@ -21,6 +21,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
     public var features: FeatureSpec
 
+    /// With `repeat: N`: the name of the run the copies repeat (this run is `NAME--repeat-i`);
+    /// nil without repeats. Bookkeeping, not part of the run's key (the copies' seeds are).
+    public var repeatOf: String?
+    /// With `repeat: N`: this copy's index, 0 ..< N (its seed is `seed + index`).
+    public var repeatIndex: Int?
+    /// With `repeat: N`: N.
+    public var repeatCount: Int?
+
     public struct FeatureSpec: Sendable, Equatable, Codable {
         /// none | basic | positional | gaussian (Tancik et al.)
         public var kind: String
@@ -101,6 +109,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var batch: Int?
         public var recordEvery: Int
         public var precision: String
+        /// `record_norms: true`: the spectral norm of every weight matrix at each recorded step
+        /// (nil when not asked for, which keeps older run keys).
+        public var recordNorms: Bool?
+        /// `keep_predictions: [steps]`: compact recording. At every recorded step only the
+        /// spectrum at the target's frequencies is kept; whole predictions only at these steps
+        /// (and the last). nil: every recorded prediction is kept whole (mlp's default).
+        public var keepPredictions: [Int]?
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
@@ -184,12 +199,31 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             for o in overrides where o.experiment == nil || o.experiment == name {
                 n = Sweep.set(n, path: o.path, to: o.value)
             }
+            // `repeat: N`: N copies with seeds seed, seed + 1, ... (and phase seeds, where drawn).
+            var copies = 1
+            if case .mapping(let m) = n, let r = m["repeat"] {
+                let quiet = SpecReader(file: reader.file, lineOffset: reader.lineOffset)
+                copies = readInt(r, top.path("repeat"), minimum: 1, reader: specs.isEmpty ? reader : quiet) ?? 1
+            }
             guard var spec = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory) else { continue }
             spec.name = description.name
             spec.group = name
             spec.label = description.label
             spec.profile = applied
-            specs.append(spec)
+            if copies == 1 {
+                specs.append(spec)
+                continue
+            }
+            for index in 0..<copies {
+                var copy = spec
+                copy.name = "\(description.name)--repeat-\(index + 1)"
+                copy.seed = spec.seed &+ UInt64(index)
+                if let phaseSeed = spec.task.phaseSeed { copy.task.phaseSeed = phaseSeed &+ UInt64(index) }
+                copy.repeatOf = description.name
+                copy.repeatIndex = index
+                copy.repeatCount = copies
+                specs.append(copy)
+            }
         }
         return specs
     }
@@ -414,9 +448,23 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
             let recordEvery = r.int("record_every", default: 100, minimum: 1)
             let precision = r.string("precision", default: method == "multistage" ? "float64" : "float32", oneOf: ["float32", "float64"])
+            var recordNorms: Bool?
+            if let node = r["record_norms"] {
+                if let b = node.bool { recordNorms = b ? true : nil } else {
+                    reader.report(node, r.path("record_norms"), "expected true or false, found '\(node.string ?? node.kindDescription)'")
+                }
+                if method != "mlp" { reader.report(node, r.path("record_norms"), "record_norms applies to method 'mlp' (one network's weight matrices)") }
+            }
+            var keepPredictions: [Int]?
+            if let node = r["keep_predictions"] {
+                keepPredictions = readIntList(node, r.path("keep_predictions"), minimum: 0, reader: reader).map { Array(Set($0)).sorted() }
+                if let keep = keepPredictions, let every = recordEvery, let bad = keep.first(where: { $0 % every != 0 }) {
+                    reader.report(node, r.path("keep_predictions"), "step \(bad) is not a recorded step: predictions are recorded every \(every) steps (record_every)")
+                }
+            }
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
-                                  recordEvery: recordEvery, precision: precision)
+                                  recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions)
             }
         }
         guard let task, let model, let train else { return nil }
@@ -452,7 +500,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// The file line of the `run:` key, for messages.
     public var line: Int
 
-    static let kinds = ["spectral_evolution", "loss", "fit", "grade_spectra", "reconstruction"]
+    static let kinds = ["spectral_evolution", "loss", "fit", "layer_norms", "grade_spectra", "reconstruction"]
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }

@@ -19,6 +19,8 @@ public struct Report: Sendable {
     public let experiments: [ExperimentSpec]
     public let figures: [FigureSpec]
     public let tables: [TableSpec]
+    /// Claims of the papers, checked on the runs.
+    public let claims: [ClaimSpec]
     /// Every profile name some experiment of this report declares.
     public let declaredProfiles: [String]
 
@@ -27,6 +29,7 @@ public struct Report: Sendable {
         case experiment(String)
         case figure(String)
         case table(String)
+        case claim(String)
     }
 }
 
@@ -40,7 +43,7 @@ struct FencedBlock {
 
 /// Splits a notebook into front matter, prose and fenced declaration blocks.
 enum NotebookSplitter {
-    static let declarationKinds: Set<String> = ["experiment", "figure", "table"]
+    static let declarationKinds: Set<String> = ["experiment", "figure", "table", "claim"]
 
     enum Piece {
         case prose(String)
@@ -210,6 +213,7 @@ public enum ReportLoader {
         var experiments: [ExperimentSpec] = []
         var figures: [FigureSpec] = []
         var tables: [TableSpec] = []
+        var claims: [ClaimSpec] = []
         var names: [String: Int] = [:]
         var declaredProfiles: Set<String> = []
         var experimentBlocks: [String] = []
@@ -256,6 +260,11 @@ public enum ReportLoader {
                         figures.append(figure)
                         segments.append(.figure(name))
                     }
+                case "claim":
+                    if let claim = ClaimSpec.read(node, name: name, reader: reader) {
+                        claims.append(claim)
+                        segments.append(.claim(name))
+                    }
                 default:
                     if let table = TableSpec.read(node, name: name, reader: reader) {
                         tables.append(table)
@@ -283,6 +292,25 @@ public enum ReportLoader {
                 problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).run", message: message))
             }
         }
+        for claim in claims {
+            for run in claim.runNames {
+                let members = ClaimCheck.members(run, specs: experiments)
+                let key = run == claim.run ? "run" : "than"
+                if members.isEmpty {
+                    var message = "claim '\(claim.name)' checks run '\(run)', but no experiment or run of that name is declared"
+                    if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)", message: message))
+                } else if Set(members.map { $0.repeatOf ?? $0.name }).count > 1 {
+                    let names = Array(Set(members.map { $0.repeatOf ?? $0.name })).sorted()
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
+                                                message: "claim '\(claim.name)' names '\(run)', a sweep of \(names.count) runs: name one of them (\(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", ..." : ""))"))
+                } else if claim.kind == .order, let spec = members.first,
+                          !(spec.task.kind == "sum_of_sines" && !spec.task.frequencies.isEmpty) {
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
+                                                message: "an order claim needs a sum_of_sines task (its frequencies are what is ordered); '\(run)' is a \(spec.task.kind) task"))
+                }
+            }
+        }
         // A figure or table naming a swept experiment shows all of its runs.
         func expand(_ runs: [String]) -> [String] {
             runs.flatMap { run in
@@ -294,7 +322,7 @@ public enum ReportLoader {
         for i in tables.indices { tables[i].runs = expand(tables[i].runs) }
         guard problems.isEmpty else { return (nil, problems) }
         return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
-                       segments: segments, experiments: experiments, figures: figures, tables: tables,
+                       segments: segments, experiments: experiments, figures: figures, tables: tables, claims: claims,
                        declaredProfiles: declaredProfiles.sorted()), [])
     }
 }

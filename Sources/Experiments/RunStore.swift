@@ -82,6 +82,9 @@ public final class RunStore {
         anonymous.group = ""
         anonymous.label = ""
         anonymous.baseDirectory = ""
+        anonymous.repeatOf = nil
+        anonymous.repeatIndex = nil
+        anonymous.repeatCount = nil
         return anonymous
     }
 

@@ -47,6 +47,25 @@ public struct RunResult: Codable, Sendable, Equatable {
         public var step: Int
         public var prediction: [Double]
     }
+
+    /// Compact recording: the amplitude 2|DFT(prediction)(k)|/N at each target frequency k (in
+    /// the order of `frequencies`) at each recorded step; nil when predictions were kept whole
+    /// in `snapshots` instead.
+    public var spectra: [SpectrumSnapshot]?
+
+    public struct SpectrumSnapshot: Codable, Sendable, Equatable {
+        public var step: Int
+        public var amplitudes: [Double]
+    }
+
+    /// `train.record_norms`: the spectral norm of every weight matrix at each recorded step.
+    public var layerNorms: [LayerNormSnapshot]?
+
+    public struct LayerNormSnapshot: Codable, Sendable, Equatable {
+        public var step: Int
+        /// One per layer, input to output.
+        public var norms: [Double]
+    }
 }
 
 /// Progress of one training, for the build's progress display.
@@ -261,14 +280,34 @@ public enum Runner {
         let x = Matrix<T>(rows: grid.count, cols: 1, values: grid.map { T($0) })
         let y = Matrix<T>(rows: grid.count, cols: 1, values: target.map { T($0) })
         var divergedAt: Int?
+        // Compact recording (`keep_predictions`): the spectrum at the target's frequencies at every
+        // recorded step, whole predictions only where asked (and at the last step).
+        let compact = spec.train.keepPredictions.map(Set.init)
+        let lastStep = epochs * batches
+        var spectra: [RunResult.SpectrumSnapshot] = []
+        var kept: [RunResult.Snapshot] = []
+        var norms: [RunResult.LayerNormSnapshot] = []
+        let observe: ((Int) -> Void)? = compact == nil && spec.train.recordNorms != true ? nil : { step in
+            if spec.train.recordNorms == true {
+                norms.append(RunResult.LayerNormSnapshot(step: step, norms: network.layers.indices.map { network.spectralNorm(layer: $0) }))
+            }
+            if let compact {
+                let prediction = network.predict(x).values.map { Double($0) }
+                let spectrum = Spectra.amplitudeSpectrum(prediction)
+                spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+                if compact.contains(step) || step == lastStep { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+            }
+        }
         let history = Learning.train(network, x: x, y: y, spec: trainingSpec, snapshotEvery: spec.train.recordEvery,
-                            snapshotInputs: x) { step, total, loss in
+                                     snapshotInputs: compact == nil ? x : nil, observe: observe) { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
         }
         result.losses = history.losses
-        result.snapshots = history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) }
+        result.snapshots = compact == nil ? history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) } : kept
+        if compact != nil { result.spectra = spectra }
+        if spec.train.recordNorms == true { result.layerNorms = norms }
         result.seconds = history.seconds
         result.parameterCount = network.parameterCount
         if let step = divergedAt ?? history.losses.firstIndex(where: { !$0.isFinite }) {
@@ -276,8 +315,11 @@ public enum Runner {
             result.message = "training diverged: the loss became \(history.losses.indices.contains(step) ? "\(history.losses[step])" : "non-finite") at step \(step); lower train.lr or check the data"
             return
         }
-        if let last = result.snapshots.last {
+        if let last = result.snapshots.last, last.step == result.losses.count {
             result.finalRSE = Metrics.rse(prediction: last.prediction, target: target)
+        } else {
+            let prediction = network.predict(x).values.map { Double($0) }
+            result.finalRSE = Metrics.rse(prediction: prediction, target: target)
         }
     }
 }

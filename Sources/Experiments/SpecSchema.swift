@@ -28,6 +28,7 @@ public enum SpecSchema {
             Key(name: "train", type: "object", description: "optimizer, learning rate, budget"),
             Key(name: "profiles", type: "object", description: "named overlays (quick, paper, ...) deep-merged onto the block"),
             Key(name: "sweep", type: "object", description: "grid (cartesian) and zip (lockstep) lists of values by dotted key"),
+            Key(name: "repeat", type: "integer", description: "train N copies with seeds seed, seed+1, ... (and phase seeds, where drawn); figures and tables show their mean"),
         ]),
         ("experiment.task", "the target λ(x) and its samples", [
             Key(name: "kind", type: "string", description: "sum of sines, a formula in x, a 1/f^α signal, or an image", choices: ExperimentSpec.taskKinds),
@@ -74,6 +75,8 @@ public enum SpecSchema {
             Key(name: "epochs", type: "integer", description: "other methods: epochs of each network (grade, stage)"),
             Key(name: "batch", type: "integer", description: "minibatch size, or 'full'"),
             Key(name: "record_every", type: "integer", description: "mlp: record the prediction every N steps"),
+            Key(name: "record_norms", type: "boolean", description: "mlp: record the spectral norm of every weight matrix (10 power iterations) at each recorded step"),
+            Key(name: "keep_predictions", type: "array", description: "compact recording: keep only the spectrum at the target's frequencies at each recorded step, and whole predictions at these steps (and the last)"),
             Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
@@ -85,6 +88,20 @@ public enum SpecSchema {
             Key(name: "run", type: "array", description: "experiment name(s); a swept experiment means all its runs"),
             Key(name: "caption", type: "string", description: "shown under the figure"),
             Key(name: "at", type: "array", description: "fit: iterations to show"),
+        ]),
+        ("claim", "```claim NAME block: what a paper reports, checked on our runs", [
+            Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's", choices: ClaimKind.allCases.map(\.rawValue)),
+            Key(name: "statement", type: "string", description: "what the paper reports, in words (shown with the verdict)"),
+            Key(name: "source", type: "string", description: "where the paper reports it, e.g. 'Fang & Xu (2024), Table 1'"),
+            Key(name: "profiles", type: "array", description: "check only at these profiles; at the others the verdict is 'not run at this profile' (default: every profile)"),
+            Key(name: "run", type: "string", description: "an experiment, or one run of a sweep; its repeats are averaged"),
+            Key(name: "metric", type: "string", description: "value, compare: the metric compared", choices: ClaimMetric.allCases.map(\.rawValue)),
+            Key(name: "paper", type: "number", description: "value: the published number"),
+            Key(name: "within", type: "object", description: "value: {factor: F} (ours/paper in [1/F, F]), {db: D} or {absolute: A}"),
+            Key(name: "than", type: "string", description: "compare: the other run"),
+            Key(name: "factor", type: "number", description: "compare: at least this many times below (or above) the other run"),
+            Key(name: "direction", type: "string", description: "compare: below (default) or above", choices: ClaimDirection.allCases.map(\.rawValue)),
+            Key(name: "threshold", type: "number", description: "order: the fraction of each frequency's amplitude that counts as learned (default 0.9)"),
         ]),
         ("table", "```table NAME block", [
             Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),

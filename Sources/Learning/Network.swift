@@ -85,6 +85,48 @@ public final class Network<T: RealScalar> {
         }
     }
 
+    /// The spectral norm (largest singular value) of layer `layer`'s weight matrix, by
+    /// `iterations` steps of power iteration on WᵀW from the all-ones vector, in Double (as
+    /// Rahaman et al.'s notebook, 10 iterations). For a layer with one input or one output the
+    /// matrix is a vector and one iteration gives its Euclidean norm exactly; otherwise the
+    /// estimate is a lower bound that converges geometrically with the ratio (σ₂/σ₁)².
+    public func spectralNorm(layer: Int, iterations: Int = 10) -> Double {
+        let l = layers[layer]
+        let w = parameters.pointer + weightOffsets[layer]
+        let rows = l.inputs, cols = l.outputs
+        var v = [Double](repeating: 1 / Double(cols).squareRoot(), count: cols)
+        var u = [Double](repeating: 0, count: rows)
+        var sigma = 0.0
+        for _ in 0..<max(1, iterations) {
+            // u = W v, σ = |u|, v = Wᵀ u / |Wᵀ u|
+            for i in 0..<rows {
+                var s = 0.0
+                let row = w + i * cols
+                for j in 0..<cols { s += Double(row[j]) * v[j] }
+                u[i] = s
+            }
+            sigma = u.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard sigma > 0 else { return 0 }
+            for j in 0..<cols { v[j] = 0 }
+            for i in 0..<rows {
+                let row = w + i * cols, ui = u[i]
+                for j in 0..<cols { v[j] += Double(row[j]) * ui }
+            }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return sigma }
+            for j in 0..<cols { v[j] /= norm }
+        }
+        // σ = |W v| for the final (normalised) v.
+        var s2 = 0.0
+        for i in 0..<rows {
+            var s = 0.0
+            let row = w + i * cols
+            for j in 0..<cols { s += Double(row[j]) * v[j] }
+            s2 += s * s
+        }
+        return max(sigma, s2.squareRoot())
+    }
+
     /// The biases of layer `layer`.
     public func bias(layer: Int) -> [T] {
         let n = layers[layer].outputs

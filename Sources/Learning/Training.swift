@@ -46,13 +46,18 @@ public struct TrainingHistory: Sendable {
 /// Steps per epoch: 1 for full batch, ⌈n / batchSize⌉ for minibatches. The same network
 /// parameters, data, spec and thread count (`BLASThreads.set`) give the same bits. With n > 1
 /// threads, steps of at least n x 64 rows are data-parallel (see Learning/README.md).
+///
+/// `observe`, when given, is called with the step number (and the network, between optimizer
+/// steps) at every step where a snapshot is or would be taken: step 0, every `snapshotEvery`
+/// steps, and the last step. With `observe` and no `snapshotInputs`, no predictions are kept.
 public func train<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec,
                                  snapshotEvery: Int = 0, snapshotInputs: Matrix<T>? = nil,
+                                 observe: ((Int) -> Void)? = nil,
                                  progress: ((Int, Int, Double) -> Bool)? = nil) -> TrainingHistory {
     let trainer = Trainer(network: network, x: x, y: y, spec: spec)
-    let wantsSnapshots = snapshotEvery > 0 || snapshotInputs != nil
-    return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: wantsSnapshots ? (snapshotInputs ?? x) : nil,
-                       progress: progress)
+    let wantsSnapshots = observe == nil && (snapshotEvery > 0 || snapshotInputs != nil)
+    return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: wantsSnapshots ? (snapshotInputs ?? x) : snapshotInputs,
+                       observe: observe, progress: progress)
 }
 
 /// One training run: the data, the batching and the optimizer loop.
@@ -101,7 +106,7 @@ final class Trainer<T: RealScalar> {
     var workerGradients: [UnsafeMutablePointer<T>] = []
     var workerLosses: UnsafeMutableBufferPointer<Double> = .init(start: nil, count: 0)
 
-    func run(snapshotEvery: Int, snapshotInputs: Matrix<T>?,
+    func run(snapshotEvery: Int, snapshotInputs: Matrix<T>?, observe: ((Int) -> Void)? = nil,
              progress: ((Int, Int, Double) -> Bool)?) -> TrainingHistory {
         let net = network
         let totalSteps = spec.epochs * stepsPerEpoch
@@ -156,10 +161,14 @@ final class Trainer<T: RealScalar> {
         var losses: [Double] = []
         losses.reserveCapacity(totalSteps)
         var snapshots: [TrainingSnapshot] = []
+        var lastObserved = -1
         func snapshot(_ step: Int) {
+            lastObserved = step
+            observe?(step)
             guard let snapshotInputs else { return }
             snapshots.append(TrainingSnapshot(step: step, prediction: doubles(net.predict(snapshotInputs).values)))
         }
+        let observing = snapshotInputs != nil || observe != nil
         var rng = SeededGenerator(seed: spec.seed)
         let permutation = UnsafeMutableBufferPointer<Int>.allocate(capacity: minibatch ? n : 0)
         defer { permutation.deallocate() }
@@ -213,7 +222,7 @@ final class Trainer<T: RealScalar> {
                 }
             }
         }
-        if snapshotInputs != nil && snapshots.last?.step != step { snapshot(step) }
+        if observing && lastObserved != step { snapshot(step) }
         return TrainingHistory(losses: losses, snapshots: snapshots, seconds: monotonicSeconds() - t0)
     }
 

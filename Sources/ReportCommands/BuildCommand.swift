@@ -78,6 +78,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU); BLAS gets the CPUs the jobs leave.", valueName: "N"))
     var jobs: Int?
 
+    @Flag(name: .long, help: "Exit with status 1 when a claim is not reproduced (by default a failing claim is shown on its page and in the summary, and does not fail the build).")
+    var strictClaims = false
+
     @Flag(name: .shortAndLong, help: "Print only problems and the final summary.")
     var quiet = false
 
@@ -123,9 +126,23 @@ struct BuildCommand: ParsableCommand {
                           summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, summary.figuresDrawn,
                           summary.rewrittenFiles, out, summary.seconds)
         print(line)
+        if !summary.claims.isEmpty {
+            let counts = ClaimVerdict.allCases.compactMap { v -> String? in
+                let n = summary.claims.filter { $0.result.verdict == v }.count
+                return n == 0 ? nil : "\(n) \(v.words)"
+            }
+            print("claims: " + counts.joined(separator: ", "))
+        }
+        let failedClaims = summary.claims.filter { $0.result.verdict == .notReproduced }
         if !summary.succeeded {
             for run in summary.failedRuns { FileHandle.standardError.write(Data("failed run: \(run)\n".utf8)) }
             for figure in summary.failedFigures { FileHandle.standardError.write(Data("failed figure: \(figure)\n".utf8)) }
+            throw ExitCode(1)
+        }
+        if strictClaims && !failedClaims.isEmpty {
+            for claim in failedClaims {
+                FileHandle.standardError.write(Data("claim not reproduced (--strict-claims): \(claim.report)/\(claim.result.name)\n".utf8))
+            }
             throw ExitCode(1)
         }
     }

@@ -68,6 +68,10 @@ final class ProgressDisplay {
             if !quiet || result.status == .failed { emit("\(names[run] ?? run): \(status)") }
         case .figureFailed(let report, let figure, let message):
             emit("figure \(report)/\(figure) could not be drawn: \(message)")
+        case .claimChecked(let report, let claim):
+            if claim.verdict == .notReproduced || !quiet {
+                emit("claim \(report)/\(claim.name): \(claim.verdict.words): \(claim.evidence)")
+            }
         }
     }
 
@@ -104,6 +108,9 @@ final class ProgressDisplay {
                       "seconds": result.seconds, "message": result.message ?? NSNull()]
         case .figureFailed(let report, let figure, let message):
             object = ["event": "figure_failed", "report": report, "figure": figure, "message": message]
+        case .claimChecked(let report, let claim):
+            object = ["event": "claim", "report": report, "claim": claim.name, "verdict": claim.verdict.rawValue,
+                      "evidence": claim.evidence]
         }
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardError.write(data + Data("\n".utf8))

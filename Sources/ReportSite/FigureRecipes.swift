@@ -9,7 +9,27 @@ enum FigureRecipes {
         let description: String
     }
 
-    static func figure(for spec: FigureSpec, runs: [String: RunResult], labels: [String: String] = [:]) throws -> Figure {
+    /// A run and its repeats (`repeat: N`), drawn as one: means, bands, or the first copy.
+    struct Series {
+        let name: String
+        let runs: [RunResult]
+        var first: RunResult { runs[0] }
+    }
+
+    /// Groups runs into series: the copies of a repeated run (by `repeats`, run name -> the name
+    /// they repeat) form one series, in the order of their first appearance.
+    static func series(_ runs: [RunResult], repeats: [String: String]) -> [Series] {
+        var order: [String] = [], members: [String: [RunResult]] = [:]
+        for run in runs {
+            let key = repeats[run.name] ?? run.name
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(run)
+        }
+        return order.map { Series(name: $0, runs: members[$0]!) }
+    }
+
+    static func figure(for spec: FigureSpec, runs: [String: RunResult], labels: [String: String] = [:],
+                       repeats: [String: String] = [:]) throws -> Figure {
         let shown = try spec.runs.map { name -> RunResult in
             guard let run = runs[name] else { throw RecipeError(description: "run '\(name)' has no result") }
             guard run.status == .ok else {
@@ -17,31 +37,93 @@ enum FigureRecipes {
             }
             return run
         }
+        let groups = series(shown, repeats: repeats)
+        // A series is labelled by its first run's sweep label, or by its name.
+        var seriesLabels: [String: String] = [:]
+        for group in groups { seriesLabels[group.name] = labels[group.first.name].flatMap { $0.isEmpty ? nil : $0 } ?? group.name }
         switch spec.kind {
-        case "spectral_evolution": return try spectralEvolution(shown[0])
-        case "loss": return loss(shown, labels: labels)
-        case "fit": return try fit(shown[0], at: spec.at)
-        case "grade_spectra": return try gradeSpectra(shown, labels: labels)
-        case "reconstruction": return try reconstruction(shown, labels: labels)
+        case "spectral_evolution": return try spectralEvolution(groups, labels: seriesLabels)
+        case "loss": return loss(groups, labels: seriesLabels)
+        case "fit": return try fit(groups[0], at: spec.at)
+        case "layer_norms": return try layerNorms(groups, labels: seriesLabels)
+        case "grade_spectra": return try gradeSpectra(groups.map(\.first), labels: labels)
+        case "reconstruction": return try reconstruction(groups.map(\.first), labels: labels)
         default: throw RecipeError(description: "unknown figure kind '\(spec.kind)'")
         }
     }
 
     /// x = frequency k, y = iteration, colour = 2|DFT(prediction)(k)|/n divided by the target's
-    /// amplitude A_k, clipped to [0, 1] (Rahaman et al., Fig. 1).
-    static func spectralEvolution(_ run: RunResult) throws -> Figure {
-        guard !run.snapshots.isEmpty else { throw RecipeError(description: "run '\(run.name)' recorded no predictions") }
-        let rows = run.snapshots.map { snapshot -> [Double] in
-            Spectra.relativeAmplitudes(of: snapshot.prediction, at: run.frequencies, reference: run.targetAmplitudes)
-                .map { min(max($0, 0), 1) }
+    /// amplitude A_k (Rahaman et al., Fig. 1), averaged over repeats; one panel per series. The
+    /// colour scale is [0, 1] and clips (values above 1 show at the end colour); the CSV keeps
+    /// the unclipped ratio.
+    static func spectralEvolution(_ groups: [Series], labels: [String: String]) throws -> Figure {
+        let evolutions = try groups.map { group -> SpectralEvolution in
+            guard let e = SpectralEvolution.mean(of: group.runs) else {
+                let recorded = group.runs.allSatisfy { $0.snapshots.count > 1 || ($0.spectra?.count ?? 0) > 1 }
+                throw RecipeError(description: recorded
+                    ? "the repeats of '\(group.name)' were recorded at different steps, so they cannot be averaged"
+                    : "run '\(group.first.name)' recorded no predictions during training (set train.record_every)")
+            }
+            guard e.steps.count > 1 else {
+                throw RecipeError(description: "run '\(group.first.name)' recorded only its final prediction: a spectral-evolution heatmap needs snapshots during training (train.record_every)")
+            }
+            return e
         }
-        let figure = Figure(width: 560, height: 440)
-        let axes = figure.addAxes()
-        axes.xLabel = "frequency k"
-        axes.yLabel = "training iteration"
-        let heatmap = axes.heatmap(rows, x: run.frequencies.map(Double.init), y: run.snapshots.map { Double($0.step) },
-                                   colormap: .viridis, range: 0...1)
-        axes.colorbar(for: heatmap, label: "|f̃(k)| / A_k (clipped to [0, 1])")
+        let columns = min(groups.count, 2)
+        let rows = (groups.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: true)
+        for (i, (panel, e)) in zip(panels, evolutions).enumerated() {
+            let n = groups[i].runs.count
+            if groups.count > 1 || n > 1 {
+                panel.title = (groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : "") + (n > 1 ? (groups.count > 1 ? " · " : "") + "mean of \(n) runs" : "")
+            }
+            panel.xLabel = "frequency k"
+            panel.yLabel = "training iteration"
+            let heatmap = panel.heatmap(e.rows, x: e.frequencies.map(Double.init), y: e.steps.map(Double.init),
+                                        colormap: .viridis, range: 0...1)
+            if i == evolutions.count - 1 || columns == 1 {
+                panel.colorbar(for: heatmap, label: "|f̃(k)| / A_k (colour clipped to [0, 1])")
+            }
+        }
+        return figure
+    }
+
+    /// Spectral norm of every weight matrix over training (Rahaman et al., Fig. 1 c, d): one line
+    /// per layer; with repeats the mean and a band of ±1 standard deviation.
+    static func layerNorms(_ groups: [Series], labels: [String: String]) throws -> Figure {
+        for group in groups {
+            guard group.runs.allSatisfy({ ($0.layerNorms?.count ?? 0) > 1 }) else {
+                throw RecipeError(description: "run '\(group.first.name)' recorded no layer norms (set train.record_norms: true on an mlp)")
+            }
+            guard group.runs.allSatisfy({ $0.layerNorms!.map(\.step) == group.first.layerNorms!.map(\.step) }) else {
+                throw RecipeError(description: "the repeats of '\(group.name)' recorded norms at different steps")
+            }
+        }
+        let columns = min(groups.count, 2)
+        let rows = (groups.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 640 : 960, height: Double(rows) * 340 + 40)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
+        for (panel, group) in zip(panels, groups) {
+            let records = group.runs.map { $0.layerNorms! }
+            let steps = records[0].map { Double($0.step) }
+            let layers = records[0][0].norms.count
+            let n = Double(group.runs.count)
+            if groups.count > 1 { panel.title = labels[group.name] ?? group.name }
+            for l in 0..<layers {
+                let values = (0..<steps.count).map { i in records.map { $0[i].norms[l] } }
+                let mean = values.map { $0.reduce(0, +) / n }
+                let sd = zip(values, mean).map { v, m in n > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : 0 }
+                // The band takes the colour of the line drawn next.
+                if n > 1 {
+                    panel.band(x: steps, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 })
+                }
+                panel.line(x: steps, y: mean, label: "layer \(l + 1)")
+            }
+            panel.xLabel = "training iteration"
+            panel.yLabel = n > 1 ? "spectral norm (mean ± 1 sd of \(Int(n)))" : "spectral norm"
+            panel.showsLegend = panel === panels[0]
+        }
         return figure
     }
 
@@ -52,11 +134,17 @@ enum FigureRecipes {
     /// points are grouped into panels by every part of their label but the last
     /// (`amplitudes = constant` | `method = sgdl`, `method = mgdl`), so no legend hides a curve.
     static func loss(_ runs: [RunResult], labels: [String: String] = [:]) -> Figure {
-        func label(_ run: RunResult) -> String { labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name }
-        let parts = runs.map { label($0).components(separatedBy: ", ") }
-        var groups: [(title: String?, runs: [(RunResult, String)])] = []
-        if runs.count > 4, parts.allSatisfy({ $0.count >= 2 }) {
-            for (run, p) in zip(runs, parts) {
+        loss(runs.map { Series(name: $0.name, runs: [$0]) }, labels: labels)
+    }
+
+    /// With repeats, each series is drawn as the mean over its runs with a min–max band (the
+    /// legend says so): on a log axis a ±std band can go below zero, min–max cannot.
+    static func loss(_ all: [Series], labels: [String: String]) -> Figure {
+        func label(_ s: Series) -> String { labels[s.name].flatMap { $0.isEmpty ? nil : $0 } ?? s.name }
+        let parts = all.map { label($0).components(separatedBy: ", ") }
+        var groups: [(title: String?, runs: [(Series, String)])] = []
+        if all.count > 4, parts.allSatisfy({ $0.count >= 2 }) {
+            for (run, p) in zip(all, parts) {
                 let title = p.dropLast().joined(separator: ", ")
                 if let i = groups.firstIndex(where: { $0.title == title }) {
                     groups[i].runs.append((run, p.last!))
@@ -65,7 +153,7 @@ enum FigureRecipes {
                 }
             }
         } else {
-            groups = [(nil, runs.map { ($0, label($0)) })]
+            groups = [(nil, all.map { ($0, label($0)) })]
         }
         let columns = groups.count == 1 ? 1 : 2
         let rows = (groups.count + columns - 1) / columns
@@ -73,15 +161,29 @@ enum FigureRecipes {
         let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
         for (axes, group) in zip(panels, groups) {
             axes.title = group.title
-            let graded = group.runs.contains { ($0.0.gradeBoundaries ?? []).isEmpty == false }
+            let graded = group.runs.contains { ($0.0.first.gradeBoundaries ?? []).isEmpty == false }
             axes.xLabel = graded && groups.count == 1 ? "training step (all grades in order)" : "training step"
-            axes.yLabel = "training loss (MSE)"
+            let repeated = group.runs.contains { $0.0.runs.count > 1 }
+            axes.yLabel = repeated ? "training loss (MSE; mean, band min–max)" : "training loss (MSE)"
             axes.yScale = .log
-            for (run, name) in group.runs {
-                let (x, y) = envelope(run.losses, buckets: 2000)
-                axes.line(x: x, y: y, label: group.runs.count > 1 ? name : "\(name) (MSE)")
+            for (series, name) in group.runs {
+                let n = series.runs.count
+                let text = (group.runs.count > 1 ? name : "\(name) (MSE)") + (n > 1 ? " · mean of \(n)" : "")
+                if n > 1 {
+                    let length = series.runs.map(\.losses.count).min() ?? 0
+                    let columns = (0..<length).map { i in series.runs.map { $0.losses[i] } }
+                    let mean = columns.map { $0.reduce(0, +) / Double(n) }
+                    let (x, lo) = envelope(columns.map { $0.min()! }, buckets: 1000, keep: .min)
+                    let (_, hi) = envelope(columns.map { $0.max()! }, buckets: 1000, keep: .max)
+                    axes.band(x: x, lower: lo, upper: hi)
+                    let (mx, my) = envelope(mean, buckets: 2000)
+                    axes.line(x: mx, y: my, label: text)
+                } else {
+                    let (x, y) = envelope(series.first.losses, buckets: 2000)
+                    axes.line(x: x, y: y, label: text)
+                }
             }
-            let withGrades = group.runs.compactMap { $0.0.gradeBoundaries }.filter { !$0.isEmpty }
+            let withGrades = group.runs.compactMap { $0.0.first.gradeBoundaries }.filter { !$0.isEmpty }
             if let boundaries = withGrades.first, withGrades.allSatisfy({ $0 == boundaries }) {
                 for (i, step) in boundaries.enumerated() {
                     axes.verticalLine(at: Double(step), label: "grade \(i + 2)")
@@ -165,9 +267,25 @@ enum FigureRecipes {
         return figure
     }
 
-    /// Keeps every point of short series; for long ones, the min and max of each bucket in step order.
-    static func envelope(_ values: [Double], buckets: Int) -> ([Double], [Double]) {
+    enum EnvelopeKeep { case both, min, max }
+
+    /// Keeps every point of short series; for long ones, the min and max of each bucket in step
+    /// order (or, for the edges of a band, one point per bucket: its min or its max, at the
+    /// bucket's middle step).
+    static func envelope(_ values: [Double], buckets: Int, keep: EnvelopeKeep = .both) -> ([Double], [Double]) {
         guard values.count > 2 * buckets else { return (values.indices.map(Double.init), values) }
+        if keep != .both {
+            var x: [Double] = [], y: [Double] = []
+            let size = Double(values.count) / Double(buckets)
+            for b in 0..<buckets {
+                let lo = Int(Double(b) * size), hi = min(values.count, Int(Double(b + 1) * size))
+                guard lo < hi else { continue }
+                let slice = values[lo..<hi]
+                x.append(Double(lo + hi - 1) / 2)
+                y.append(keep == .min ? slice.min()! : slice.max()!)
+            }
+            return (x, y)
+        }
         var x: [Double] = [], y: [Double] = []
         let size = Double(values.count) / Double(buckets)
         for b in 0..<buckets {
@@ -185,8 +303,11 @@ enum FigureRecipes {
         return (x, y)
     }
 
-    /// Target and network on the grid at four iterations (nearest recorded snapshots).
-    static func fit(_ run: RunResult, at requested: [Int]) throws -> Figure {
+    /// Target and network on the grid at four iterations (nearest recorded snapshots). Of a
+    /// repeated run, the first copy is shown (the copies' targets differ when their phases do),
+    /// and the panel titles say so.
+    static func fit(_ series: Series, at requested: [Int]) throws -> Figure {
+        let run = series.first
         guard !run.snapshots.isEmpty else { throw RecipeError(description: "run '\(run.name)' recorded no predictions") }
         let snapshots = chooseSnapshots(run.snapshots, requested: requested)
         let figure = Figure(width: 880, height: 520)
@@ -194,7 +315,7 @@ enum FigureRecipes {
         let rows = (snapshots.count + columns - 1) / columns
         let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
         for (panel, snapshot) in zip(panels, snapshots) {
-            panel.title = "iteration \(snapshot.step)"
+            panel.title = "iteration \(snapshot.step)" + (series.runs.count > 1 ? " (run 1 of \(series.runs.count))" : "")
             panel.line(x: run.inputs, y: run.target, label: "target λ(z)", color: Color(hex: "#7f7f7f"), width: 1.2)
             panel.line(x: run.inputs, y: snapshot.prediction, label: "network", width: 1.6)
             panel.xLabel = "z"

@@ -69,7 +69,12 @@ struct Notebook {
                 }
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
-                markdown(TableRecipes.markdown(for: spec, runs: page.runs, labels: page.runLabels))
+                markdown(TableRecipes.markdown(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats))
+            case .claim(let name):
+                guard let spec = report.claims.first(where: { $0.name == name }) else { continue }
+                let result = page.claims[name]
+                let source = spec.source.map { " (\($0))" } ?? ""
+                markdown("**Claim `\(name)`: \(result?.verdict.words ?? "not checked").** \(spec.statement)\(source)\n\n\(result?.evidence ?? "")")
             }
         }
         markdown(provenanceMarkdown())

@@ -15,7 +15,7 @@ extension SiteBuilder {
             try write(json, to: folder.appendingPathComponent(ReportPage.runJSON(name)), step: "pages")
         }
         for spec in page.report.tables {
-            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels)
+            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats)
             try write(Self.csv(table, runs: spec.runs), to: folder.appendingPathComponent(ReportPage.tableCSV(spec.name)), step: "pages")
         }
         let notebook: Data
@@ -40,21 +40,24 @@ extension SiteBuilder {
 extension SiteBuilder {
     /// The data behind a table: one line per run and metric, `run,label,metric,ours,paper,ratio`
     /// (numbers in Swift's shortest round-trip form; empty when missing; a failed run has one
-    /// line with its message in `metric`).
-    static func csv(_ table: TableRecipes.Table, runs: [String]) -> String {
+    /// line with its message in `metric`). A repeated run is one line per metric with the mean
+    /// in `ours`, and `std` and `n` filled (empty and 1 otherwise).
+    static func csv(_ table: TableRecipes.Table, runs _: [String] = []) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         func num(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
-        var out = "run,label,metric,ours,paper,ratio\n"
-        for (name, row) in zip(runs, table.rows) {
+        var out = "run,label,metric,ours,paper,ratio,std,n\n"
+        for row in table.rows {
+            let name = row.run
             if let failure = row.failure {
-                out += [field(name), field(row.label), field(failure), "", "", ""].joined(separator: ",") + "\n"
+                out += [field(name), field(row.label), field(failure), "", "", "", "", ""].joined(separator: ",") + "\n"
                 continue
             }
             for (metric, cell) in zip(table.columns, row.cells) {
-                out += [field(name), field(row.label), field(metric), num(cell.ours), num(cell.paper), num(cell.ratio)].joined(separator: ",") + "\n"
+                out += [field(name), field(row.label), field(metric), num(cell.ours), num(cell.paper), num(cell.ratio),
+                        num(cell.spread), "\(cell.count)"].joined(separator: ",") + "\n"
             }
         }
         return out

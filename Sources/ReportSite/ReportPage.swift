@@ -26,6 +26,8 @@ struct ReportPage {
     let provenance: Provenance
     /// Runs restored from the run store (the others were trained by this build).
     var restored: Set<String> = []
+    /// The checked claims, by name.
+    var claims: [String: ClaimResult] = [:]
 
     /// Relative paths inside the report's folder.
     var notebookPath: String { "\(report.id).ipynb" }
@@ -55,6 +57,11 @@ struct ReportPage {
         Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Repeat copies by run name -> the name of the run they repeat.
+    var runRepeats: [String: String] {
+        Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     func proseHTML(_ markdown: String) -> String {
         MarkdownParser().html(from: markdown)
     }
@@ -74,9 +81,12 @@ struct ReportPage {
                 segments.append(experimentContext(name, members))
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
-                var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels)
+                var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels, repeats: runRepeats)
                 context["csv"] = Self.tableCSV(name)
                 segments.append(context)
+            case .claim(let name):
+                guard let spec = report.claims.first(where: { $0.name == name }) else { continue }
+                segments.append(claimContext(spec))
             }
         }
         let totalSeconds = report.experiments.reduce(0) { $0 + (runs[$1.name]?.seconds ?? 0) }
@@ -115,6 +125,32 @@ struct ReportPage {
         return row
     }
 
+    /// A claim: the paper's statement, its source, our verdict and the evidence.
+    func claimContext(_ spec: ClaimSpec) -> [String: Any] {
+        let result = claims[spec.name]
+        var context: [String: Any] = [
+            "isClaim": true, "name": spec.name, "statement": spec.statement,
+            "verdict": result?.verdict.words ?? "not checked",
+            "verdictClass": (result?.verdict.rawValue ?? "not_run").replacingOccurrences(of: "_", with: "-"),
+            "verdictMark": result.map { ["reproduced": "✓", "not_reproduced": "✗", "not_run": "–"][$0.verdict.rawValue]! } ?? "–",
+            "evidence": result?.evidence ?? "this claim was not checked",
+            "runs": spec.runNames.map { ["name": $0] },
+        ]
+        if let source = spec.source { context["source"] = source }
+        return context
+    }
+
+    /// Claims per verdict, e.g. "claims: 2 reproduced, 1 not reproduced" (empty without claims).
+    var claimCounts: String {
+        guard !report.claims.isEmpty else { return "" }
+        let verdicts = report.claims.map { claims[$0.name]?.verdict }
+        let parts = ClaimVerdict.allCases.compactMap { v -> String? in
+            let n = verdicts.filter { $0 == v }.count
+            return n == 0 ? nil : "\(n) \(v.words)"
+        }
+        return "claims: " + parts.joined(separator: ", ")
+    }
+
     private func figureContext(_ spec: FigureSpec) -> [String: Any] {
         let files = figures[spec.name]
         var context: [String: Any] = [
@@ -138,6 +174,7 @@ struct ReportPage {
             "rows": RunPage.summaryRows(members),
             "isSweep": members.count > 1,
             "runCount": members.count,
+            "sweepText": Self.sweepText(members),
             "runs": members.map(runRow),
         ]
         if members.count == 1 {
@@ -150,6 +187,16 @@ struct ReportPage {
             if let error = runRow(spec)["runError"] { context["runError"] = error }
         }
         return context
+    }
+
+    /// "a sweep of 4 runs", "3 repeats (seeds 0–2)", "a sweep of 2 points × 3 repeats".
+    static func sweepText(_ members: [ExperimentSpec]) -> String {
+        let copies = members.first?.repeatCount ?? 1
+        guard copies > 1 else { return "a sweep of \(members.count) runs" }
+        let points = members.count / copies
+        if points > 1 { return "a sweep of \(points) points × \(copies) repeats" }
+        let seeds = members.map(\.seed)
+        return "\(copies) repeats (seeds \(seeds.min()!)–\(seeds.max()!))"
     }
 
     /// What a run produced, as label/value rows.
@@ -201,6 +248,10 @@ struct ReportPage {
             "failures": failures.map { ["message": $0] },
         ]
         if !report.summary.isEmpty { entry["summary"] = report.summary }
+        if !report.claims.isEmpty {
+            entry["claimsText"] = claimCounts
+            entry["claimsFailed"] = report.claims.contains { claims[$0.name]?.verdict == .notReproduced }
+        }
         if let thumbnail = report.thumbnail, let files = figures[thumbnail], files.error == nil {
             entry["thumbnail"] = "\(report.id)/figures/\(thumbnail).png"
             entry["thumbnailSvg"] = "\(report.id)/figures/\(thumbnail).svg"

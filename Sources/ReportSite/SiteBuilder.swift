@@ -30,6 +30,8 @@ public struct BuildSummary: Sendable {
     public var failedRuns: [String] = []
     public var figures: Int = 0
     public var failedFigures: [String] = []
+    /// Every checked claim, as (report, result), in page order.
+    public var claims: [(report: String, result: ClaimResult)] = []
     public var seconds: Double = 0
     public var output: String = ""
 
@@ -44,6 +46,7 @@ public enum BuildEvent: Sendable {
     case runProgress(RunProgress)
     case runFinished(report: String, run: String, result: RunResult)
     case figureFailed(report: String, figure: String, message: String)
+    case claimChecked(report: String, claim: ClaimResult)
 }
 
 /// Builds the static site: load specs, plan, run, figures, pages, write site.
@@ -205,9 +208,18 @@ public struct SiteBuilder {
                 events(.step("figures: \(report.id)"))
                 let folder = staging.appendingPathComponent(report.id)
                 let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, store: store, events: events, summary: &summary)
+                events(.step("claims: \(report.id)"))
+                let claims = report.claims.map {
+                    ClaimCheck.check($0, specs: report.experiments, runs: results[report.id] ?? [:], profile: profile)
+                }
+                for claim in claims {
+                    events(.claimChecked(report: report.id, claim: claim))
+                    summary.claims.append((report.id, claim))
+                }
                 events(.step("pages: \(report.id)"))
-                let page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance,
+                var page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance,
                                       restored: restored[report.id] ?? [])
+                page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
                 try writePages(page, templates: templates, to: folder)
                 entries.append(page.indexEntry())
                 summary.reports += 1
@@ -244,6 +256,7 @@ public struct SiteBuilder {
         var files: [String: FigureFiles] = [:]
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let runKeys = Dictionary(report.experiments.map { ($0.name, RunStore.key(for: $0)) }, uniquingKeysWith: { a, _ in a })
+        let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double }
         for spec in report.figures {
@@ -258,7 +271,7 @@ public struct SiteBuilder {
                 if let cached = store?.cachedFiles(kind: "figures", key: key, names: names) {
                     rendered = cached
                 } else {
-                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels)
+                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats)
                     rendered = [
                         "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),
                         "dark.svg": try figure.svg(theme: .dark), "dark.png": try figure.png(theme: .dark),

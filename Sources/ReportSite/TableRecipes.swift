@@ -5,9 +5,13 @@ import Foundation
 /// the published one where the report gives it, and ours ÷ paper.
 enum TableRecipes {
     struct Cell {
+        /// Ours: the value, or the mean over a run's repeats.
         let ours: Double?
         let paper: Double?
         let metric: String
+        /// With repeats: the sample standard deviation over them, and how many there are.
+        var spread: Double? = nil
+        var count: Int = 1
         var ratio: Double? {
             guard let ours, let paper, paper > 0 else { return nil }
             return ours / paper
@@ -16,8 +20,8 @@ enum TableRecipes {
 
     struct Table {
         let columns: [String]
-        /// (run label, cells, failure message)
-        let rows: [(label: String, cells: [Cell], failure: String?)]
+        /// (run or series name, label, cells, failure message)
+        let rows: [(run: String, label: String, cells: [Cell], failure: String?)]
         let source: String?
         var hasPaper: Bool { rows.contains { $0.cells.contains { $0.paper != nil } } }
     }
@@ -32,7 +36,21 @@ enum TableRecipes {
             .replacingOccurrences(of: "e-", with: "e−").replacingOccurrences(of: "-", with: "−")
     }
 
-    static func table(for spec: TableSpec, runs: [String: RunResult], labels: [String: String]) -> Table {
+    /// Mean ± std (n = …) of a repeated run, e.g. "1.23e−4 ± 2.0e−5 (n = 10)".
+    static func text(_ cell: Cell) -> String? {
+        guard let ours = cell.ours else { return nil }
+        var text = format(ours, metric: cell.metric)
+        if cell.count > 1, let spread = cell.spread {
+            text += " ± " + (cell.metric.hasSuffix("psnr") ? String(format: "%.2f", spread) : format(spread)) + " (n = \(cell.count))"
+        }
+        return text
+    }
+
+    /// Rows are runs, or for a repeated run (`repeats`: copy name -> the run it repeats) one row
+    /// with the mean ± sample standard deviation over its copies; published values are looked up
+    /// by the repeated run's name.
+    static func table(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
+                      repeats: [String: String] = [:]) -> Table {
         let metrics: [(key: String, title: String, value: (RunResult) -> Double?)] = [
             ("train", "train RSE", { $0.trainRSE ?? $0.finalRSE }),
             ("validation", "validation RSE", { $0.validationRSE }),
@@ -42,18 +60,36 @@ enum TableRecipes {
         ]
         // Only the metrics some run has (a grid split has no validation or test set).
         let shown = metrics.filter { metric in spec.runs.contains { runs[$0].flatMap(metric.value) != nil } }
-        let rows = spec.runs.map { name -> (label: String, cells: [Cell], failure: String?) in
-            let label = labels[name].flatMap { $0.isEmpty ? nil : $0 } ?? name
-            guard let run = runs[name] else { return (label, [], "no result") }
-            if run.status == .failed { return (label, [], "failed: \(run.message ?? "no message")") }
-            return (label, shown.map { Cell(ours: $0.value(run), paper: spec.paper[name]?[$0.key], metric: $0.key) }, nil)
+        var order: [String] = [], members: [String: [String]] = [:]
+        for name in spec.runs {
+            let key = repeats[name] ?? name
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(name)
+        }
+        let rows = order.map { series -> (run: String, label: String, cells: [Cell], failure: String?) in
+            let names = members[series]!
+            let label = labels[names[0]].flatMap { $0.isEmpty ? nil : $0 } ?? series
+            for name in names {
+                guard let run = runs[name] else { return (series, label, [], "\(name): no result") }
+                if run.status == .failed { return (series, label, [], "\(names.count > 1 ? name + " " : "")failed: \(run.message ?? "no message")") }
+            }
+            let results = names.map { runs[$0]! }
+            return (series, label, shown.map { metric in
+                let values = results.compactMap(metric.value)
+                let paper = spec.paper[series]?[metric.key]
+                guard !values.isEmpty else { return Cell(ours: nil, paper: paper, metric: metric.key) }
+                let n = Double(values.count), mean = values.reduce(0, +) / n
+                let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : nil
+                return Cell(ours: mean, paper: paper, metric: metric.key, spread: sd, count: values.count)
+            }, nil)
         }
         return Table(columns: shown.map(\.title), rows: rows, source: spec.paperSource)
     }
 
     /// The Mustache context of `templates/report.mustache`'s `isTable` section.
-    static func context(for spec: TableSpec, runs: [String: RunResult], labels: [String: String]) -> [String: Any] {
-        let table = table(for: spec, runs: runs, labels: labels)
+    static func context(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
+                        repeats: [String: String] = [:]) -> [String: Any] {
+        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats)
         var caption = spec.caption
         if let source = table.source, table.hasPaper { caption += " Published values: \(source)." }
         return [
@@ -66,7 +102,7 @@ enum TableRecipes {
                 }
                 return ["label": row.label, "cells": row.cells.map { cell -> [String: Any] in
                     var c: [String: Any] = ["hasOurs": cell.ours != nil, "hasPaper": cell.paper != nil, "hasRatio": cell.ratio != nil]
-                    if let v = cell.ours { c["ours"] = format(v, metric: cell.metric) }
+                    if let v = text(cell) { c["ours"] = v }
                     if let v = cell.paper { c["paper"] = format(v, metric: cell.metric) }
                     if let v = cell.ratio { c["ratio"] = String(format: "%.2f", v) }
                     return c
@@ -76,13 +112,14 @@ enum TableRecipes {
     }
 
     /// The table as Markdown, for the notebook.
-    static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String]) -> String {
-        let table = table(for: spec, runs: runs, labels: labels)
+    static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
+                         repeats: [String: String] = [:]) -> String {
+        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats)
         var lines = ["**Table `\(spec.name)`.** \(spec.caption)", "", "| run | " + table.columns.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
             let cells = row.failure.map { [$0] } ?? row.cells.map { cell in
-                var text = cell.ours.map { format($0, metric: cell.metric) } ?? "–"
+                var text = Self.text(cell) ?? "–"
                 if let p = cell.paper { text += " (paper \(format(p, metric: cell.metric)))" }
                 return text
             }

@@ -3,6 +3,27 @@ import XCTest
 import Numerics
 
 final class NetworkTests: XCTestCase {
+    /// Power iteration finds the largest singular value: of a matrix with known singular values
+    /// (a scaled rotation times a diagonal), of a vector layer (its Euclidean norm, exactly), and
+    /// never above the true value.
+    func testSpectralNorm() {
+        let net = Network<Double>(layers: [LayerSpec(inputs: 1, outputs: 3, activation: .relu),
+                                           LayerSpec(inputs: 3, outputs: 3, activation: .relu),
+                                           LayerSpec(inputs: 3, outputs: 1, activation: .identity)], seed: 0)
+        net.setParameters(layer: 0, weights: Matrix(rows: 1, cols: 3, values: [3, 4, 12]), bias: [0, 0, 0])
+        // W = R · diag(5, 2, 0.5) with R a rotation by 30° in the first two axes: σ = 5, 2, 0.5.
+        let c = cos(Double.pi / 6), s = sin(Double.pi / 6)
+        net.setParameters(layer: 1, weights: Matrix(rows: 3, cols: 3, values: [5 * c, -2 * s, 0, 5 * s, 2 * c, 0, 0, 0, 0.5]), bias: [0, 0, 0])
+        net.setParameters(layer: 2, weights: Matrix(rows: 3, cols: 1, values: [1, 2, 2]), bias: [0])
+        XCTAssertEqual(net.spectralNorm(layer: 0), 13, accuracy: 1e-12)
+        XCTAssertEqual(net.spectralNorm(layer: 2), 3, accuracy: 1e-12)
+        // (σ₂/σ₁)^(2·10) = 0.4^20 ≈ 1e-8: ten iterations are within 1e-6 relative.
+        let sigma = net.spectralNorm(layer: 1)
+        XCTAssertEqual(sigma, 5, accuracy: 5e-6)
+        XCTAssertLessThanOrEqual(sigma, 5 + 1e-12)
+        XCTAssertLessThan(net.spectralNorm(layer: 1, iterations: 1), 5, "one iteration is visibly short of σ")
+    }
+
     func testInitializers() {
         let layers = [LayerSpec(inputs: 256, outputs: 128, activation: .relu)]
         let torch = Network<Double>(layers: layers, initializer: .pytorchDefault, seed: 1)

@@ -133,6 +133,38 @@ final class BuildCommandTests: XCTestCase {
         }
     }
 
+    /// A claim that is not reproduced is reported and does not fail the build, unless
+    /// `--strict-claims`; `--json` carries the verdict.
+    func testClaimsDoNotFailTheBuildUnlessStrict() throws {
+        let report = Self.tinyReport + """
+
+
+        ```claim too-good
+        kind: value
+        statement: "The fit is perfect."
+        run: tiny
+        metric: final_loss
+        paper: 1.0e-12
+        within: {factor: 10}
+        ```
+        """
+        let dir = try makeWorkspace(report: report)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        let lenient = try run(["build", "--templates", templates, "--quiet"], in: dir)
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertTrue(lenient.stdout.contains("claims: 1 not reproduced"), lenient.stdout)
+        XCTAssertTrue(lenient.stderr.contains("claim tiny/too-good: not reproduced"), lenient.stderr)
+        let strict = try run(["build", "--templates", templates, "--quiet", "--strict-claims"], in: dir)
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stderr.contains("claim not reproduced (--strict-claims): tiny/too-good"), strict.stderr)
+        let json = try run(["build", "--templates", templates, "--json"], in: dir)
+        let events = json.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let claim = try XCTUnwrap(events.first { $0["event"] as? String == "claim" })
+        XCTAssertEqual(claim["verdict"] as? String, "not_reproduced")
+        XCTAssertEqual(claim["claim"] as? String, "too-good")
+    }
+
     func testSameSpecGivesSameBytes() throws {
         let dir = try makeWorkspace(report: Self.tinyReport)
         defer { try? FileManager.default.removeItem(at: dir) }

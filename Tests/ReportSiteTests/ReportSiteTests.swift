@@ -344,4 +344,118 @@ final class ReportSiteTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("run.mustache"), "\(error)")
         }
     }
+
+    static let claimsReport = """
+        ---
+        version: 1
+        title: "Claims"
+        ---
+
+        ```experiment rep
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 3]
+          phases: {seed: 0}
+          points: 16
+        model:
+          widths: [1, 8, 1]
+        train:
+          lr: 1.0e-3
+          steps: 4
+          record_every: 2
+        repeat: 3
+        ```
+
+        ```figure heat
+        kind: spectral_evolution
+        run: rep
+        caption: "Mean heatmap."
+        ```
+
+        ```figure loss
+        kind: loss
+        run: rep
+        caption: "Mean loss."
+        ```
+
+        ```table rse
+        kind: rse
+        run: rep
+        caption: "RSE."
+        ```
+
+        ```claim agrees
+        kind: value
+        statement: "The RSE is 0.02."
+        source: "A paper, Table 9"
+        run: rep
+        metric: train_rse
+        paper: 0.02
+        within: {factor: 2.5}
+        ```
+
+        ```claim disagrees
+        kind: value
+        statement: "The RSE is 1."
+        run: rep
+        metric: train_rse
+        paper: 1
+        within: {factor: 2}
+        ```
+
+        ```claim later
+        kind: order
+        statement: "Low frequencies first."
+        run: rep
+        profiles: [paper]
+        ```
+        """
+
+    /// Repeats are drawn and tabulated together; claims get a verdict on the page, in the
+    /// notebook, in the events and in the index's counts.
+    func testRepeatsAndClaimsOnThePages() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("report-claims-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
+        try Self.claimsReport.write(to: reports.appendingPathComponent("claims.md"), atomically: true, encoding: .utf8)
+        let report = try Self.report(Self.claimsReport, id: "claims")
+        XCTAssertEqual(report.experiments.count, 3)
+        let store = try RunStore(root: dir.appendingPathComponent("store"))
+        for (i, spec) in report.experiments.enumerated() {
+            var result = try Self.result(name: spec.name)
+            result.finalRSE = [0.01, 0.02, 0.03][i]
+            result.losses = result.losses.map { $0 * Double(i + 1) }
+            try store.store(result, for: spec)
+        }
+        let out = dir.appendingPathComponent("site")
+        let builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: Self.templates, outputDirectory: out,
+                                  profile: "quick", storeDirectory: dir.appendingPathComponent("store"), frozen: true)
+        var events: [ClaimResult] = []
+        let summary = try builder.build { if case .claimChecked(_, let claim) = $0 { events.append(claim) } }
+        XCTAssertTrue(summary.succeeded, "a claim that is not reproduced does not fail the build")
+        XCTAssertEqual(summary.failedFigures, [])
+        XCTAssertEqual(events.map(\.verdict), [.reproduced, .notReproduced, .notRun])
+        XCTAssertEqual(summary.claims.map(\.result.name), ["agrees", "disagrees", "later"])
+        let page = try String(contentsOf: out.appendingPathComponent("claims/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("claim-not-reproduced"), "a failing claim is shown plainly")
+        XCTAssertTrue(page.contains("not run at this profile"))
+        XCTAssertTrue(page.contains("A paper, Table 9"))
+        XCTAssertTrue(page.contains("ours 0.02 (mean of 3 runs)"), "the evidence gives the mean over the repeats")
+        XCTAssertTrue(page.contains("2.00e−2 ± 1.00e−2 (n = 3)"), "the table shows mean ± std and n")
+        XCTAssertTrue(page.contains("3 repeats (seeds 0–2)"), "the experiment says it is repeated")
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("claims: 1 reproduced, 1 not reproduced, 1 not run at this profile"), index)
+        let csv = try String(contentsOf: out.appendingPathComponent("claims/tables/rse.csv"), encoding: .utf8)
+        let line = csv.split(separator: "\n").first { $0.hasPrefix("rep,rep,train RSE,0.0") }
+        XCTAssertTrue(line?.hasSuffix(",3") == true, csv)
+        let notebook = try String(contentsOf: out.appendingPathComponent("claims/claims.ipynb"), encoding: .utf8)
+        XCTAssertTrue(notebook.contains("Claim `disagrees`: not reproduced."))
+        // The loss figure draws one mean line and one min–max band, not three lines.
+        let lossCSV = try String(contentsOf: out.appendingPathComponent("claims/figures/loss.csv"), encoding: .utf8)
+        XCTAssertTrue(lossCSV.contains("mean of 3"), lossCSV)
+        let heatCSV = try String(contentsOf: out.appendingPathComponent("claims/figures/heat.csv"), encoding: .utf8)
+        XCTAssertEqual(heatCSV.split(separator: "\n").filter { $0.contains(",heatmap,") }.count, 4, "2 steps × 2 frequencies, averaged")
+    }
 }
