@@ -9,7 +9,8 @@ public let engineVersion = "2"
 ///
 /// A run's key is the SHA-256 of its canonical declaration (JSON with sorted keys; numbers as
 /// Swift prints them, shortest round-trip form) plus `engineVersion`. Each entry is a folder
-/// `runs/<key>/` with `spec.json` and `result.json`, written in `tmp/` and renamed into place in
+/// `runs/<key>/` with `spec.json`, `result.json` and `digest.json` (the SHA-256 of each other
+/// file, checked on every read and by `verify-store`), written in `tmp/` and renamed into place in
 /// one step, so a build killed at any instant leaves either a whole entry or none. `names/` maps a
 /// report's run name to the key it last used, which lets `plan` explain a miss.
 public final class RunStore {
@@ -97,10 +98,12 @@ public final class RunStore {
 
     private func entry(_ key: String) -> URL { root.appendingPathComponent("runs/\(key)") }
 
-    /// The stored result for a spec, or nil. An entry that does not decode is treated as missing.
+    /// The stored result for a spec, or nil. An entry whose files do not match its digest, or do
+    /// not decode, is treated as missing (and replaced when the run is stored again).
     public func result(for spec: ExperimentSpec) -> RunResult? {
-        let url = entry(Self.key(for: spec)).appendingPathComponent("result.json")
-        guard let data = try? Data(contentsOf: url), var result = try? Self.decoder().decode(RunResult.self, from: data) else {
+        let key = Self.key(for: spec)
+        guard let files = try? Self.verifiedFiles(entry(key), names: ["spec.json", "result.json"]),
+              var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else {
             return nil
         }
         result.name = spec.name
@@ -110,20 +113,70 @@ public final class RunStore {
     /// Stores a result atomically (write in tmp/, then one rename).
     public func store(_ result: RunResult, for spec: ExperimentSpec) throws {
         let key = Self.key(for: spec)
-        let final = entry(key)
-        if FileManager.default.fileExists(atPath: final.path) { return }
-        let staging = root.appendingPathComponent("tmp/\(key)-\(getpid())")
-        try? FileManager.default.removeItem(at: staging)
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         let encoder = Self.encoder()
-        try encoder.encode(spec).write(to: staging.appendingPathComponent("spec.json"))
-        try encoder.encode(result).write(to: staging.appendingPathComponent("result.json"))
+        try install(["spec.json": try encoder.encode(spec), "result.json": try encoder.encode(result)], at: entry(key), name: key)
+    }
+
+    /// Writes files and their digest into a fresh folder in tmp/ and renames it into place. An
+    /// entry already there is kept when it verifies and replaced when it does not.
+    func install(_ files: [String: Data], at final: URL, name: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: final.path) {
+            if (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil { return }
+            // A corrupt entry: set it aside (one rename) and put the new one in its place.
+            let aside = root.appendingPathComponent("tmp/corrupt-\(final.lastPathComponent)-\(getpid())")
+            try? fm.removeItem(at: aside)
+            if rename(final.path, aside.path) == 0 { try? fm.removeItem(at: aside) }
+        }
+        let staging = root.appendingPathComponent("tmp/\(final.deletingLastPathComponent().lastPathComponent)-\(name)-\(getpid())")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        for (file, data) in files { try data.write(to: staging.appendingPathComponent(file)) }
+        try Self.digestFile(files).write(to: staging.appendingPathComponent(Self.digestName))
+        try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
         if rename(staging.path, final.path) != 0 {
-            try? FileManager.default.removeItem(at: staging)
-            if !FileManager.default.fileExists(atPath: final.path) {
-                throw StoreError(message: "cannot move the result into \(final.path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            try? fm.removeItem(at: staging)
+            if !fm.fileExists(atPath: final.path) {
+                throw StoreError(message: "cannot move the entry into \(final.deletingLastPathComponent().lastPathComponent)/\(name): \(reason)")
             }
         }
+    }
+
+    /// The file of an entry that lists the SHA-256 of each of its other files.
+    public static let digestName = "digest.json"
+
+    static func digestFile(_ files: [String: Data]) throws -> Data {
+        try JSONEncoder.sortedKeys.encode(files.mapValues { digest($0) })
+    }
+
+    /// Why an entry does not verify, or nil when it does.
+    public enum EntryProblem: Error, CustomStringConvertible {
+        case missing(String)
+        case noDigest
+        case mismatch(String)
+
+        public var description: String {
+            switch self {
+            case .missing(let file): return "\(file) is missing"
+            case .noDigest: return "no readable \(RunStore.digestName) (an entry from an older version, or damaged)"
+            case .mismatch(let file): return "\(file) does not match its digest"
+            }
+        }
+    }
+
+    /// The files of an entry, each checked against the entry's digest; throws `EntryProblem`.
+    static func verifiedFiles(_ folder: URL, names: [String]) throws -> [String: Data] {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(digestName)),
+              let digests = try? JSONDecoder().decode([String: String].self, from: data) else { throw EntryProblem.noDigest }
+        var files: [String: Data] = [:]
+        for name in Set(names).union(digests.keys).sorted() {
+            guard let expected = digests[name] else { throw EntryProblem.mismatch(name) }
+            guard let bytes = try? Data(contentsOf: folder.appendingPathComponent(name)) else { throw EntryProblem.missing(name) }
+            guard digest(bytes) == expected else { throw EntryProblem.mismatch(name) }
+            files[name] = bytes
+        }
+        return files
     }
 
     /// Remembers which declaration a report's run name last used (for `plan`'s reasons).
@@ -184,19 +237,38 @@ public final class RunStore {
             .replacingOccurrences(of: "phaseSeed", with: "phases.seed")
     }
 
-    /// Every stored entry that does not decode (for `verify`).
+    /// Every stored run entry that does not verify (for `verify-store` and `merge-stores`).
     public func corruptEntries() -> [String] {
-        let runs = root.appendingPathComponent("runs")
-        let keys = ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted()
-        return keys.filter { key in
-            let folder = runs.appendingPathComponent(key)
-            guard let spec = try? Data(contentsOf: folder.appendingPathComponent("spec.json")),
-                  let decoded = try? JSONDecoder().decode(ExperimentSpec.self, from: spec),
-                  Self.key(for: decoded) == key,
-                  let result = try? Data(contentsOf: folder.appendingPathComponent("result.json")),
-                  (try? Self.decoder().decode(RunResult.self, from: result)) != nil else { return true }
-            return false
+        problems().filter { $0.kind == "runs" }.map(\.key)
+    }
+
+    /// Every entry of the store (runs and cached figures) whose content does not verify: its files
+    /// are hashed again and compared with its digest; a run's declaration must also hash to its key
+    /// and its result must decode. Sorted by kind and key.
+    public func problems() -> [(kind: String, key: String, reason: String)] {
+        var found: [(kind: String, key: String, reason: String)] = []
+        let fm = FileManager.default
+        for kind in ["runs", "figures"] {
+            let folder = root.appendingPathComponent(kind)
+            for key in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+                let entry = folder.appendingPathComponent(key)
+                do {
+                    let files = try Self.verifiedFiles(entry, names: kind == "runs" ? ["spec.json", "result.json"] : [])
+                    if kind == "runs" {
+                        guard let decoded = try? JSONDecoder().decode(ExperimentSpec.self, from: files["spec.json"]!),
+                              Self.key(for: decoded) == key else {
+                            found.append((kind, key, "its declaration does not hash to its key")); continue
+                        }
+                        guard (try? Self.decoder().decode(RunResult.self, from: files["result.json"]!)) != nil else {
+                            found.append((kind, key, "result.json does not decode")); continue
+                        }
+                    }
+                } catch {
+                    found.append((kind, key, "\(error)"))
+                }
+            }
         }
+        return found
     }
 }
 
@@ -236,17 +308,25 @@ extension RunStore {
         let runs = other.appendingPathComponent("runs")
         var copied = 0
         for key in ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted() where !bad.contains(key) {
+            let names = ["spec.json", "result.json"]
             let target = root.appendingPathComponent("runs/\(key)")
-            if FileManager.default.fileExists(atPath: target.path) { continue }
-            let staging = root.appendingPathComponent("tmp/\(key)-merge-\(getpid())")
-            try? FileManager.default.removeItem(at: staging)
-            try FileManager.default.copyItem(at: runs.appendingPathComponent(key), to: staging)
-            if rename(staging.path, target.path) == 0 { copied += 1 } else { try? FileManager.default.removeItem(at: staging) }
+            if (try? Self.verifiedFiles(target, names: names)) != nil { continue }
+            // Absent here, or damaged here: copy the verified entry (a damaged one is replaced).
+            try install(try Self.verifiedFiles(runs.appendingPathComponent(key), names: names), at: target, name: key)
+            copied += 1
         }
         if !bad.isEmpty {
             throw StoreError(message: "\(bad.count) entr\(bad.count == 1 ? "y" : "ies") of \(other.path) do not verify and were not merged: \(bad.sorted().joined(separator: ", "))")
         }
         return copied
+    }
+}
+
+extension JSONEncoder {
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }
 
@@ -258,27 +338,13 @@ extension RunStore {
 
     /// Files cached under a key (e.g. a rendered figure), or nil when absent or incomplete.
     /// Entries are written like runs: in tmp/, then one rename.
+    /// Entries carry a digest like runs and are checked against it: a damaged entry reads as absent.
     public func cachedFiles(kind: String, key: String, names: [String]) -> [String: Data]? {
-        let folder = root.appendingPathComponent("\(kind)/\(key)")
-        var files: [String: Data] = [:]
-        for name in names {
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return nil }
-            files[name] = data
-        }
-        return files
+        try? Self.verifiedFiles(root.appendingPathComponent("\(kind)/\(key)"), names: names)
     }
 
+    /// Caches files under a key; a damaged entry of that key is replaced.
     public func cache(kind: String, key: String, files: [String: Data]) {
-        let final = root.appendingPathComponent("\(kind)/\(key)")
-        guard !FileManager.default.fileExists(atPath: final.path) else { return }
-        let staging = root.appendingPathComponent("tmp/\(kind)-\(key)-\(getpid())")
-        do {
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-            for (name, data) in files { try data.write(to: staging.appendingPathComponent(name)) }
-            try FileManager.default.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if rename(staging.path, final.path) != 0 { try? FileManager.default.removeItem(at: staging) }
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-        }
+        try? install(files, at: root.appendingPathComponent("\(kind)/\(key)"), name: key)
     }
 }

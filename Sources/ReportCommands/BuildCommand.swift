@@ -111,6 +111,10 @@ struct BuildCommand: ParsableCommand {
         } catch let problems as SpecProblems {
             FileHandle.standardError.write(Data((problems.description + "\n").utf8))
             throw ExitCode(2)
+        } catch let error as OutputFolderError {
+            display.finishLine()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch let error as BuildError {
             display.finishLine()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -69,21 +69,32 @@ struct MergeStoresCommand: ParsableCommand {
 struct VerifyStoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-store",
-        abstract: "Check that every entry of the run store decodes and matches its key.",
-        discussion: "Exit status 1 when an entry does not verify (it is never read as valid: the next build trains it again)."
+        abstract: "Check every entry of the run store (runs and cached figures) against the digest of its content.",
+        discussion: """
+            Every file of every entry is hashed again (SHA-256) and compared with the entry's digest; a run's \
+            declaration must also hash to its key. Exit status 1 when an entry does not verify: it is never \
+            read as valid, and the next build trains (or draws) it again and replaces it.
+            """
     )
 
     @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
     var store: String = ".mgdl-store"
 
     func run() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue else {
+            FileHandle.standardError.write(Data("error: --store \(store): no run store there\n".utf8))
+            throw ExitCode(2)
+        }
         let runStore = try RunStore(root: URL(fileURLWithPath: store))
-        let bad = runStore.corruptEntries()
-        let count = ((try? FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: store).appendingPathComponent("runs").path)) ?? []).count
+        let bad = runStore.problems()
+        func count(_ kind: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: store).appendingPathComponent(kind).path)) ?? []).count
+        }
         if bad.isEmpty {
-            print("\(count) run(s) in \(store): all verify")
+            print("\(count("runs")) run(s) and \(count("figures")) cached figure(s) in \(store): all verify")
         } else {
-            for key in bad { print("does not verify: runs/\(key)") }
+            for entry in bad { print("does not verify: \(entry.kind)/\(entry.key): \(entry.reason)") }
             throw ExitCode(1)
         }
     }

@@ -112,7 +112,12 @@ public struct SiteBuilder {
         if reports.isEmpty {
             throw BuildError(step: "load specs", path: reportsDirectory.path, message: "no reports (*.md) found")
         }
-        // Templates are checked before anything is trained; a shard writes no site and needs none.
+        // The output folder and the templates are checked before anything is trained; a shard
+        // writes no site and needs neither.
+        try SiteOutput.checkStore(storeDirectory)
+        if shard == nil {
+            try SiteOutput.check(output: outputDirectory, reports: reportsDirectory, store: storeDirectory, templates: templatesDirectory)
+        }
         let loadedTemplates = shard == nil ? try SiteTemplates(directory: templatesDirectory) : nil
 
         events(.step("plan"))
@@ -123,7 +128,8 @@ public struct SiteBuilder {
                 store = try RunStore(root: storeDirectory)
                 try store?.lock()
             } catch {
-                throw BuildError(step: "plan", path: storeDirectory.path, message: "\(error)")
+                throw BuildError(step: "plan", path: SiteOutput.display(storeDirectory),
+                                 message: error is StoreError ? "\(error)" : SiteOutput.describe(error))
             }
         }
         defer { store?.unlock() }
@@ -229,7 +235,7 @@ public struct SiteBuilder {
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
             events(.step("write site"))
-            try swapIn(staging, summary: &summary)
+            summary.rewrittenFiles = try SiteOutput.install(staging: staging, output: outputDirectory)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error
@@ -309,7 +315,9 @@ public struct SiteBuilder {
         let prefix = ".\(outputDirectory.lastPathComponent).staging-"
         let staging = parent.appendingPathComponent("\(prefix)\(getpid())")
         if storeDirectory != nil {
-            // Under the store lock no other build is running: staging folders of killed builds can go.
+            // Under the store lock no other build is running: staging folders of killed builds can go,
+            // and a site set aside by a swap that was cut short goes back in place.
+            SiteOutput.recover(outputDirectory)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
                 try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
             }
@@ -318,53 +326,9 @@ public struct SiteBuilder {
             try? FileManager.default.removeItem(at: staging)
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
-            throw BuildError(step: "write site", path: staging.path, message: "cannot create the staging folder: \(error.localizedDescription)")
+            throw BuildError(step: "write site", path: SiteOutput.display(staging), message: "cannot create the staging folder: \(SiteOutput.describe(error))")
         }
         return staging
-    }
-
-    /// Replaces the output folder by the staging folder with two renames.
-    /// Moves the staged site into place, rewriting only the files whose bytes changed (each
-    /// replaced by one rename, so no file is ever half-written) and removing files the build no
-    /// longer produces. A first build is a single rename of the whole folder.
-    private func swapIn(_ staging: URL, summary: inout BuildSummary) throws {
-        let fm = FileManager.default
-        do {
-            guard fm.fileExists(atPath: outputDirectory.path) else {
-                try fm.moveItem(at: staging, to: outputDirectory)
-                summary.rewrittenFiles = fm.subpaths(atPath: outputDirectory.path)?.count ?? 0
-                return
-            }
-            func regularFiles(_ root: URL) -> Set<String> {
-                Set((fm.subpaths(atPath: root.path) ?? []).filter {
-                    (try? root.appendingPathComponent($0).resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
-                })
-            }
-            let new = regularFiles(staging), old = regularFiles(outputDirectory)
-            for path in new.sorted() {
-                let source = staging.appendingPathComponent(path), target = outputDirectory.appendingPathComponent(path)
-                if old.contains(path), fm.contentsEqual(atPath: source.path, andPath: target.path) { continue }
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if rename(source.path, target.path) != 0 {
-                    throw BuildError(step: "write site", path: target.path, message: String(cString: strerror(errno)))
-                }
-                summary.rewrittenFiles += 1
-            }
-            for path in old.subtracting(new) {
-                try? fm.removeItem(at: outputDirectory.appendingPathComponent(path))
-                summary.rewrittenFiles += 1
-            }
-            // Folders left empty (a report or run that is gone).
-            for path in (fm.subpaths(atPath: outputDirectory.path) ?? []).sorted(by: >) {
-                let url = outputDirectory.appendingPathComponent(path)
-                if (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true { try? fm.removeItem(at: url) }
-            }
-            try? fm.removeItem(at: staging)
-        } catch let error as BuildError {
-            throw error
-        } catch {
-            throw BuildError(step: "write site", path: outputDirectory.path, message: error.localizedDescription)
-        }
     }
 }
 
@@ -386,6 +350,6 @@ func write(_ data: Data, to url: URL, step: String) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
     } catch {
-        throw BuildError(step: step, path: url.path, message: error.localizedDescription)
+        throw BuildError(step: step, path: SiteOutput.display(url), message: SiteOutput.describe(error))
     }
 }

@@ -68,3 +68,83 @@ final class SpecSchemaTests: XCTestCase {
         XCTAssertTrue(problems.contains { $0.message.contains("did you mean 'record_every'") }, "\(problems)")
     }
 }
+
+/// The store checks content, not only that entries decode.
+final class RunStoreDigestTests: XCTestCase {
+    func makeStore() throws -> (RunStore, URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        let store = try RunStore(root: root)
+        try store.lock()
+        return (store, root)
+    }
+
+    func result(loss: Double = 0.25) -> RunResult {
+        RunResult(name: "a", status: .ok, message: nil, inputs: [0, 0.5], target: [1, 2], frequencies: [1],
+                  targetAmplitudes: [1], losses: [0.5, loss], snapshots: [.init(step: 0, prediction: [0, 0])],
+                  seconds: 1, parameterCount: 3, finalRSE: 0.1)
+    }
+
+    func testAChangedDigitIsCaughtReportedByKeyAndReplacedByTheNextStore() throws {
+        let (store, root) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        let key = RunStore.key(for: spec)
+        try store.store(result(), for: spec)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("runs/\(key)/digest.json").path))
+        XCTAssertEqual(store.problems().count, 0)
+        // One digit of a loss changed: the JSON still decodes, but the entry no longer verifies.
+        let url = root.appendingPathComponent("runs/\(key)/result.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(text.contains("0.25"))
+        try text.replacingOccurrences(of: "0.25", with: "0.26").write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertNil(store.result(for: spec), "a changed result is never read as valid")
+        XCTAssertEqual(store.corruptEntries(), [key])
+        XCTAssertEqual(store.problems().first?.reason, "result.json does not match its digest")
+        // Storing the run again replaces the corrupt entry.
+        try store.store(result(), for: spec)
+        XCTAssertEqual(store.result(for: spec)?.losses, result().losses)
+        XCTAssertEqual(store.problems().count, 0)
+        // A flipped bit, a missing digest, a missing file.
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: url)
+        XCTAssertEqual(store.corruptEntries(), [key])
+        try store.store(result(), for: spec)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("runs/\(key)/digest.json"))
+        XCTAssertNil(store.result(for: spec))
+        XCTAssertTrue(store.problems().first?.reason.contains("digest.json") == true)
+        try store.store(result(), for: spec)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("runs/\(key)/spec.json"))
+        XCTAssertEqual(store.problems().first?.reason, "spec.json is missing")
+    }
+
+    func testTheFigureCacheIsVerifiedTheSameWay() throws {
+        let (store, root) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let files = ["a.png": Data([1, 2, 3]), "meta.json": Data("{}".utf8)]
+        store.cache(kind: "figures", key: "k1", files: files)
+        XCTAssertEqual(store.cachedFiles(kind: "figures", key: "k1", names: ["a.png", "meta.json"]), files)
+        try Data([1, 2, 4]).write(to: root.appendingPathComponent("figures/k1/a.png"))
+        XCTAssertNil(store.cachedFiles(kind: "figures", key: "k1", names: ["a.png", "meta.json"]), "a damaged figure is drawn again")
+        XCTAssertEqual(store.problems().map(\.kind), ["figures"])
+        XCTAssertEqual(store.problems().map(\.key), ["k1"])
+        store.cache(kind: "figures", key: "k1", files: files)
+        XCTAssertEqual(store.cachedFiles(kind: "figures", key: "k1", names: ["a.png", "meta.json"]), files)
+        XCTAssertEqual(store.problems().count, 0)
+    }
+
+    func testMergeReplacesADamagedEntryAndRefusesADamagedSource() throws {
+        let (a, rootA) = try makeStore()
+        let (b, rootB) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: rootA); try? FileManager.default.removeItem(at: rootB) }
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        let key = RunStore.key(for: spec)
+        try a.store(result(), for: spec)
+        try b.store(result(), for: spec)
+        try Data("{}".utf8).write(to: rootB.appendingPathComponent("runs/\(key)/result.json"))
+        XCTAssertEqual(try b.merge(from: rootA), 1)
+        XCTAssertEqual(b.problems().count, 0)
+        try Data("{}".utf8).write(to: rootA.appendingPathComponent("runs/\(key)/result.json"))
+        XCTAssertThrowsError(try b.merge(from: rootA))
+    }
+}

@@ -185,7 +185,7 @@ final class BuildCommandTests: XCTestCase {
 
     func stripSeconds(_ data: Data) throws -> Data {
         var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        var result = object["result"] as! [String: Any]
+        guard var result = object["result"] as? [String: Any] else { return data }
         result["seconds"] = 0
         object["result"] = result
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -288,7 +288,7 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(try run(["verify-store", "--store", "merged"], in: dir).status, 0)
         let frozen = try run(["build", "--frozen", "--store", "merged", "--out", "sharded", "--templates", templates], in: dir)
         XCTAssertEqual(frozen.status, 0, frozen.stderr)
-        let single = try run(["build", "--store", "single", "--out", "single", "--templates", templates, "--quiet"], in: dir)
+        let single = try run(["build", "--store", "single-store", "--out", "single", "--templates", templates, "--quiet"], in: dir)
         XCTAssertEqual(single.status, 0, single.stderr)
         // Same files; same bytes except wall times (the run JSON's seconds, the pages' timings).
         let a = dir.appendingPathComponent("sharded"), b = dir.appendingPathComponent("single")
