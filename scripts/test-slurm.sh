@@ -153,11 +153,13 @@ wait_for() {  # waits until the site job has ended (it ends last: it depends on 
 # 1. One shard fails, one is cancelled before it starts: the site job must fail and say which.
 say "round 1: shard 1 made to fail, shard 2 cancelled"
 mkdir -p .mgdl-shards && echo "not a folder" > .mgdl-shards/store-1
-SBATCH_HOLD=1 submit
+# The partition is down while submitting, so nothing starts before shard 2 is cancelled.
+scontrol update PartitionName=test State=DOWN
+submit
 scancel "${array}_2"
-scontrol release "$array"
-scontrol release "$site"
+scontrol update PartitionName=test State=UP
 wait_for
+[ ! -e slurm-logs/train-2.out ] || fail "round 1: shard 2 ran although it was cancelled before it started"
 [ "$(job_state "$site")" = FAILED ] || fail "round 1: the site job should fail, it is $(job_state "$site")"
 [ "$(job_state "${array}_1")" = FAILED ] || fail "round 1: shard 1 should fail, it is $(job_state "${array}_1")"
 grep -q "shard 1/3 .*slurm-logs/train-1.out" slurm-logs/site.out || fail "round 1: site.out does not name shard 1 and its log"
