@@ -22,6 +22,14 @@ BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 T=$(mktemp -d "${TMPDIR:-/tmp}/mgdl-workflow-XXXXXX")
 trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$T"; else say "failed; files kept in $T"; fi' EXIT
 
+# SHARDS and the matrix's shard list are set side by side in the workflow: they must agree.
+"$WORKFLOW_VENV/bin/python" - .github/workflows/site.yml <<'PY' || fail "the workflow's SHARDS and its matrix disagree"
+import sys
+from ruamel.yaml import YAML
+w = YAML(typ="safe", pure=True).load(open(sys.argv[1]))
+shards = w["jobs"]["train"]["strategy"]["matrix"]["shard"]
+sys.exit(0 if shards == list(range(int(w["env"]["SHARDS"]))) else f"matrix shard: {shards}, SHARDS: {w['env']['SHARDS']}")
+PY
 "$WORKFLOW_VENV/bin/python" scripts/run-workflow.py .github/workflows/site.yml \
   --repo "$REPO" --work "$T" --binary "$BIN" --reports scripts/fixtures \
   || fail "the workflow failed when run here"
