@@ -196,16 +196,19 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         for (point, description) in zip(points, described) {
             var n = node
             for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
-            for o in overrides where o.experiment == nil || o.experiment == name {
-                n = Sweep.set(n, path: o.path, to: o.value)
-            }
+            let mine = overrides.filter { $0.experiment == nil || $0.experiment == name }
+            for o in mine { n = Sweep.set(n, path: o.path(in: n), to: o.value) }
             // `repeat: N`: N copies with seeds seed, seed + 1, ... (and phase seeds, where drawn).
             var copies = 1
             if case .mapping(let m) = n, let r = m["repeat"] {
                 let quiet = SpecReader(file: reader.file, lineOffset: reader.lineOffset)
                 copies = readInt(r, top.path("repeat"), minimum: 1, reader: specs.isEmpty ? reader : quiet) ?? 1
+                if !Limits.sweepFits(points.count, copies, r, top.path("repeat"), reader: specs.isEmpty ? reader : quiet) { copies = 1 }
             }
-            guard var spec = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory) else { continue }
+            let before = reader.problems.count
+            let read = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory)
+            reader.blame(mine, in: n, since: before, block: name)  // a bad -S value is the command line's fault
+            guard var spec = read else { continue }
             spec.name = description.name
             spec.group = name
             spec.label = description.label
@@ -251,7 +254,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             var frequencies: [Int]? = []
             if kind == "formula" {
                 formula = t.string("formula")
-                if let text = formula {
+                if let text = formula, !Limits.rejects(formula: text, at: t["formula"], t.path("formula"), reader: reader) {
                     do { _ = try Formula(text, variables: ["x"]) } catch let error as FormulaError {
                         reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error.message) at column \(error.column)\n\(error.source)\n\(error.caretLine)")
                     } catch {
@@ -275,10 +278,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 imageProtocol = t.string("protocol", default: "tancik", oneOf: ["tancik", "mgdl"])
                 if let path = file {
                     let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
-                    if let data = try? Data(contentsOf: url) {
+                    if let outside = Names.inputOutsideProject(url, reports: baseDirectory) {
+                        reader.report(t["file"], t.path("file"), outside)
+                    } else if let data = try? Data(contentsOf: url) {
                         inputHashes[path] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
                     } else {
-                        reader.report(t["file"], t.path("file"), "image file not found: \(url.standardizedFileURL.path) (paths are relative to the report's folder)")
+                        reader.report(t["file"], t.path("file"), "image file not found: \(path) (paths are relative to the report's folder)")
                     }
                 }
             }
@@ -338,9 +343,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             } else {
                 phases = frequencies.map { Array(repeating: 0, count: $0.count) }
             }
-            if let points, let frequencies, let top = frequencies.max(), top * 2 >= points {
+            if let points, let frequencies, let top = frequencies.max(), top >= points - points / 2 {
                 reader.report(t["points"], t.path("points"),
-                              "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top * 2) points")
+                              "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top > Int.max / 2 ? "2 × \(top)" : "\(top * 2)") points")
             }
             let needsPoints = kind != "image"
             let pointCount = needsPoints ? points : 0
@@ -472,6 +477,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                                     train: train, profile: "", group: name, label: "", features: features)
         result.inputHashes = inputHashes
         result.baseDirectory = baseDirectory?.path ?? ""
+        Limits.check(result, node: node, name: name, reader: reader)  // sizes and memory, before anything is allocated
         return result
     }
 

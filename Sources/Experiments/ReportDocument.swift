@@ -106,6 +106,15 @@ enum NotebookSplitter {
         return (frontMatter, pieces, unclosed)
     }
 
+    /// The names of a notebook's ```experiment blocks.
+    static func experimentNames(_ text: String) -> [String] {
+        split(text.replacingOccurrences(of: "\r\n", with: "\n")).pieces.compactMap { piece in
+            guard case .block(let block) = piece else { return nil }
+            let words = block.info.split(separator: " ")
+            return words.count == 2 && words[0] == "experiment" ? String(words[1]) : nil
+        }
+    }
+
     private static func fenceLine(_ open: (marker: String, info: String, start: Int, body: [String])) -> String {
         open.info.isEmpty ? open.marker : "\(open.marker)\(open.info)"
     }
@@ -133,36 +142,42 @@ public enum ReportLoader {
                             displayRoot: URL? = nil) throws -> [Report] {
         var reports: [Report] = []
         var problems: [SpecProblem] = []
+        // Every experiment block's name, also of reports with problems (for `-S NAME.key`).
+        var blockNames: Set<String> = []
         let files: [URL]
         do {
             files = try reportFiles(in: directory)
         } catch {
-            throw SpecProblems(problems: [SpecProblem(file: directory.path, line: 0, column: 0, keyPath: "",
-                                                      message: "cannot read the reports folder: \(error.localizedDescription)")])
+            throw SpecProblems(problems: [SpecProblem(file: displayPath(directory, root: displayRoot), line: 0, column: 0, keyPath: "",
+                                                      message: "cannot read the reports folder (\(TextFile.reason(error)))")])
         }
         for url in files {
             let id = url.deletingPathExtension().lastPathComponent
             if !only.isEmpty && !only.contains(id) { continue }
             let display = displayPath(url, root: displayRoot)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                problems.append(SpecProblem(file: display, line: 0, column: 0, keyPath: "", message: "cannot read the file as UTF-8"))
+            let text: String
+            switch TextFile.read(url) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                problems.append(SpecProblem(file: display, line: problem.line, column: problem.column, keyPath: "", message: problem.message))
                 continue
             }
+            blockNames.formUnion(NotebookSplitter.experimentNames(text))
             let (report, found) = parse(text: text, id: id, file: display, profile: profile, overrides: overrides,
                                         baseDirectory: url.deletingLastPathComponent())
             problems += found
             if let report { reports.append(report) }
         }
         for name in only where !files.contains(where: { $0.deletingPathExtension().lastPathComponent == name }) {
-            problems.append(SpecProblem(file: directory.path, line: 0, column: 0, keyPath: "",
-                                        message: "--only names '\(name)', but there is no \(name).md"))
+            problems.append(SpecProblem(file: "--only", line: 0, column: 0, keyPath: "",
+                                        message: "--only names '\(name)', but there is no \(name).md in \(displayPath(directory, root: displayRoot))"))
         }
-        let blocks = Set(reports.flatMap { $0.experiments.map(\.group) })
+        let blocks = blockNames
         for o in overrides {
             if let name = o.experiment, !blocks.contains(name) {
-                var message = "-S \(name).\(o.path.joined(separator: ".")): no experiment is named '\(name)'"
+                var message = "no experiment is named '\(name)'"
                 if let near = closest(to: name, in: blocks.sorted()) { message += "; did you mean '\(near)'?" }
-                problems.append(SpecProblem(file: "-S", line: 0, column: 0, keyPath: name, message: message))
+                problems.append(SpecProblem(file: o.argument, line: 0, column: 0, keyPath: "", message: message))
             }
         }
         if !problems.isEmpty { throw SpecProblems(problems: problems) }
@@ -185,11 +200,13 @@ public enum ReportLoader {
         if !isSafeName(id) {
             problem(1, "", "the report name '\(id)' is not a safe folder name: use letters, digits, '-' and '_' only")
         }
+        // CRLF line ends read as LF (lines are counted the same either way).
+        let text = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         let split = NotebookSplitter.split(text)
         if let line = split.unclosed { problem(line, "", "this fenced block is never closed") }
 
         // Front matter.
-        var title = id, summary = "", thumbnail: String?
+        var title = id, summary = "", thumbnail: String?, thumbnailLine = 2
         if let front = split.frontMatter {
             let reader = SpecReader(file: file, lineOffset: front.firstLine - 1)
             if let node = reader.compose(front.text, keyPath: ""), let map = MappingReader(node, keyPath: "", reader: reader) {
@@ -201,6 +218,7 @@ public enum ReportLoader {
                 title = map.string("title", default: id) ?? id
                 summary = map.string("summary", default: "") ?? ""
                 thumbnail = map.string("thumbnail", default: "")
+                thumbnailLine = front.firstLine - 1 + (map["thumbnail"]?.mark?.line ?? 1)
                 if thumbnail == "" { thumbnail = nil }
             }
             problems += reader.problems
@@ -217,6 +235,7 @@ public enum ReportLoader {
         var names: [String: Int] = [:]
         var declaredProfiles: Set<String> = []
         var experimentBlocks: [String] = []
+        var paperKeyLines: [String: [(String, Int)]] = [:]
         for piece in split.pieces {
             switch piece {
             case .prose(let markdown):
@@ -266,6 +285,7 @@ public enum ReportLoader {
                         segments.append(.claim(name))
                     }
                 default:
+                    paperKeyLines[name] = Names.paperKeyLines(node, lineOffset: reader.lineOffset)
                     if let table = TableSpec.read(node, name: name, reader: reader) {
                         tables.append(table)
                         segments.append(.table(name))
@@ -283,7 +303,7 @@ public enum ReportLoader {
             }
         }
         if let thumbnail, !figures.contains(where: { $0.name == thumbnail }) {
-            problem(2, "thumbnail", "thumbnail names figure '\(thumbnail)', which this report does not declare")
+            problem(thumbnailLine, "thumbnail", "thumbnail names figure '\(thumbnail)', which this report does not declare")
         }
         for table in tables {
             for run in table.runs where !experimentBlocks.contains(run) {
@@ -320,6 +340,10 @@ public enum ReportLoader {
         }
         for i in figures.indices { figures[i].runs = expand(figures[i].runs) }
         for i in tables.indices { tables[i].runs = expand(tables[i].runs) }
+        // Names that would share a file once written (case folded, `-dark` variants), and published
+        // values keyed by a run the table does not show.
+        problems += Names.collisions(experiments: experiments, figures: figures, tables: tables, blockLines: names, file: file)
+        problems += Names.unknownPaperRuns(tables, keyLines: paperKeyLines, file: file)
         guard problems.isEmpty else { return (nil, problems) }
         return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
                        segments: segments, experiments: experiments, figures: figures, tables: tables, claims: claims,

@@ -19,7 +19,8 @@ public struct SpecProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let key = keyPath.isEmpty ? "" : " \(keyPath):"
-        return "\(file):\(line):\(column):\(key) \(message)"
+        // Line 0: the whole file, or not a file at all (`-S key=value`, `--only`).
+        return line == 0 ? "\(file):\(key) \(message)" : "\(file):\(line):\(column):\(key) \(message)"
     }
 }
 

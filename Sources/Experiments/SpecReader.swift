@@ -17,6 +17,12 @@ final class SpecReader {
 
     /// Parses YAML text into a node; a syntax error becomes one problem at its position.
     func compose(_ text: String, keyPath: String) -> Node? {
+        // Depth, alias expansion and duplicate keys are checked on libyaml's events first: no
+        // tree is built for a text that would be too deep or too large to walk.
+        if let problem = Limits.yamlProblem(text, lineOffset: lineOffset) {
+            report(line: problem.line + 1, column: problem.column + 1, keyPath: keyPath, problem.message)
+            return nil
+        }
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -35,6 +41,24 @@ final class SpecReader {
     }
 
     func add(_ problem: SpecProblem) { problems.append(problem) }
+
+    /// Problems found since `since` at a key an override set are the override's: reported once
+    /// (not once per sweep point), as `-S key=value: message`, not at a line of the report.
+    func blame(_ overrides: [Override], in node: Node, since: Int, block: String) {
+        guard !overrides.isEmpty, since < problems.count else { return }
+        var kept = Array(problems[..<since])
+        for problem in problems[since...] {
+            let culprit = overrides.last { o in
+                let path = ([block] + o.path(in: node)).joined(separator: ".")
+                return problem.keyPath == path || problem.keyPath.hasPrefix(path + ".") || problem.keyPath.hasPrefix(path + "[")
+            }
+            let blamed = culprit.map {
+                SpecProblem(file: $0.argument, line: 0, column: 0, keyPath: "", message: problem.message + " (in experiment \(block))")
+            } ?? problem
+            if culprit == nil || !kept.contains(blamed) { kept.append(blamed) }
+        }
+        problems = kept
+    }
 
     func report(line: Int, column: Int, keyPath: String, _ message: String) {
         problems.append(SpecProblem(file: file, line: line + lineOffset, column: column,
@@ -171,6 +195,11 @@ func readIntList(_ node: Node, _ path: String, minimum: Int?, reader: SpecReader
         guard let from = range.int("from", minimum: minimum), let to = range.int("to", minimum: minimum) else { return nil }
         let step = range.int("step", default: 1, minimum: 1) ?? 1
         guard to >= from else { reader.report(node, path, "range 'to' (\(to)) is below 'from' (\(from))"); return nil }
+        let (span, overflow) = to.subtractingReportingOverflow(from)
+        guard !overflow, span / step < Limits.listLength else {
+            reader.report(node, path, "the range {from: \(from), to: \(to), step: \(step)} has more than \(Limits.listLength) values")
+            return nil
+        }
         return Array(stride(from: from, through: to, by: step))
     default:
         reader.report(node, path, "expected a list of integers or {from, to, step}, found \(node.kindDescription)")
@@ -187,6 +216,9 @@ extension Node {
         }
     }
 }
+
+/// The allowed word nearest to `word` within a small edit distance, if any (for the command line).
+public func nearestName(to word: String, in candidates: [String]) -> String? { closest(to: word, in: candidates) }
 
 /// The allowed word nearest to `word` within a small edit distance, if any.
 func closest(to word: String, in candidates: [String]) -> String? {
@@ -215,4 +247,18 @@ func editDistance(_ a: String, _ b: String) -> Int {
         }
     }
     return d[a.count][b.count]
+}
+
+extension Override {
+    /// The override as typed: `-S key=value`.
+    public var argument: String { "-S " + ((experiment.map { [$0] } ?? []) + path).joined(separator: ".") + "=" + text }
+
+    /// Where the override lands in a block: `train.steps` and `train.epochs` are one override, the
+    /// training length, set in the unit the block's method counts (steps for `mlp`, epochs for the
+    /// others), so `-S train.epochs=100` applies to every experiment.
+    func path(in node: Node) -> [String] {
+        guard path.count == 2, path[0] == "train", path[1] == "steps" || path[1] == "epochs" else { return path }
+        let method = node.mapping?["method"]?.string ?? "mlp"
+        return ["train", method == "mlp" ? "steps" : "epochs"]
+    }
 }

@@ -60,6 +60,7 @@ enum Sweep {
                     continue
                 }
                 let path = pair.key.split(separator: ".").map(String.init)
+                guard Limits.sweepFits(grid.count, values.count, pair.value, map.path(pair.key), reader: reader) else { return [] }
                 grid = grid.flatMap { point in values.map { point + [Assignment(path: path, value: $0)] } }
             }
         }
@@ -80,6 +81,7 @@ enum Sweep {
                 columns.append((pair.key.split(separator: ".").map(String.init), Array(values)))
             }
             if let length {
+                guard Limits.sweepFits(grid.count, length, z, sweep.path("zip"), reader: reader) else { return [] }
                 zipped = (0..<length).map { i in columns.map { Assignment(path: $0.0, value: $0.1[i]) } }
             }
         }

@@ -18,6 +18,18 @@ struct ReportOptions: ParsableArguments {
             help: ArgumentHelp("Override a key of every experiment (train.steps=100) or of one (rahaman.train.lr=1e-3); applied after the profile. Repeatable.", valueName: "key=value"))
     var settings: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Refuse a run estimated to need more memory than this (default 8G); e.g. 16G, 512M.", valueName: "size"))
+    var maxMemory: String?
+
+    /// Applies `--max-memory` to the limits checked while validating.
+    func applyLimits() throws {
+        guard let maxMemory else { return }
+        guard let bytes = Limits.parseBytes(maxMemory) else {
+            throw ValidationError("--max-memory expects a size such as 16G or 512M, found '\(maxMemory)'")
+        }
+        Limits.memoryBytes = bytes
+    }
+
     func overrides() throws -> [Override] {
         try settings.map { text in
             do { return try Override.parse(text) } catch { throw ValidationError("\(error)") }
@@ -25,6 +37,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func load() throws -> [Report] {
+        try applyLimits()
         do {
             let reports = try ReportLoader.load(directory: URL(fileURLWithPath: self.reports), profile: profile, only: only,
                                                 overrides: try overrides())
@@ -42,7 +55,10 @@ struct ReportOptions: ParsableArguments {
         guard !experiments.isEmpty, !experiments.contains(where: { $0.profile == profile }) else { return }
         let declared = Set(reports.flatMap(\.declaredProfiles)).sorted()
         guard !declared.isEmpty else { return }
-        throw ValidationError("unknown profile '\(profile)': the reports declare \(declared.joined(separator: ", "))")
+        var message = "--profile \(profile): no experiment declares this profile (the reports declare \(declared.joined(separator: ", ")))"
+        if let near = nearestName(to: profile, in: declared) { message += "; did you mean '\(near)'?" }
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        throw ExitCode(2)
     }
 }
 

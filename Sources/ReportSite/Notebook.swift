@@ -29,8 +29,8 @@ struct Notebook {
         }
         let report = page.report
 
-        var intro = "# \(report.title)\n"
-        if !report.summary.isEmpty { intro += "\n\(report.summary)\n" }
+        var intro = "# \(Self.text(report.title))\n"
+        if !report.summary.isEmpty { intro += "\n\(Self.text(report.summary))\n" }
         intro += """
 
             This notebook is the report `\(report.file)` as built by mgdl-report \(toolVersion). Each figure \
@@ -40,7 +40,7 @@ struct Notebook {
 
             """
         if page.failed {
-            intro += "\n**This report is incomplete:**\n\n" + page.failures.map { "- \($0)" }.joined(separator: "\n") + "\n"
+            intro += "\n**This report is incomplete:**\n\n" + page.failures.map { "- \(Self.text($0))" }.joined(separator: "\n") + "\n"
         }
         markdown(intro)
         code(Self.helpers, outputs: [])
@@ -55,7 +55,7 @@ struct Notebook {
                 }
             case .figure(let name):
                 guard let spec = report.figures.first(where: { $0.name == name }) else { continue }
-                let caption = spec.caption.isEmpty ? "" : " \(spec.caption)"
+                let caption = spec.caption.isEmpty ? "" : " \(Self.text(spec.caption))"
                 if let files = page.figures[name], files.error == nil, let png = files.png {
                     markdown("**Figure `\(name)`.**\(caption)")
                     let output: JSON = [
@@ -65,7 +65,7 @@ struct Notebook {
                     code(figureCode(spec), outputs: [output])
                 } else {
                     let error = page.figures[name]?.error ?? "this figure was not drawn"
-                    markdown("**Figure `\(name)` could not be drawn:** \(error)\(caption.isEmpty ? "" : "\n\nCaption:\(caption)")")
+                    markdown("**Figure `\(name)` could not be drawn:** \(Self.text(error))\(caption.isEmpty ? "" : "\n\nCaption:\(caption)")")
                 }
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
@@ -103,6 +103,30 @@ struct Notebook {
         return out
     }
 
+    /// A user's string inside a Markdown cell shows as text, as on the pages: HTML is escaped
+    /// (Jupyter renders raw HTML in Markdown), and so are the characters that would start
+    /// Markdown markup; a line break becomes a space.
+    static func text(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\n", "\r", "\r\n": out += " "
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "!": out += "\\\(c)"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func longestBacktickRun(_ s: String) -> Int {
+        var longest = 0, run = 0
+        for c in s { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        return longest
+    }
+
     /// A Python string literal (JSON's string syntax is valid Python).
     static func py(_ s: String) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: s, options: [.fragmentsAllowed, .withoutEscapingSlashes]) else {
@@ -114,14 +138,16 @@ struct Notebook {
     func experimentMarkdown(_ spec: ExperimentSpec) -> String {
         let run = page.runs[spec.name]
         var text = "**Experiment `\(spec.name)`**"
-        if !spec.label.isEmpty { text += " (\(spec.label))" }
+        if !spec.label.isEmpty { text += " (\(Self.text(spec.label)))" }
         text += " as this build ran it (profile: \(spec.profile.isEmpty ? "none" : spec.profile)). "
         text += "Run page: [\(ReportPage.runPage(spec.name))](\(ReportPage.runPage(spec.name))); "
         text += "metrics and recorded predictions: [\(ReportPage.runJSON(spec.name))](\(ReportPage.runJSON(spec.name))).\n\n"
-        text += "```yaml\n\(RunPage.declarationYAML(spec))```\n"
+        let yaml = RunPage.declarationYAML(spec)
+        let fence = String(repeating: "`", count: max(3, Self.longestBacktickRun(yaml) + 1))
+        text += "\(fence)yaml\n\(yaml)\(fence)\n"
         if let run {
             if run.status == .failed {
-                text += "\n**This run failed:** \(run.message ?? "no message")\n"
+                text += "\n**This run failed:** \(Self.text(run.message ?? "no message"))\n"
             } else {
                 // No training time here: the notebook's bytes depend only on the declarations and results.
                 let rows = ReportPage.resultRows(run).filter { $0["key"] != "status" && $0["key"] != "training time" }

@@ -22,7 +22,7 @@ extension SiteBuilder {
         do {
             notebook = try Notebook(page: page).data()
         } catch {
-            throw BuildError(step: "notebook", path: folder.appendingPathComponent(page.notebookPath).path,
+            throw BuildError(step: "notebook", path: SiteOutput.display(folder.appendingPathComponent(page.notebookPath)),
                              message: "cannot write the notebook: \(error)")
         }
         try write(notebook, to: folder.appendingPathComponent(page.notebookPath), step: "notebook")
@@ -32,7 +32,7 @@ extension SiteBuilder {
         } catch let error as BuildError {
             throw error
         } catch {
-            throw BuildError(step: "pages", path: source.path, message: "cannot copy the report's source: \(error.localizedDescription)")
+            throw BuildError(step: "pages", path: SiteOutput.display(source), message: "cannot copy the report's source: \(SiteOutput.describe(error))")
         }
     }
 }

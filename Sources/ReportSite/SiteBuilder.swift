@@ -110,7 +110,7 @@ public struct SiteBuilder {
         events(.step("load specs"))
         let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         if reports.isEmpty {
-            throw BuildError(step: "load specs", path: reportsDirectory.path, message: "no reports (*.md) found")
+            throw BuildError(step: "load specs", path: SiteOutput.display(reportsDirectory), message: "no reports (*.md) found")
         }
         // The output folder and the templates are checked before anything is trained; a shard
         // writes no site and needs neither.
@@ -176,15 +176,17 @@ public struct SiteBuilder {
                     next += 1
                     events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
                     lock.unlock()
-                    let result = Runner.run(spec) { progress in
+                    var result = Runner.run(spec) { progress in
                         lock.lock(); events(.runProgress(progress)); lock.unlock()
                     }
+                    result.message = result.message.map(SiteOutput.scrub)  // stored and published: no paths of this machine
                     lock.lock()
                     do {
                         try store?.store(result, for: spec)
                         store?.remember(spec, report: report.id)
                     } catch {
-                        storeFailure = BuildError(step: "run", path: storeDirectory?.path ?? "", message: "cannot store run \(spec.name): \(error)")
+                        storeFailure = BuildError(step: "run", path: storeDirectory.map(SiteOutput.display) ?? "",
+                                                  message: "cannot store run \(spec.name): \(error is StoreError ? "\(error)" : SiteOutput.describe(error))")
                     }
                     results[report.id, default: [:]][spec.name] = result
                     events(.runFinished(report: report.id, run: spec.name, result: result))
@@ -301,7 +303,7 @@ public struct SiteBuilder {
             } catch let error as BuildError {
                 throw error
             } catch {
-                let message = "\(error)"
+                let message = SiteOutput.scrub("\(error)")
                 events(.figureFailed(report: report.id, figure: spec.name, message: message))
                 files[spec.name] = FigureFiles(name: spec.name, altText: "", error: message)
                 summary.failedFigures.append("\(report.id)/\(spec.name)")

@@ -249,6 +249,16 @@ public enum SiteOutput {
         }
     }
 
+    /// A message with this machine's paths made relative: the current folder's path is removed.
+    public static func scrub(_ message: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        guard cwd.count > 1 else { return message }
+        var text = message.replacingOccurrences(of: cwd.hasSuffix("/") ? cwd : cwd + "/", with: "")
+        let real = resolved(URL(fileURLWithPath: cwd))
+        if real != cwd { text = text.replacingOccurrences(of: real + "/", with: "") }
+        return text
+    }
+
     /// A message for a Foundation error without its domain, code or absolute paths.
     static func describe(_ error: Error) -> String {
         let ns = error as NSError

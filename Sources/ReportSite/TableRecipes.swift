@@ -115,17 +115,17 @@ enum TableRecipes {
     static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
                          repeats: [String: String] = [:]) -> String {
         let table = table(for: spec, runs: runs, labels: labels, repeats: repeats)
-        var lines = ["**Table `\(spec.name)`.** \(spec.caption)", "", "| run | " + table.columns.joined(separator: " | ") + " |",
+        var lines = ["**Table `\(spec.name)`.** \(Notebook.text(spec.caption))", "", "| run | " + table.columns.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
-            let cells = row.failure.map { [$0] } ?? row.cells.map { cell in
+            let cells = row.failure.map { [Notebook.text($0)] } ?? row.cells.map { cell in
                 var text = Self.text(cell) ?? "–"
                 if let p = cell.paper { text += " (paper \(format(p, metric: cell.metric)))" }
                 return text
             }
-            lines.append("| \(row.label) | " + cells.joined(separator: " | ") + " |")
+            lines.append("| \(Notebook.text(row.label)) | " + cells.joined(separator: " | ") + " |")
         }
-        if let source = table.source, table.hasPaper { lines += ["", "Published values: \(source)."] }
+        if let source = table.source, table.hasPaper { lines += ["", "Published values: \(Notebook.text(source))."] }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,0 +1,149 @@
+import Foundation
+import XCTest
+
+/// Every message names the right place (file:line:column, or `-S` once) and never shows a raw
+/// Foundation error or an absolute path of the build machine.
+final class MessagesTests: XCTestCase {
+    var binary: URL {
+        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
+            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+            ?? Bundle.main.bundleURL
+        return products.appendingPathComponent("mgdl-report")
+    }
+
+    var templates: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates").path
+    }
+
+    func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static let report = """
+    ---
+    title: "Tiny"
+    thumbnail: heat
+    ---
+
+    ```experiment tiny
+    task:
+      kind: sum_of_sines
+      frequencies: [1, 3]
+      points: 32
+    model:
+      widths: [1, 8, 1]
+    train:
+      lr: 3.0e-3
+      steps: 20
+      record_every: 10
+    sweep:
+      grid: {seed: [0, 1, 2]}
+    profiles:
+      quick:
+        train: {steps: 10}
+    ```
+
+    ```figure loss
+    kind: loss
+    run: tiny
+    caption: "Loss <img src=x onerror=alert(1)>."
+    ```
+    """
+
+    func workspace(_ bytes: Data) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-msg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        try bytes.write(to: dir.appendingPathComponent("reports/tiny.md"))
+        return dir
+    }
+
+    func testFileProblemsNameTheRightLine() throws {
+        let good = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+        // CRLF: valid, and a problem is on its own line.
+        var dir = try workspace(Data(good.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        XCTAssertEqual(try run(["validate"], in: dir).status, 0)
+        try Data(good.replacingOccurrences(of: "lr: 3.0e-3", with: "lr: -1").replacingOccurrences(of: "\n", with: "\r\n").utf8)
+            .write(to: dir.appendingPathComponent("reports/tiny.md"))
+        var result = try run(["validate"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:14:"), result.stderr)
+        try? FileManager.default.removeItem(at: dir)
+        // The thumbnail's own line.
+        dir = try workspace(Data(Self.report.utf8))
+        result = try run(["validate"], in: dir)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:3:1: thumbnail: thumbnail names figure 'heat'"), result.stderr)
+        try? FileManager.default.removeItem(at: dir)
+        // Not UTF-8: line, column and byte offset.
+        var bytes = Data(good.utf8)
+        let offset = bytes.range(of: Data("points".utf8))!.lowerBound
+        bytes[offset] = 0xFF
+        dir = try workspace(bytes)
+        result = try run(["validate"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:10:3: the file is not valid UTF-8: byte 0xFF at byte offset \(offset)"), result.stderr)
+        try? FileManager.default.removeItem(at: dir)
+        // A NUL in the title.
+        dir = try workspace(Data(good.replacingOccurrences(of: "\"Tiny\"", with: "\"Ti\0ny\"").utf8))
+        result = try run(["validate"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:2:11: the file contains a NUL character"), result.stderr)
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func testCommandLineProblemsNameTheOptionOnce() throws {
+        let dir = try workspace(Data(Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss").utf8))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var result = try run(["validate", "-S", "train.steps=abc"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr.components(separatedBy: "-S").count - 1, 1, "names -S once: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("-S train.steps=abc: expected an integer, found 'abc'"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("reports/tiny.md"), "not the report's fault: \(result.stderr)")
+        XCTAssertFalse(result.stderr.contains("no experiment is named"), result.stderr)
+        result = try run(["validate", "-S", "tiny.train.lr=fast"], in: dir)
+        XCTAssertEqual(result.stderr.components(separatedBy: "-S").count - 1, 1, result.stderr)
+        XCTAssertFalse(result.stderr.contains("no experiment is named"), result.stderr)
+        // The README's example: the training length of every experiment, steps or epochs.
+        result = try run(["validate", "-S", "train.epochs=100"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // A misspelt profile.
+        result = try run(["validate", "--profile", "quik"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("did you mean 'quick'?"), result.stderr)
+        // A folder that does not exist: no Foundation error, no absolute path.
+        result = try run(["validate", "--reports", "nowhere"], in: dir)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("nowhere: cannot read the reports folder (no such file or folder)"), result.stderr)
+        XCTAssertFalse(result.stderr.contains(dir.path) || result.stderr.contains("NSCocoaErrorDomain"), result.stderr)
+        result = try run(["validate", "--max-memory", "lots"], in: dir)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("--max-memory expects a size such as 16G"), result.stderr)
+    }
+
+    func testNotebookMarkdownCellsEscapeUserStrings() throws {
+        let hostile = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+            .replacingOccurrences(of: "title: \"Tiny\"", with: "title: \"Tiny <script>alert(1)</script>\"")
+        let dir = try workspace(Data(hostile.utf8))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try run(["build", "--templates", templates, "-j", "1", "--quiet"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let notebook = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("site/tiny/tiny.ipynb"))) as? [String: Any])
+        let markdown = (notebook["cells"] as? [[String: Any]] ?? []).filter { $0["cell_type"] as? String == "markdown" }
+            .map { ($0["source"] as? [String] ?? []).joined() }.joined(separator: "\n")
+        XCTAssertFalse(markdown.contains("<script>"), markdown)
+        XCTAssertFalse(markdown.contains("<img"), markdown)
+        XCTAssertTrue(markdown.contains("&lt;script&gt;"), markdown)
+        XCTAssertTrue(markdown.contains("&lt;img src=x onerror=alert(1)&gt;"), markdown)
+    }
+}
