@@ -116,6 +116,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// spectrum at the target's frequencies is kept; whole predictions only at these steps
         /// (and the last). nil: every recorded prediction is kept whole (mlp's default).
         public var keepPredictions: [Int]?
+        /// Methods other than `mlp`: record the whole model during training (true when the block
+        /// writes `record_every`; nil otherwise, which keeps older run keys).
+        public var recordSnapshots: Bool?
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
@@ -469,7 +472,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
-                                  recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions)
+                                  recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions,
+                                  recordSnapshots: method != "mlp" && r["record_every"] != nil ? true : nil)
             }
         }
         guard let task, let model, let train else { return nil }
@@ -507,6 +511,32 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var line: Int
 
     static let kinds = ["spectral_evolution", "loss", "fit", "layer_norms", "grade_spectra", "reconstruction"]
+
+    /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
+    static func cannotDraw(_ kind: String, from run: ExperimentSpec) -> String? {
+        let isSines = run.task.kind == "sum_of_sines" && !run.task.frequencies.isEmpty
+        switch kind {
+        case "spectral_evolution":
+            if !isSines { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target" }
+            if run.method != "mlp" && run.train.recordSnapshots != true {
+                return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record it"
+            }
+        case "layer_norms":
+            if run.method != "mlp" || run.train.recordNorms != true {
+                return "run '\(run.name)' does not record layer norms; write train.record_norms: true (method mlp)"
+            }
+        case "reconstruction":
+            if run.task.kind != "image" { return "run '\(run.name)' has a \(run.task.kind) target, not an image" }
+            if run.method == "mlp" { return "run '\(run.name)' is an mlp; reconstructions are drawn from methods with grades (sgdl, mgdl, ...)" }
+        case "grade_spectra":
+            if run.method == "mlp" { return "run '\(run.name)' is an mlp, which has no grades; use method sgdl for one network" }
+            if run.task.kind == "image" { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
+        case "fit":
+            if run.task.kind == "image" { return "run '\(run.name)' is an image task; use a reconstruction figure" }
+        default: break
+        }
+        return nil
+    }
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }

@@ -344,6 +344,14 @@ public enum ReportLoader {
         // values keyed by a run the table does not show.
         problems += Names.collisions(experiments: experiments, figures: figures, tables: tables, blockLines: names, file: file)
         problems += Names.unknownPaperRuns(tables, keyLines: paperKeyLines, file: file)
+        // A figure that cannot be drawn from the runs it names is an error now, not an empty frame later.
+        for figure in figures {
+            let specs = figure.runs.compactMap { name in experiments.first { $0.name == name } }
+            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, from: $0) }).first {
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
+                                            message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
+            }
+        }
         guard problems.isEmpty else { return (nil, problems) }
         return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
                        segments: segments, experiments: experiments, figures: figures, tables: tables, claims: claims,

@@ -214,9 +214,24 @@ public enum Runner {
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
         var divergedAt: Int?
+        let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
+        // Snapshots (train.record_every): the spectrum at the target's frequencies at every
+        // recorded step (1-D and manifold targets, on the training grid), whole predictions only
+        // at `keep_predictions` (images: reconstructions) and the last step.
+        var spectra: [RunResult.SpectrumSnapshot] = []
+        var kept: [RunResult.Snapshot] = []
+        let keep = Set(spec.train.keepPredictions ?? [])
+        let frequencies = imageTask == nil ? spec.task.frequencies : []
+        let recording = spec.train.recordSnapshots != true ? nil : ModelRecording(everyEpochs: spec.train.recordEvery, inputs: evaluateOn) { step, prediction in
+            if !frequencies.isEmpty {
+                let spectrum = Spectra.amplitudeSpectrum(prediction)
+                spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+            }
+            if keep.contains(step) { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+        }
         let fitted = fit(method: method, features: features, training: training, train: train,
                          validation: matrices(split.validation), test: matrices(split.test),
-                         evaluateOn: evaluation.flatMap { matrices($0)?.x } ?? train.x) { step, total, loss in
+                         evaluateOn: evaluateOn, recording: recording) { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
@@ -245,7 +260,9 @@ public enum Runner {
             result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
         }
         result.losses = fitted.losses
-        result.snapshots = [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
+        result.snapshots = kept.filter { $0.step != fitted.losses.count }
+            + [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
+        if recording != nil && !frequencies.isEmpty { result.spectra = spectra }
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount
         result.grades = fitted.grades

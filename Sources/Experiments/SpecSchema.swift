@@ -74,7 +74,7 @@ public enum SpecSchema {
             Key(name: "steps", type: "integer", description: "mlp: optimizer steps"),
             Key(name: "epochs", type: "integer", description: "other methods: epochs of each network (grade, stage)"),
             Key(name: "batch", type: "integer", description: "minibatch size, or 'full'"),
-            Key(name: "record_every", type: "integer", description: "mlp: record the prediction every N steps"),
+            Key(name: "record_every", type: "integer", description: "mlp: record the prediction every N steps (default 100); other methods: when written, record the whole model every N epochs of each network (grade, stage)"),
             Key(name: "record_norms", type: "boolean", description: "mlp: record the spectral norm of every weight matrix (10 power iterations) at each recorded step"),
             Key(name: "keep_predictions", type: "array", description: "compact recording: keep only the spectrum at the target's frequencies at each recorded step, and whole predictions at these steps (and the last)"),
             Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),

@@ -85,4 +85,18 @@ public final class Axes {
     }
 
     var isEmpty: Bool { artists.isEmpty && title == nil && xLabel == nil && yLabel == nil }
+
+    /// Whether some artist has a point the renderer would draw.
+    var hasDrawableData: Bool {
+        func ok(_ v: Double, _ scale: AxisScale) -> Bool { v.isFinite && (scale == .linear || v > 0) }
+        return artists.contains { artist in
+            switch artist {
+            case .line(let l): return zip(l.x, l.y).contains { ok($0, xScale) && ok($1, yScale) }
+            case .band(let b): return b.x.indices.contains { ok(b.x[$0], xScale) && ok(b.lower[$0], yScale) && ok(b.upper[$0], yScale) }
+            case .heatmap(let h): return h.values.contains { $0.contains { $0.isFinite } }
+            case .image(let i): return i.width > 0 && i.height > 0 && i.pixels.contains { $0.isFinite }
+            case .verticalLine, .annotation: return false
+            }
+        }
+    }
 }

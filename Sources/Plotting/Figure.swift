@@ -66,6 +66,13 @@ public final class Figure {
     /// ranges, images, markers, and notes on anything not drawn (clipped or non-finite data).
     public func altText() -> String { FigureData.altText(self) }
 
+    /// The 1-based numbers of panels that were given artists or labels but have no data to draw:
+    /// no line or band point that is finite (and positive on a log axis), no finite heatmap cell,
+    /// no image. A figure with such a panel would show an empty frame; callers treat it as an error.
+    public var panelsWithoutData: [Int] {
+        axesList.filter { !$0.isEmpty && !$0.hasDrawableData }.map { $0.index + 1 }
+    }
+
     /// Axes that draw something, in row-major order.
     var visibleAxes: [Axes] { axesList.filter { !$0.isEmpty } }
 }

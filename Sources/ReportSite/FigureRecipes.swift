@@ -37,6 +37,15 @@ enum FigureRecipes {
             }
             return run
         }
+        let figure = try draw(spec, shown, labels: labels, repeats: repeats)
+        let empty = figure.panelsWithoutData
+        if !empty.isEmpty {
+            throw RecipeError(description: "\(empty.count == 1 ? "panel \(empty[0])" : "panels " + empty.map(String.init).joined(separator: ", ")) of the figure \(empty.count == 1 ? "has" : "have") no data to draw (every value is missing or not finite\(spec.kind == "loss" ? ", or not positive on the log axis" : ""))")
+        }
+        return figure
+    }
+
+    static func draw(_ spec: FigureSpec, _ shown: [RunResult], labels: [String: String], repeats: [String: String]) throws -> Figure {
         let groups = series(shown, repeats: repeats)
         // A series is labelled by its first run's sweep label, or by its name.
         var seriesLabels: [String: String] = [:]

@@ -68,4 +68,48 @@ final class RecordingTests: XCTestCase {
         XCTAssertTrue(problems.contains { $0.keyPath == "r.train.keep_predictions" && $0.message.contains("step 7") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.keyPath == "r.train.record_norms" }, "\(problems)")
     }
+
+    func methodSpec(_ body: String) throws -> ExperimentSpec {
+        let text = "---\ntitle: \"m\"\n---\n\n```experiment m\n\(body)\n```\n"
+        let (report, problems) = ReportLoader.parse(text: text, id: "m", file: "m.md", profile: "")
+        XCTAssertEqual(problems, [])
+        return try XCTUnwrap(report?.experiments.first)
+    }
+
+    static let task = "task: {kind: sum_of_sines, frequencies: [1, 2, 4], phases: {seed: 3}, points: 32}"
+
+    /// Every method records the whole model when `record_every` is written: the spectrum at each
+    /// recorded step (epochs counted across grades, grade boundaries recorded once), whole
+    /// predictions at the kept steps, and the last record is the final model.
+    func testEveryMethodRecordsSnapshots() throws {
+        let models = [
+            ("sgdl", "model: {hidden: [8, 8]}", 1),
+            ("mgdl", "model: {grades: [[8], [8], [8]]}", 3),
+            ("mscale", "model: {hidden: [8], scales: [1, 2]}", 1),
+            ("multistage", "model: {hidden: [8], stages: 2}", 2),
+            ("sgdl", "model: {hidden: [8]}\nfeatures: {kind: positional, scale: 4, count: 3}", 1),
+        ]
+        for (method, model, networks) in models {
+            let spec = try methodSpec("method: \(method)\n\(Self.task)\n\(model)\ntrain: {lr: 1.0e-2, epochs: 20, record_every: 5, keep_predictions: [10, 30]}")
+            XCTAssertEqual(spec.train.recordSnapshots, true)
+            let run = Runner.run(spec)
+            XCTAssertEqual(run.status, .ok, "\(method): \(run.message ?? "")")
+            let expected = Array(stride(from: 0, through: 20 * networks, by: 5))
+            XCTAssertEqual(run.spectra?.map(\.step), expected, "\(method) \(model)")
+            XCTAssertEqual(run.snapshots.map(\.step), [10, 30].filter { $0 < 20 * networks } + [20 * networks],
+                           "\(method): kept predictions and the final one")
+            // The last record is the final model: its spectrum matches the final prediction's.
+            let final = Spectra.amplitudeSpectrum(run.snapshots.last!.prediction)
+            for (a, k) in zip(run.spectra!.last!.amplitudes, [1, 2, 4]) { XCTAssertEqual(a, final[k], accuracy: 1e-5, method) }
+            XCTAssertNotNil(SpectralEvolution(run), method)
+        }
+        // Without record_every, nothing is recorded and the run key is the one of older versions.
+        let plain = try methodSpec("method: mgdl\n\(Self.task)\nmodel: {grades: [[8]]}\ntrain: {lr: 1.0e-2, epochs: 5}")
+        XCTAssertNil(plain.train.recordSnapshots)
+        let declaration = String(decoding: RunStore.canonicalDeclaration(plain), as: UTF8.self)
+        XCTAssertFalse(declaration.contains("recordSnapshots") || declaration.contains("keepPredictions") || declaration.contains("recordNorms")
+                       || declaration.contains("repeat"),
+                       "no new keys in a declaration that does not use them")
+        XCTAssertNil(Runner.run(plain).spectra)
+    }
 }

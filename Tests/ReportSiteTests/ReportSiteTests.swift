@@ -458,4 +458,34 @@ final class ReportSiteTests: XCTestCase {
         let heatCSV = try String(contentsOf: out.appendingPathComponent("claims/figures/heat.csv"), encoding: .utf8)
         XCTAssertEqual(heatCSV.split(separator: "\n").filter { $0.contains(",heatmap,") }.count, 4, "2 steps × 2 frequencies, averaged")
     }
+
+    static func figureSpec(kind: String) throws -> FigureSpec {
+        let json = #"{"name": "f", "kind": "\#(kind)", "runs": ["good"], "caption": "", "at": [], "line": 1}"#
+        return try JSONDecoder().decode(FigureSpec.self, from: Data(json.utf8))
+    }
+
+    /// A figure whose data is all missing fails (and is counted as failed), with the reason.
+    func testFigureWithoutDataFails() throws {
+        let report = try Self.report()
+        var run = try Self.result(name: "good")
+        run.losses = [.nan, 0, -1]
+        let spec = try Self.figureSpec(kind: "loss")
+        XCTAssertThrowsError(try FigureRecipes.figure(for: spec, runs: ["good": run])) { error in
+            XCTAssertTrue("\(error)".contains("panel 1 of the figure has no data to draw"), "\(error)")
+        }
+        run.losses = [1, 0.5]
+        XCTAssertNoThrow(try FigureRecipes.figure(for: spec, runs: ["good": run]))
+        XCTAssertEqual(report.figures.count, 2)
+    }
+
+    /// The heatmap's CSV keeps ratios above 1 (the colour scale clips them, the caption says so).
+    func testHeatmapCSVKeepsTheUnclippedRatio() throws {
+        var run = try Self.result(name: "good")
+        run.snapshots[1].prediction = run.snapshots[1].prediction.map { $0 * 1.5 }
+        let spec = try Self.figureSpec(kind: "spectral_evolution")
+        let csv = try FigureRecipes.figure(for: spec, runs: ["good": run]).csv()
+        let values = csv.split(separator: "\n").dropFirst().compactMap { Double($0.split(separator: ",").last!) }
+        XCTAssertEqual(values.count, 4)
+        XCTAssertEqual(values.max()!, 1.5, accuracy: 1e-9, "the overshoot is kept, not clipped to 1: \(csv)")
+    }
 }

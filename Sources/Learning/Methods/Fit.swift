@@ -12,10 +12,13 @@ import Numerics
 /// - Determinism: the same arguments give the same bits (on one machine, BLAS thread count and
 ///   libm), because every random draw comes from `training.seed` (see
 ///   `MethodTraining.componentSeeds`) and `features`' own seed.
+/// - `recording`, when given, receives the whole model's prediction on its inputs during
+///   training (see `ModelRecording`); it does not change what is trained.
 public func fit<T: RealScalar>(method: Method, features: FeatureMapping, training: MethodTraining,
                                train: (x: Matrix<T>, y: Matrix<T>),
                                validation: (x: Matrix<T>, y: Matrix<T>)?, test: (x: Matrix<T>, y: Matrix<T>)?,
                                evaluateOn: Matrix<T>,
+                               recording: ModelRecording<T>? = nil,
                                progress: ((Int, Int, Double) -> Bool)? = nil) -> MethodResult {
     let t0 = monotonicSeconds()
     precondition(train.x.rows == train.y.rows, "fit: train.x has \(train.x.rows) rows, train.y has \(train.y.rows)")
@@ -29,7 +32,11 @@ public func fit<T: RealScalar>(method: Method, features: FeatureMapping, trainin
     precondition(evaluateOn.cols == train.x.cols, "fit: evaluateOn has \(evaluateOn.cols) columns, train.x has \(train.x.cols)")
 
     let x = features.apply(train.x)
-    let model = trainModel(method: method, training: training, x: x, y: train.y, progress: progress)
+    let recorder = recording.map { r in
+        Recorder(every: max(1, r.everyEpochs * max(1, training.steps(rows: x.rows) / max(1, training.epochs))),
+                 inputs: features.apply(r.inputs), record: r.record)
+    }
+    let model = trainModel(method: method, training: training, x: x, y: train.y, recorder: recorder, progress: progress)
 
     // Evaluation: every component's output once per set, then running sums.
     func cumulativeRSE(mapped: Matrix<T>, y: Matrix<T>) -> (perComponent: [Double], model: Double) {
@@ -57,6 +64,38 @@ public func fit<T: RealScalar>(method: Method, features: FeatureMapping, trainin
                         validationRSE: validationRSE?.model, testRSE: testRSE?.model,
                         parameterCount: model.components.reduce(0) { $0 + $1.parameterCount },
                         seconds: monotonicSeconds() - t0)
+}
+
+/// Snapshots of the whole model during training, for every method: its prediction on `inputs`
+/// (raw, before the features) at the first step, every `everyEpochs` epochs of each network
+/// (grade, stage), and at each network's last step. `record` gets (step, prediction): the step
+/// counts optimizer steps of all networks so far, in the order they train (the index space of
+/// `MethodResult.losses` and `gradeBoundaries`), and the prediction is row-major in Double. For
+/// MGDL and multi-stage networks the prediction is the sum of the finished grades and the one in
+/// training; a new grade's untrained start is not recorded (its step is the previous grade's end).
+public struct ModelRecording<T: RealScalar> {
+    public let everyEpochs: Int
+    public let inputs: Matrix<T>
+    public let record: (Int, [Double]) -> Void
+
+    public init(everyEpochs: Int, inputs: Matrix<T>, record: @escaping (Int, [Double]) -> Void) {
+        precondition(everyEpochs > 0, "ModelRecording: everyEpochs must be positive")
+        self.everyEpochs = everyEpochs; self.inputs = inputs; self.record = record
+    }
+}
+
+/// A recording in optimizer steps on mapped inputs (after the features).
+struct Recorder<T: RealScalar> {
+    let every: Int
+    let inputs: Matrix<T>
+    let record: (Int, [Double]) -> Void
+
+    /// `base` (the finished grades' sum on `inputs`, or empty) plus `output`.
+    static func sum(_ base: [Double], _ output: Matrix<T>, scale: Double = 1) -> [Double] {
+        let values = output.values
+        if base.isEmpty { return values.map { Double($0) * scale } }
+        return (0..<values.count).map { base[$0] + Double(values[$0]) * scale }
+    }
 }
 
 /// Σ(y - ŷ)²/Σy² in Double; 0 when both sums are 0.
@@ -87,6 +126,7 @@ struct TrainedModel<T: RealScalar> {
 
 /// Trains `method` on mapped inputs `x`.
 func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
+                               recorder: Recorder<T>? = nil,
                                progress: ((Int, Int, Double) -> Bool)?) -> TrainedModel<T> {
     let steps = training.steps(rows: x.rows)
     switch method {
@@ -97,24 +137,27 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
                                initializer: training.initializer)
         let seeds = training.componentSeeds(0)
         let net = Network<T>(spec: spec, seed: seeds.network)
+        let observe: ((Int) -> Void)? = recorder.map { r in { step in r.record(step, Recorder.sum([], net.predict(r.inputs))) } }
         let history = train(net, x: x, y: y, spec: training.trainingSpec(batchSeed: seeds.batches),
+                            snapshotEvery: recorder?.every ?? 0, observe: observe,
                             progress: reporter.callback(offset: 0))
         let record = ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
                                      parameterCount: net.parameterCount)
         return TrainedModel(components: [record], outputs: { [net.predict($0)] })
     case .mgdl(let grades):
         let reporter = StepReporter(total: steps * grades.count, callback: progress)
-        let (model, records) = trainMultiGrade(grades: grades, training: training, x: x, y: y, reporter: reporter)
+        let (model, records) = trainMultiGrade(grades: grades, training: training, x: x, y: y, reporter: reporter,
+                                               recorder: recorder)
         return TrainedModel(components: records, outputs: model.gradeOutputs)
     case .mscale(let scales, let hidden, let activation):
         let reporter = StepReporter(total: steps, callback: progress)
         let (model, record) = trainMultiscale(scales: scales, hidden: hidden, activation: activation.activation,
-                                              training: training, x: x, y: y, reporter: reporter)
+                                              training: training, x: x, y: y, reporter: reporter, recorder: recorder)
         return TrainedModel(components: [record], outputs: { [model.predict($0)] })
     case .multistage(let stages, let hidden):
         let reporter = StepReporter(total: steps * stages, callback: progress)
         let (model, records) = trainMultiStage(stages: stages, hidden: hidden, training: training, x: x, y: y,
-                                               reporter: reporter)
+                                               reporter: reporter, recorder: recorder)
         return TrainedModel(components: records, outputs: model.stageOutputs)
     }
 }

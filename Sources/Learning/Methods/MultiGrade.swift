@@ -42,7 +42,8 @@ final class MultiGradeModel<T: RealScalar> {
 /// Stops after the grade during which `reporter` saw a stop.
 func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
                                     reporter: StepReporter,
-                                    observe: ((Int, Matrix<T>, Network<T>) -> Void)? = nil)
+                                    observe: ((Int, Matrix<T>, Network<T>) -> Void)? = nil,
+                                    recorder: Recorder<T>? = nil)
     -> (MultiGradeModel<T>, [ComponentRecord]) {
     precondition(!grades.isEmpty, "MGDL: no grades")
     for (l, g) in grades.enumerated() where g.isEmpty || g.contains(where: { $0 <= 0 }) {
@@ -53,19 +54,34 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
     let stepsPerGrade = training.steps(rows: x.rows)
     var input = x
     var residual = y
+    // Recording: the recorded inputs through the frozen grades, and the finished grades' sum on them.
+    var recordInput = recorder?.inputs
+    var recordSum: [Double] = []
+    var stepsSoFar = 0
     for (l, hidden) in grades.enumerated() {
         let t0 = monotonicSeconds()
         if l > 0 {
             // The frozen previous grade's features, computed once for the whole grade.
             let previous = model.grades[l - 1]
             input = previous.lastHiddenFeatures(input)
+            if let r = recordInput {
+                recordSum = Recorder.sum(recordSum, previous.predict(r))
+                recordInput = previous.lastHiddenFeatures(r)
+            }
         }
         let spec = NetworkSpec(widths: [input.cols] + hidden + [y.cols], hidden: .relu, output: .identity,
                                initializer: training.initializer)
         let seeds = training.componentSeeds(l)
         let net = Network<T>(spec: spec, seed: seeds.network)
+        let offset = stepsSoFar, base = recordSum, gradeInput = recordInput
+        let recordStep: ((Int) -> Void)? = recorder.map { r in { step in
+            if l > 0 && step == 0 { return }   // the previous grade's last record
+            r.record(offset + step, Recorder.sum(base, net.predict(gradeInput!)))
+        } }
         let history = train(net, x: input, y: residual, spec: training.trainingSpec(batchSeed: seeds.batches),
+                            snapshotEvery: recorder?.every ?? 0, observe: recordStep,
                             progress: reporter.callback(offset: l * stepsPerGrade))
+        stepsSoFar += history.losses.count
         model.append(net)
         if l + 1 < grades.count { residual = subtract(residual, net.predict(input)) }
         // Training workspaces are not needed any more (inference makes its own).

@@ -22,13 +22,16 @@ final class MultiStageModel<T: RealScalar> {
 /// κₖ = 2π f_d, f_d the dominant frequency of eₖ₋₁ (see `dominantFrequency`). Stage 1 has κ = 1
 /// and a tanh first layer. A stage whose residual is exactly zero ends the run.
 func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: MethodTraining, x: Matrix<T>,
-                                    y: Matrix<T>, reporter: StepReporter) -> (MultiStageModel<T>, [ComponentRecord]) {
+                                    y: Matrix<T>, reporter: StepReporter,
+                                    recorder: Recorder<T>? = nil) -> (MultiStageModel<T>, [ComponentRecord]) {
     precondition(stages > 0, "multi-stage: need at least one stage")
     precondition(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "multi-stage: need hidden layers of positive width")
     let model = MultiStageModel<T>()
     var records: [ComponentRecord] = []
     let stepsPerStage = training.steps(rows: x.rows)
     var residual = y
+    var recordSum: [Double] = []
+    var stepsSoFar = 0
     for k in 0..<stages {
         let t0 = monotonicSeconds()
         let eps = rootMeanSquare(residual)
@@ -43,8 +46,17 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
         }
         let seeds = training.componentSeeds(k)
         let net = Network<T>(layers: layers, initializer: training.initializer, seed: seeds.network)
+        let offset = stepsSoFar, base = recordSum
+        let recordInput = recorder.map { scaled($0.inputs, by: kappa) }
+        let recordStep: ((Int) -> Void)? = recorder.map { r in { step in
+            if k > 0 && step == 0 { return }   // the previous stage's last record
+            r.record(offset + step, Recorder.sum(base, net.predict(recordInput!), scale: eps))
+        } }
         let history = train(net, x: input, y: target, spec: training.trainingSpec(batchSeed: seeds.batches),
+                            snapshotEvery: recorder?.every ?? 0, observe: recordStep,
                             progress: reporter.callback(offset: k * stepsPerStage))
+        stepsSoFar += history.losses.count
+        if let recordInput { recordSum = Recorder.sum(recordSum, net.predict(recordInput), scale: eps) }
         model.append(weight: eps, kappa: kappa, network: net)
         if k + 1 < stages { residual = subtract(residual, scaled(net.predict(input), by: eps)) }
         net.releaseBuffers()

@@ -24,7 +24,7 @@ final class MultiscaleModel<T: RealScalar> {
 /// each optimizer step (Adam per parameter is the same on the union as on each part).
 func trainMultiscale<T: RealScalar>(scales: [Double], hidden: [Int], activation: Activation,
                                     training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
-                                    reporter: StepReporter) -> (MultiscaleModel<T>, ComponentRecord) {
+                                    reporter: StepReporter, recorder: Recorder<T>? = nil) -> (MultiscaleModel<T>, ComponentRecord) {
     precondition(!scales.isEmpty, "MscaleDNN: no scales")
     let t0 = monotonicSeconds()
     let widths = [x.cols] + hidden + [y.cols]
@@ -37,7 +37,9 @@ func trainMultiscale<T: RealScalar>(scales: [Double], hidden: [Int], activation:
     let inputs = scales.map { scaled(x, by: $0) }
     let trainer = JointTrainer(networks: networks, inputs: inputs, y: y,
                                spec: training.trainingSpec(batchSeed: training.componentSeeds(0).batches))
-    let losses = trainer.run(progress: reporter.callback(offset: 0))
+    let partial = MultiscaleModel(scales: scales, networks: networks)
+    let observe: ((Int) -> Void)? = recorder.map { r in { step in r.record(step, Recorder.sum([], partial.predict(r.inputs))) } }
+    let losses = trainer.run(snapshotEvery: recorder?.every ?? 0, observe: observe, progress: reporter.callback(offset: 0))
     for net in networks { net.releaseBuffers() }
     let record = ComponentRecord(losses: losses, seconds: monotonicSeconds() - t0,
                                  parameterCount: networks.reduce(0) { $0 + $1.parameterCount })
@@ -79,8 +81,9 @@ final class JointTrainer<T: RealScalar> {
         }
     }
 
-    /// Runs the optimizer loop; returns the loss of every step (before its update).
-    func run(progress: ((Int, Int, Double) -> Bool)?) -> [Double] {
+    /// Runs the optimizer loop; returns the loss of every step (before its update). `observe` is
+    /// called at step 0, every `snapshotEvery` steps and after the last step (as `train`'s).
+    func run(snapshotEvery: Int = 0, observe: ((Int) -> Void)? = nil, progress: ((Int, Int, Double) -> Bool)?) -> [Double] {
         let totalSteps = spec.epochs * stepsPerEpoch
         let workspaces = networks.map { $0.workspace(rows: batchRows) }
         let batchInputs = networks.map { AlignedBuffer<T>(count: minibatch ? batchRows * $0.inputWidth : 0) }
@@ -105,6 +108,10 @@ final class JointTrainer<T: RealScalar> {
         losses.reserveCapacity(totalSteps)
         var lastReport = monotonicSeconds()
         var step = 0
+        var lastObserved = -1
+        func snapshot(_ s: Int) { lastObserved = s; observe?(s) }
+        if observe != nil { snapshot(0) }
+        defer { if observe != nil && lastObserved != step { snapshot(step) } }
         let base = spec.optimizer.learningRate
         outer: for epoch in 0..<spec.epochs {
             let lr = spec.schedule.learningRate(epoch: epoch, epochs: spec.epochs, base: base)
@@ -151,6 +158,7 @@ final class JointTrainer<T: RealScalar> {
                     }
                 }
                 losses.append(loss)
+                if observe != nil && snapshotEvery > 0 && step % snapshotEvery == 0 { snapshot(step) }
                 if let progress {
                     let now = monotonicSeconds()
                     if now - lastReport >= 0.25 || step == totalSteps {
