@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Learning
 import Tasks
 import Yams
 
@@ -61,6 +62,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var exponent: Double?
         public var maxFrequency: Int?
         public var noiseSeed: UInt64?
+        /// The generator of the phases and the validation/test points; nil: ours (xoshiro), the
+        /// default, left out of the run key so that existing keys do not change.
+        public var generator: TaskGenerator?
         /// `image`: the PNG (path relative to the report), grey or rgb, centre-cropped to a square
         /// and resized to `size`×`size`; `protocol` tancik (test on the odd grid) or mgdl (test on every pixel).
         public var file: String?
@@ -119,6 +123,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// Methods other than `mlp`: record the whole model during training (true when the block
         /// writes `record_every`; nil otherwise, which keeps older run keys).
         public var recordSnapshots: Bool?
+        /// The loss; nil: `mse`, the default (left out of the run key so existing keys stay).
+        public var loss: Loss?
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
@@ -302,6 +308,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             let test = t.int("test", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
             let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
             let testSeed = t.int("test_seed", default: 1, minimum: 0) ?? 1
+            let generator = t.string("generator", default: TaskGenerator.xoshiro.rawValue,
+                                     oneOf: TaskGenerator.allCases.map(\.rawValue)).flatMap(TaskGenerator.init(rawValue:)) ?? .xoshiro
+            if generator == .numpy {
+                for (key, value) in [("validation_seed", validationSeed), ("test_seed", testSeed)] where value > Int(UInt32.max) {
+                    reader.report(t[key], t.path(key), "NumPy's RandomState takes seeds below 2^32, found \(value)")
+                }
+            }
             var profileName = "constant"
             var amplitudes: [Double] = [1]
             if let a = t["amplitudes"] {
@@ -339,6 +352,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     if let m = MappingReader(p, keyPath: t.path("phases"), reader: reader) {
                         m.checkKeys(["seed"])
                         phaseSeed = m.int("seed", minimum: 0).map(UInt64.init)
+                        if generator == .numpy, let seed = phaseSeed, seed > UInt64(UInt32.max) {
+                            reader.report(m["seed"], m.path("seed"), "NumPy's RandomState takes seeds below 2^32, found \(seed)")
+                        }
                     }
                 default:
                     reader.report(p, t.path("phases"), "expected a list of phases or {seed: N}, found \(p.kindDescription)")
@@ -357,7 +373,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                                 amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, split: split, points: pointCount,
                                 validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed),
                                 manifoldQ: manifoldQ, exponent: exponent, maxFrequency: maxFrequency,
-                                noiseSeed: noiseSeed.map(UInt64.init), file: file, colour: colour, size: size, imageProtocol: imageProtocol)
+                                noiseSeed: noiseSeed.map(UInt64.init), generator: generator == .xoshiro ? nil : generator,
+                                file: file, colour: colour, size: size, imageProtocol: imageProtocol)
                 if method == "mlp" && task!.inputDimension != 1 {
                     reader.report(taskNode, spec.path("task"), "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images and manifolds")
                 }
@@ -470,10 +487,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     reader.report(node, r.path("keep_predictions"), "step \(bad) is not a recorded step: predictions are recorded every \(every) steps (record_every)")
                 }
             }
+            let loss = r.string("loss", default: Loss.mse.rawValue, oneOf: Loss.allCases.map(\.rawValue)).flatMap(Loss.init(rawValue:)) ?? .mse
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                   recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions,
-                                  recordSnapshots: method != "mlp" && r["record_every"] != nil ? true : nil)
+                                  recordSnapshots: method != "mlp" && r["record_every"] != nil ? true : nil,
+                                  loss: loss == .mse ? nil : loss)
             }
         }
         guard let task, let model, let train else { return nil }
@@ -571,6 +590,9 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// run name -> metric (`train`, `validation`, `test`) -> published value
     public var paper: [String: [String: Double]]
     public var line: Int
+    /// `grades: true`: a row per grade of every multi-grade run (RSE of the sum up to it, its
+    /// time), a time column and the training settings; paper values by `RUN/grade-N`.
+    public var grades: Bool = false
 
     static let kinds = ["rse", "psnr"]
 
@@ -587,7 +609,7 @@ public struct TableSpec: Sendable, Equatable, Codable {
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
                     guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
-                    let names = ["train", "validation", "test", "train_psnr", "test_psnr"]
+                    let names = ["train", "validation", "test", "train_psnr", "test_psnr", "seconds"]
                     metrics.checkKeys(names)
                     var values: [String: Double] = [:]
                     for metric in names where metrics[metric] != nil {
@@ -597,9 +619,10 @@ public struct TableSpec: Sendable, Equatable, Codable {
                 }
             }
         }
+        let grades = map.bool("grades", default: false)
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
-                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
+                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades)
     }
 }
 

@@ -129,7 +129,8 @@ public enum Runner {
         }
         if spec.task.kind == "image" { return { _ in 0 } }
         let phases = spec.task.phases
-            ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed)
+            ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed,
+                                       generator: spec.task.generator ?? .xoshiro)
         let amplitudes: SumOfSines.Amplitudes
         switch spec.task.amplitudeProfile {
         case "decreasing": amplitudes = .decreasing
@@ -165,7 +166,8 @@ public enum Runner {
             let manifold = Manifold(q: q)
             if spec.task.split == "mgdl" {
                 split = Split.mgdl(on: manifold, target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
-                                   testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed)
+                                   testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
+                                   generator: spec.task.generator ?? .xoshiro)
             } else {
                 let t = Grid.equispaced(count: spec.task.points)
                 split = Split(train: Samples(inputs: manifold.embed(t), targets: t.map(function), inputDimension: 2),
@@ -173,7 +175,8 @@ public enum Runner {
             }
         } else if spec.task.split == "mgdl" {
             split = Split.mgdl(target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
-                               testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed)
+                               testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
+                               generator: spec.task.generator ?? .xoshiro)
         } else {
             let grid = Grid.equispaced(count: spec.task.points)
             split = Split(train: Samples(inputs: grid, targets: grid.map(function), inputDimension: 1),
@@ -210,7 +213,7 @@ public enum Runner {
         let schedule: LearningRateSchedule = spec.train.finalLearningRate.map {
             .exponential(initial: spec.train.learningRate, final: $0)
         } ?? .constant
-        let training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: .mse, batchSize: spec.train.batch,
+        let training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
         var divergedAt: Int?
@@ -292,7 +295,7 @@ public enum Runner {
             : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
         let batches = spec.train.batch.map { (grid.count + $0 - 1) / $0 } ?? 1
         let epochs = max(1, spec.train.steps / batches)
-        let trainingSpec = TrainingSpec(optimizer: optimizer, loss: .mse, batchSize: spec.train.batch,
+        let trainingSpec = TrainingSpec(optimizer: optimizer, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                         epochs: epochs, seed: spec.seed)
         let x = Matrix<T>(rows: grid.count, cols: 1, values: grid.map { T($0) })
         let y = Matrix<T>(rows: grid.count, cols: 1, values: target.map { T($0) })

@@ -148,6 +148,16 @@ struct MappingReader {
         return readDouble(value, path(key), positive: positive, reader: reader) ?? fallback
     }
 
+    /// An optional true/false key.
+    func bool(_ key: String, default fallback: Bool) -> Bool {
+        guard let value = self[key] else { return fallback }
+        guard case .scalar = value, let flag = value.bool else {
+            reader.report(value, path(key), "expected true or false, found \(value.kindDescription)")
+            return fallback
+        }
+        return flag
+    }
+
     func intList(_ key: String, minimum: Int? = nil) -> [Int]? {
         guard let value = required(key) else { return nil }
         return readIntList(value, path(key), minimum: minimum, reader: reader)

@@ -1,4 +1,6 @@
 import Foundation
+import Learning
+import Tasks
 
 /// The report format's schema: every key of every block, its type and meaning. The reader checks
 /// keys against it and `mgdl-report schema` prints it as JSON Schema, so the two cannot drift.
@@ -42,6 +44,8 @@ public enum SpecSchema {
             Key(name: "test", type: "integer", description: "mgdl split: test points"),
             Key(name: "validation_seed", type: "integer", description: "mgdl split: seed of the validation points"),
             Key(name: "test_seed", type: "integer", description: "mgdl split: seed of the test points"),
+            Key(name: "generator", type: "string", description: "generator of random phases and validation/test points: ours (xoshiro256**) or NumPy's legacy RandomState(seed) (MT19937), bit for bit as the papers' code draws them",
+                choices: TaskGenerator.allCases.map(\.rawValue)),
             Key(name: "manifold", type: "object", description: "{q: Q}: inputs γ_q(t) = (1 + sin(2πqt)/2)(cos 2πt, sin 2πt) instead of t"),
             Key(name: "exponent", type: "number", description: "power_law: α of the 1/f^α spectrum"),
             Key(name: "max_frequency", type: "integer", description: "power_law: highest frequency"),
@@ -78,6 +82,8 @@ public enum SpecSchema {
             Key(name: "record_norms", type: "boolean", description: "mlp: record the spectral norm of every weight matrix (10 power iterations) at each recorded step"),
             Key(name: "keep_predictions", type: "array", description: "compact recording: keep only the spectrum at the target's frequencies at each recorded step, and whole predictions at these steps (and the last)"),
             Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),
+            Key(name: "loss", type: "string", description: "mse = mean((f − y)²) (default); half_mse = mse / 2 (MGDL's and Tancik's ½·MSE)",
+                choices: Loss.allCases.map(\.rawValue)),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
@@ -107,7 +113,8 @@ public enum SpecSchema {
             Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),
             Key(name: "run", type: "array", description: "experiment name(s)"),
             Key(name: "caption", type: "string", description: "shown under the table"),
-            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test: number}}}"),
+            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}}; with grades, RUN/grade-N for a grade's row"),
+            Key(name: "grades", type: "boolean", description: "a row per grade of multi-grade runs (RSE up to that grade, its time), a time column and the training settings"),
         ]),
     ]
 

@@ -25,7 +25,7 @@ public enum Initializer: String, CaseIterable, Sendable {
 /// Losses, both averaged over every element of the output (rows x output width), like
 /// PyTorch's `F.mse_loss`: `mse = mean((f - y)²)`, `halfMSE = mse / 2` (MGDL's 1/(2N) Σ|f - y|²
 /// for one output).
-public enum Loss: String, CaseIterable, Sendable {
+public enum Loss: String, CaseIterable, Sendable, Codable {
     case halfMSE = "half_mse"
     case mse
 }

@@ -69,7 +69,7 @@ struct Notebook {
                 }
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
-                markdown(TableRecipes.markdown(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats))
+                markdown(TableRecipes.markdown(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats, specs: page.runSpecs))
             case .claim(let name):
                 guard let spec = report.claims.first(where: { $0.name == name }) else { continue }
                 let result = page.claims[name]

@@ -15,7 +15,7 @@ extension SiteBuilder {
             try write(json, to: folder.appendingPathComponent(ReportPage.runJSON(name)), step: "pages")
         }
         for spec in page.report.tables {
-            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats)
+            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats, specs: page.runSpecs)
             try write(Self.csv(table, runs: spec.runs), to: folder.appendingPathComponent(ReportPage.tableCSV(spec.name)), step: "pages")
         }
         let notebook: Data
@@ -56,7 +56,7 @@ extension SiteBuilder {
                 continue
             }
             for (metric, cell) in zip(table.columns, row.cells) {
-                out += [field(name), field(row.label), field(metric), num(cell.ours), num(cell.paper), num(cell.ratio),
+                out += [field(name), field(row.label), field(metric), cell.text.map(field) ?? num(cell.ours), num(cell.paper), num(cell.ratio),
                         num(cell.spread), "\(cell.count)"].joined(separator: ",") + "\n"
             }
         }

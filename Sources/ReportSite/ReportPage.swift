@@ -57,6 +57,11 @@ struct ReportPage {
         Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Declarations by run name.
+    var runSpecs: [String: ExperimentSpec] {
+        Dictionary(report.experiments.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Repeat copies by run name -> the name of the run they repeat.
     var runRepeats: [String: String] {
         Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -81,7 +86,7 @@ struct ReportPage {
                 segments.append(experimentContext(name, members))
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
-                var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels, repeats: runRepeats)
+                var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels, repeats: runRepeats, specs: runSpecs)
                 context["csv"] = Self.tableCSV(name)
                 segments.append(context)
             case .claim(let name):

@@ -12,6 +12,8 @@ enum TableRecipes {
         /// With repeats: the sample standard deviation over them, and how many there are.
         var spread: Double? = nil
         var count: Int = 1
+        /// A text cell (the training settings) instead of a number.
+        var text: String? = nil
         var ratio: Double? {
             guard let ours, let paper, paper > 0 else { return nil }
             return ours / paper
@@ -20,7 +22,7 @@ enum TableRecipes {
 
     struct Table {
         let columns: [String]
-        /// (run or series name, label, cells, failure message)
+        /// (run or series name, label, cells, failure message); a grade row's run is `RUN/grade-N`
         let rows: [(run: String, label: String, cells: [Cell], failure: String?)]
         let source: String?
         var hasPaper: Bool { rows.contains { $0.cells.contains { $0.paper != nil } } }
@@ -28,7 +30,19 @@ enum TableRecipes {
 
     /// Scientific notation with a real minus sign, e.g. 1.23e−4.
     static func format(_ value: Double, metric: String) -> String {
-        metric.hasSuffix("psnr") ? String(format: "%.2f", value) : format(value)
+        if metric == "seconds" { return value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value) }
+        return metric.hasSuffix("psnr") ? String(format: "%.2f", value) : format(value)
+    }
+
+    /// The training settings of a run, e.g. "lr 1.00e−4 → 1.00e−5, batch 256, 3000 epochs per grade, half_mse, float64".
+    static func settings(_ spec: ExperimentSpec) -> String {
+        let t = spec.train
+        var parts = ["lr " + format(t.learningRate) + (t.finalLearningRate.map { " → " + format($0) } ?? "")]
+        parts.append(t.batch.map { "batch \($0)" } ?? "full batch")
+        parts.append(spec.method == "mlp" ? "\(t.steps) steps" : "\(t.steps) epochs" + (spec.method == "mgdl" ? " per grade" : ""))
+        if let loss = t.loss { parts.append(loss.rawValue) }
+        parts.append(t.precision)
+        return parts.joined(separator: ", ")
     }
 
     static func format(_ value: Double) -> String {
@@ -49,15 +63,21 @@ enum TableRecipes {
     /// Rows are runs, or for a repeated run (`repeats`: copy name -> the run it repeats) one row
     /// with the mean ± sample standard deviation over its copies; published values are looked up
     /// by the repeated run's name.
+    ///
+    /// `grades: true` (`specs` give the training settings): a time column and a training column,
+    /// and before a single (not repeated) multi-grade run's row one row per grade, with the RSE
+    /// of the sum up to that grade and the grade's time; its published values are looked up by
+    /// `RUN/grade-N`.
     static func table(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
-                      repeats: [String: String] = [:]) -> Table {
-        let metrics: [(key: String, title: String, value: (RunResult) -> Double?)] = [
+                      repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> Table {
+        var metrics: [(key: String, title: String, value: (RunResult) -> Double?)] = [
             ("train", "train RSE", { $0.trainRSE ?? $0.finalRSE }),
             ("validation", "validation RSE", { $0.validationRSE }),
             ("test", "test RSE", { $0.testRSE }),
             ("train_psnr", "train PSNR (dB)", { $0.trainPSNR }),
             ("test_psnr", "test PSNR (dB)", { $0.testPSNR }),
         ]
+        if spec.grades { metrics.append(("seconds", "time (s)", { $0.seconds })) }
         // Only the metrics some run has (a grid split has no validation or test set).
         let shown = metrics.filter { metric in spec.runs.contains { runs[$0].flatMap(metric.value) != nil } }
         var order: [String] = [], members: [String: [String]] = [:]
@@ -66,7 +86,7 @@ enum TableRecipes {
             if members[key] == nil { order.append(key) }
             members[key, default: []].append(name)
         }
-        let rows = order.map { series -> (run: String, label: String, cells: [Cell], failure: String?) in
+        var rows = order.map { series -> (run: String, label: String, cells: [Cell], failure: String?) in
             let names = members[series]!
             let label = labels[names[0]].flatMap { $0.isEmpty ? nil : $0 } ?? series
             for name in names {
@@ -83,13 +103,29 @@ enum TableRecipes {
                 return Cell(ours: mean, paper: paper, metric: metric.key, spread: sd, count: values.count)
             }, nil)
         }
-        return Table(columns: shown.map(\.title), rows: rows, source: spec.paperSource)
+        guard spec.grades else { return Table(columns: shown.map(\.title), rows: rows, source: spec.paperSource) }
+        var expanded: [(run: String, label: String, cells: [Cell], failure: String?)] = []
+        for row in rows {
+            let training = Cell(ours: nil, paper: nil, metric: "training", text: specs[row.run].map(settings) ?? "")
+            if row.failure == nil, members[row.run]?.count == 1, let grades = runs[row.run]?.grades, grades.count > 1 {
+                for g in grades {
+                    let key = "\(row.run)/grade-\(g.index + 1)"
+                    let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE,
+                                                     "seconds": g.seconds]
+                    expanded.append((key, "\(row.label) · grade \(g.index + 1)", shown.map {
+                        Cell(ours: values[$0.key] ?? nil, paper: spec.paper[key]?[$0.key], metric: $0.key)
+                    } + [training], nil))
+                }
+            }
+            expanded.append(row.failure == nil ? (row.run, row.label, row.cells + [training], nil) : row)
+        }
+        return Table(columns: shown.map(\.title) + ["training"], rows: expanded, source: spec.paperSource)
     }
 
     /// The Mustache context of `templates/report.mustache`'s `isTable` section.
     static func context(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
-                        repeats: [String: String] = [:]) -> [String: Any] {
-        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats)
+                        repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> [String: Any] {
+        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs)
         var caption = spec.caption
         if let source = table.source, table.hasPaper { caption += " Published values: \(source)." }
         return [
@@ -101,6 +137,7 @@ enum TableRecipes {
                     return ["label": row.label, "cells": [["hasOurs": true, "ours": failure]]]
                 }
                 return ["label": row.label, "cells": row.cells.map { cell -> [String: Any] in
+                    if let text = cell.text { return ["hasOurs": true, "ours": text] }
                     var c: [String: Any] = ["hasOurs": cell.ours != nil, "hasPaper": cell.paper != nil, "hasRatio": cell.ratio != nil]
                     if let v = text(cell) { c["ours"] = v }
                     if let v = cell.paper { c["paper"] = format(v, metric: cell.metric) }
@@ -113,12 +150,13 @@ enum TableRecipes {
 
     /// The table as Markdown, for the notebook.
     static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
-                         repeats: [String: String] = [:]) -> String {
-        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats)
+                         repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> String {
+        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs)
         var lines = ["**Table `\(spec.name)`.** \(Notebook.text(spec.caption))", "", "| run | " + table.columns.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
             let cells = row.failure.map { [Notebook.text($0)] } ?? row.cells.map { cell in
+                if let text = cell.text { return Notebook.text(text) }
                 var text = Self.text(cell) ?? "–"
                 if let p = cell.paper { text += " (paper \(format(p, metric: cell.metric)))" }
                 return text

@@ -73,10 +73,11 @@ public struct Split: Sendable, Equatable {
     /// what we could check, so the defaults (2000 each) are ours.
     public static func mgdl(target: (Double) -> Double, trainCount: Int = 6000,
                             validationCount: Int = 2000, testCount: Int = 2000,
-                            validationSeed: UInt64 = 1, testSeed: UInt64 = 2) -> Split {
+                            validationSeed: UInt64 = 1, testSeed: UInt64 = 2,
+                            generator: TaskGenerator = .xoshiro) -> Split {
         parameterised(inputDimension: 1, embedding: { [$0] }, target: target, trainCount: trainCount,
                       validationCount: validationCount, testCount: testCount,
-                      validationSeed: validationSeed, testSeed: testSeed)
+                      validationSeed: validationSeed, testSeed: testSeed, generator: generator)
     }
 
     /// MGDL's protocol on a manifold (Rahaman et al., 2019, Sec. 4): the parameter t follows
@@ -85,29 +86,32 @@ public struct Split: Sendable, Equatable {
     /// so spectra in t are taken on the training predictions as for 1-D tasks.
     public static func mgdl(on manifold: Manifold, target: (Double) -> Double, trainCount: Int = 6000,
                             validationCount: Int = 2000, testCount: Int = 2000,
-                            validationSeed: UInt64 = 1, testSeed: UInt64 = 2) -> Split {
+                            validationSeed: UInt64 = 1, testSeed: UInt64 = 2,
+                            generator: TaskGenerator = .xoshiro) -> Split {
         parameterised(inputDimension: 2, embedding: { let p = manifold.point($0); return [p.x, p.y] },
                       target: target, trainCount: trainCount, validationCount: validationCount,
-                      testCount: testCount, validationSeed: validationSeed, testSeed: testSeed)
+                      testCount: testCount, validationSeed: validationSeed, testSeed: testSeed, generator: generator)
     }
 
-    /// Uniform points of [0, 1) from a seed, sorted ascending (SeededGenerator uniforms).
-    public static func uniformPoints(count: Int, seed: UInt64) -> [Double] {
+    /// Uniform points of [0, 1) from a seed, sorted ascending (SeededGenerator uniforms; with
+    /// `.numpy`, NumPy's `RandomState(seed).uniform(0, 1, count)`, as Fang & Xu draw theirs).
+    public static func uniformPoints(count: Int, seed: UInt64, generator: TaskGenerator = .xoshiro) -> [Double] {
         precondition(count >= 0, "Split.uniformPoints: negative count \(count)")
-        var random = TaskRandom(seed: seed)
+        var random = TaskRandom(seed: seed, generator: generator)
         return (0..<count).map { _ in random.unit() }.sorted()
     }
 
     private static func parameterised(inputDimension: Int, embedding: (Double) -> [Double],
                                       target: (Double) -> Double, trainCount: Int, validationCount: Int,
-                                      testCount: Int, validationSeed: UInt64, testSeed: UInt64) -> Split {
+                                      testCount: Int, validationSeed: UInt64, testSeed: UInt64,
+                                      generator: TaskGenerator) -> Split {
         precondition(trainCount > 0 && validationCount >= 0 && testCount >= 0,
                      "Split.mgdl: need a positive training count and non-negative validation and test counts")
         func samples(_ ts: [Double]) -> Samples {
             Samples(inputs: ts.flatMap(embedding), targets: ts.map(target), inputDimension: inputDimension)
         }
         return Split(train: samples(Grid.equispaced(count: trainCount)),
-                     validation: samples(uniformPoints(count: validationCount, seed: validationSeed)),
-                     test: samples(uniformPoints(count: testCount, seed: testSeed)))
+                     validation: samples(uniformPoints(count: validationCount, seed: validationSeed, generator: generator)),
+                     test: samples(uniformPoints(count: testCount, seed: testSeed, generator: generator)))
     }
 }

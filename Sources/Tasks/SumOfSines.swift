@@ -85,10 +85,11 @@ public struct SumOfSines: Sendable, Equatable {
     /// Phases drawn uniformly in [0, 2π) from a seed: φ_j = 2π u_j, with u_j the j-th uniform
     /// (top 53 bits · 2⁻⁵³) of Numerics' `SeededGenerator(seed:)`, i.e. xoshiro256** seeded
     /// through SplitMix64. Same seed, same phases on every machine; a longer list extends a
-    /// shorter one with the same seed.
-    public static func seededPhases(count: Int, seed: UInt64) -> [Double] {
+    /// shorter one with the same seed. With `generator` `.numpy` the phases are NumPy's
+    /// `RandomState(seed).uniform(0, 2π, count)` (Fang & Xu's 20 phases are those of seed 0).
+    public static func seededPhases(count: Int, seed: UInt64, generator: TaskGenerator = .xoshiro) -> [Double] {
         precondition(count >= 0, "SumOfSines.seededPhases: negative count \(count)")
-        var random = TaskRandom(seed: seed)
+        var random = TaskRandom(seed: seed, generator: generator)
         return (0..<count).map { _ in 2 * Double.pi * random.unit() }
     }
 

@@ -44,4 +44,28 @@ final class RandomTests: XCTestCase {
         XCTAssertEqual(idx.sorted(), Array(0..<50))
         XCTAssertNotEqual(idx, Array(0..<50))
     }
+
+    /// NumPy's legacy RandomState: MT19937 seeded by init_genrand, random_sample = 53 bits from
+    /// two outputs. Reference values: NumPy's `RandomState(0).random_sample(3)` and
+    /// `RandomState(1).random_sample(3)` (printed by NumPy with 16-17 significant digits, which
+    /// round-trip to the exact doubles), and the first tempered output of MT19937 seeded with
+    /// 5489 (3499211612, the reference implementation's first output).
+    func testNumPyRandomStateMatchesNumPy() {
+        var mt = NumPyRandomState(seed: 5489)
+        XCTAssertEqual(mt.next32(), 3_499_211_612)
+        var r0 = NumPyRandomState(seed: 0)
+        XCTAssertEqual((0..<3).map { _ in r0.randomSample() }, [0.5488135039273248, 0.7151893663724195, 0.6027633760716439])
+        var r1 = NumPyRandomState(seed: 1)
+        XCTAssertEqual((0..<3).map { _ in r1.randomSample() }, [0.417022004702574, 0.7203244934421581, 0.00011437481734488664])
+        // Fang & Xu's phases: RandomState(0).uniform(0, 2π, 40), printed to 6 decimals in
+        // ../shared/papers/PROTOCOLS.md §1(ii)A (the first 20 are the 1-D task's, 21-40 the manifold's).
+        let published = [3.448297, 4.493667, 3.787274, 3.423602, 2.661902, 4.058272, 2.749442, 5.603175, 6.054872, 2.409234,
+                         4.974555, 3.323145, 3.569129, 5.815695, 0.446333, 0.547450, 0.127036, 5.231505, 4.889303, 5.466448,
+                         6.148840, 5.021261, 2.899560, 4.904209, 0.743140, 4.020742, 0.900715, 5.935530, 3.278870, 2.605398,
+                         1.662252, 4.864654, 2.866077, 3.571576, 0.118060, 3.880718, 3.845911, 3.876311, 5.929744, 4.284003]
+        var phases = NumPyRandomState(seed: 0)
+        for (j, value) in published.enumerated() {
+            XCTAssertEqual(phases.uniform(0, 2 * .pi), value, accuracy: 5e-7, "phase \(j + 1)")
+        }
+    }
 }

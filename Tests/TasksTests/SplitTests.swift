@@ -27,6 +27,23 @@ final class SplitTests: XCTestCase {
                        [0.5204366199388569, 0.5741057000197225, 0.7029218331588505])
     }
 
+    /// Fang & Xu draw validation and test points with NumPy's RandomState(0) and RandomState(1);
+    /// `generator: .numpy` gives the same points (sorted), and the phases come from the same
+    /// stream (so validation point j equals φ_j / 2π for the first 40, as PROTOCOLS.md notes).
+    func testNumPyGeneratorSplitAndPhases() {
+        let f = SumOfSines(frequencies: [3], phases: [0])
+        let split = Split.mgdl(target: { f($0) }, trainCount: 60, validationCount: 2000, testCount: 2000,
+                               validationSeed: 0, testSeed: 1, generator: .numpy)
+        XCTAssertTrue(split.validation.inputs.contains(0.5488135039273248))
+        XCTAssertTrue(split.test.inputs.contains(0.00011437481734488664))
+        XCTAssertEqual(split.test.inputs.first, split.test.inputs.min())
+        let phases = SumOfSines.seededPhases(count: 20, seed: 0, generator: .numpy)
+        XCTAssertEqual(phases[0], 3.448297, accuracy: 5e-7)
+        XCTAssertEqual(phases[19], 5.466448, accuracy: 5e-7)
+        for phase in phases { XCTAssertTrue(split.validation.inputs.contains { abs($0 - phase / (2 * .pi)) < 1e-15 }) }
+        XCTAssertNotEqual(phases, SumOfSines.seededPhases(count: 20, seed: 0))
+    }
+
     func testManifoldPoints() {
         let circle = Manifold(q: 0)
         XCTAssertEqual(circle.point(0.25).x, 0, accuracy: 1e-15)

@@ -1,0 +1,95 @@
+@testable import Experiments
+import Foundation
+
+import XCTest
+
+/// The options of issue 12 item 4 that the MGDL reports use: `train.loss` and
+/// `task.generator`. Declaring a default must not change a run's key (so existing stores stay
+/// valid); declaring another value must.
+final class ModelOptionsTests: XCTestCase {
+    static func report(task: String = "", train: String = "", method: String = "sgdl") -> String {
+        """
+        ---
+        version: 1
+        ---
+
+        ```experiment tiny
+        method: \(method)
+        seed: 3
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 2]
+          amplitudes: decreasing
+          phases: {seed: 0}
+          split: mgdl
+          points: 16
+          validation: 8
+          test: 8
+        \(task.isEmpty ? "" : "  " + task)
+        model:
+          \(method == "mgdl" ? "grades: [[4], [4]]" : "hidden: [4, 4]")
+          init: pytorch_default
+        train:
+          lr: 1.0e-2
+          epochs: 3
+          precision: float64
+        \(train.isEmpty ? "" : "  " + train)
+        ```
+        """
+    }
+
+    func spec(task: String = "", train: String = "", method: String = "sgdl") throws -> ExperimentSpec {
+        let (report, problems) = ReportLoader.parse(text: Self.report(task: task, train: train, method: method), id: "tiny",
+                                                    file: "tiny.md", profile: "quick")
+        XCTAssertEqual(problems, [])
+        return try XCTUnwrap(report?.experiments.first)
+    }
+
+    func testDefaultsLeaveRunKeysUnchanged() throws {
+        let plain = try spec()
+        let json = String(decoding: RunStore.canonicalDeclaration(plain), as: UTF8.self)
+        XCTAssertFalse(json.contains("\"loss\""), json)
+        XCTAssertFalse(json.contains("\"generator\""), json)
+        XCTAssertEqual(RunStore.key(for: plain), RunStore.key(for: try spec(train: "loss: mse")))
+        XCTAssertEqual(RunStore.key(for: plain), RunStore.key(for: try spec(task: "generator: xoshiro")))
+        let half = try spec(train: "loss: half_mse")
+        XCTAssertEqual(half.train.loss?.rawValue, "half_mse")
+        XCTAssertNotEqual(RunStore.key(for: plain), RunStore.key(for: half))
+        let numpy = try spec(task: "generator: numpy")
+        XCTAssertEqual(numpy.task.generator?.rawValue, "numpy")
+        XCTAssertNotEqual(RunStore.key(for: plain), RunStore.key(for: numpy))
+    }
+
+    func testUnknownValuesAreRefused() {
+        let (_, problems) = ReportLoader.parse(text: Self.report(train: "loss: l1"), id: "tiny", file: "tiny.md", profile: "quick")
+        XCTAssertTrue(problems.contains { $0.keyPath.hasSuffix("train.loss") }, "\(problems)")
+        let (_, other) = ReportLoader.parse(text: Self.report(task: "generator: mt"), id: "tiny", file: "tiny.md", profile: "quick")
+        XCTAssertTrue(other.contains { $0.keyPath.hasSuffix("task.generator") }, "\(other)")
+    }
+
+    /// The first recorded loss is taken before any update, on the same initial network: with
+    /// half_mse it is exactly half the mse one.
+    func testHalfMSEIsUsedWhenDeclared() throws {
+        for method in ["sgdl", "mgdl"] {
+            let mse = Runner.run(try spec(method: method))
+            let half = Runner.run(try spec(train: "loss: half_mse", method: method))
+            XCTAssertEqual(mse.status, .ok)
+            XCTAssertEqual(half.status, .ok)
+            XCTAssertEqual(half.losses[0], mse.losses[0] / 2, accuracy: 1e-14 * mse.losses[0], method)
+            XCTAssertGreaterThan(mse.losses[0], 0)
+        }
+    }
+
+    /// With the NumPy generator the task's phases are Fang & Xu's, and the validation points are
+    /// NumPy's RandomState(0) draws.
+    func testNumPyGeneratorReachesTheTask() throws {
+        let numpy = try spec(task: "generator: numpy")
+        let result = Runner.run(numpy)
+        XCTAssertEqual(result.status, .ok)
+        let f = try Runner.targetFunction(numpy)
+        // λ(0) = Σ α_j sin(φ_j) with φ = 3.448297, 4.493667 and α = 1.00, 0.95.
+        XCTAssertEqual(f(0), sin(3.448297) + 0.95 * sin(4.493667), accuracy: 2e-6)
+        let ours = try Runner.targetFunction(try spec())
+        XCTAssertNotEqual(ours(0), f(0))
+    }
+}
