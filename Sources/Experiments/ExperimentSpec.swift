@@ -528,6 +528,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var at: [Int]
     /// The file line of the `run:` key, for messages.
     public var line: Int
+    /// Axis ranges, log axes, labels and the series on top, as the report asks (see `FigureOptions`).
+    public var options = FigureOptions()
 
     static let kinds = ["spectral_evolution", "loss", "fit", "layer_norms", "grade_spectra", "reconstruction"]
 
@@ -565,9 +567,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         let caption = map.string("caption", default: "") ?? ""
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
+        let options = FigureOptions.read(map)
         guard let kind, !runs.isEmpty else { return nil }
         return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
-                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
+                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), options: options)
     }
 }
 

@@ -23,6 +23,8 @@ public struct Report: Sendable {
     public let claims: [ClaimSpec]
     /// Every profile name some experiment of this report declares.
     public let declaredProfiles: [String]
+    /// The papers it cites (front matter `references:`), in declaration order.
+    public var references: [Reference] = []
 
     public enum Segment: Sendable {
         case prose(String)
@@ -207,6 +209,7 @@ public enum ReportLoader {
 
         // Front matter.
         var title = id, summary = "", thumbnail: String?, thumbnailLine = 2
+        var references: [Reference] = []
         if let front = split.frontMatter {
             let reader = SpecReader(file: file, lineOffset: front.firstLine - 1)
             if let node = reader.compose(front.text, keyPath: ""), let map = MappingReader(node, keyPath: "", reader: reader) {
@@ -220,6 +223,7 @@ public enum ReportLoader {
                 thumbnail = map.string("thumbnail", default: "")
                 thumbnailLine = front.firstLine - 1 + (map["thumbnail"]?.mark?.line ?? 1)
                 if thumbnail == "" { thumbnail = nil }
+                if let refs = map["references"] { references = Reference.readList(refs, keyPath: "references", reader: reader) }
             }
             problems += reader.problems
         } else {
@@ -236,10 +240,21 @@ public enum ReportLoader {
         var declaredProfiles: Set<String> = []
         var experimentBlocks: [String] = []
         var paperKeyLines: [String: [(String, Int)]] = [:]
+        var lineOfPiece = (split.frontMatter.map { $0.firstLine + $0.text.components(separatedBy: "\n").count + 1 } ?? 1)
         for piece in split.pieces {
             switch piece {
             case .prose(let markdown):
                 segments.append(.prose(markdown))
+                // A citation must name a declared reference (lines are approximate within a chunk:
+                // the chunk's position is found by searching the text).
+                let chunkLine = text.range(of: markdown).map { text[..<$0.lowerBound].components(separatedBy: "\n").count } ?? lineOfPiece
+                for citation in Reference.citations(in: markdown) where !references.contains(where: { $0.key == citation.key }) {
+                    var message = "[@\(citation.key)] cites a reference the front matter does not declare"
+                    if let near = closest(to: citation.key, in: references.map(\.key)) { message += "; did you mean '\(near)'?" }
+                    else if references.isEmpty { message += "; add it to a 'references:' list in the front matter" }
+                    problem(chunkLine + citation.line - 1, "references", message)
+                }
+                lineOfPiece = chunkLine + markdown.components(separatedBy: "\n").count
             case .block(let block):
                 let words = block.info.split(separator: " ").map(String.init)
                 let kind = words[0]
@@ -353,8 +368,10 @@ public enum ReportLoader {
             }
         }
         guard problems.isEmpty else { return (nil, problems) }
-        return (Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
-                       segments: segments, experiments: experiments, figures: figures, tables: tables, claims: claims,
-                       declaredProfiles: declaredProfiles.sorted()), [])
+        var report = Report(id: id, file: file, title: title, summary: summary, thumbnail: thumbnail ?? figures.first?.name,
+                            segments: segments, experiments: experiments, figures: figures, tables: tables, claims: claims,
+                            declaredProfiles: declaredProfiles.sorted())
+        report.references = references
+        return (report, [])
     }
 }

@@ -19,7 +19,7 @@ public enum SpecSchema {
             Key(name: "summary", type: "string", description: "one sentence for the index page"),
             Key(name: "thumbnail", type: "string", description: "name of the figure shown on the index page"),
             Key(name: "authors", type: "string", description: "free text"),
-            Key(name: "references", type: "string", description: "free text"),
+            Key(name: "references", type: "array", description: "papers the report cites: a list of {key, type, authors, title, year, venue, url, doi, note}; cite one in the prose as [@key]"),
         ]),
         ("experiment", "```experiment NAME block: one training, or one per sweep point", [
             Key(name: "method", type: "string", description: "the learning method (default mlp)", choices: ExperimentSpec.methods),
@@ -94,6 +94,13 @@ public enum SpecSchema {
             Key(name: "run", type: "array", description: "experiment name(s); a swept experiment means all its runs"),
             Key(name: "caption", type: "string", description: "shown under the figure"),
             Key(name: "at", type: "array", description: "fit: iterations to show"),
+            Key(name: "x_range", type: "array", description: "[low, high] of the x axis in every panel (data outside is clipped)"),
+            Key(name: "y_range", type: "array", description: "[low, high] of the y axis in every panel"),
+            Key(name: "x_log", type: "boolean", description: "logarithmic x axis"),
+            Key(name: "y_log", type: "boolean", description: "logarithmic y axis"),
+            Key(name: "x_label", type: "string", description: "x axis label"),
+            Key(name: "y_label", type: "string", description: "y axis label"),
+            Key(name: "on_top", type: "array", description: "series label(s) drawn over the others"),
         ]),
         ("claim", "```claim NAME block: what a paper reports, checked on our runs", [
             Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's", choices: ClaimKind.allCases.map(\.rawValue)),

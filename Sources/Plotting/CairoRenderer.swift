@@ -171,7 +171,7 @@ enum CairoFonts {
     }
 }
 
-/// Cairo surfaces for the two output formats.
+/// Cairo surfaces for the three output formats (SVG, PNG, PDF).
 enum CairoOutput {
     final class Sink {
         var data = Data()
@@ -193,6 +193,49 @@ enum CairoOutput {
         guard let cr = cairo_create(surface) else { throw PlottingError.cairo("cannot create context") }
         do {
             try draw(CairoRenderer(context: cr, attachPNG: PNGEncoder.isAvailable))
+        } catch {
+            cairo_destroy(cr); cairo_surface_destroy(surface)
+            throw error
+        }
+        let status = cairo_status(cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        let surfaceStatus = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        withExtendedLifetime(sink) {}
+        guard status == CAIRO_STATUS_SUCCESS, surfaceStatus == CAIRO_STATUS_SUCCESS else {
+            throw PlottingError.cairo(String(cString: cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surfaceStatus)))
+        }
+        return sink.data
+    }
+
+    /// PDF points per CSS px (96 px = 72 pt = 1 inch), so a figure prints at its screen size.
+    static let pdfPointsPerPixel = 0.75
+
+    /// One-page PDF. Cairo 1.16 stamps `/CreationDate` from the clock; an empty date leaves the
+    /// entry out (and no `/ModDate` is written unless set), so the bytes depend only on the
+    /// figure. Font subsets are named from their glyphs, not at random.
+    static func pdf(width: Double, height: Double, title: String, draw: (CairoRenderer) throws -> Void) throws -> Data {
+        let sink = Sink()
+        let closure: cairo_write_func_t = { closure, bytes, length in
+            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
+            if let bytes { sink.data.append(bytes, count: Int(length)) }
+            return CAIRO_STATUS_SUCCESS
+        }
+        let opaque = Unmanaged.passUnretained(sink).toOpaque()
+        let k = pdfPointsPerPixel
+        guard let surface = cairo_pdf_surface_create_for_stream(closure, opaque, width * k, height * k) else {
+            throw PlottingError.cairo("cannot create PDF surface")
+        }
+        cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, "")
+        if !title.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mgdl-report")
+        guard let cr = cairo_create(surface) else { throw PlottingError.cairo("cannot create context") }
+        cairo_scale(cr, k, k)
+        do {
+            try draw(CairoRenderer(context: cr))
         } catch {
             cairo_destroy(cr); cairo_surface_destroy(surface)
             throw error

@@ -59,6 +59,17 @@ public final class Figure {
         return try CairoOutput.png(width: width, height: height, scale: s) { try drawer.draw(on: $0) }
     }
 
+    /// PDF 1.5 for papers: one page of `width` × `height` CSS px at 0.75 pt each (96 dpi), vector
+    /// paths, glyphs embedded as font subsets, images unsmoothed. The bytes are deterministic:
+    /// the creation date Cairo would take from the clock is left out (see `CairoOutput.pdf`).
+    /// `documentTitle` is the PDF's Title entry (default: the figure's title).
+    public func pdf(theme: Theme = .light, documentTitle: String? = nil) throws -> Data {
+        let drawer = try FigureDrawer(figure: self, theme: theme)
+        return try CairoOutput.pdf(width: width, height: height, title: documentTitle ?? title ?? "") {
+            try drawer.draw(on: $0)
+        }
+    }
+
     /// Every artist's data in tidy long format: `panel,kind,series,x,y,value` (see README).
     public func csv() -> String { FigureData.csv(self) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import CCairo
 import CFontconfig
 import CFreeType
 import CHarfBuzz
@@ -203,4 +204,10 @@ final class TextEngine: @unchecked Sendable {
         defer { lock.unlock() }
         return shape(text, face: faces[.regular]!, size: 1).0.count
     }
+}
+
+/// The versions of the drawing libraries, for provenance records.
+public enum DrawingLibraries {
+    public static var cairo: String { "cairo " + String(cString: cairo_version_string()) }
+    public static var harfBuzz: String { "HarfBuzz " + String(cString: hb_version_string()) }
 }

@@ -5,8 +5,11 @@ import ReportSite
 
 /// Options shared by the commands that read reports.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Folder of report notebooks (*.md).", valueName: "dir"))
-    var reports: String = "reports"
+    @Option(name: .long, help: ArgumentHelp("Folder of report notebooks (*.md) (default: reports/ of the project root, the nearest folder upwards that has one).", valueName: "dir"))
+    var reports: String?
+
+    /// `--reports`, or `reports/` of the project root (see `ProjectRoot`).
+    var reportsDirectory: URL { ProjectRoot.resolve(reports, default: "reports") }
 
     @Option(name: .long, help: ArgumentHelp("Profile to apply: each experiment's `profiles.<name>` overlay (e.g. quick, paper).", valueName: "name"))
     var profile: String = "quick"
@@ -39,7 +42,7 @@ struct ReportOptions: ParsableArguments {
     func load() throws -> [Report] {
         try applyLimits()
         do {
-            let reports = try ReportLoader.load(directory: URL(fileURLWithPath: self.reports), profile: profile, only: only,
+            let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only,
                                                 overrides: try overrides())
             try checkProfile(reports)
             return reports
@@ -49,12 +52,15 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// A profile no experiment declares is almost always a typo: refuse it.
+    /// A profile that no report of the folder declares is almost always a typo: refuse it (exit 2).
+    /// A report that does not declare it (e.g. under `--only`) builds its base declaration.
     func checkProfile(_ reports: [Report]) throws {
         let experiments = reports.flatMap(\.experiments)
         guard !experiments.isEmpty, !experiments.contains(where: { $0.profile == profile }) else { return }
-        let declared = Set(reports.flatMap(\.declaredProfiles)).sorted()
-        guard !declared.isEmpty else { return }
+        var declaredSet = Set(reports.flatMap(\.declaredProfiles))
+        if !only.isEmpty { declaredSet.formUnion(ProfileScan.declaredProfiles(in: reportsDirectory)) }
+        guard !declaredSet.isEmpty, !declaredSet.contains(profile) else { return }
+        let declared = declaredSet.sorted()
         var message = "--profile \(profile): no experiment declares this profile (the reports declare \(declared.joined(separator: ", ")))"
         if let near = nearestName(to: profile, in: declared) { message += "; did you mean '\(near)'?" }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -76,14 +82,17 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var options: ReportOptions
 
-    @Option(name: .long, help: ArgumentHelp("Folder to write the site to.", valueName: "dir"))
-    var out: String = "site"
+    @Option(name: .long, help: ArgumentHelp("Folder to write the site to (default: site/ of the project root).", valueName: "dir"))
+    var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (layout, index, report) and static files.", valueName: "dir"))
-    var templates: String = "templates"
+    @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (layout, index, report, run, search) and static files (default: the project's templates/, else mgdl-report's own).", valueName: "dir"))
+    var templates: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run store: finished runs are kept here by content hash and never trained twice.", valueName: "dir"))
-    var store: String = ".mgdl-store"
+    @Option(name: .long, help: ArgumentHelp("Run store: finished runs are kept here by content hash and never trained twice (default: .mgdl-store/ of the project root).", valueName: "dir"))
+    var store: String?
+
+    var outDirectory: URL { ProjectRoot.resolve(out, default: "site") }
+    var storeDirectory: URL { ProjectRoot.resolve(store, default: ".mgdl-store") }
 
     @Flag(name: .long, help: "Train nothing: assemble the site from the run store, or fail listing the missing runs.")
     var frozen = false
@@ -111,11 +120,11 @@ struct BuildCommand: ParsableCommand {
             guard !frozen else { throw ValidationError("--shard trains runs and --frozen trains none: choose one") }
             shardValue = parsed
         }
-        var builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports),
-                                  templatesDirectory: URL(fileURLWithPath: templates),
-                                  outputDirectory: URL(fileURLWithPath: out),
+        var builder = SiteBuilder(reportsDirectory: options.reportsDirectory,
+                                  templatesDirectory: ProjectRoot.templates(templates),
+                                  outputDirectory: outDirectory,
                                   profile: options.profile, only: options.only,
-                                  storeDirectory: URL(fileURLWithPath: store), frozen: frozen)
+                                  storeDirectory: storeDirectory, frozen: frozen)
         builder.overrides = try options.overrides()
         builder.shard = shardValue
         if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
@@ -138,13 +147,13 @@ struct BuildCommand: ParsableCommand {
         }
         display.finishLine()
         if let shardValue {
-            print("shard \(shardValue): \(summary.runs) run(s) (\(summary.trained) trained, \(summary.restored) already in the store) in \(store); no site written")
+            print("shard \(shardValue): \(summary.runs) run(s) (\(summary.trained) trained, \(summary.restored) already in the store) in \(storeDirectory.path); no site written")
             if !summary.failedRuns.isEmpty { throw ExitCode(1) }
             return
         }
         let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) (%d drawn), %d file(s) rewritten in %@ in %.1f s",
                           summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, summary.figuresDrawn,
-                          summary.rewrittenFiles, out, summary.seconds)
+                          summary.rewrittenFiles, out ?? summary.output, summary.seconds)
         print(line)
         if !summary.claims.isEmpty {
             let counts = ClaimVerdict.allCases.compactMap { v -> String? in

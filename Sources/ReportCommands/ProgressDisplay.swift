@@ -29,13 +29,17 @@ final class ProgressDisplay {
         case .runStarted(let report, let run, let index, let count, let steps):
             current = "[\(index)/\(count)] \(report)/\(run)"
             runStart = Date()
+            if trainingStart == nil { trainingStart = runStart }
             starts[run] = Date()
             names[run] = current
             total = count
             if !quiet { emit("\(current): training \(steps) steps") }
         case .runRestored(let report, let run, let index, let count):
             if !quiet { emit("[\(index)/\(count)] \(report)/\(run): from the run store") }
+        case .trainingPlanned(let costs):
+            self.costs = costs
         case .runProgress(let progress):
+            fractions[progress.run] = Double(progress.step) / Double(max(1, progress.totalSteps))
             guard !quiet else { return }
             let now = Date()
             let interval = isTerminal ? 0.2 : 15
@@ -49,7 +53,7 @@ final class ProgressDisplay {
             running[progress.run] = text
             if isTerminal {
                 // One line per running training, and an overall count, redrawn in place.
-                let lines = running.keys.sorted().map { running[$0]! } + ["\(finished)/\(total) run(s) done"]
+                let lines = running.keys.sorted().map { running[$0]! } + ["\(finished)/\(total) run(s) done" + overallETA(now)]
                 var out = ""
                 if drawnLines > 0 { out += "\u{1B}[\(drawnLines)A" }
                 for line in lines { out += "\r\u{1B}[K" + line + "\n" }
@@ -57,10 +61,11 @@ final class ProgressDisplay {
                 drawnLines = lines.count
                 liveLine = true
             } else {
-                emit(text)
+                emit(text + overallETA(now))
             }
         case .runFinished(_, let run, let result):
             running[run] = nil
+            fractions[run] = 1
             finished += 1
             let status = result.status == .ok
                 ? String(format: "done in %.1f s, final loss %.3e", result.seconds, result.losses.last ?? .nan)
@@ -73,6 +78,29 @@ final class ProgressDisplay {
                 emit("claim \(report)/\(claim.name): \(claim.verdict.words): \(claim.evidence)")
             }
         }
+    }
+
+    private var costs: [String: Double] = [:]
+    private var fractions: [String: Double] = [:]
+    private var trainingStart: Date?
+
+    /// The overall ETA: the estimated cost of what is left over the rate measured so far (cost
+    /// done per second since the first training started). Empty until there is a measurement.
+    func overallETA(_ now: Date) -> String {
+        guard let trainingStart, !costs.isEmpty else { return "" }
+        let total = costs.values.reduce(0, +)
+        let done = costs.reduce(0) { $0 + $1.value * min(1, fractions[$1.key] ?? 0) }
+        let elapsed = now.timeIntervalSince(trainingStart)
+        guard done > 0, elapsed > 0.5, total > done else { return "" }
+        let seconds = (total - done) * elapsed / done
+        return " · overall ETA " + Self.duration(seconds)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return "\(s / 60) min \(s % 60) s" }
+        return "\(s / 3600) h \(s % 3600 / 60) min"
     }
 
     private var starts: [String: Date] = [:]
@@ -111,6 +139,9 @@ final class ProgressDisplay {
         case .claimChecked(let report, let claim):
             object = ["event": "claim", "report": report, "claim": claim.name, "verdict": claim.verdict.rawValue,
                       "evidence": claim.evidence]
+        case .trainingPlanned(let costs):
+            self.costs = costs
+            object = ["event": "training_planned", "runs": costs.count, "cost": costs.values.reduce(0, +)]
         }
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardError.write(data + Data("\n".utf8))

@@ -14,14 +14,14 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var options: ReportOptions
 
-    @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
-    var store: String = ".mgdl-store"
+    @Option(name: .long, help: ArgumentHelp("Run store folder (default: .mgdl-store/ of the project root).", valueName: "dir"))
+    var store: String?
 
     func run() throws {
         _ = try options.load()
-        var builder = SiteBuilder(reportsDirectory: URL(fileURLWithPath: options.reports), templatesDirectory: URL(fileURLWithPath: "."),
+        var builder = SiteBuilder(reportsDirectory: options.reportsDirectory, templatesDirectory: URL(fileURLWithPath: "."),
                                   outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
-                                  storeDirectory: URL(fileURLWithPath: store))
+                                  storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
         let plan = try builder.plan()
         for run in plan {

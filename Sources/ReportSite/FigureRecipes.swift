@@ -260,20 +260,29 @@ enum FigureRecipes {
         let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: false)
         for (panel, run) in zip(panels, runs) {
             let spectrum = Spectra.amplitudeSpectrum(run.target)
-            let top = (run.frequencies.max() ?? spectrum.count / 4) * 5 / 4
-            let limit = min(spectrum.count, max(top, 8))
+            let limit = spectrumLimit(spectrum, declared: run.frequencies)
             let k = (0..<limit).map(Double.init)
             panel.title = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
-            panel.line(x: k, y: Array(spectrum.prefix(limit)), label: "target", color: Color(hex: "#7f7f7f"), width: 1.2)
             for grade in run.grades ?? [] {
                 let s = Spectra.amplitudeSpectrum(grade.output)
                 panel.line(x: k, y: Array(s.prefix(limit)), label: run.grades!.count > 1 ? "grade \(grade.index + 1)" : "network", width: 1.3)
             }
+            // The target last, dashed: drawn over the grades, which still show through its gaps.
+            panel.line(x: k, y: Array(spectrum.prefix(limit)), label: "target", color: Color(hex: "#7f7f7f"), width: 1.2, dashed: true)
             panel.xLabel = "frequency k"
             panel.yLabel = "amplitude"
             panel.showsLegend = true
         }
         return figure
+    }
+
+    /// How many frequencies a spectrum panel shows: up to the highest declared frequency, or
+    /// without declared ones (formula, power-law tasks) the highest frequency holding 1% of the
+    /// largest amplitude, plus a margin of a quarter (at least 4), so the content fills the axis.
+    static func spectrumLimit(_ spectrum: [Double], declared: [Int]) -> Int {
+        let peak = spectrum.dropFirst().max() ?? 0
+        let top = declared.max() ?? (spectrum.indices.dropFirst().last { spectrum[$0] >= 0.01 * peak } ?? spectrum.count / 4)
+        return min(spectrum.count, max(8, top + max(4, top / 4) + 1))
     }
 
     enum EnvelopeKeep { case both, min, max }
@@ -325,9 +334,10 @@ enum FigureRecipes {
         let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
         for (panel, snapshot) in zip(panels, snapshots) {
             panel.title = "iteration \(snapshot.step)" + (series.runs.count > 1 ? " (run 1 of \(series.runs.count))" : "")
-            panel.line(x: run.inputs, y: run.target, label: "target λ(z)", color: Color(hex: "#7f7f7f"), width: 1.2)
             panel.line(x: run.inputs, y: snapshot.prediction, label: "network", width: 1.6)
-            panel.xLabel = "z"
+            // The target over the network, dashed, so neither hides the other.
+            panel.line(x: run.inputs, y: run.target, label: "target", color: Color(hex: "#7f7f7f"), width: 1.2, dashed: true)
+            panel.xLabel = "x"
             panel.yLabel = "value"
         }
         panels.first?.showsLegend = true

@@ -34,9 +34,10 @@ struct Notebook {
         intro += """
 
             This notebook is the report `\(report.file)` as built by mgdl-report \(toolVersion). Each figure \
-            cell reads the data behind the figure from `figures/NAME.csv` (one row per plotted value: \
-            `panel,kind,series,x,y,value`) and redraws it with matplotlib; the output stored under it is \
-            the figure of the site. Run it from the report's folder of the site, where `figures/` is.
+            cell reads the data behind the figure, `figures/NAME.csv` (one row per plotted value: \
+            `panel,kind,series,x,y,value`), and redraws it with matplotlib; the output stored under it is \
+            the figure of the site. The data is embedded in the notebook (the `FIGURE_DATA` cell), so it \
+            runs on its own, anywhere; the same CSVs are beside it in the site.
 
             """
         if page.failed {
@@ -44,6 +45,7 @@ struct Notebook {
         }
         markdown(intro)
         code(Self.helpers, outputs: [])
+        if let data = embeddedData() { code(data, outputs: []) }
 
         for segment in report.segments {
             switch segment {
@@ -180,12 +182,19 @@ struct Notebook {
     static let helpers = #"""
         # Helpers for the figure cells below: the csv module, numpy and matplotlib only.
         import csv
+        import io
         import numpy as np
         import matplotlib.pyplot as plt
 
 
+        FIGURE_DATA = {}  # filled by the next cell: the figures' CSVs, embedded
+
+
         def load_figure(path):
-            """The rows of a figure's CSV (columns panel, kind, series, x, y, value) as dicts."""
+            """The rows of a figure's CSV (columns panel, kind, series, x, y, value) as dicts:
+            from the embedded copy, else from the file beside the notebook."""
+            if path in FIGURE_DATA:
+                return list(csv.DictReader(io.StringIO(FIGURE_DATA[path], newline="")))
             with open(path, newline="", encoding="utf-8") as f:
                 return list(csv.DictReader(f))
 
@@ -264,6 +273,18 @@ struct Notebook {
                 ax.set_axis_off()
         """#
 
+    /// The cell that embeds every drawn figure's CSV (`FIGURE_DATA[path] = "..."`, one string
+    /// literal each, in page order), so the downloaded notebook needs no other file.
+    func embeddedData() -> String? {
+        let embedded = page.report.figures.compactMap { spec -> String? in
+            guard let files = page.figures[spec.name], files.error == nil, let csv = files.csv else { return nil }
+            return "FIGURE_DATA[\(Self.py("figures/\(spec.name).csv"))] = \(Self.py(String(decoding: csv, as: UTF8.self)))"
+        }
+        guard !embedded.isEmpty else { return nil }
+        return "# The data behind every figure (the site's figures/NAME.csv), so this notebook runs on its own.\n"
+            + embedded.joined(separator: "\n") + "\n"
+    }
+
     /// The code cell that redraws one figure from its CSV. Labels, titles, log scales and the grid
     /// come from the figure itself (read back from its alt text); each kind gets a drawing that
     /// suits it, anything else the generic one.
@@ -320,10 +341,11 @@ struct Notebook {
                         continue
                     for name, (z, value) in series(rows, panel).items():
                         target = name.startswith("target")
-                        ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6)
+                        ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6,
+                                linestyle="--" if target else "-", zorder=3 if target else 2)
                     ax.set_title(titles.get(panel, f"panel {panel}"))
                 for ax in axes[-1]:
-                    ax.set_xlabel(\(label(first.xLabel, "z")))
+                    ax.set_xlabel(\(label(first.xLabel, "x")))
                 for ax in axes[:, 0]:
                     ax.set_ylabel(\(label(first.yLabel, "value")))
                 axes[0, 0].legend()

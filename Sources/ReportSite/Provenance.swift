@@ -1,11 +1,14 @@
+import Experiments
 import Foundation
+import Numerics
+import Plotting
 
 /// Where and how a site was built: tool version, git commit of the reports, OS and CPU.
 /// The only machine-dependent part of the output, and it says so.
 struct Provenance {
     let context: [String: Any]
 
-    static func collect(reportsDirectory: URL, profile: String) -> Provenance {
+    static func collect(reportsDirectory: URL, profile: String, overrides: [Override] = []) -> Provenance {
         let commit = shell(["git", "-C", reportsDirectory.path, "rev-parse", "--short=12", "HEAD"])
         // Dirty: any tracked or untracked change in the whole working tree (sources as well as
         // reports), since either can change what is built. Ignored files (site/, .build*/) do not count.
@@ -26,7 +29,51 @@ struct Provenance {
             "os": os,
             "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs",
             "profile": profile,
+            // -S overrides change what the prose describes: the pages say which were applied.
+            "overrides": overrides.map { ["text": "\($0.experiment.map { "\($0)." } ?? "")\($0.path.joined(separator: "."))=\($0.text)"] },
+            "hasOverrides": !overrides.isEmpty,
+            "libraries": libraries.enumerated().map { i, l in ["name": l.0, "version": l.1, "sep": i + 1 < libraries.count ? "; " : ""] },
         ])
+    }
+
+    /// The tool and the libraries that computed and drew the results. Swift is the compiler
+    /// that built this executable.
+    static var libraries: [(String, String)] {
+        [("mgdl-report", toolVersion), ("Swift", swiftVersion), ("OpenBLAS", NumericLibraries.openBLAS),
+         ("FFTW", NumericLibraries.fftw), ("Cairo", DrawingLibraries.cairo), ("HarfBuzz", DrawingLibraries.harfBuzz)]
+    }
+
+    static var swiftVersion: String {
+        #if compiler(>=6.4)
+        return "6.4 or newer"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #elseif compiler(>=6.1)
+        return "6.1"
+        #elseif compiler(>=6.0)
+        return "6.0"
+        #else
+        return "5.x"
+        #endif
+    }
+
+    /// `provenance.json` at the site root: everything above plus the build date, which appears
+    /// in no page (pages stay byte-stable). The date is that of the build that first wrote this
+    /// record: a rebuild whose provenance is otherwise unchanged keeps the previous file (and date),
+    /// so a rebuild with nothing changed still rewrites nothing.
+    func json(date: Date, previous: Data?) throws -> Data {
+        var record = context
+        record["built"] = ISO8601DateFormatter().string(from: date)
+        record["overrides"] = (context["overrides"] as? [[String: String]] ?? []).map { $0["text"] ?? "" }
+        record["libraries"] = Dictionary(Self.libraries, uniquingKeysWith: { a, _ in a })
+        record["hasOverrides"] = nil
+        if let previous, var old = try? JSONSerialization.jsonObject(with: previous) as? [String: Any] {
+            old["built"] = record["built"]
+            if NSDictionary(dictionary: old).isEqual(to: record) { return previous }
+        }
+        return try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }
 
     private static func shell(_ arguments: [String]) -> String? {

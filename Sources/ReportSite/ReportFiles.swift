@@ -17,6 +17,12 @@ extension SiteBuilder {
         for spec in page.report.tables {
             let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats, specs: page.runSpecs)
             try write(Self.csv(table, runs: spec.runs), to: folder.appendingPathComponent(ReportPage.tableCSV(spec.name)), step: "pages")
+            try write(TableExport.latex(table, spec: spec, report: page.report.id),
+                      to: folder.appendingPathComponent(TableExport.latexPath(spec.name)), step: "pages")
+            try write(TableExport.markdown(table, spec: spec), to: folder.appendingPathComponent(TableExport.markdownPath(spec.name)), step: "pages")
+        }
+        if !page.report.references.isEmpty {
+            try write(page.bibtex(), to: folder.appendingPathComponent(page.bibtexPath), step: "pages")
         }
         let notebook: Data
         do {

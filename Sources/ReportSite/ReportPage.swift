@@ -12,6 +12,8 @@ struct FigureFiles {
     /// The figure's size in CSS px (the notebook redraws it at the same size).
     var width: Double = 640
     var height: Double = 420
+    /// The figure's CSV, embedded in the notebook.
+    var csv: Data? = nil
 }
 
 /// The data a report page is rendered from (Mustache context), and its downloads.
@@ -67,16 +69,19 @@ struct ReportPage {
         Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
     }
 
-    func proseHTML(_ markdown: String) -> String {
-        MarkdownParser().html(from: markdown)
+    /// One prose chunk as HTML (math and citations protected from Ink; headings get ids that
+    /// are unique on the page through `ids`).
+    func proseHTML(_ markdown: String, ids: HeadingIDs = HeadingIDs()) -> String {
+        ProseMarkup(references: report.references).render(markdown, ids: ids).html
     }
 
     func context() -> [String: Any] {
         var segments: [[String: Any]] = []
+        let ids = HeadingIDs()
         for segment in report.segments {
             switch segment {
             case .prose(let markdown):
-                segments.append(["isProse": true, "html": proseHTML(markdown)])
+                segments.append(["isProse": true, "html": proseHTML(markdown, ids: ids)])
             case .figure(let name):
                 guard let spec = report.figures.first(where: { $0.name == name }) else { continue }
                 segments.append(figureContext(spec))
@@ -88,6 +93,8 @@ struct ReportPage {
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
                 var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels, repeats: runRepeats, specs: runSpecs)
                 context["csv"] = Self.tableCSV(name)
+                context["tex"] = TableExport.latexPath(name)
+                context["markdown"] = TableExport.markdownPath(name)
                 segments.append(context)
             case .claim(let name):
                 guard let spec = report.claims.first(where: { $0.name == name }) else { continue }
@@ -110,6 +117,7 @@ struct ReportPage {
                 .map { ["name": $0.name, "csv": "figures/\($0.name).csv"] },
             "totalSeconds": String(format: "%.1f", totalSeconds),
         ].merging(report.summary.isEmpty ? [:] : ["summary": report.summary]) { a, _ in a }
+            .merging(extraContext()) { a, _ in a }
     }
 
     /// One row of the provenance table (and of a sweep's run list).
@@ -162,7 +170,7 @@ struct ReportPage {
             "isFigure": true, "name": spec.name, "caption": spec.caption,
             "svg": "figures/\(spec.name).svg", "png": "figures/\(spec.name).png",
             "darkSvg": "figures/\(spec.name)-dark.svg", "darkPng": "figures/\(spec.name)-dark.png",
-            "csv": "figures/\(spec.name).csv",
+            "csv": "figures/\(spec.name).csv", "pdf": "figures/\(spec.name).pdf",
             "alt": files?.altText.isEmpty == false ? files!.altText : (spec.caption.isEmpty ? "Figure \(spec.name)" : spec.caption),
             "runs": spec.runs.map { ["name": $0, "href": Self.runPage($0)] },
         ]
@@ -257,6 +265,7 @@ struct ReportPage {
             entry["claimsText"] = claimCounts
             entry["claimsFailed"] = report.claims.contains { claims[$0.name]?.verdict == .notReproduced }
         }
+        entry.merge(extraIndexEntry()) { a, _ in a }
         if let thumbnail = report.thumbnail, let files = figures[thumbnail], files.error == nil {
             entry["thumbnail"] = "\(report.id)/figures/\(thumbnail).png"
             entry["thumbnailSvg"] = "\(report.id)/figures/\(thumbnail).svg"

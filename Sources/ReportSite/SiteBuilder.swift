@@ -47,6 +47,8 @@ public enum BuildEvent: Sendable {
     case runFinished(report: String, run: String, result: RunResult)
     case figureFailed(report: String, figure: String, message: String)
     case claimChecked(report: String, claim: ClaimResult)
+    /// The runs this build will train and their estimated costs (`RunCost`), before the first starts.
+    case trainingPlanned(costs: [String: Double])
 }
 
 /// Builds the static site: load specs, plan, run, figures, pages, write site.
@@ -162,6 +164,9 @@ public struct SiteBuilder {
         // Independent runs train `jobs` at a time; BLAS gets the cores the jobs leave. The BLAS
         // thread count depends only on -j and the machine, never on how many runs are left, so
         // a run's bits do not depend on what else the build had to train.
+        if !toTrain.isEmpty {
+            events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.estimate($0.spec)) }, uniquingKeysWith: +)))
+        }
         let workers = max(1, min(jobs, toTrain.count))
         BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)))
         let lock = NSLock()
@@ -209,8 +214,8 @@ public struct SiteBuilder {
         guard let templates = loadedTemplates else { return summary }
         let staging = try makeStaging()
         do {
-            let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile)
-            var entries: [[String: Any]] = []
+            let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile, overrides: overrides)
+            var siteEntries: [SiteEntry] = []
             for report in reports {
                 try SitePath.checkNames(of: report)
                 events(.step("figures: \(report.id)"))
@@ -229,13 +234,20 @@ public struct SiteBuilder {
                                       restored: restored[report.id] ?? [])
                 page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
                 try writePages(page, templates: templates, to: folder)
-                entries.append(page.indexEntry())
+                let siteEntry = SiteEntry(page: page)
+                try write(siteEntry.json(), to: folder.appendingPathComponent(SiteEntry.fileName), step: "pages")
+                siteEntries.append(siteEntry)
                 summary.reports += 1
             }
             events(.step("pages: index"))
-            let index = ReportPage.indexContext(entries: entries, profile: profile, provenance: provenance)
+            siteEntries += try keepOtherReports(built: Set(reports.map(\.id)), into: staging)
+            siteEntries.sort { $0.id < $1.id }
+            let index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance)
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
+            try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
+            try write(provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json"))),
+                      to: staging.appendingPathComponent("provenance.json"), step: "write site")
             events(.step("write site"))
             summary.rewrittenFiles = try SiteOutput.install(staging: staging, output: outputDirectory)
         } catch {
@@ -265,7 +277,7 @@ public struct SiteBuilder {
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let runKeys = Dictionary(report.experiments.map { ($0.name, RunStore.key(for: $0)) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
-        let names = ["light.svg", "light.png", "dark.svg", "dark.png", "data.csv", "meta.json"]
+        let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double }
         for spec in report.figures {
             var spec0 = spec
@@ -280,8 +292,10 @@ public struct SiteBuilder {
                     rendered = cached
                 } else {
                     let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats)
+                    try spec.options.apply(to: figure)
                     rendered = [
                         "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),
+                        "light.pdf": try figure.pdf(theme: .light, documentTitle: spec.caption.isEmpty ? "\(report.title): \(spec.name)" : spec.caption),
                         "dark.svg": try figure.svg(theme: .dark), "dark.png": try figure.png(theme: .dark),
                         "data.csv": Data(figure.csv().utf8),
                         "meta.json": try JSONEncoder.sorted.encode(Meta(altText: figure.altText(), width: figure.width, height: figure.height)),
@@ -294,11 +308,12 @@ public struct SiteBuilder {
                 let dark = folder.appendingPathComponent("figures/\(spec.name)-dark")
                 try write(rendered["light.svg"]!, to: base.appendingPathExtension("svg"), step: "figures")
                 try write(rendered["light.png"]!, to: base.appendingPathExtension("png"), step: "figures")
+                try write(rendered["light.pdf"]!, to: base.appendingPathExtension("pdf"), step: "figures")
                 try write(rendered["dark.svg"]!, to: dark.appendingPathExtension("svg"), step: "figures")
                 try write(rendered["dark.png"]!, to: dark.appendingPathExtension("png"), step: "figures")
                 try write(rendered["data.csv"]!, to: base.appendingPathExtension("csv"), step: "figures")
                 files[spec.name] = FigureFiles(name: spec.name, altText: meta.altText, error: nil, png: rendered["light.png"]!,
-                                               width: meta.width, height: meta.height)
+                                               width: meta.width, height: meta.height, csv: rendered["data.csv"])
                 summary.figures += 1
             } catch let error as BuildError {
                 throw error

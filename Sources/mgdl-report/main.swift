@@ -1,4 +1,4 @@
 import ReportCommands
 
 prepareBLASKernels()  // re-executes once with OPENBLAS_CORETYPE set, before OpenBLAS is used
-MGDLReport.main()
+MGDLReport.mainWithDocumentedExitCodes()  // exit status 0, 1 or 2 (see README)

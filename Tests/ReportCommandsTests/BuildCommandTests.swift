@@ -88,13 +88,13 @@ final class BuildCommandTests: XCTestCase {
         let site = dir.appendingPathComponent("out")
         var expected = ["index.html", "style.css", "tiny/index.html", "tiny/runs/tiny.json"]
         for figure in ["heat", "loss", "fit"] {
-            expected += ["svg", "png", "csv"].map { "tiny/figures/\(figure).\($0)" }
+            expected += ["svg", "png", "pdf", "csv"].map { "tiny/figures/\(figure).\($0)" }
             expected += ["svg", "png"].map { "tiny/figures/\(figure)-dark.\($0)" }
         }
         for path in expected {
             let url = site.appendingPathComponent(path)
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            XCTAssertGreaterThan(size ?? 0, 0, "missing or empty: \(path)")
+            XCTAssertGreaterThan(size, 0, "missing or empty: \(path)")
         }
         let page = try String(contentsOf: site.appendingPathComponent("tiny/index.html"), encoding: .utf8)
         XCTAssertFalse(page.contains("<script>alert(1)</script>"), "the title must be escaped")
@@ -103,6 +103,9 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertTrue(page.contains("alt=\""))
         let png = try Data(contentsOf: site.appendingPathComponent("tiny/figures/heat.png"))
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        let pdf = try Data(contentsOf: site.appendingPathComponent("tiny/figures/heat.pdf"))
+        XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
+        XCTAssertTrue(page.contains("href=\"figures/heat.pdf\""), "the PDF is linked beside SVG, PNG and CSV")
         // No staging folders are left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("staging") || $0.contains(".old-") }
         XCTAssertEqual(leftovers, [])
@@ -172,7 +175,7 @@ final class BuildCommandTests: XCTestCase {
         // Separate stores: both builds train.
         XCTAssertEqual(try run(["build", "--templates", templates, "--out", "a", "--store", "store-a", "--quiet"], in: dir).status, 0)
         XCTAssertEqual(try run(["build", "--templates", templates, "--out", "b", "--store", "store-b", "--quiet"], in: dir).status, 0)
-        for path in ["tiny/runs/tiny.json", "tiny/figures/heat.svg", "tiny/figures/heat.png", "tiny/figures/fit.csv"] {
+        for path in ["tiny/runs/tiny.json", "tiny/figures/heat.svg", "tiny/figures/heat.png", "tiny/figures/heat.pdf", "tiny/figures/fit.csv"] {
             var a = try Data(contentsOf: dir.appendingPathComponent("a/\(path)"))
             var b = try Data(contentsOf: dir.appendingPathComponent("b/\(path)"))
             if path.hasSuffix(".json") {
@@ -296,9 +299,10 @@ final class BuildCommandTests: XCTestCase {
         let files = try XCTUnwrap(FileManager.default.subpaths(atPath: a.path)).filter { isFile(a.appendingPathComponent($0)) }.sorted()
         XCTAssertEqual(files, try XCTUnwrap(FileManager.default.subpaths(atPath: b.path)).filter { isFile(b.appendingPathComponent($0)) }.sorted())
         XCTAssertTrue(files.contains("tiny/runs/tiny--seed-4.json"), "\(files)")
-        for file in files where !file.hasSuffix(".html") {
+        // provenance.json carries the build date, and nothing else differs in it.
+        for file in files where !file.hasSuffix(".html") && file != "provenance.json" {
             var x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
-            if file.hasSuffix(".json") { x = try stripSeconds(x); y = try stripSeconds(y) }
+            if file.hasPrefix("tiny/runs/") && file.hasSuffix(".json") { x = try stripSeconds(x); y = try stripSeconds(y) }
             XCTAssertEqual(x, y, "\(file) differs")
         }
     }
@@ -375,13 +379,14 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertTrue(restored.stdout.contains("(0 drawn), 2 file(s) rewritten"), restored.stdout)
         let again = try run(["build", "--templates", templates], in: dir)
         XCTAssertTrue(again.stdout.contains("(0 trained, 1 from the store), 3 figure(s) (0 drawn), 0 file(s) rewritten"), again.stdout)
-        // Edited prose: only that report's page, its notebook and its copied source change.
+        // Edited prose: only that report's page, its notebook, its copied source, and the search
+        // documents (search-data.js and the report's .site-entry.json) change.
         let edited = Self.tinyReport.replacingOccurrences(of: "A sentence of *prose*.", with: "A sentence of *edited* prose.")
         try edited.write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
         let prose = try run(["build", "--templates", templates], in: dir)
         XCTAssertTrue(prose.stdout.contains("(0 drawn)"), prose.stdout)
         let rewritten = prose.stdout.range(of: #"(\d+) file\(s\) rewritten"#, options: .regularExpression).map { String(prose.stdout[$0]) } ?? ""
-        XCTAssertTrue(["1", "2", "3"].contains(rewritten.split(separator: " ").first.map(String.init) ?? ""), prose.stdout)
+        XCTAssertTrue(["1", "2", "3", "4", "5"].contains(rewritten.split(separator: " ").first.map(String.init) ?? ""), prose.stdout)
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: figure.path)[.modificationDate] as! Date, stamp,
                        "an unchanged figure is not rewritten")
         XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("site/tiny/index.html"), encoding: .utf8).contains("<em>edited</em>"))
