@@ -41,13 +41,21 @@ enum Names {
     /// Published values for a run the table does not show would silently vanish: an error.
     static func unknownPaperRuns(_ tables: [TableSpec], keyLines: [String: [(String, Int)]], file: String) -> [SpecProblem] {
         tables.flatMap { table in
-            (keyLines[table.name] ?? []).filter { !table.runs.contains($0.0) }.map { key, line in
+            (keyLines[table.name] ?? []).filter { !table.runs.contains(Self.paperRun($0.0, grades: table.grades)) }.map { key, line in
                 var message = "table '\(table.name)' has published values for run '\(key)', which it does not show"
                 if let near = closest(to: key, in: table.runs) { message += "; did you mean '\(near)'?" }
                 else { message += " (it shows: \(table.runs.prefix(6).joined(separator: ", "))\(table.runs.count > 6 ? ", ..." : ""))" }
                 return SpecProblem(file: file, line: line, column: 1, keyPath: "\(table.name).paper.values.\(key)", message: message)
             }
         }
+    }
+
+    /// The run a `paper.values` key names: `RUN/grade-N` names a grade row of RUN in a table with
+    /// `grades: true`.
+    static func paperRun(_ key: String, grades: Bool) -> String {
+        guard grades, let slash = key.range(of: "/grade-", options: .backwards),
+              Int(key[slash.upperBound...]).map({ $0 >= 1 }) == true else { return key }
+        return String(key[..<slash.lowerBound])
     }
 
     /// An input file must resolve (symbolic links followed) inside the project: the folder that

@@ -61,7 +61,7 @@ struct ReportOptions: ParsableArguments {
         if !only.isEmpty { declaredSet.formUnion(ProfileScan.declaredProfiles(in: reportsDirectory)) }
         guard !declaredSet.isEmpty, !declaredSet.contains(profile) else { return }
         let declared = declaredSet.sorted()
-        var message = "--profile \(profile): no experiment declares this profile (the reports declare \(declared.joined(separator: ", ")))"
+        var message = "--profile: unknown profile '\(profile)': no experiment declares it (the reports declare \(declared.joined(separator: ", ")))"
         if let near = nearestName(to: profile, in: declared) { message += "; did you mean '\(near)'?" }
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         throw ExitCode(2)

@@ -60,6 +60,10 @@ enum SearchIndex {
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
                 docs.append(Document(r: report.title, t: "Table \(name)", h: "\(base)#table-\(name)", k: "table",
                                      x: [spec.caption, spec.paperSource ?? "", spec.runs.joined(separator: " ")].joined(separator: " ")))
+            case .claim(let name):
+                guard let spec = report.claims.first(where: { $0.name == name }) else { continue }
+                docs.append(Document(r: report.title, t: "Claim \(name)", h: "\(base)#claim-\(name)", k: "claim",
+                                     x: [spec.statement, spec.source ?? "", spec.run, spec.than ?? ""].joined(separator: " ")))
             case .experiment(let name):
                 let members = report.experiments.filter { $0.group == name }
                 var words = [name]

@@ -460,7 +460,8 @@ final class ReportSiteTests: XCTestCase {
     }
 
     static func figureSpec(kind: String) throws -> FigureSpec {
-        let json = #"{"name": "f", "kind": "\#(kind)", "runs": ["good"], "caption": "", "at": [], "line": 1}"#
+        let options = String(decoding: try JSONEncoder().encode(FigureOptions()), as: UTF8.self)
+        let json = #"{"name": "f", "kind": "\#(kind)", "runs": ["good"], "caption": "", "at": [], "line": 1, "options": \#(options)}"#
         return try JSONDecoder().decode(FigureSpec.self, from: Data(json.utf8))
     }
 
