@@ -89,9 +89,22 @@ public final class RunStore {
         return anonymous
     }
 
-    public static func key(for spec: ExperimentSpec) -> String {
+    /// The threads the engine computes each run with (OpenBLAS and the data-parallel training
+    /// step, set from `-j` and the machine). Results depend on it (the gradient sums are split
+    /// and chunked by it), so it is part of a run's key when it is not 1: `-j 1` and `-j 2` never
+    /// share a key unless they compute alike. At 1 (the default: one job per CPU) keys are those
+    /// of earlier versions. Each entry records it in `compute.json`.
+    nonisolated(unsafe) public static var computeThreads = 1
+
+    /// Set by `build --frozen`, which trains nothing: a run computed with any thread count will do.
+    nonisolated(unsafe) public static var acceptAnyThreadCount = false
+
+    public static func key(for spec: ExperimentSpec) -> String { key(for: spec, threads: computeThreads) }
+
+    public static func key(for spec: ExperimentSpec, threads: Int) -> String {
         var hasher = SHA256()
         hasher.update(data: Data("mgdl-report engine \(engineVersion)\n".utf8))
+        if threads > 1 { hasher.update(data: Data("threads \(threads)\n".utf8)) }
         hasher.update(data: canonicalDeclaration(spec))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
@@ -101,25 +114,47 @@ public final class RunStore {
     /// The stored result for a spec, or nil. An entry whose files do not match its digest, or do
     /// not decode, is treated as missing (and replaced when the run is stored again).
     public func result(for spec: ExperimentSpec) -> RunResult? {
-        let key = Self.key(for: spec)
-        guard let files = try? Self.verifiedFiles(entry(key), names: ["spec.json", "result.json"]),
-              var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else {
-            return nil
+        let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != Self.computeThreads }
+        for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
+            let folder = entry(Self.key(for: spec, threads: threads))
+            guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
+                  var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
+            result.name = spec.name
+            result.seconds = Self.provenance(folder)?.seconds ?? 0
+            return result
         }
-        result.name = spec.name
-        return result
+        return nil
     }
 
-    /// Stores a result atomically (write in tmp/, then one rename).
+    /// When and how an entry was computed: outside its digest, since it depends on the clock.
+    public struct EntryProvenance: Codable, Sendable {
+        public var seconds: Double
+        public var threads: Int
+    }
+
+    static let provenanceName = "provenance.json"
+
+    static func provenance(_ folder: URL) -> EntryProvenance? {
+        (try? Data(contentsOf: folder.appendingPathComponent(provenanceName))).flatMap { try? JSONDecoder().decode(EntryProvenance.self, from: $0) }
+    }
+
+    /// Stores a result atomically (write in tmp/, then one rename). The stored bytes depend only on
+    /// the declaration and the computation: the wall time goes to `provenance.json`, the result's
+    /// `seconds` is stored as 0 (and read back from the provenance).
     public func store(_ result: RunResult, for spec: ExperimentSpec) throws {
         let key = Self.key(for: spec)
         let encoder = Self.encoder()
-        try install(["spec.json": try encoder.encode(spec), "result.json": try encoder.encode(result)], at: entry(key), name: key)
+        var timeless = result
+        timeless.seconds = 0
+        try install(["spec.json": try encoder.encode(spec), "result.json": try encoder.encode(timeless),
+                     "compute.json": try encoder.encode(["threads": Self.computeThreads])],
+                    extras: [Self.provenanceName: try encoder.encode(EntryProvenance(seconds: result.seconds, threads: Self.computeThreads))],
+                    at: entry(key), name: key)
     }
 
     /// Writes files and their digest into a fresh folder in tmp/ and renames it into place. An
     /// entry already there is kept when it verifies and replaced when it does not.
-    func install(_ files: [String: Data], at final: URL, name: String) throws {
+    func install(_ files: [String: Data], extras: [String: Data] = [:], at final: URL, name: String) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: final.path) {
             if (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil { return }
@@ -131,7 +166,7 @@ public final class RunStore {
         let staging = root.appendingPathComponent("tmp/\(final.deletingLastPathComponent().lastPathComponent)-\(name)-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for (file, data) in files { try data.write(to: staging.appendingPathComponent(file)) }
+        for (file, data) in files.merging(extras, uniquingKeysWith: { a, _ in a }) { try data.write(to: staging.appendingPathComponent(file)) }
         try Self.digestFile(files).write(to: staging.appendingPathComponent(Self.digestName))
         try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
         if rename(staging.path, final.path) != 0 {
@@ -148,6 +183,11 @@ public final class RunStore {
 
     static func digestFile(_ files: [String: Data]) throws -> Data {
         try JSONEncoder.sortedKeys.encode(files.mapValues { digest($0) })
+    }
+
+    /// The thread count an entry's `compute.json` records (1 when absent).
+    static func threads(_ data: Data?) -> Int {
+        data.flatMap { try? JSONDecoder().decode([String: Int].self, from: $0) }?["threads"] ?? 1
     }
 
     /// Why an entry does not verify, or nil when it does.
@@ -256,7 +296,7 @@ public final class RunStore {
                     let files = try Self.verifiedFiles(entry, names: kind == "runs" ? ["spec.json", "result.json"] : [])
                     if kind == "runs" {
                         guard let decoded = try? JSONDecoder().decode(ExperimentSpec.self, from: files["spec.json"]!),
-                              Self.key(for: decoded) == key else {
+                              Self.key(for: decoded, threads: Self.threads(files["compute.json"])) == key else {
                             found.append((kind, key, "its declaration does not hash to its key")); continue
                         }
                         guard (try? Self.decoder().decode(RunResult.self, from: files["result.json"]!)) != nil else {
@@ -312,7 +352,9 @@ extension RunStore {
             let target = root.appendingPathComponent("runs/\(key)")
             if (try? Self.verifiedFiles(target, names: names)) != nil { continue }
             // Absent here, or damaged here: copy the verified entry (a damaged one is replaced).
-            try install(try Self.verifiedFiles(runs.appendingPathComponent(key), names: names), at: target, name: key)
+            let source = runs.appendingPathComponent(key)
+            let extras = (try? Data(contentsOf: source.appendingPathComponent(Self.provenanceName))).map { [Self.provenanceName: $0] } ?? [:]
+            try install(try Self.verifiedFiles(source, names: names), extras: extras, at: target, name: key)
             copied += 1
         }
         if !bad.isEmpty {

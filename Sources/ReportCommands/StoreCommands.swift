@@ -17,12 +17,16 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run store folder (default: .mgdl-store/ of the project root).", valueName: "dir"))
     var store: String?
 
+    @Option(name: .short, help: ArgumentHelp("As for build: the runs' keys include the threads each run computes with, which -j sets (default: one job per CPU).", valueName: "N"))
+    var jobs: Int?
+
     func run() throws {
         _ = try options.load()
         var builder = SiteBuilder(reportsDirectory: options.reportsDirectory, templatesDirectory: URL(fileURLWithPath: "."),
                                   outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
                                   storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
+        builder.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let plan = try builder.plan()
         for run in plan {
             let status = run.cached ? "cached" : "to run"

@@ -8,7 +8,7 @@ import Plotting
 struct Provenance {
     let context: [String: Any]
 
-    static func collect(reportsDirectory: URL, profile: String, overrides: [Override] = []) -> Provenance {
+    static func collect(reportsDirectory: URL, profile: String, overrides: [Override] = [], threads: Int = 1) -> Provenance {
         let commit = shell(["git", "-C", reportsDirectory.path, "rev-parse", "--short=12", "HEAD"])
         // Dirty: any tracked or untracked change in the whole working tree (sources as well as
         // reports), since either can change what is built. Ignored files (site/, .build*/) do not count.
@@ -27,7 +27,7 @@ struct Provenance {
             "inGit": commit != nil,
             "dirty": dirty,
             "os": os,
-            "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs",
+            "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; each run computed on \(threads) thread\(threads == 1 ? "" : "s")",
             "profile": profile,
             // -S overrides change what the prose describes: the pages say which were applied.
             "overrides": overrides.map { ["text": "\($0.experiment.map { "\($0)." } ?? "")\($0.path.joined(separator: "."))=\($0.text)"] },
@@ -63,8 +63,8 @@ struct Provenance {
     /// in no page (pages stay byte-stable). The date is that of the build that first wrote this
     /// record: a rebuild whose provenance is otherwise unchanged keeps the previous file (and date),
     /// so a rebuild with nothing changed still rewrites nothing.
-    func json(date: Date, previous: Data?) throws -> Data {
-        var record = context
+    func json(date: Date, previous: Data?, extra: [String: Any] = [:]) throws -> Data {
+        var record = context.merging(extra) { _, b in b }
         record["built"] = ISO8601DateFormatter().string(from: date)
         record["overrides"] = (context["overrides"] as? [[String: String]] ?? []).map { $0["text"] ?? "" }
         record["libraries"] = Dictionary(Self.libraries, uniquingKeysWith: { a, _ in a })

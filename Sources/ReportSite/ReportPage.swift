@@ -101,7 +101,6 @@ struct ReportPage {
                 segments.append(claimContext(spec))
             }
         }
-        let totalSeconds = report.experiments.reduce(0) { $0 + (runs[$1.name]?.seconds ?? 0) }
         return [
             "title": report.title,
             "root": "../",
@@ -115,7 +114,6 @@ struct ReportPage {
             "runs": report.experiments.map(runRow),
             "figureFiles": report.figures.filter { figures[$0.name]?.error == nil && figures[$0.name] != nil }
                 .map { ["name": $0.name, "csv": "figures/\($0.name).csv"] },
-            "totalSeconds": String(format: "%.1f", totalSeconds),
         ].merging(report.summary.isEmpty ? [:] : ["summary": report.summary]) { a, _ in a }
             .merging(extraContext()) { a, _ in a }
     }
@@ -125,7 +123,7 @@ struct ReportPage {
         let run = runs[spec.name]
         var row: [String: Any] = [
             "name": spec.name, "href": Self.runPage(spec.name), "json": Self.runJSON(spec.name),
-            "seed": "\(spec.seed)", "seconds": run.map { String(format: "%.1f", $0.seconds) } ?? "–",
+            "seed": "\(spec.seed)",
             "ok": run?.status == .ok,
             "origin": run == nil ? "not run" : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
             "key": String(RunStore.key(for: spec).prefix(12)),
@@ -217,7 +215,6 @@ struct ReportPage {
         guard let run else { return [["key": "status", "value": "no result"]] }
         var rows: [[String: String]] = [
             ["key": "status", "value": run.status == .ok ? "ok" : "failed"],
-            ["key": "training time", "value": String(format: "%.2f s", run.seconds)],
             ["key": "parameters", "value": "\(run.parameterCount)"],
             ["key": "optimizer steps taken", "value": "\(run.losses.count)"],
             ["key": "predictions recorded", "value": "\(run.snapshots.count)"],
@@ -239,7 +236,9 @@ struct ReportPage {
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }
             do {
-                let data = try encoder.encode(Download(spec: RunPage.portable(spec), result: run))
+                var timeless = run
+                timeless.seconds = 0  // the wall time is in provenance.json: these bytes depend on the declaration only
+                let data = try encoder.encode(Download(spec: RunPage.portable(spec), result: timeless))
                 return (spec.name, String(decoding: data, as: UTF8.self))
             } catch {
                 throw BuildError(step: "pages", path: "\(report.id)/\(Self.runJSON(spec.name))", message: "cannot write the run's JSON: \(error)")

@@ -91,6 +91,7 @@ public struct SiteBuilder {
 
     /// Loads and validates the reports and says, for every run, whether the store has it.
     public func plan() throws -> [PlannedRun] {
+        setComputeThreads()
         let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
         return reports.flatMap { report in
@@ -110,6 +111,7 @@ public struct SiteBuilder {
         var summary = BuildSummary()
 
         events(.step("load specs"))
+        setComputeThreads()
         let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         if reports.isEmpty {
             throw BuildError(step: "load specs", path: SiteOutput.display(reportsDirectory), message: "no reports (*.md) found")
@@ -168,7 +170,7 @@ public struct SiteBuilder {
             events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.estimate($0.spec)) }, uniquingKeysWith: +)))
         }
         let workers = max(1, min(jobs, toTrain.count))
-        BLASThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)))
+        BLASThreads.set(computeThreads)
         let lock = NSLock()
         var next = 0
         var storeFailure: BuildError?
@@ -214,7 +216,7 @@ public struct SiteBuilder {
         guard let templates = loadedTemplates else { return summary }
         let staging = try makeStaging()
         do {
-            let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile, overrides: overrides)
+            let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile, overrides: overrides, threads: computeThreads)
             var siteEntries: [SiteEntry] = []
             for report in reports {
                 try SitePath.checkNames(of: report)
@@ -246,7 +248,8 @@ public struct SiteBuilder {
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
             try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
-            try write(provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json"))),
+            try write(provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
+                                      extra: runProvenance(reports: reports, results: results, restored: restored)),
                       to: staging.appendingPathComponent("provenance.json"), step: "write site")
             events(.step("write site"))
             summary.rewrittenFiles = try SiteOutput.install(staging: staging, output: outputDirectory)
@@ -258,6 +261,40 @@ public struct SiteBuilder {
         summary.seconds = Date().timeIntervalSince(start)
         summary.output = outputDirectory.path
         return summary
+    }
+
+    /// The threads each run computes with: the CPUs the `jobs` parallel trainings leave. It is
+    /// part of the run keys (see `RunStore.computeThreads`), so it is set before any key is made.
+    var computeThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)) }
+
+    private func setComputeThreads() {
+        RunStore.computeThreads = computeThreads
+        RunStore.acceptAnyThreadCount = frozen
+    }
+
+    /// What `provenance.json` at the site's root adds to the build's provenance: what depends on
+    /// the clock and the machine, kept out of every other file so that two builds of the same
+    /// declarations differ only there. Per run: the wall time of its training, whether this build
+    /// trained it or the store had it, its key; and the threads each run computed with. Reports
+    /// this build did not build (`--only`) keep their previous entries.
+    private func runProvenance(reports: [Report], results: [String: [String: RunResult]], restored: [String: Set<String>]) -> [String: Any] {
+        var runs: [String: Any] = [:]
+        let built = Set(reports.map(\.id))
+        if let data = try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
+           let old = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let oldRuns = old["runs"] as? [String: Any] {
+            for (name, value) in oldRuns where !built.contains(String(name.split(separator: "/").first ?? "")) { runs[name] = value }
+        }
+        for report in reports {
+            for spec in report.experiments {
+                guard let result = results[report.id]?[spec.name] else { continue }
+                runs["\(report.id)/\(spec.name)"] = [
+                    "seconds": (result.seconds * 1000).rounded() / 1000,
+                    "origin": restored[report.id]?.contains(spec.name) == true ? "run store" : "trained by this build",
+                    "key": RunStore.key(for: spec),
+                ] as [String: Any]
+            }
+        }
+        return ["computeThreads": computeThreads, "runs": runs]
     }
 
     /// Identifies the code that draws figures: the SHA-256 of the running executable, so that any

@@ -160,6 +160,7 @@ public enum SiteOutput {
                 try linkOrCopy(output.appendingPathComponent(path), to: staging.appendingPathComponent(path))
             }
             for path in newFiles {
+                testDelay()
                 let source = staging.appendingPathComponent(path), previous = output.appendingPathComponent(path)
                 if ours.contains(path), fm.contentsEqual(atPath: source.path, andPath: previous.path) {
                     // Keep the old file (same inode, same modification time).
@@ -182,9 +183,19 @@ public enum SiteOutput {
             try? fm.removeItem(at: staging)
             return 0
         }
+        testDelay()
         try swap(staging, output)
+        testDelay()
         try? fm.removeItem(at: staging)  // now the old site
         return changed
+    }
+
+    /// Tests widen the write step (`MGDL_REPORT_TEST_WRITE_DELAY_MS` per file) so that a kill -9
+    /// lands inside it often; never set otherwise.
+    private static let delay = ProcessInfo.processInfo.environment["MGDL_REPORT_TEST_WRITE_DELAY_MS"].flatMap { UInt32($0) } ?? 0
+
+    private static func testDelay() {
+        if delay > 0 { usleep(delay * 1000) }
     }
 
     private static func linkOrCopy(_ source: URL, to target: URL) throws {

@@ -147,4 +147,33 @@ final class RunStoreDigestTests: XCTestCase {
         try Data("{}".utf8).write(to: rootA.appendingPathComponent("runs/\(key)/result.json"))
         XCTAssertThrowsError(try b.merge(from: rootA))
     }
+
+    func testThreadCountIsPartOfTheKeyAndTheTimeIsOutsideTheDigest() throws {
+        let (store, root) = try makeStore()
+        let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
+        defer { try? FileManager.default.removeItem(at: root); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        RunStore.computeThreads = 1
+        RunStore.acceptAnyThreadCount = false
+        let one = RunStore.key(for: spec)
+        XCTAssertEqual(one, RunStore.key(for: spec, threads: 1), "one thread: the keys of earlier versions")
+        XCTAssertNotEqual(one, RunStore.key(for: spec, threads: 2))
+        RunStore.computeThreads = 2
+        var timed = result()
+        timed.seconds = 12.5
+        try store.store(timed, for: spec)
+        let key = RunStore.key(for: spec)
+        XCTAssertEqual(store.result(for: spec)?.seconds, 12.5, "the time is read back from provenance.json")
+        XCTAssertEqual(store.problems().count, 0, "the key is checked with the entry's recorded thread count")
+        let bytes = try String(contentsOf: root.appendingPathComponent("runs/\(key)/result.json"), encoding: .utf8)
+        XCTAssertTrue(bytes.contains("\"seconds\":0"), "result.json does not depend on the clock")
+        // Changing the time changes nothing that is verified.
+        try Data("{\"seconds\": 99, \"threads\": 2}".utf8).write(to: root.appendingPathComponent("runs/\(key)/provenance.json"))
+        XCTAssertEqual(store.problems().count, 0)
+        // Another thread count misses, except for a build that trains nothing (--frozen).
+        RunStore.computeThreads = 1
+        XCTAssertNil(store.result(for: spec))
+        RunStore.acceptAnyThreadCount = true
+        XCTAssertEqual(store.result(for: spec)?.losses, timed.losses)
+    }
 }

@@ -172,18 +172,31 @@ final class BuildCommandTests: XCTestCase {
         let dir = try makeWorkspace(report: Self.tinyReport)
         defer { try? FileManager.default.removeItem(at: dir) }
         let templates = packageRoot.appendingPathComponent("templates").path
-        // Separate stores: both builds train.
+        // Separate stores: both builds train. Every file is byte-identical but provenance.json,
+        // where the wall times are (before, pages and run JSON differed by their timings).
         XCTAssertEqual(try run(["build", "--templates", templates, "--out", "a", "--store", "store-a", "--quiet"], in: dir).status, 0)
+        usleep(50_000)
         XCTAssertEqual(try run(["build", "--templates", templates, "--out", "b", "--store", "store-b", "--quiet"], in: dir).status, 0)
-        for path in ["tiny/runs/tiny.json", "tiny/figures/heat.svg", "tiny/figures/heat.png", "tiny/figures/heat.pdf", "tiny/figures/fit.csv"] {
-            var a = try Data(contentsOf: dir.appendingPathComponent("a/\(path)"))
-            var b = try Data(contentsOf: dir.appendingPathComponent("b/\(path)"))
-            if path.hasSuffix(".json") {
-                // Wall time is the one field allowed to differ.
-                a = try stripSeconds(a); b = try stripSeconds(b)
+        func files(_ root: URL) -> [String: Data] {
+            var out: [String: Data] = [:]
+            for path in FileManager.default.subpaths(atPath: root.path) ?? [] where path != "lock" {
+                let url = root.appendingPathComponent(path)
+                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { out[path] = try? Data(contentsOf: url) }
             }
-            XCTAssertEqual(a, b, "\(path) differs between two builds of the same spec")
+            return out
         }
+        for (x, y) in [("a", "b"), ("store-a", "store-b")] {
+            let first = files(dir.appendingPathComponent(x)), second = files(dir.appendingPathComponent(y))
+            XCTAssertEqual(first.keys.sorted(), second.keys.sorted())
+            XCTAssertTrue(first.keys.contains("tiny/runs/tiny.json") || first.keys.contains { $0.hasSuffix("/result.json") })
+            for (path, data) in first where !path.hasSuffix("provenance.json") {
+                XCTAssertEqual(data, second[path], "\(x)/\(path) differs between two builds of the same spec")
+            }
+        }
+        let provenance = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("a/provenance.json"))) as? [String: Any]
+        let runs = provenance?["runs"] as? [String: [String: Any]]
+        XCTAssertNotNil(runs?["tiny/tiny"]?["seconds"] as? Double, "the wall time is kept in provenance.json")
+        XCTAssertNotNil(provenance?["computeThreads"] as? Int)
     }
 
     func stripSeconds(_ data: Data) throws -> Data {
@@ -293,13 +306,13 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(frozen.status, 0, frozen.stderr)
         let single = try run(["build", "--store", "single-store", "--out", "single", "--templates", templates, "--quiet"], in: dir)
         XCTAssertEqual(single.status, 0, single.stderr)
-        // Same files; same bytes except wall times (the run JSON's seconds, the pages' timings).
+        // Same files; same bytes except the pages (trained here, restored there) and provenance.json
+        // (wall times and origins).
         let a = dir.appendingPathComponent("sharded"), b = dir.appendingPathComponent("single")
         func isFile(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
         let files = try XCTUnwrap(FileManager.default.subpaths(atPath: a.path)).filter { isFile(a.appendingPathComponent($0)) }.sorted()
         XCTAssertEqual(files, try XCTUnwrap(FileManager.default.subpaths(atPath: b.path)).filter { isFile(b.appendingPathComponent($0)) }.sorted())
         XCTAssertTrue(files.contains("tiny/runs/tiny--seed-4.json"), "\(files)")
-        // provenance.json carries the build date, and nothing else differs in it.
         for file in files where !file.hasSuffix(".html") && file != "provenance.json" {
             var x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
             if file.hasPrefix("tiny/runs/") && file.hasSuffix(".json") { x = try stripSeconds(x); y = try stripSeconds(y) }
@@ -373,10 +386,10 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("(3 drawn)"), first.stdout)
         let figure = dir.appendingPathComponent("site/tiny/figures/heat.png")
         let stamp = try FileManager.default.attributesOfItem(atPath: figure.path)[.modificationDate] as! Date
-        // The first rebuild rewrites the two pages that said "trained by this build"; after that,
-        // with nothing changed, nothing is trained, drawn or rewritten.
+        // The first rebuild rewrites the two pages and provenance.json, which said "trained by this
+        // build"; after that, with nothing changed, nothing is trained, drawn or rewritten.
         let restored = try run(["build", "--templates", templates], in: dir)
-        XCTAssertTrue(restored.stdout.contains("(0 drawn), 2 file(s) rewritten"), restored.stdout)
+        XCTAssertTrue(restored.stdout.contains("(0 drawn), 3 file(s) rewritten"), restored.stdout)
         let again = try run(["build", "--templates", templates], in: dir)
         XCTAssertTrue(again.stdout.contains("(0 trained, 1 from the store), 3 figure(s) (0 drawn), 0 file(s) rewritten"), again.stdout)
         // Edited prose: only that report's page, its notebook, its copied source, and the search

@@ -16,9 +16,10 @@ final class OutputFolderTests: XCTestCase {
     }
 
     @discardableResult
-    func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = binary
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
@@ -172,11 +173,13 @@ final class OutputFolderTests: XCTestCase {
         }
         // Train once, then take each variant's snapshot from a build that restores everything.
         var snapshots: [[String: Data]] = []
+        // 15 ms per file in the write step: about half of each build, so most kills land in it.
+        let slow = ["MGDL_REPORT_TEST_WRITE_DELAY_MS": "15"]
         var duration = 0.0
         for i in [0, 1, 0, 1] {
             try write(i)
             let start = Date()
-            let result = try run(["build", "--templates", templates, "-j", "1", "--quiet"], in: dir)
+            let result = try run(["build", "--templates", templates, "-j", "1", "--quiet"], in: dir, environment: slow)
             duration = Date().timeIntervalSince(start)
             XCTAssertEqual(result.status, 0, result.stderr)
             snapshots.append(snapshot(site))
@@ -192,6 +195,7 @@ final class OutputFolderTests: XCTestCase {
             process.executableURL = binary
             process.arguments = ["build", "--templates", templates, "-j", "1", "--quiet"]
             process.currentDirectoryURL = dir
+            process.environment = ProcessInfo.processInfo.environment.merging(slow) { _, b in b }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -208,7 +212,7 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertGreaterThan(killedBeforeEnd, rounds / 3, "most builds were killed while running")
         // The next build completes and cleans up after the killed ones.
         try write(1)
-        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["build", "--templates", templates, "-j", "1", "--quiet"], in: dir).status, 0)
         XCTAssertEqual(snapshot(site), wholeSites[1])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("staging") || $0.hasSuffix(".old") }
         XCTAssertEqual(leftovers, [])
