@@ -204,7 +204,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         var specs: [ExperimentSpec] = []
         for (point, description) in zip(points, described) {
             var n = node
-            for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value) }
+            for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value, keyMark: assignment.keyMark) }
             let mine = overrides.filter { $0.experiment == nil || $0.experiment == name }
             for o in mine { n = Sweep.set(n, path: o.path(in: n), to: o.value) }
             // `repeat: N`: N copies with seeds seed, seed + 1, ... (and phase seeds, where drawn).

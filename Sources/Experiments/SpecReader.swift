@@ -61,8 +61,9 @@ final class SpecReader {
     }
 
     func report(line: Int, column: Int, keyPath: String, _ message: String) {
-        problems.append(SpecProblem(file: file, line: line + lineOffset, column: column,
-                                    keyPath: keyPath, message: message))
+        let problem = SpecProblem(file: file, line: line + lineOffset, column: column, keyPath: keyPath, message: message)
+        // The same problem found again (once per sweep point) is reported once.
+        if !problems.contains(problem) { problems.append(problem) }
     }
 
     func report(_ node: Node?, _ keyPath: String, _ message: String) {

@@ -47,6 +47,8 @@ enum Sweep {
     struct Assignment {
         let path: [String]
         let value: Node
+        /// Where the axis is named, for problems with a key the axis adds.
+        var keyMark: Mark? = nil
     }
 
     static func points(_ node: Node, keyPath: String, reader: SpecReader) -> [[Assignment]] {
@@ -61,13 +63,13 @@ enum Sweep {
                 }
                 let path = pair.key.split(separator: ".").map(String.init)
                 guard Limits.sweepFits(grid.count, values.count, pair.value, map.path(pair.key), reader: reader) else { return [] }
-                grid = grid.flatMap { point in values.map { point + [Assignment(path: path, value: $0)] } }
+                grid = grid.flatMap { point in values.map { point + [Assignment(path: path, value: $0, keyMark: pair.keyNode.mark)] } }
             }
         }
         var zipped: [[Assignment]] = [[]]
         if let z = sweep["zip"], let map = MappingReader(z, keyPath: sweep.path("zip"), reader: reader) {
             var length: Int?
-            var columns: [([String], [Node])] = []
+            var columns: [([String], [Node], Mark?)] = []
             for pair in map.pairs {
                 guard case .sequence(let values) = pair.value, !values.isEmpty else {
                     reader.report(pair.value, map.path(pair.key), "a zip axis is a non-empty list of values, found \(pair.value.kindDescription)")
@@ -78,32 +80,38 @@ enum Sweep {
                     continue
                 }
                 length = values.count
-                columns.append((pair.key.split(separator: ".").map(String.init), Array(values)))
+                columns.append((pair.key.split(separator: ".").map(String.init), Array(values), pair.keyNode.mark))
             }
             if let length {
                 guard Limits.sweepFits(grid.count, length, z, sweep.path("zip"), reader: reader) else { return [] }
-                zipped = (0..<length).map { i in columns.map { Assignment(path: $0.0, value: $0.1[i]) } }
+                zipped = (0..<length).map { i in columns.map { Assignment(path: $0.0, value: $0.1[i], keyMark: $0.2) } }
             }
         }
         return grid.flatMap { g in zipped.map { g + $0 } }
     }
 
     /// Sets `path` in a mapping node, creating mappings on the way.
-    static func set(_ node: Node, path: [String], to value: Node) -> Node {
+    static func set(_ node: Node, path: [String], to value: Node, keyMark: Mark? = nil) -> Node {
         guard let head = path.first else { return value }
         var pairs: [(Node, Node)] = []
         var found = false
         if case .mapping(let m) = node {
             for (k, v) in m {
                 if k.string == head {
-                    pairs.append((k, set(v, path: Array(path.dropFirst()), to: value)))
+                    pairs.append((k, set(v, path: Array(path.dropFirst()), to: value, keyMark: keyMark)))
                     found = true
                 } else {
                     pairs.append((k, v))
                 }
             }
         }
-        if !found { pairs.append((Node(head), set(Node.mapping(Node.Mapping([])), path: Array(path.dropFirst()), to: value))) }
+        if !found {
+            // A key the block did not have: placed where the value was written (the sweep axis, the
+            // profile), so a problem with it names that line.
+            var key = Node.Scalar(head)
+            key.mark = keyMark ?? value.mark
+            pairs.append((.scalar(key), set(Node.mapping(Node.Mapping([])), path: Array(path.dropFirst()), to: value, keyMark: keyMark)))
+        }
         var mapping = Node.Mapping(pairs)
         if case .mapping(let m) = node { mapping.mark = m.mark }
         return .mapping(mapping)

@@ -134,6 +134,14 @@ final class NameCheckTests: XCTestCase {
         XCTAssertTrue(parse(swept).contains { $0.message.contains("two runs are named 'tiny--a_b'") && $0.line == 9 }, "\(parse(swept))")
     }
 
+    func testASweepAxisProblemNamesTheAxisLineOnce() {
+        let swept = ReportLoaderTests.valid.replacingOccurrences(of: "profiles:", with: "sweep:\n  grid: {train.lrr: [1, 2], seed: [0, \"x\"]}\nprofiles:")
+        let problems = parse(swept)
+        XCTAssertEqual(problems.count, 2, "once, not once per sweep point: \(problems)")
+        XCTAssertTrue(problems.contains { $0.line == 24 && $0.column == 10 && $0.message.contains("unknown key 'lrr'") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.line == 24 && $0.message.contains("found 'x'") }, "\(problems)")
+    }
+
     func testPublishedValuesForAnUnknownRunAreAnError() {
         let table = ReportLoaderTests.valid + "\n\n```table rse\nkind: rse\nrun: tiny\npaper:\n  source: \"Paper\"\n  values:\n    tiny: {test: 0.1}\n    tiyn: {test: 0.2}\n```\n"
         let problems = parse(table)
