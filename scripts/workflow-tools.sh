@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced (not run) by scripts/check-workflows.sh and scripts/test-workflow.sh: a virtualenv
 # outside the clone with the workflow tools from PyPI, pinned so that a new release's new audits
 # cannot change CI's verdict unseen: check-jsonschema (it brings ruamel.yaml, which
