@@ -5,7 +5,8 @@
     python3 scripts/compare-sites.py SITE_A SITE_B [--stores STORE_A STORE_B]
 
 Same files in both sites; every file the same bytes except the HTML pages (they show wall times
-and provenance) and, in the run JSON, the run's wall time (`result.seconds`): so the same run
+and provenance), in the run JSON the run's wall time (`result.seconds`), and in `provenance.json`
+the build date (`built`): so the same run
 keys, the same numbers, the same figures and notebooks. With --stores, the two run stores hold
 the same run keys. Exit status 1 with one line per difference.
 """
@@ -29,6 +30,8 @@ def normalised(path):
         obj = json.loads(data)
         if isinstance(obj, dict) and isinstance(obj.get("result"), dict):
             obj["result"].pop("seconds", None)
+        if isinstance(obj, dict) and os.path.basename(path) == "provenance.json":
+            obj.pop("built", None)
         return json.dumps(obj, sort_keys=True).encode()
     return data
 
