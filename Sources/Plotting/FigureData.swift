@@ -30,11 +30,11 @@ enum FigureData {
                 switch artist {
                 case .line(let l):
                     lineNo += 1
-                    let name = field(l.label ?? "series \(lineNo)")
+                    let name = field(TeXLabel.plain(l.label ?? "series \(lineNo)"))
                     for i in 0..<l.x.count { out += "\(panel),line,\(name),\(num(l.x[i])),\(num(l.y[i])),\n" }
                 case .band(let b):
                     bandNo += 1
-                    let name = field(b.label ?? "band \(bandNo)")
+                    let name = field(TeXLabel.plain(b.label ?? "band \(bandNo)"))
                     for i in 0..<b.x.count { out += "\(panel),band_lower,\(name),\(num(b.x[i])),\(num(b.lower[i])),\n" }
                     for i in 0..<b.x.count { out += "\(panel),band_upper,\(name),\(num(b.x[i])),\(num(b.upper[i])),\n" }
                 case .heatmap(let h):
@@ -45,7 +45,7 @@ enum FigureData {
                         }
                     }
                 case .verticalLine(let v):
-                    out += "\(panel),vline,\(field(v.label ?? "")),\(num(v.x)),,\n"
+                    out += "\(panel),vline,\(field(TeXLabel.plain(v.label ?? ""))),\(num(v.x)),,\n"
                 case .annotation(let t):
                     out += "\(panel),annotation,\(field(t.text)),\(num(t.x)),\(num(t.y)),\n"
                 case .image(let img):
@@ -103,12 +103,12 @@ enum FigureData {
         let (xs, ys) = FigureLayout.limits(figure)
         var parts: [String] = []
         let panels = figure.axesList.filter { !$0.isEmpty }
-        let head = (figure.title.map { "\($0). " } ?? "") + (panels.count == 1 ? "One panel." : "\(panels.count) panels in a \(figure.rows) by \(figure.columns) grid.")
+        let head = (figure.title.map { "\(TeXLabel.plain($0)). " } ?? "") + (panels.count == 1 ? "One panel." : "\(panels.count) panels in a \(figure.rows) by \(figure.columns) grid.")
         parts.append(head)
         for a in panels {
             let x = xs[a.index], y = ys[a.index]
             var s = panels.count > 1 ? "Panel \(a.index + 1)" : "Panel"
-            if let t = a.title, !t.isEmpty { s += " \"\(t)\"" }
+            if let t = a.title, !t.isEmpty { s += " \"\(TeXLabel.plain(t))\"" }
             s += ": "
             if a.isImagePanel {
                 let imgs = a.artists.compactMap { if case .image(let i) = $0 { return i }; return nil }
@@ -118,7 +118,7 @@ enum FigureData {
             }
             func axisText(_ name: String, _ label: String?, _ r: AxisRange) -> String {
                 var t = "\(name) axis"
-                if let l = label, !l.isEmpty { t += " \"\(l)\"" }
+                if let l = label, !l.isEmpty { t += " \"\(TeXLabel.plain(l))\"" }
                 t += r.log ? " (log scale)" : ""
                 t += " from \(fmt(r.lo)) to \(fmt(r.hi))"
                 return t
@@ -131,7 +131,7 @@ enum FigureData {
                 switch artist {
                 case .line(let l):
                     lineNo += 1
-                    let name = l.label ?? "series \(lineNo)"
+                    let name = TeXLabel.plain(l.label ?? "series \(lineNo)")
                     var desc = "line \"\(name)\" (\(l.x.count) point\(l.x.count == 1 ? "" : "s")"
                     if let rx = range(l.x, log: x.log) { desc += ", x \(rx)" }
                     if let ry = range(l.y, log: y.log) { desc += ", y \(ry)" }
@@ -142,7 +142,7 @@ enum FigureData {
                         if !x.contains(l.x[i]) || !y.contains(l.y[i]) { outside += 1 }
                     }
                 case .band(let b):
-                    var desc = "band \"\(b.label ?? "unlabelled")\" (\(b.x.count) point\(b.x.count == 1 ? "" : "s")"
+                    var desc = "band \"\(TeXLabel.plain(b.label ?? "unlabelled"))\" (\(b.x.count) point\(b.x.count == 1 ? "" : "s")"
                     if let rl = range(b.lower, log: y.log), let ru = range(b.upper, log: y.log) { desc += ", lower \(rl), upper \(ru)" }
                     items.append(desc + ")")
                     for i in 0..<b.x.count {
@@ -157,7 +157,7 @@ enum FigureData {
                     if let (lo, hi) = h.dataRange { desc += ", values \(fmt(lo)) to \(fmt(hi))" }
                     let (clo, chi) = h.colorRange
                     if h.explicitRange != nil { desc += ", colour range \(fmt(clo)) to \(fmt(chi))" }
-                    if let cb = a.colorbarSpec, cb.heatmap === h { desc += ", colour bar" + (cb.label.map { " \"\($0)\"" } ?? "") }
+                    if let cb = a.colorbarSpec, cb.heatmap === h { desc += ", colour bar" + (cb.label.map { " \"\(TeXLabel.plain($0))\"" } ?? "") }
                     items.append(desc + ")")
                     for i in 0..<h.rows {
                         for j in 0..<h.columns {
@@ -168,7 +168,7 @@ enum FigureData {
                         }
                     }
                 case .verticalLine(let v):
-                    items.append("vertical marker at x = \(fmt(v.x))" + (v.label.map { " \"\($0)\"" } ?? ""))
+                    items.append("vertical marker at x = \(fmt(v.x))" + (v.label.map { " \"\(TeXLabel.plain($0))\"" } ?? ""))
                     if !x.contains(v.x) { outside += 1 }
                 case .annotation(let t):
                     items.append("note \"\(t.text)\" at (\(fmt(t.x)), \(fmt(t.y)))")

@@ -139,7 +139,7 @@ final class TextEngine: @unchecked Sendable {
         var runs: [GlyphRun] = []
         var penX = 0.0
         var ascent = face.ascender * size
-        let descent = face.descender * size
+        var descent = face.descender * size
         for run in text.runs where !run.text.isEmpty {
             let runSize = size * run.scale
             let (glyphs, xs, ys, advance) = shape(run.text, face: face, size: runSize)
@@ -148,6 +148,7 @@ final class TextEngine: @unchecked Sendable {
                                  ys: ys.map { $0 + dy }))
             penX += advance
             ascent = max(ascent, face.ascender * runSize + run.rise * size)
+            descent = max(descent, face.descender * runSize - run.rise * size)  // subscripts go lower
         }
         let layout = TextLayout(runs: runs, width: penX, ascent: ascent, descent: descent)
         if cache.count > 20_000 { cache.removeAll() }
@@ -155,8 +156,9 @@ final class TextEngine: @unchecked Sendable {
         return layout
     }
 
+    /// Labels may hold TeX-subset math between `$…$` (see `TeXLabel`).
     func layout(_ text: String, size: Double, weight: FontWeight = .regular) -> TextLayout {
-        layout(RichText(text), size: size, weight: weight)
+        layout(TeXLabel.richText(text), size: size, weight: weight)
     }
 
     /// Glyph ids, pen positions and total advance of `text` (one direction, one script as guessed

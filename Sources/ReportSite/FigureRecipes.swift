@@ -92,7 +92,7 @@ enum FigureRecipes {
             let heatmap = panel.heatmap(e.rows, x: e.frequencies.map(Double.init), y: e.steps.map(Double.init),
                                         colormap: .viridis, range: 0...1)
             if i == evolutions.count - 1 || columns == 1 {
-                panel.colorbar(for: heatmap, label: "|f̃(k)| / A_k (colour clipped to [0, 1])")
+                panel.colorbar(for: heatmap, label: "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])")
             }
         }
         return figure

@@ -29,7 +29,10 @@ enum SearchIndex {
         var buffer = ""
         func flush() {
             let text = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !text.isEmpty { docs.append(Document(r: report.title, t: current.title, h: current.href, k: "section", x: text)) }
+            // A heading is a document even with no prose under it (the no-script list shows every section).
+            if !text.isEmpty || current.href.contains("#") {
+                docs.append(Document(r: report.title, t: current.title, h: current.href, k: "section", x: text))
+            }
             buffer = ""
         }
         for segment in report.segments {

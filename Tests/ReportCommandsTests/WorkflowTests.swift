@@ -132,6 +132,8 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let page = try read(dir.appendingPathComponent("site/alpha/index.html"))
         XCTAssertTrue(page.contains("<code>-S train.lr=0.002</code>"), "the page says which overrides were applied")
+        XCTAssertTrue(page.contains("<p class=\"overrides-note\" role=\"note\"><strong>Built with overrides</strong> <code>-S train.lr=0.002</code>"),
+                      "a note at the top warns that the prose may state other settings")
         for library in ["OpenBLAS", "FFTW", "Cairo", "HarfBuzz", "Swift"] { XCTAssertTrue(page.contains(library), library) }
         let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("site/provenance.json"))) as? [String: Any])
         let built = try XCTUnwrap(record["built"] as? String)

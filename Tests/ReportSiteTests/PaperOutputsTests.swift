@@ -65,6 +65,8 @@ final class PaperOutputsTests: XCTestCase {
           values:
             tiny: {train: 2.5e-4}
         ```
+
+        ## Appendix
         """
 
     func page() throws -> ReportPage {
@@ -161,7 +163,8 @@ final class PaperOutputsTests: XCTestCase {
         let docs = SearchIndex.documents(for: page)
         XCTAssertEqual(docs.first?.k, "report")
         let sections = docs.filter { $0.k == "section" }
-        XCTAssertEqual(sections.map(\.t), ["The target", "Results"], "one document per heading")
+        XCTAssertEqual(sections.map(\.t), ["The target", "Results", "Appendix"], "one document per heading, even one with no prose")
+        XCTAssertEqual(SearchIndex.pageContext(for: [SiteEntry(page: page)]).first?["hasSections"] as? Bool, true)
         XCTAssertEqual(sections.first?.h, "math/index.html#sec-the-target")
         XCTAssertTrue(sections.first?.x.contains("\\lambda(z)") == true, "the TeX source is searchable")
         XCTAssertFalse(sections.contains { $0.x.contains("<") && $0.x.contains("</") }, "no markup in the text")
