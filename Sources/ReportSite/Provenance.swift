@@ -69,11 +69,17 @@ struct Provenance {
         record["overrides"] = (context["overrides"] as? [[String: String]] ?? []).map { $0["text"] ?? "" }
         record["libraries"] = Dictionary(Self.libraries, uniquingKeysWith: { a, _ in a })
         record["hasOverrides"] = nil
-        if let previous, var old = try? JSONSerialization.jsonObject(with: previous) as? [String: Any] {
-            old["built"] = record["built"]
-            if NSDictionary(dictionary: old).isEqual(to: record) { return previous }
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = try JSONSerialization.data(withJSONObject: record, options: options)
+        // Compare both records without their dates, each parsed back and written by the same
+        // serialiser (Foundation's bridged numbers and Swift values do not compare equal as-is).
+        func undated(_ bytes: Data) -> Data? {
+            guard var object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return nil }
+            object["built"] = nil
+            return try? JSONSerialization.data(withJSONObject: object, options: options)
         }
-        return try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        if let previous, let old = undated(previous), old == undated(data) { return previous }
+        return data
     }
 
     private static func shell(_ arguments: [String]) -> String? {
