@@ -274,8 +274,8 @@ public struct SiteBuilder {
 
     /// What `provenance.json` at the site's root adds to the build's provenance: what depends on
     /// the clock and the machine, kept out of every other file so that two builds of the same
-    /// declarations differ only there. Per run: the wall time of its training, whether this build
-    /// trained it or the store had it, its key; and the threads each run computed with. Reports
+    /// declarations differ only there. Per run: the wall time of its training (as trained, also
+    /// when restored from the store) and its key; and the threads each run computed with. Reports
     /// this build did not build (`--only`) keep their previous entries.
     private func runProvenance(reports: [Report], results: [String: [String: RunResult]], restored: [String: Set<String>]) -> [String: Any] {
         var runs: [String: Any] = [:]
@@ -287,14 +287,17 @@ public struct SiteBuilder {
         for report in reports {
             for spec in report.experiments {
                 guard let result = results[report.id]?[spec.name] else { continue }
-                runs["\(report.id)/\(spec.name)"] = [
-                    "seconds": (result.seconds * 1000).rounded() / 1000,
-                    "origin": restored[report.id]?.contains(spec.name) == true ? "run store" : "trained by this build",
-                    "key": RunStore.key(for: spec),
-                ] as [String: Any]
+                // No origin (trained here or restored): a rebuild that restores everything leaves
+                // this record, and its date, as they were (the pages say where each run came from).
+                runs["\(report.id)/\(spec.name)"] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": RunStore.key(for: spec)] as [String: Any]
             }
         }
-        return ["computeThreads": computeThreads, "runs": runs]
+        // Through JSON and back, so that the record compares equal to the one read from the last
+        // build (Foundation's dictionaries and Swift's do not compare across nesting on Linux).
+        let record: [String: Any] = ["computeThreads": computeThreads, "runs": runs]
+        guard let data = try? JSONSerialization.data(withJSONObject: record),
+              let parsed = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return record }
+        return parsed
     }
 
     /// Identifies the code that draws figures: the SHA-256 of the running executable, so that any
