@@ -14,7 +14,12 @@ public struct BuildError: Error, CustomStringConvertible {
     public let path: String
     public let message: String
 
-    public var description: String { "\(step): \(path): \(message)" }
+    /// Paths shown relative to the current folder (or the project), never as this machine's
+    /// absolute paths, also inside the message.
+    public var description: String {
+        let shown = path.hasPrefix("/") ? SiteOutput.scrub(SiteOutput.display(URL(fileURLWithPath: path))) : path
+        return "\(step): \(shown): \(SiteOutput.scrub(message))"
+    }
 }
 
 /// What a build did, for the command's summary and exit status.
@@ -112,6 +117,7 @@ public struct SiteBuilder {
 
         events(.step("load specs"))
         setComputeThreads()
+        SiteOutput.projectRoot = SiteOutput.resolved(reportsDirectory.deletingLastPathComponent())
         let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         if reports.isEmpty {
             throw BuildError(step: "load specs", path: SiteOutput.display(reportsDirectory), message: "no reports (*.md) found")

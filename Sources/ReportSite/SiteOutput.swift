@@ -260,13 +260,18 @@ public enum SiteOutput {
         }
     }
 
-    /// A message with this machine's paths made relative: the current folder's path is removed.
+    /// The project's folder (the one holding the reports), when the build knows it: messages show
+    /// paths inside it relative to it.
+    nonisolated(unsafe) static var projectRoot: String?
+
+    /// A message with this machine's paths made relative: the current folder's and the project's
+    /// paths are removed.
     public static func scrub(_ message: String) -> String {
+        var text = message
         let cwd = FileManager.default.currentDirectoryPath
-        guard cwd.count > 1 else { return message }
-        var text = message.replacingOccurrences(of: cwd.hasSuffix("/") ? cwd : cwd + "/", with: "")
-        let real = resolved(URL(fileURLWithPath: cwd))
-        if real != cwd { text = text.replacingOccurrences(of: real + "/", with: "") }
+        for root in Set([cwd, resolved(URL(fileURLWithPath: cwd))] + (projectRoot.map { [$0] } ?? [])) where root.count > 1 {
+            text = text.replacingOccurrences(of: root.hasSuffix("/") ? root : root + "/", with: "")
+        }
         return text
     }
 
