@@ -131,6 +131,36 @@ final class MessagesTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("--max-memory expects a size such as 16G"), result.stderr)
     }
 
+    /// The crash list, through `build`: each is refused (exit 2) before anything is
+    /// trained or written, in well under the time a crash or hang would take.
+    func testBuildRefusesWhatWouldCrashBeforeTrainingAnything() throws {
+        let good = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+        func list(_ range: Range<Int>) -> String { "[" + range.map(String.init).joined(separator: ", ") + "]" }
+        let cases: [(String, String, String)] = [
+            ("frequencies: [1, 3]", "frequencies: [1, 4611686018427387904]", "as a frequency is above the limit"),
+            ("frequencies: [1, 3]", "frequencies: {from: 1, to: 10000000000}", "has more than 100000 values"),
+            ("points: 32", "points: 1000000000000", "points is above the limit"),
+            ("widths: [1, 8, 1]", "widths: [1, 1000000000, 1]", "as a layer width is above the limit"),
+            ("widths: [1, 8, 1]", "widths: [1, 65536, 65536, 65536, 1]", "--max-memory"),
+            ("  record_every: 10", "  record_every: 10\n  batch: 9223372036854775807", "larger than the 32 training points"),
+            ("grid: {seed: [0, 1, 2]}", "grid: {seed: \(list(0..<200)), task.points: \(list(32..<132))}", "more than 10000 runs"),
+        ]
+        for (old, new, expected) in cases {
+            let text = good.replacingOccurrences(of: old, with: new)
+            XCTAssertNotEqual(text, good)
+            let dir = try workspace(Data(text.utf8))
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let start = Date()
+            let result = try run(["build", "--templates", templates, "--quiet"], in: dir)
+            XCTAssertEqual(result.status, 2, "\(new): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(new): \(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site").path), "no site written")
+            let runs = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(".mgdl-store/runs").path)) ?? []
+            XCTAssertEqual(runs, [], "nothing trained")
+        }
+    }
+
     func testNotebookMarkdownCellsEscapeUserStrings() throws {
         let hostile = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
             .replacingOccurrences(of: "title: \"Tiny\"", with: "title: \"Tiny <script>alert(1)</script>\"")
