@@ -74,7 +74,7 @@ public enum SiteOutput {
             throw OutputFolderError(message: "--out \(shown) is a file, not a folder: choose a folder for the site")
         }
         let entries = (try? fm.contentsOfDirectory(atPath: out)) ?? []
-        if !entries.isEmpty && readMarker(URL(fileURLWithPath: out)) == nil {
+        if !entries.isEmpty && readMarker(URL(fileURLWithPath: out)) == nil && !isLegacySite(URL(fileURLWithPath: out)) {
             throw OutputFolderError(message: "--out \(shown) is a non-empty folder that mgdl-report did not write (it has no \(markerName)): "
                                         + "choose another folder, or empty or remove this one yourself")
         }
@@ -122,6 +122,18 @@ public enum SiteOutput {
 
     // MARK: The manifest
 
+    /// A site written by a version before the marker: `index.html` (naming mgdl-report) and
+    /// `style.css` at its top, and nothing that looks like a project (`.git`, `reports`,
+    /// `Package.swift`). Those versions removed every file they did not produce at each build, so
+    /// all its files are taken as the tool's own, once; the next build writes the marker.
+    static func isLegacySite(_ output: URL) -> Bool {
+        let fm = FileManager.default
+        let names = Set((try? fm.contentsOfDirectory(atPath: output.path)) ?? [])
+        guard names.contains("index.html"), names.contains("style.css"), names.isDisjoint(with: [".git", "reports", "Package.swift", "Sources"]),
+              let index = try? String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8) else { return false }
+        return index.contains("mgdl-report")
+    }
+
     static func readMarker(_ output: URL) -> Marker? {
         guard let data = try? Data(contentsOf: output.appendingPathComponent(markerName)),
               let marker = try? JSONDecoder().decode(Marker.self, from: data), marker.tool == "mgdl-report" else { return nil }
@@ -147,7 +159,9 @@ public enum SiteOutput {
         var changed = 0
         let exists = fm.fileExists(atPath: output.path)
         if exists {
-            guard let old = readMarker(output) ?? (((try? fm.contentsOfDirectory(atPath: output.path)) ?? []).isEmpty ? Marker(tool: "mgdl-report", files: []) : nil) else {
+            let empty = ((try? fm.contentsOfDirectory(atPath: output.path)) ?? []).isEmpty
+            let legacy = isLegacySite(output) ? Marker(tool: "mgdl-report", files: regularFiles(output)) : nil
+            guard let old = readMarker(output) ?? legacy ?? (empty ? Marker(tool: "mgdl-report", files: []) : nil) else {
                 throw BuildError(step: "write site", path: display(output), message: "the folder has no \(markerName): it was not written by mgdl-report")
             }
             let ours = Set(old.files), produced = Set(newFiles)

@@ -135,6 +135,24 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("empty/.mgdl-site.json").path))
     }
 
+    func testASiteFromBeforeTheMarkerIsAdoptedOnce() throws {
+        let dir = try makeCheckout()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        let site = dir.appendingPathComponent("site")
+        try FileManager.default.removeItem(at: site.appendingPathComponent(".mgdl-site.json"))
+        try "stale".write(to: site.appendingPathComponent("tiny/old-page.html"), atomically: true, encoding: .utf8)
+        let result = try run(["build", "--templates", templates, "--quiet"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(".mgdl-site.json").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.appendingPathComponent("tiny/old-page.html").path),
+                       "an adopted old site is the tool's own: what the build no longer writes goes")
+        // A folder that only looks like a site is not adopted if it holds a project.
+        try FileManager.default.removeItem(at: site.appendingPathComponent(".mgdl-site.json"))
+        try FileManager.default.createDirectory(at: site.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 2)
+    }
+
     func testFilesTheToolDidNotWriteAreNeverDeleted() throws {
         let dir = try makeCheckout()
         defer { try? FileManager.default.removeItem(at: dir) }
