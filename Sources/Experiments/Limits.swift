@@ -187,13 +187,18 @@ public enum Limits {
             activations = max(activations, units)
         }
         let batch = min(train.batch ?? samples, samples)
+        // Optimizer steps: `steps` for mlp; epochs × minibatches per epoch for the other methods
+        // (one loss recorded per step). A count that overflows is refused like any other.
+        let trainRows = max(1, task.kind == "image" ? pixels : task.points)
+        let perEpoch = spec.method == "mlp" || train.batch == nil ? 1 : (trainRows + max(1, batch) - 1) / max(1, batch)
+        guard let optimizerSteps = product(train.steps, perEpoch) else { return nil }
         let records = min(train.steps / max(1, train.recordEvery) + 2, 1 << 30)
         guard let image = product(pixels, channels), let sampleWidth = sum(featureWidth, output + 1),
               let data = product(samples, sampleWidth),
               let params = product(parameters, 4),
               let batchActivations = product(batch, activations), let acts = product(batchActivations, 3),
               let snapshots = product(records, max(task.points, image)),
-              let doubles = total([data, params, acts, snapshots, min(train.steps, 1 << 40)]) else { return nil }
+              let doubles = total([data, params, acts, snapshots, optimizerSteps]) else { return nil }
         return product(doubles, 8)
     }
 

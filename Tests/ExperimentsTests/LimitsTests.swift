@@ -66,6 +66,17 @@ final class LimitsTests: XCTestCase {
         var spec = ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "t.md", profile: "quick").0!.experiments[0]
         spec.model.widths = [1, Int.max / 2, Int.max / 2, 1]
         XCTAssertNil(Limits.memoryEstimate(spec))
+        // Epochs × minibatches per epoch: 2^40 epochs of 2^24 one-row batches overflow.
+        spec.method = "sgdl"
+        spec.model.hidden = [8]
+        spec.task.points = 1 << 24
+        spec.train.batch = 1
+        spec.train.steps = 1 << 40
+        XCTAssertNil(Limits.memoryEstimate(spec))
+        spec.train.steps = 1 << 20
+        XCTAssertGreaterThan(Limits.memoryEstimate(spec) ?? 0, 8 << 40, "a loss per optimizer step: 2^44 steps")
+        spec.method = "mlp"
+        spec.train.batch = nil
         spec.model.widths = [1, 8, 1]
         spec.task.points = Int.max
         spec.task.test = Int.max
