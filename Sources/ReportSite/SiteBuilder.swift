@@ -298,12 +298,7 @@ public struct SiteBuilder {
                 runs["\(report.id)/\(spec.name)"] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": RunStore.key(for: spec)] as [String: Any]
             }
         }
-        // Through JSON and back, so that the record compares equal to the one read from the last
-        // build (Foundation's dictionaries and Swift's do not compare across nesting on Linux).
-        let record: [String: Any] = ["computeThreads": computeThreads, "runs": runs]
-        guard let data = try? JSONSerialization.data(withJSONObject: record),
-              let parsed = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return record }
-        return parsed
+        return ["computeThreads": computeThreads, "runs": runs]
     }
 
     /// Identifies the code that draws figures: the SHA-256 of the running executable, so that any
