@@ -92,4 +92,50 @@ final class ModelOptionsTests: XCTestCase {
         let ours = try Runner.targetFunction(try spec())
         XCTAssertNotEqual(ours(0), f(0))
     }
+
+    /// A profile's sweep may name its runs differently (the MGDL report's paper runs are s1-…,
+    /// its quick runs q1-…): a claim checked only at the paper profile names paper runs, and is
+    /// validated when that profile is built, not at the others.
+    func testClaimOfAnotherProfileNamesItsOwnRuns() {
+        let text = """
+        ---
+        version: 1
+        ---
+
+        ```experiment e
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 2}
+        sweep:
+          zip:
+            name: [s1]
+            seed: [0]
+        profiles:
+          paper: {}
+          quick:
+            sweep:
+              zip:
+                name: [q1]
+                seed: [0]
+        ```
+
+        ```claim c
+        kind: value
+        statement: "s"
+        run: e--s1
+        metric: test_rse
+        paper: 0.1
+        within: {factor: 2}
+        profiles: [paper]
+        ```
+        """
+        let (_, quick) = ReportLoader.parse(text: text, id: "c", file: "c.md", profile: "quick")
+        XCTAssertEqual(quick, [])
+        let (_, paper) = ReportLoader.parse(text: text, id: "c", file: "c.md", profile: "paper")
+        XCTAssertEqual(paper, [])
+        let typo = text.replacingOccurrences(of: "run: e--s1", with: "run: e--s2")
+        let (_, wrong) = ReportLoader.parse(text: typo, id: "c", file: "c.md", profile: "paper")
+        XCTAssertTrue(wrong.contains { $0.keyPath == "c.run" }, "\(wrong)")
+    }
 }
