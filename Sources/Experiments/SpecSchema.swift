@@ -84,6 +84,7 @@ public enum SpecSchema {
             Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),
             Key(name: "loss", type: "string", description: "mse = mean((f − y)²) (default); half_mse = mse / 2 (MGDL's and Tancik's ½·MSE)",
                 choices: Loss.allCases.map(\.rawValue)),
+            Key(name: "grades", type: "array", description: "mgdl: one entry per grade, {lr, lr_final, epochs}, overriding the block's values for that grade"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
