@@ -634,6 +634,8 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// `grades: true`: a row per grade of every multi-grade run (RSE of the sum up to it, its
     /// time), a time column and the training settings; paper values by `RUN/grade-N`.
     public var grades: Bool = false
+    /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
+    public var paperProfiles: [String] = []
 
     static let kinds = ["rse", "psnr"]
 
@@ -644,8 +646,16 @@ public struct TableSpec: Sendable, Equatable, Codable {
         let runs = map.runNames()
         var source: String?
         var paper: [String: [String: Double]] = [:]
+        var paperProfiles: [String] = []
         if let p = map["paper"], let pm = MappingReader(p, keyPath: map.path("paper"), reader: reader) {
-            pm.checkKeys(["source", "values"])
+            pm.checkKeys(["source", "values", "profiles"])
+            if let p = pm["profiles"] {
+                switch p {
+                case .scalar(let s): paperProfiles = [s.string]
+                case .sequence(let items): paperProfiles = items.compactMap(\.string)
+                default: reader.report(p, pm.path("profiles"), "expected a profile name or a list of them, found \(p.kindDescription)")
+                }
+            }
             source = pm.string("source")
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
@@ -663,7 +673,8 @@ public struct TableSpec: Sendable, Equatable, Codable {
         let grades = map.bool("grades", default: false)
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
-                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades)
+                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,
+                         paperProfiles: paperProfiles)
     }
 }
 

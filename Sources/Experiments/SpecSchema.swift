@@ -121,7 +121,7 @@ public enum SpecSchema {
             Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),
             Key(name: "run", type: "array", description: "experiment name(s)"),
             Key(name: "caption", type: "string", description: "shown under the table"),
-            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}}; with grades, RUN/grade-N for a grade's row"),
+            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}, profiles: [names] (optional: shown only at these profiles)}; with grades, RUN/grade-N for a grade's row"),
             Key(name: "grades", type: "boolean", description: "a row per grade of multi-grade runs (RSE up to that grade, its time), a time column and the training settings"),
         ]),
     ]

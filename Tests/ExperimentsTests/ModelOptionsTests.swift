@@ -171,4 +171,51 @@ final class ModelOptionsTests: XCTestCase {
         let (_, notMGDL) = ReportLoader.parse(text: Self.report(train: "grades: [{lr: 1.0e-3}]"), id: "t", file: "t.md", profile: "quick")
         XCTAssertTrue(notMGDL.contains { $0.keyPath.hasSuffix("train.grades") }, "\(notMGDL)")
     }
+
+    /// `paper.profiles`: published values keyed by one profile's run names are used (and checked)
+    /// at that profile only.
+    func testPaperValuesOfAnotherProfile() throws {
+        let text = """
+        ---
+        version: 1
+        ---
+
+        ```experiment e
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 2}
+        sweep:
+          zip:
+            name: [s1]
+            seed: [0]
+        profiles:
+          paper: {}
+          quick:
+            sweep:
+              zip:
+                name: [q1]
+                seed: [0]
+        ```
+
+        ```table t
+        kind: rse
+        run: e
+        paper:
+          source: "p"
+          profiles: [paper]
+          values:
+            e--s1: {test: 0.5}
+        ```
+        """
+        let (quick, quickProblems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "quick")
+        XCTAssertEqual(quickProblems, [])
+        XCTAssertEqual(quick?.tables.first?.paper, [:])
+        let (paper, paperProblems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "paper")
+        XCTAssertEqual(paperProblems, [])
+        XCTAssertEqual(paper?.tables.first?.paper["e--s1"]?["test"], 0.5)
+        let typo = text.replacingOccurrences(of: "e--s1: {test", with: "e--s2: {test")
+        let (_, wrong) = ReportLoader.parse(text: typo, id: "t", file: "t.md", profile: "paper")
+        XCTAssertTrue(wrong.contains { $0.keyPath == "t.paper.values.e--s2" }, "\(wrong)")
+    }
 }
