@@ -125,6 +125,16 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var recordSnapshots: Bool?
         /// The loss; nil: `mse`, the default (left out of the run key so existing keys stay).
         public var loss: Loss?
+        /// `mgdl`: one entry per grade overriding `lr`, `lr_final` and `epochs` for that grade
+        /// (a key left out keeps the block's value); nil: every grade trains alike.
+        public var grades: [GradeTrainSpec]?
+    }
+
+    /// One grade's own learning rates and epochs (`train.grades[l]`).
+    public struct GradeTrainSpec: Sendable, Equatable, Codable {
+        public var learningRate: Double
+        public var finalLearningRate: Double?
+        public var steps: Int
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
@@ -299,7 +309,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             var manifoldQ: Double?
             if let m = t["manifold"], let mm = MappingReader(m, keyPath: t.path("manifold"), reader: reader) {
                 mm.checkKeys(["q"])
-                manifoldQ = mm.double("q", positive: true)
+                // q = 0 is the unit circle (Fang & Xu's Table 2, Rahaman's L = 0).
+                manifoldQ = mm.double("q")
+                if let q = manifoldQ, q < 0 {
+                    reader.report(mm["q"], mm.path("q"), "expected a number of at least 0 (0 is the unit circle), found \(q)")
+                    manifoldQ = nil
+                }
                 if kind == "image" { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
             }
             let split = t.string("split", default: "grid", oneOf: ["grid", "mgdl"]) ?? "grid"
@@ -488,11 +503,34 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 }
             }
             let loss = r.string("loss", default: Loss.mse.rawValue, oneOf: Loss.allCases.map(\.rawValue)).flatMap(Loss.init(rawValue:)) ?? .mse
+            var gradeTraining: [GradeTrainSpec]?
+            if let g = r["grades"] {
+                if method != "mgdl" {
+                    reader.report(g, r.path("grades"), "train.grades sets each MGDL grade's learning rates and epochs; method '\(method)' has no grades")
+                } else if case .sequence(let items) = g {
+                    if let model, items.count != model.grades.count {
+                        reader.report(g, r.path("grades"), "expected one entry per grade (\(model.grades.count)), found \(items.count)")
+                    }
+                    gradeTraining = []
+                    for (i, item) in items.enumerated() {
+                        guard let entry = MappingReader(item, keyPath: "\(r.path("grades"))[\(i)]", reader: reader) else { continue }
+                        entry.checkKeys(["lr", "lr_final", "epochs"])
+                        let gradeLR = entry["lr"] == nil ? lr : entry.double("lr", positive: true)
+                        let gradeFinal = entry["lr_final"] == nil ? lrFinal : entry.double("lr_final", positive: true)
+                        let gradeEpochs = entry["epochs"] == nil ? steps : entry.int("epochs", minimum: 1)
+                        if let gradeLR, let gradeEpochs {
+                            gradeTraining?.append(GradeTrainSpec(learningRate: gradeLR, finalLearningRate: gradeFinal, steps: gradeEpochs))
+                        }
+                    }
+                } else {
+                    reader.report(g, r.path("grades"), "expected a list with one entry per grade, e.g. [{lr: 1.0e-3}, {lr: 5.0e-4}]")
+                }
+            }
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                   recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions,
                                   recordSnapshots: method != "mlp" && r["record_every"] != nil ? true : nil,
-                                  loss: loss == .mse ? nil : loss)
+                                  loss: loss == .mse ? nil : loss, grades: gradeTraining)
             }
         }
         guard let task, let model, let train else { return nil }
@@ -596,6 +634,8 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// `grades: true`: a row per grade of every multi-grade run (RSE of the sum up to it, its
     /// time), a time column and the training settings; paper values by `RUN/grade-N`.
     public var grades: Bool = false
+    /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
+    public var paperProfiles: [String] = []
 
     static let kinds = ["rse", "psnr"]
 
@@ -606,8 +646,16 @@ public struct TableSpec: Sendable, Equatable, Codable {
         let runs = map.runNames()
         var source: String?
         var paper: [String: [String: Double]] = [:]
+        var paperProfiles: [String] = []
         if let p = map["paper"], let pm = MappingReader(p, keyPath: map.path("paper"), reader: reader) {
-            pm.checkKeys(["source", "values"])
+            pm.checkKeys(["source", "values", "profiles"])
+            if let p = pm["profiles"] {
+                switch p {
+                case .scalar(let s): paperProfiles = [s.string]
+                case .sequence(let items): paperProfiles = items.compactMap(\.string)
+                default: reader.report(p, pm.path("profiles"), "expected a profile name or a list of them, found \(p.kindDescription)")
+                }
+            }
             source = pm.string("source")
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
@@ -625,7 +673,8 @@ public struct TableSpec: Sendable, Equatable, Codable {
         let grades = map.bool("grades", default: false)
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
-                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades)
+                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,
+                         paperProfiles: paperProfiles)
     }
 }
 

@@ -213,9 +213,16 @@ public enum Runner {
         let schedule: LearningRateSchedule = spec.train.finalLearningRate.map {
             .exponential(initial: spec.train.learningRate, final: $0)
         } ?? .constant
-        let training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
+        var training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
+        training.perGrade = spec.train.grades?.map { grade in
+            GradeSchedule(optimizer: spec.train.optimizer == "sgd"
+                              ? .sgd(learningRate: grade.learningRate, momentum: 0)
+                              : .adam(learningRate: grade.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+                          schedule: grade.finalLearningRate.map { .exponential(initial: grade.learningRate, final: $0) } ?? .constant,
+                          epochs: grade.steps)
+        }
         var divergedAt: Int?
         let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
         // Snapshots (train.record_every): the spectrum at the target's frequencies at every

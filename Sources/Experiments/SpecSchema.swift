@@ -84,6 +84,7 @@ public enum SpecSchema {
             Key(name: "precision", type: "string", description: "arithmetic", choices: ["float32", "float64"]),
             Key(name: "loss", type: "string", description: "mse = mean((f − y)²) (default); half_mse = mse / 2 (MGDL's and Tancik's ½·MSE)",
                 choices: Loss.allCases.map(\.rawValue)),
+            Key(name: "grades", type: "array", description: "mgdl: one entry per grade, {lr, lr_final, epochs}, overriding the block's values for that grade"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
@@ -120,7 +121,7 @@ public enum SpecSchema {
             Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),
             Key(name: "run", type: "array", description: "experiment name(s)"),
             Key(name: "caption", type: "string", description: "shown under the table"),
-            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}}; with grades, RUN/grade-N for a grade's row"),
+            Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}, profiles: [names] (optional: shown only at these profiles)}; with grades, RUN/grade-N for a grade's row"),
             Key(name: "grades", type: "boolean", description: "a row per grade of multi-grade runs (RSE up to that grade, its time), a time column and the training settings"),
         ]),
     ]

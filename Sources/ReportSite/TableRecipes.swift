@@ -35,11 +35,21 @@ enum TableRecipes {
     }
 
     /// The training settings of a run, e.g. "lr 1.00e−4 → 1.00e−5, batch 256, 3000 epochs per grade, half_mse, float64".
-    static func settings(_ spec: ExperimentSpec) -> String {
+    /// With `grade`, that grade's own learning rates and epochs (`train.grades`).
+    static func settings(_ spec: ExperimentSpec, grade: Int? = nil) -> String {
         let t = spec.train
-        var parts = ["lr " + format(t.learningRate) + (t.finalLearningRate.map { " → " + format($0) } ?? "")]
+        let own = grade.flatMap { g in t.grades.flatMap { g < $0.count ? $0[g] : nil } }
+        let lr = own?.learningRate ?? t.learningRate, final = own == nil ? t.finalLearningRate : own?.finalLearningRate
+        let epochs = own?.steps ?? t.steps
+        var parts = ["lr " + format(lr) + (final.map { " → " + format($0) } ?? "")]
         parts.append(t.batch.map { "batch \($0)" } ?? "full batch")
-        parts.append(spec.method == "mlp" ? "\(t.steps) steps" : "\(t.steps) epochs" + (spec.method == "mgdl" ? " per grade" : ""))
+        parts.append(spec.method == "mlp" ? "\(epochs) steps"
+                     : "\(epochs) epochs" + (spec.method == "mgdl" && grade == nil && t.grades == nil ? " per grade" : ""))
+        if grade == nil, let grades = t.grades {
+            parts[0] = "per grade: " + grades.map { "lr " + format($0.learningRate) + ($0.finalLearningRate.map { " → " + format($0) } ?? "") }
+                .joined(separator: "; ")
+            parts[2] = "\(grades.reduce(0) { $0 + $1.steps }) epochs in all"
+        }
         if let loss = t.loss { parts.append(loss.rawValue) }
         parts.append(t.precision)
         return parts.joined(separator: ", ")
@@ -106,15 +116,17 @@ enum TableRecipes {
         guard spec.grades else { return Table(columns: shown.map(\.title), rows: rows, source: spec.paperSource) }
         var expanded: [(run: String, label: String, cells: [Cell], failure: String?)] = []
         for row in rows {
-            let training = Cell(ours: nil, paper: nil, metric: "training", text: specs[row.run].map(settings) ?? "")
+            let training = Cell(ours: nil, paper: nil, metric: "training", text: specs[row.run].map { settings($0) } ?? "")
             if row.failure == nil, members[row.run]?.count == 1, let grades = runs[row.run]?.grades, grades.count > 1 {
                 for g in grades {
                     let key = "\(row.run)/grade-\(g.index + 1)"
                     let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE,
                                                      "seconds": g.seconds]
+                    let own = Cell(ours: nil, paper: nil, metric: "training",
+                                   text: specs[row.run].map { settings($0, grade: g.index) } ?? "")
                     expanded.append((key, "\(row.label) · grade \(g.index + 1)", shown.map {
                         Cell(ours: values[$0.key] ?? nil, paper: spec.paper[key]?[$0.key], metric: $0.key)
-                    } + [training], nil))
+                    } + [own], nil))
                 }
             }
             expanded.append(row.failure == nil ? (row.run, row.label, row.cells + [training], nil) : row)

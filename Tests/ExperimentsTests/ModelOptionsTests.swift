@@ -92,4 +92,130 @@ final class ModelOptionsTests: XCTestCase {
         let ours = try Runner.targetFunction(try spec())
         XCTAssertNotEqual(ours(0), f(0))
     }
+
+    /// A profile's sweep may name its runs differently (the MGDL report's paper runs are s1-…,
+    /// its quick runs q1-…): a claim checked only at the paper profile names paper runs, and is
+    /// validated when that profile is built, not at the others.
+    func testClaimOfAnotherProfileNamesItsOwnRuns() {
+        let text = """
+        ---
+        version: 1
+        ---
+
+        ```experiment e
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 2}
+        sweep:
+          zip:
+            name: [s1]
+            seed: [0]
+        profiles:
+          paper: {}
+          quick:
+            sweep:
+              zip:
+                name: [q1]
+                seed: [0]
+        ```
+
+        ```claim c
+        kind: value
+        statement: "s"
+        run: e--s1
+        metric: test_rse
+        paper: 0.1
+        within: {factor: 2}
+        profiles: [paper]
+        ```
+        """
+        let (_, quick) = ReportLoader.parse(text: text, id: "c", file: "c.md", profile: "quick")
+        XCTAssertEqual(quick, [])
+        let (_, paper) = ReportLoader.parse(text: text, id: "c", file: "c.md", profile: "paper")
+        XCTAssertEqual(paper, [])
+        let typo = text.replacingOccurrences(of: "run: e--s1", with: "run: e--s2")
+        let (_, wrong) = ReportLoader.parse(text: typo, id: "c", file: "c.md", profile: "paper")
+        XCTAssertTrue(wrong.contains { $0.keyPath == "c.run" }, "\(wrong)")
+    }
+
+    /// `manifold.q: 0` is the unit circle (Fang & Xu's Table 2 anchor, Rahaman's L = 0): accepted,
+    /// and its inputs lie on the circle; a negative q is refused.
+    func testManifoldQZeroIsTheUnitCircle() throws {
+        let circle = try spec(task: "manifold: {q: 0}")
+        XCTAssertEqual(circle.task.manifoldQ, 0)
+        XCTAssertEqual(circle.task.inputDimension, 2)
+        let result = Runner.run(circle)
+        XCTAssertEqual(result.status, .ok, result.message ?? "")
+        let (_, problems) = ReportLoader.parse(text: Self.report(task: "manifold: {q: -1}"), id: "tiny", file: "tiny.md", profile: "quick")
+        XCTAssertTrue(problems.contains { $0.keyPath.hasSuffix("task.manifold.q") }, "\(problems)")
+    }
+
+    /// `train.grades`: each MGDL grade's own learning rate and epochs; the loss curve has each
+    /// grade's number of steps, and a grade's rate shows in its first step sizes (a zero rate is
+    /// refused, so compare 1e-2 with a tiny 1e-9: the tiny grade's loss barely moves).
+    func testPerGradeLearningRatesAndEpochs() throws {
+        let s = try spec(train: "grades: [{epochs: 2}, {lr: 1.0e-9, epochs: 5}]", method: "mgdl")
+        XCTAssertEqual(s.train.grades?.map(\.steps), [2, 5])
+        XCTAssertEqual(s.train.grades?.map(\.learningRate), [1e-2, 1e-9])
+        let result = Runner.run(s)
+        XCTAssertEqual(result.status, .ok, result.message ?? "")
+        XCTAssertEqual(result.grades?.map { $0.losses.count }, [2, 5])
+        let second = try XCTUnwrap(result.grades?[1].losses)
+        XCTAssertEqual(second.last!, second.first!, accuracy: 1e-6 * second.first!)
+        XCTAssertNotEqual(RunStore.key(for: s), RunStore.key(for: try spec(method: "mgdl")))
+        let plain = String(decoding: RunStore.canonicalDeclaration(try spec(method: "mgdl")), as: UTF8.self)
+        XCTAssertFalse(plain.contains("\"grades\":null"), plain)
+        let (_, wrongCount) = ReportLoader.parse(text: Self.report(train: "grades: [{lr: 1.0e-3}]", method: "mgdl"), id: "t", file: "t.md", profile: "quick")
+        XCTAssertTrue(wrongCount.contains { $0.message.contains("one entry per grade (2)") }, "\(wrongCount)")
+        let (_, notMGDL) = ReportLoader.parse(text: Self.report(train: "grades: [{lr: 1.0e-3}]"), id: "t", file: "t.md", profile: "quick")
+        XCTAssertTrue(notMGDL.contains { $0.keyPath.hasSuffix("train.grades") }, "\(notMGDL)")
+    }
+
+    /// `paper.profiles`: published values keyed by one profile's run names are used (and checked)
+    /// at that profile only.
+    func testPaperValuesOfAnotherProfile() throws {
+        let text = """
+        ---
+        version: 1
+        ---
+
+        ```experiment e
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 2}
+        sweep:
+          zip:
+            name: [s1]
+            seed: [0]
+        profiles:
+          paper: {}
+          quick:
+            sweep:
+              zip:
+                name: [q1]
+                seed: [0]
+        ```
+
+        ```table t
+        kind: rse
+        run: e
+        paper:
+          source: "p"
+          profiles: [paper]
+          values:
+            e--s1: {test: 0.5}
+        ```
+        """
+        let (quick, quickProblems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "quick")
+        XCTAssertEqual(quickProblems, [])
+        XCTAssertEqual(quick?.tables.first?.paper, [:])
+        let (paper, paperProblems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "paper")
+        XCTAssertEqual(paperProblems, [])
+        XCTAssertEqual(paper?.tables.first?.paper["e--s1"]?["test"], 0.5)
+        let typo = text.replacingOccurrences(of: "e--s1: {test", with: "e--s2: {test")
+        let (_, wrong) = ReportLoader.parse(text: typo, id: "t", file: "t.md", profile: "paper")
+        XCTAssertTrue(wrong.contains { $0.keyPath == "t.paper.values.e--s2" }, "\(wrong)")
+    }
 }

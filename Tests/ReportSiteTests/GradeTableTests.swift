@@ -56,7 +56,7 @@ final class GradeTableTests: XCTestCase {
         XCTAssertEqual(first[3].paper, 40)
         XCTAssertEqual(table.rows[2].cells[2].paper, 0.01)
         XCTAssertEqual(table.rows[2].cells[3].ours, 50)
-        XCTAssertEqual(first[4].text, "lr 1.00e−4 → 1.00e−5, batch 8, 30 epochs per grade, half_mse, float64")
+        XCTAssertEqual(first[4].text, "lr 1.00e−4 → 1.00e−5, batch 8, 30 epochs, half_mse, float64")
         let csv = SiteBuilder.csv(table)
         XCTAssertTrue(csv.contains("m/grade-1,m · grade 1,test RSE,0.6000000000000001,0.5,"), csv)
         XCTAssertTrue(csv.contains("m,m,training,\"lr 1.00e−4 → 1.00e−5, batch 8, 30 epochs per grade, half_mse, float64\""), csv)

@@ -145,7 +145,8 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
                                      parameterCount: net.parameterCount)
         return TrainedModel(components: [record], outputs: { [net.predict($0)] })
     case .mgdl(let grades):
-        let reporter = StepReporter(total: steps * grades.count, callback: progress)
+        let total = grades.indices.reduce(0) { $0 + training.forGrade($1).steps(rows: x.rows) }
+        let reporter = StepReporter(total: total, callback: progress)
         let (model, records) = trainMultiGrade(grades: grades, training: training, x: x, y: y, reporter: reporter,
                                                recorder: recorder)
         return TrainedModel(components: records, outputs: model.gradeOutputs)

@@ -45,6 +45,10 @@ public struct MethodTraining: Sendable, Equatable {
     public var epochs: Int
     public var seed: UInt64
     public var initializer: Initializer
+    /// MGDL only: grade l's optimizer (learning rate), schedule and epochs, replacing the ones
+    /// above for that grade (e.g. Fang & Xu's per-grade image learning rates). nil: every grade
+    /// trains as above.
+    public var perGrade: [GradeSchedule]? = nil
 
     public init(optimizer: Optimizer, schedule: LearningRateSchedule, loss: Loss = .mse, batchSize: Int?,
                 epochs: Int, seed: UInt64, initializer: Initializer = .pytorchDefault) {
@@ -53,6 +57,17 @@ public struct MethodTraining: Sendable, Equatable {
         self.optimizer = optimizer; self.schedule = schedule; self.loss = loss
         self.batchSize = batchSize; self.epochs = epochs; self.seed = seed
         self.initializer = initializer
+    }
+
+    /// How grade `index` (0-based) is trained: this, with `perGrade[index]` applied.
+    func forGrade(_ index: Int) -> MethodTraining {
+        guard let perGrade, index < perGrade.count else { return self }
+        var training = self
+        training.optimizer = perGrade[index].optimizer
+        training.schedule = perGrade[index].schedule
+        training.epochs = perGrade[index].epochs
+        training.perGrade = nil
+        return training
     }
 
     /// Seeds of network `index` (0-based): its initial parameters and its minibatch order.
@@ -70,6 +85,18 @@ public struct MethodTraining: Sendable, Equatable {
     func steps(rows: Int) -> Int {
         if let b = batchSize, b < rows { return epochs * ((rows + b - 1) / b) }
         return epochs
+    }
+}
+
+/// One grade's own optimizer, schedule and epochs (``MethodTraining/perGrade``).
+public struct GradeSchedule: Sendable, Equatable {
+    public var optimizer: Optimizer
+    public var schedule: LearningRateSchedule
+    public var epochs: Int
+
+    public init(optimizer: Optimizer, schedule: LearningRateSchedule, epochs: Int) {
+        precondition(epochs >= 0, "GradeSchedule: negative epoch count")
+        self.optimizer = optimizer; self.schedule = schedule; self.epochs = epochs
     }
 }
 

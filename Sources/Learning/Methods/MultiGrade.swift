@@ -37,7 +37,8 @@ final class MultiGradeModel<T: RealScalar> {
 
 /// Trains grade by grade. Grade l's inputs are computed once, by the frozen grade l - 1, before
 /// grade l trains; grade l trains on y minus the sum of the earlier grades' outputs (on the
-/// training set), with a fresh network, optimizer and schedule. `observe` (for tests) is called
+/// training set), with a fresh network, optimizer and schedule (`training.forGrade(l)`: per-grade
+/// learning rates and epochs when given). `observe` (for tests) is called
 /// after each grade is trained with its index, the exact matrix it trained on, and its network.
 /// Stops after the grade during which `reporter` saw a stop.
 func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
@@ -51,7 +52,7 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
     }
     let model = MultiGradeModel<T>()
     var records: [ComponentRecord] = []
-    let stepsPerGrade = training.steps(rows: x.rows)
+    var progressOffset = 0
     var input = x
     var residual = y
     // Recording: the recorded inputs through the frozen grades, and the finished grades' sum on them.
@@ -73,15 +74,17 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
                                initializer: training.initializer)
         let seeds = training.componentSeeds(l)
         let net = Network<T>(spec: spec, seed: seeds.network)
+        let gradeTraining = training.forGrade(l)
         let offset = stepsSoFar, base = recordSum, gradeInput = recordInput
         let recordStep: ((Int) -> Void)? = recorder.map { r in { step in
             if l > 0 && step == 0 { return }   // the previous grade's last record
             r.record(offset + step, Recorder.sum(base, net.predict(gradeInput!)))
         } }
-        let history = train(net, x: input, y: residual, spec: training.trainingSpec(batchSeed: seeds.batches),
+        let history = train(net, x: input, y: residual, spec: gradeTraining.trainingSpec(batchSeed: seeds.batches),
                             snapshotEvery: recorder?.every ?? 0, observe: recordStep,
-                            progress: reporter.callback(offset: l * stepsPerGrade))
+                            progress: reporter.callback(offset: progressOffset))
         stepsSoFar += history.losses.count
+        progressOffset += gradeTraining.steps(rows: x.rows)
         model.append(net)
         if l + 1 < grades.count { residual = subtract(residual, net.predict(input)) }
         // Training workspaces are not needed any more (inference makes its own).
