@@ -9,7 +9,14 @@ i=${SLURM_ARRAY_TASK_ID:?slurm-shard: not in a Slurm job array}
 job=${SLURM_ARRAY_JOB_ID:?slurm-shard: not in a Slurm job array}
 mark=".mgdl-shards/store-$i.done"
 rm -f "$mark"
-echo "slurm-shard: shard $i/$SHARDS of job $job on $(hostname), profile $PROFILE, ${SLURM_CPUS_PER_TASK:-1} CPU(s)"
+jobs=${SLURM_CPUS_PER_TASK:-1}
+echo "slurm-shard: shard $i/$SHARDS of job $job on $(hostname), profile $PROFILE, $jobs CPU(s)"
+# mgdl-report gives each of its -j runs (the node's CPUs / -j) BLAS threads, counting every CPU
+# of the node whatever this job may use, and a run's key records a thread count other than one.
+online=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+if [ $((online / jobs)) -gt 1 ]; then
+  echo "slurm-shard: warning: the node has $online CPUs and this shard trains $jobs run(s) at once: each computes on $((online / jobs)) threads (oversubscribed if the job was given fewer CPUs, and keys unlike a one-thread build's). Ask for whole nodes: SBATCH_EXCLUSIVE=exclusive and MGDL_CPUS_PER_TASK=$online." >&2
+fi
 "$BIN" build --profile "$PROFILE" --shard "$i/$SHARDS" --store ".mgdl-shards/store-$i" \
-  -j "${SLURM_CPUS_PER_TASK:-1}" --quiet
+  -j "$jobs" --quiet
 echo "$job" > "$mark"
