@@ -167,6 +167,10 @@ struct Notebook {
         text += "- tool: mgdl-report \(p["toolVersion"] ?? toolVersion)\n"
         text += "- commit: `\(p["commit"] ?? "")`\((p["dirty"] as? Bool) == true ? " (working tree had uncommitted changes)" : "")\n"
         text += "- profile: \(p["profile"] ?? "")\n"
+        if let overrides = p["overrides"] as? [[String: String]], !overrides.isEmpty {
+            text += "- overrides: " + overrides.map { "`-S \($0["text"] ?? "")`" }.joined(separator: ", ")
+                + " (where the prose states the declared settings, the numbers come from these)\n"
+        }
         text += "- machine: \(p["os"] ?? ""); \(p["cpu"] ?? "")\n"
         for spec in page.report.experiments {
             text += "- run `\(spec.name)`: seed \(spec.seed)\(page.runs[spec.name]?.status == .failed ? " (failed)" : "")\n"
