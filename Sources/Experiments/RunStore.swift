@@ -277,6 +277,41 @@ public final class RunStore {
             .replacingOccurrences(of: "phaseSeed", with: "phases.seed")
     }
 
+    /// Entries written before entries carried digests (no `digest.json`): a run whose declaration
+    /// still hashes to its key and whose result decodes, and a cached figure, get a digest of their
+    /// bytes as they are (the run's wall time moves to `provenance.json`). Their content cannot be
+    /// checked, only taken as it is, so this is the user's choice (`verify-store --adopt-undigested`),
+    /// never done silently. Returns how many entries were adopted. Call it under the lock.
+    public func adoptUndigested() -> Int {
+        let fm = FileManager.default
+        var adopted = 0
+        for kind in ["runs", "figures"] {
+            let folder = root.appendingPathComponent(kind)
+            for key in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+                let entry = folder.appendingPathComponent(key)
+                guard !fm.fileExists(atPath: entry.appendingPathComponent(Self.digestName).path) else { continue }
+                var files: [String: Data] = [:]
+                for name in (try? fm.contentsOfDirectory(atPath: entry.path)) ?? [] {
+                    files[name] = try? Data(contentsOf: entry.appendingPathComponent(name))
+                }
+                var extras: [String: Data] = [:]
+                if kind == "runs" {
+                    guard let specData = files["spec.json"], let spec = try? JSONDecoder().decode(ExperimentSpec.self, from: specData),
+                          Self.key(for: spec, threads: 1) == key,
+                          let resultData = files["result.json"], var result = try? Self.decoder().decode(RunResult.self, from: resultData),
+                          let provenance = try? Self.encoder().encode(EntryProvenance(seconds: result.seconds, threads: 1)) else { continue }
+                    result.seconds = 0
+                    guard let timeless = try? Self.encoder().encode(result), let compute = try? Self.encoder().encode(["threads": 1]) else { continue }
+                    files = ["spec.json": specData, "result.json": timeless, "compute.json": compute]
+                    extras = [Self.provenanceName: provenance]
+                }
+                guard !files.isEmpty, (try? install(files, extras: extras, at: entry, name: key)) != nil else { continue }
+                adopted += 1
+            }
+        }
+        return adopted
+    }
+
     /// Every stored run entry that does not verify (for `verify-store` and `merge-stores`).
     public func corruptEntries() -> [String] {
         problems().filter { $0.kind == "runs" }.map(\.key)

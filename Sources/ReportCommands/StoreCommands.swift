@@ -84,6 +84,9 @@ struct VerifyStoreCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run store folder.", valueName: "dir"))
     var store: String = ".mgdl-store"
 
+    @Flag(name: .long, help: "First give a digest to the entries an earlier version wrote without one (runs whose declaration still hashes to their key, cached figures), taking their bytes as they are.")
+    var adoptUndigested = false
+
     func run() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: store, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -91,6 +94,10 @@ struct VerifyStoreCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let runStore = try RunStore(root: URL(fileURLWithPath: store))
+        if adoptUndigested {
+            try runStore.lock()
+            print("\(runStore.adoptUndigested()) entr(ies) written without a digest adopted (their bytes taken as they are)")
+        }
         let bad = runStore.problems()
         func count(_ kind: String) -> Int {
             ((try? FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: store).appendingPathComponent(kind).path)) ?? []).count

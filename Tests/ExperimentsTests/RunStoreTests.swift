@@ -176,4 +176,32 @@ final class RunStoreDigestTests: XCTestCase {
         RunStore.acceptAnyThreadCount = true
         XCTAssertEqual(store.result(for: spec)?.losses, timed.losses)
     }
+
+    func testEntriesFromBeforeDigestsAreAdoptedOnlyWhenAsked() throws {
+        let (store, root) = try makeStore()
+        let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
+        defer { try? FileManager.default.removeItem(at: root); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
+        RunStore.computeThreads = 1
+        RunStore.acceptAnyThreadCount = false
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        // An entry as the version before digests wrote it: spec.json and result.json (with its time).
+        let key = RunStore.key(for: spec)
+        let entry = root.appendingPathComponent("runs/\(key)")
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        var old = result()
+        old.seconds = 3.5
+        try RunStore.encoder().encode(spec).write(to: entry.appendingPathComponent("spec.json"))
+        try RunStore.encoder().encode(old).write(to: entry.appendingPathComponent("result.json"))
+        // One whose declaration no longer hashes to its key is not adopted.
+        let other = root.appendingPathComponent("runs/" + String(repeating: "0", count: 64))
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try RunStore.encoder().encode(spec).write(to: other.appendingPathComponent("spec.json"))
+        try RunStore.encoder().encode(old).write(to: other.appendingPathComponent("result.json"))
+        XCTAssertNil(store.result(for: spec), "not read without a digest")
+        XCTAssertEqual(store.problems().count, 2)
+        XCTAssertEqual(store.adoptUndigested(), 1)
+        XCTAssertEqual(store.result(for: spec)?.seconds, 3.5)
+        XCTAssertEqual(store.result(for: spec)?.losses, old.losses)
+        XCTAssertEqual(store.problems().map(\.key), [String(repeating: "0", count: 64)])
+    }
 }
