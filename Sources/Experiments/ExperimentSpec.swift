@@ -568,11 +568,13 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var line: Int
     /// Axis ranges, log axes, labels and the series on top, as the report asks (see `FigureOptions`).
     public var options = FigureOptions()
+    /// For `curves`: what is plotted (nil: the loss).
+    public var metric: CurveMetric?
 
-    static let kinds = ["spectral_evolution", "loss", "fit", "layer_norms", "grade_spectra", "reconstruction"]
+    static let kinds = ["spectral_evolution", "loss", "curves", "fit", "layer_norms", "grade_spectra", "reconstruction"]
 
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
-    static func cannotDraw(_ kind: String, from run: ExperimentSpec) -> String? {
+    static func cannotDraw(_ kind: String, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
         let isSines = run.task.kind == "sum_of_sines" && !run.task.frequencies.isEmpty
         switch kind {
         case "spectral_evolution":
@@ -592,6 +594,12 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             if run.task.kind == "image" { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
         case "fit":
             if run.task.kind == "image" { return "run '\(run.name)' is an image task; use a reconstruction figure" }
+        case "curves":
+            if run.method != "mlp" && run.train.recordSnapshots != true {
+                return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record its curves"
+            }
+            if metric == .psnr && run.task.kind != "image" { return "run '\(run.name)' is not an image task; its metric is rse" }
+            if metric == .rse && run.task.kind == "image" { return "run '\(run.name)' is an image task; its metric is psnr" }
         default: break
         }
         return nil
@@ -606,10 +614,25 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         let options = FigureOptions.read(map)
+        var metric: CurveMetric?
+        if map["metric"] != nil, let m = map.string("metric", oneOf: CurveMetric.allCases.map(\.rawValue)) {
+            metric = CurveMetric(rawValue: m)
+            if kind != "curves" { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves figure") }
+        }
         guard let kind, !runs.isEmpty else { return nil }
         return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
-                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), options: options)
+                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), options: options, metric: metric)
     }
+}
+
+/// What a `curves` figure plots over training.
+public enum CurveMetric: String, Sendable, Codable, CaseIterable {
+    /// Training loss at every step, validation and test loss (MSE) at the recorded steps.
+    case loss
+    /// Relative squared error on the training, validation and test sets.
+    case rse
+    /// PSNR (dB) on the training and test pixels (image tasks).
+    case psnr
 }
 
 /// A declared table: our numbers for some runs, beside the published ones where given.

@@ -370,7 +370,7 @@ public enum ReportLoader {
         // A figure that cannot be drawn from the runs it names is an error now, not an empty frame later.
         for figure in figures {
             let specs = figure.runs.compactMap { name in experiments.first { $0.name == name } }
-            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, from: $0) }).first {
+            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) }).first {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
             }

@@ -58,6 +58,41 @@ public struct RunResult: Codable, Sendable, Equatable {
         public var amplitudes: [Double]
     }
 
+    /// Learning curves: at each recorded step, the loss (MSE) and the task's metric (RSE; PSNR
+    /// for images) on the training, validation and test sets (nil where a set is absent). nil
+    /// when nothing was recorded; an `mlp` that kept its predictions derives them (`curvePoints`).
+    public var curves: [CurvePoint]?
+
+    public struct CurvePoint: Codable, Sendable, Equatable {
+        public init(step: Int, trainLoss: Double? = nil, validationLoss: Double? = nil, testLoss: Double? = nil,
+                    trainMetric: Double? = nil, validationMetric: Double? = nil, testMetric: Double? = nil) {
+            self.step = step; self.trainLoss = trainLoss; self.validationLoss = validationLoss; self.testLoss = testLoss
+            self.trainMetric = trainMetric; self.validationMetric = validationMetric; self.testMetric = testMetric
+        }
+        public var step: Int
+        public var trainLoss: Double?
+        public var validationLoss: Double?
+        public var testLoss: Double?
+        /// RSE, or PSNR (dB) for image tasks.
+        public var trainMetric: Double?
+        public var validationMetric: Double?
+        public var testMetric: Double?
+    }
+
+    /// The learning curves: recorded, or (an mlp's) computed from its whole recorded predictions.
+    public var curvePoints: [CurvePoint] {
+        if let curves { return curves }
+        guard image == nil, grades == nil, !target.isEmpty else { return [] }
+        return snapshots.filter { $0.prediction.count == target.count }.map { snapshot in
+            CurvePoint(step: snapshot.step, trainLoss: Runner.mse(snapshot.prediction, target), validationLoss: nil, testLoss: nil,
+                       trainMetric: Metrics.rse(prediction: snapshot.prediction, target: target),
+                       validationMetric: nil, testMetric: nil)
+        }
+    }
+
+    /// Methods other than `mlp`: the learning rate each grade (stage) starts from.
+    public var gradeLearningRates: [Double]?
+
     /// `train.record_norms`: the spectral norm of every weight matrix at each recorded step.
     public var layerNorms: [LayerNormSnapshot]?
 
@@ -109,6 +144,16 @@ public enum Runner {
         }
         return result
     }
+
+    /// Mean squared error over every element.
+    static func mse(_ prediction: ArraySlice<Double>, _ target: ArraySlice<Double>) -> Double {
+        guard !target.isEmpty else { return .nan }
+        var sum = 0.0
+        for (p, t) in zip(prediction, target) { sum += (p - t) * (p - t) }
+        return sum / Double(target.count)
+    }
+
+    static func mse(_ prediction: [Double], _ target: [Double]) -> Double { mse(prediction[...], target[...]) }
 
     static func failed(_ spec: ExperimentSpec, _ message: String) -> RunResult {
         RunResult(name: spec.name, status: .failed, message: message, inputs: [], target: [],
@@ -225,6 +270,59 @@ public enum Runner {
         }
         var divergedAt: Int?
         let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
+        // Recorded inputs: the evaluation inputs, then the validation and test sets (for the curves).
+        let validationSet = matrices(split.validation), testSet = matrices(split.test)
+        let recordedInputs: Matrix<T> = {
+            let parts = [evaluateOn] + [validationSet?.x, testSet?.x].compactMap { $0 }
+            return parts.count == 1 ? evaluateOn
+                : Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: evaluateOn.cols, values: parts.flatMap(\.values))
+        }()
+        let outWidth = split.train.outputDimension
+        let evalCount = evaluateOn.rows * outWidth
+        let validationTargets = split.validation.targets, testTargets = split.test.targets
+        // Images: PSNR on the protocol's training and test pixels of the whole-image prediction.
+        var imageMasks: (train: [Int], test: [Int])?
+        if let image = imageTask?.image {
+            var trainIdx: [Int] = [], testIdx: [Int] = []
+            let mgdlProtocol = spec.task.imageProtocol == "mgdl"
+            for row in 0..<image.height { for column in 0..<image.width {
+                let base = (row * image.width + column) * image.channels
+                let indices = Array(base..<(base + image.channels))
+                if row % 2 == 0 && column % 2 == 0 { trainIdx += indices }
+                if mgdlProtocol || (row % 2 == 1 && column % 2 == 1) { testIdx += indices }
+            } }
+            imageMasks = (trainIdx, testIdx)
+        }
+        var curves: [RunResult.CurvePoint] = []
+        func curvePoint(_ step: Int, _ all: [Double]) -> RunResult.CurvePoint {
+            let prediction = all[0..<evalCount]
+            var point = RunResult.CurvePoint(step: step)
+            if let image = imageTask?.image, let masks = imageMasks {
+                func psnr(_ idx: [Int]) -> (Double, Double) {
+                    let p = idx.map { min(max(prediction[$0], 0), 1) }, t = idx.map { image.pixels[$0] }
+                    return (mse(p, t), Metrics.psnr(prediction: p, target: t))
+                }
+                (point.trainLoss, point.trainMetric) = psnr(masks.train)
+                (point.testLoss, point.testMetric) = psnr(masks.test)
+                return point
+            }
+            let trainTargets = split.train.targets
+            point.trainLoss = mse(prediction, trainTargets[...])
+            point.trainMetric = Metrics.rse(prediction: Array(prediction), target: trainTargets)
+            var offset = evalCount
+            if validationSet != nil {
+                let v = Array(all[offset..<(offset + validationTargets.count)])
+                point.validationLoss = mse(v, validationTargets)
+                point.validationMetric = Metrics.rse(prediction: v, target: validationTargets)
+                offset += validationTargets.count
+            }
+            if testSet != nil {
+                let t = Array(all[offset..<(offset + testTargets.count)])
+                point.testLoss = mse(t, testTargets)
+                point.testMetric = Metrics.rse(prediction: t, target: testTargets)
+            }
+            return point
+        }
         // Snapshots (train.record_every): the spectrum at the target's frequencies at every
         // recorded step (1-D and manifold targets, on the training grid), whole predictions only
         // at `keep_predictions` (images: reconstructions) and the last step.
@@ -232,7 +330,9 @@ public enum Runner {
         var kept: [RunResult.Snapshot] = []
         let keep = Set(spec.train.keepPredictions ?? [])
         let frequencies = imageTask == nil ? spec.task.frequencies : []
-        let recording = spec.train.recordSnapshots != true ? nil : ModelRecording(everyEpochs: spec.train.recordEvery, inputs: evaluateOn) { step, prediction in
+        let recording = spec.train.recordSnapshots != true ? nil : ModelRecording(everyEpochs: spec.train.recordEvery, inputs: recordedInputs) { step, all in
+            curves.append(curvePoint(step, all))
+            let prediction = Array(all[0..<evalCount])
             if !frequencies.isEmpty {
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
                 spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
@@ -240,7 +340,7 @@ public enum Runner {
             if keep.contains(step) { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
         }
         let fitted = fit(method: method, features: features, training: training, train: train,
-                         validation: matrices(split.validation), test: matrices(split.test),
+                         validation: validationSet, test: testSet,
                          evaluateOn: evaluateOn, recording: recording) { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
@@ -273,9 +373,11 @@ public enum Runner {
         result.snapshots = kept.filter { $0.step != fitted.losses.count }
             + [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
         if recording != nil && !frequencies.isEmpty { result.spectra = spectra }
+        if recording != nil { result.curves = curves }
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount
         result.grades = fitted.grades
+        result.gradeLearningRates = fitted.grades.map { _ in spec.train.learningRate }
         result.gradeBoundaries = fitted.gradeBoundaries
         result.trainRSE = fitted.trainRSE
         result.validationRSE = fitted.validationRSE
@@ -314,6 +416,7 @@ public enum Runner {
         var spectra: [RunResult.SpectrumSnapshot] = []
         var kept: [RunResult.Snapshot] = []
         var norms: [RunResult.LayerNormSnapshot] = []
+        var curves: [RunResult.CurvePoint] = []
         let observe: ((Int) -> Void)? = compact == nil && spec.train.recordNorms != true ? nil : { step in
             if spec.train.recordNorms == true {
                 norms.append(RunResult.LayerNormSnapshot(step: step, norms: network.layers.indices.map { network.spectralNorm(layer: $0) }))
@@ -323,6 +426,7 @@ public enum Runner {
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
                 spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
                 if compact.contains(step) || step == lastStep { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+                curves.append(RunResult.CurvePoint(step: step, trainLoss: mse(prediction, target), trainMetric: Metrics.rse(prediction: prediction, target: target)))
             }
         }
         let history = Learning.train(network, x: x, y: y, spec: trainingSpec, snapshotEvery: spec.train.recordEvery,
@@ -333,7 +437,7 @@ public enum Runner {
         }
         result.losses = history.losses
         result.snapshots = compact == nil ? history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) } : kept
-        if compact != nil { result.spectra = spectra }
+        if compact != nil { result.spectra = spectra; result.curves = curves }
         if spec.train.recordNorms == true { result.layerNorms = norms }
         result.seconds = history.seconds
         result.parameterCount = network.parameterCount

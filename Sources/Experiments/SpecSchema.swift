@@ -94,7 +94,7 @@ public enum SpecSchema {
             Key(name: "kind", type: "string", description: "the recipe", choices: FigureSpec.kinds),
             Key(name: "run", type: "array", description: "experiment name(s); a swept experiment means all its runs"),
             Key(name: "caption", type: "string", description: "shown under the figure"),
-            Key(name: "at", type: "array", description: "fit: iterations to show"),
+            Key(name: "at", type: "array", description: "fit: iterations to show; reconstruction: steps whose kept predictions to show"),
             Key(name: "x_range", type: "array", description: "[low, high] of the x axis in every panel (data outside is clipped)"),
             Key(name: "y_range", type: "array", description: "[low, high] of the y axis in every panel"),
             Key(name: "x_log", type: "boolean", description: "logarithmic x axis"),
@@ -102,6 +102,7 @@ public enum SpecSchema {
             Key(name: "x_label", type: "string", description: "x axis label"),
             Key(name: "y_label", type: "string", description: "y axis label"),
             Key(name: "on_top", type: "array", description: "series label(s) drawn over the others"),
+            Key(name: "metric", type: "string", description: "curves: loss (training loss at every step, validation and test loss at the recorded steps), rse, or psnr", choices: CurveMetric.allCases.map(\.rawValue)),
         ]),
         ("claim", "```claim NAME block: what a paper reports, checked on our runs", [
             Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's", choices: ClaimKind.allCases.map(\.rawValue)),
@@ -118,7 +119,7 @@ public enum SpecSchema {
             Key(name: "threshold", type: "number", description: "order: the fraction of each frequency's amplitude that counts as learned (default 0.9)"),
         ]),
         ("table", "```table NAME block", [
-            Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error", choices: TableSpec.kinds),
+            Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error; psnr: train / test PSNR", choices: TableSpec.kinds),
             Key(name: "run", type: "array", description: "experiment name(s)"),
             Key(name: "caption", type: "string", description: "shown under the table"),
             Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds: number}}, profiles: [names] (optional: shown only at these profiles)}; with grades, RUN/grade-N for a grade's row"),

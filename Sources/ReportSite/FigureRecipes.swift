@@ -55,8 +55,11 @@ enum FigureRecipes {
         case "loss": return loss(groups, labels: seriesLabels)
         case "fit": return try fit(groups[0], at: spec.at)
         case "layer_norms": return try layerNorms(groups, labels: seriesLabels)
+        case "curves": return try curves(groups, metric: spec.metric ?? .loss, labels: seriesLabels)
         case "grade_spectra": return try gradeSpectra(groups.map(\.first), labels: labels)
-        case "reconstruction": return try reconstruction(groups.map(\.first), labels: labels)
+        case "reconstruction":
+            if !spec.at.isEmpty { return try reconstructionSteps(groups.map(\.first), at: spec.at, labels: labels) }
+            return try reconstruction(groups.map(\.first), labels: labels)
         default: throw RecipeError(description: "unknown figure kind '\(spec.kind)'")
         }
     }
@@ -94,6 +97,63 @@ enum FigureRecipes {
             if i == evolutions.count - 1 || columns == 1 {
                 panel.colorbar(for: heatmap, label: "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])")
             }
+        }
+        return figure
+    }
+
+    /// Learning curves (Rahaman et al., Fig. 10; the MGDL papers' loss plots): for each run, the
+    /// training, validation and test loss or metric at the recorded steps (the training loss at
+    /// every step for `loss`), on a log axis (linear for PSNR); dashed lines where grades start.
+    /// With repeats, the mean of each curve with a min–max band. One panel per run when several
+    /// runs are named, so that train, validation and test of a run share a panel.
+    static func curves(_ groups: [Series], metric: CurveMetric, labels: [String: String]) throws -> Figure {
+        let columns = min(groups.count, 2)
+        let rows = (groups.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 640 : 960, height: groups.count == 1 ? 380 : Double(rows) * 280 + 40)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
+        let name = metric == .loss ? "loss (MSE)" : (metric == .rse ? "RSE" : "PSNR (dB)")
+        for (panel, group) in zip(panels, groups) {
+            let n = group.runs.count
+            let points = group.runs.map(\.curvePoints)
+            guard let first = points.first, !first.isEmpty, points.allSatisfy({ $0.map(\.step) == first.map(\.step) }) else {
+                throw RecipeError(description: points.first?.isEmpty != false
+                    ? "run '\(group.first.name)' recorded no learning curves (write train.record_every)"
+                    : "the repeats of '\(group.name)' were recorded at different steps")
+            }
+            if groups.count > 1 || n > 1 {
+                panel.title = (groups.count > 1 ? labels[group.name] ?? group.name : "") + (n > 1 ? (groups.count > 1 ? " · " : "") + "mean of \(n) runs, band min–max" : "")
+            }
+            panel.xLabel = (group.first.gradeBoundaries ?? []).isEmpty ? "training step" : "training step (all grades in order)"
+            panel.yLabel = name
+            panel.yScale = metric == .psnr ? .linear : .log
+            let steps = first.map { Double($0.step) }
+            func draw(_ label: String, _ value: (RunResult.CurvePoint) -> Double?) {
+                let values = steps.indices.map { i in points.compactMap { value($0[i]) } }
+                guard values.contains(where: { !$0.isEmpty }) else { return }
+                let mean = values.map { $0.isEmpty ? Double.nan : $0.reduce(0, +) / Double($0.count) }
+                if n > 1 {
+                    panel.band(x: steps, lower: values.map { $0.min() ?? .nan }, upper: values.map { $0.max() ?? .nan })
+                }
+                panel.line(x: steps, y: mean, label: label)
+            }
+            switch metric {
+            case .loss:
+                // The training loss at every step (of the batch, before the update).
+                let length = group.runs.map(\.losses.count).min() ?? 0
+                let mean = (0..<length).map { i in group.runs.reduce(0) { $0 + $1.losses[i] } / Double(n) }
+                let (x, y) = envelope(mean, buckets: 2000)
+                panel.line(x: x, y: y, label: "training (every step)")
+                draw("validation", { $0.validationLoss })
+                draw("test", { $0.testLoss })
+            case .rse, .psnr:
+                draw("training", { $0.trainMetric })
+                draw("validation", { $0.validationMetric })
+                draw("test", { $0.testMetric })
+            }
+            for (i, step) in (group.first.gradeBoundaries ?? []).enumerated() {
+                panel.verticalLine(at: Double(step), label: "grade \(i + 2)")
+            }
+            panel.showsLegend = panel === panels[0]
         }
         return figure
     }
@@ -243,6 +303,30 @@ enum FigureRecipes {
                 row[g + 1].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 let name = grades.count > 1 ? "grade \(g + 1)" : "network"
                 row[g + 1].title = String(format: "%@: %.1f dB", name, psnr)
+            }
+        }
+        return figure
+    }
+
+    /// Image reconstructions during training (`at:` steps): per run, the target and the kept
+    /// prediction nearest each asked step (`train.keep_predictions`), with its PSNR on the whole
+    /// image (predictions clamped to [0, 1]).
+    static func reconstructionSteps(_ runs: [RunResult], at requested: [Int], labels: [String: String]) throws -> Figure {
+        guard runs.allSatisfy({ $0.image != nil }) else { throw RecipeError(description: "reconstruction needs runs of an image task") }
+        let chosen = runs.map { chooseSnapshots($0.snapshots, requested: requested) }
+        let columns = 1 + (chosen.map(\.count).max() ?? 1)
+        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
+        let panels = figure.grid(rows: runs.count, columns: columns)
+        for (r, run) in runs.enumerated() {
+            let shape = run.image!
+            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
+            for (panel, snapshot) in zip(row.dropFirst(), chosen[r]) {
+                let clamped = snapshot.prediction.map { min(max($0, 0), 1) }
+                panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                panel.title = String(format: "step %d: %.1f dB", snapshot.step, Metrics.psnr(prediction: clamped, target: run.target))
             }
         }
         return figure

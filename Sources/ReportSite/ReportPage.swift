@@ -224,6 +224,26 @@ struct ReportPage {
             rows.append(["key": "lowest training loss", "value": String(format: "%.3e at step %d", low, i + 1)])
         }
         if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
+        for name in ["validation", "test"] {
+            if let v = name == "validation" ? run.validationRSE : run.testRSE { rows.append(["key": "\(name) RSE", "value": String(format: "%.3e", v)]) }
+        }
+        if let v = run.trainPSNR { rows.append(["key": "train PSNR", "value": String(format: "%.2f dB", v)]) }
+        if let v = run.testPSNR { rows.append(["key": "test PSNR", "value": String(format: "%.2f dB", v)]) }
+        // Per grade (stage): the model up to it on each set, its time and learning rate.
+        if let grades = run.grades, grades.count > 1 || run.image == nil {
+            for (k, grade) in grades.enumerated() {
+                var parts: [String] = []
+                if run.image == nil {
+                    parts.append("train RSE " + String(format: "%.3e", grade.trainRSE))
+                    if let v = grade.validationRSE { parts.append("validation " + String(format: "%.3e", v)) }
+                    if let v = grade.testRSE { parts.append("test " + String(format: "%.3e", v)) }
+                }
+                parts.append(String(format: "%.1f s", grade.seconds))
+                if let lr = run.gradeLearningRates?[safe: k] { parts.append("lr " + String(format: "%.3g", lr)) }
+                parts.append("\(grade.losses.count) steps")
+                rows.append(["key": grades.count > 1 ? "grade \(k + 1)" : "network", "value": parts.joined(separator: " · ")])
+            }
+        }
         return rows
     }
 
@@ -274,4 +294,9 @@ struct ReportPage {
         }
         return entry
     }
+}
+
+extension Array {
+    /// The element at `index`, or nil outside the array.
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

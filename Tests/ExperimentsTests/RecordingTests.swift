@@ -112,4 +112,30 @@ final class RecordingTests: XCTestCase {
                        "no new keys in a declaration that does not use them")
         XCTAssertNil(Runner.run(plain).spectra)
     }
+
+    /// Learning curves for every method: loss and RSE on the training, validation and test sets
+    /// at the recorded steps; the last point is the final model's.
+    func testCurvesOnEverySet() throws {
+        let spec = try methodSpec("""
+        method: mgdl
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 48}
+        model: {grades: [[8], [8]]}
+        train: {lr: 1.0e-2, epochs: 30, record_every: 10}
+        """)
+        let run = Runner.run(spec)
+        XCTAssertEqual(run.status, .ok, run.message ?? "")
+        let curves = try XCTUnwrap(run.curves)
+        XCTAssertEqual(curves.map(\.step), [0, 10, 20, 30, 40, 50, 60])
+        let last = try XCTUnwrap(curves.last)
+        XCTAssertEqual(last.testMetric!, run.testRSE!, accuracy: 1e-4 * run.testRSE!)
+        XCTAssertEqual(last.validationMetric!, run.validationRSE!, accuracy: 1e-4 * run.validationRSE!)
+        XCTAssertEqual(last.trainMetric!, run.trainRSE!, accuracy: 1e-4 * run.trainRSE!)
+        XCTAssertLessThan(last.trainLoss!, curves[0].trainLoss!, "training lowers the loss")
+        XCTAssertEqual(run.gradeLearningRates, [1e-2, 1e-2])
+        // An mlp's curves come from its recorded predictions.
+        let mlp = Runner.run(try self.spec(""))
+        XCTAssertNil(mlp.curves)
+        XCTAssertEqual(mlp.curvePoints.map(\.step), [0, 10, 20, 30, 40, 50, 60])
+        XCTAssertEqual(mlp.curvePoints.last!.trainMetric!, mlp.finalRSE!, accuracy: 1e-12)
+    }
 }

@@ -490,4 +490,41 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertEqual(values.count, 4)
         XCTAssertEqual(values.max()!, 1.5, accuracy: 1e-9, "the overshoot is kept, not clipped to 1: \(csv)")
     }
+
+    /// Curves figures and the per-grade table, from a trained two-grade run.
+    func testCurvesFigureAndGradeTable() throws {
+        let text = """
+        ---
+        version: 1
+        title: "g"
+        ---
+
+        ```experiment g
+        method: mgdl
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 32}
+        model: {grades: [[8], [8]]}
+        train: {lr: 1.0e-2, epochs: 20, record_every: 5}
+        ```
+
+        ```table per-grade
+        kind: rse
+        grades: true
+        run: g
+        ```
+        """
+        let report = try Self.report(text, id: "g")
+        let run = Runner.run(report.experiments[0])
+        for metric in ["loss", "rse"] {
+            let options = String(decoding: try JSONEncoder().encode(FigureOptions()), as: UTF8.self)
+            let json = #"{"name": "c", "kind": "curves", "runs": ["g"], "caption": "", "at": [], "line": 1, "metric": "\#(metric)", "options": \#(options)}"#
+            let spec = try JSONDecoder().decode(FigureSpec.self, from: Data(json.utf8))
+            let csv = try FigureRecipes.figure(for: spec, runs: ["g": run]).csv()
+            for series in ["validation", "test", metric == "loss" ? "training (every step)" : "training"] {
+                XCTAssertTrue(csv.contains(",\(series),"), "\(metric): \(series) missing")
+            }
+            XCTAssertTrue(csv.contains(",vline,"), "grade boundary marked")
+        }
+        let rows = ReportPage.resultRows(run)
+        XCTAssertTrue(rows.contains { $0["key"] == "grade 2" && $0["value"]!.contains("test ") }, "\(rows)")
+    }
 }
