@@ -42,9 +42,17 @@ public final class Axes {
 
     /// A filled band (mean ± std). Without a colour it takes the colour of the most recent line,
     /// or, before any line, the colour the next line will get, so line + band pair up.
-    public func band(x: [Double], lower: [Double], upper: [Double], label: String? = nil, color: Color? = nil) {
+    /// With `underLastLine`, the band is drawn beneath the most recent line (call it after the
+    /// line it belongs to: mean line, then its ±std band).
+    public func band(x: [Double], lower: [Double], upper: [Double], label: String? = nil, color: Color? = nil,
+                     underLastLine: Bool = false) {
         let spec: ColorSpec = color.map { .explicit($0) } ?? lastLineColor ?? .cycle(lineCount)
-        artists.append(.band(BandArtist(x: x, lower: lower, upper: upper, label: label, color: spec)))
+        let band = Artist.band(BandArtist(x: x, lower: lower, upper: upper, label: label, color: spec))
+        if underLastLine, let i = artists.lastIndex(where: { if case .line = $0 { return true } else { return false } }) {
+            artists.insert(band, at: i)
+        } else {
+            artists.append(band)
+        }
     }
 
     /// values[i][j]: row i is at y[i], column j at x[j] (cell centres). Returns the artist for a colour bar.

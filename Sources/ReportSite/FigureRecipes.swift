@@ -131,10 +131,10 @@ enum FigureRecipes {
                 let values = steps.indices.map { i in points.compactMap { value($0[i]) } }
                 guard values.contains(where: { !$0.isEmpty }) else { return }
                 let mean = values.map { $0.isEmpty ? Double.nan : $0.reduce(0, +) / Double($0.count) }
-                if n > 1 {
-                    panel.band(x: steps, lower: values.map { $0.min() ?? .nan }, upper: values.map { $0.max() ?? .nan })
-                }
                 panel.line(x: steps, y: mean, label: label)
+                if n > 1 {
+                    panel.band(x: steps, lower: values.map { $0.min() ?? .nan }, upper: values.map { $0.max() ?? .nan }, underLastLine: true)
+                }
             }
             switch metric {
             case .loss:
@@ -183,11 +183,10 @@ enum FigureRecipes {
                 let values = (0..<steps.count).map { i in records.map { $0[i].norms[l] } }
                 let mean = values.map { $0.reduce(0, +) / n }
                 let sd = zip(values, mean).map { v, m in n > 1 ? (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : 0 }
-                // The band takes the colour of the line drawn next.
-                if n > 1 {
-                    panel.band(x: steps, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 })
-                }
                 panel.line(x: steps, y: mean, label: "layer \(l + 1)")
+                if n > 1 {
+                    panel.band(x: steps, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 }, underLastLine: true)
+                }
             }
             panel.xLabel = "training iteration"
             panel.yLabel = n > 1 ? "spectral norm (mean ± 1 sd of \(Int(n)))" : "spectral norm"
@@ -244,9 +243,9 @@ enum FigureRecipes {
                     let mean = columns.map { $0.reduce(0, +) / Double(n) }
                     let (x, lo) = envelope(columns.map { $0.min()! }, buckets: 1000, keep: .min)
                     let (_, hi) = envelope(columns.map { $0.max()! }, buckets: 1000, keep: .max)
-                    axes.band(x: x, lower: lo, upper: hi)
                     let (mx, my) = envelope(mean, buckets: 2000)
                     axes.line(x: mx, y: my, label: text)
+                    axes.band(x: x, lower: lo, upper: hi, underLastLine: true)
                 } else {
                     let (x, y) = envelope(series.first.losses, buckets: 2000)
                     axes.line(x: x, y: y, label: text)
