@@ -143,6 +143,12 @@ enum FigureRecipes {
                 let mean = (0..<length).map { i in group.runs.reduce(0) { $0 + $1.losses[i] } / Double(n) }
                 let (x, y) = envelope(mean, buckets: 2000)
                 panel.line(x: x, y: y, label: "training (every step)")
+                if n > 1 {
+                    let columns = (0..<length).map { i in group.runs.map { $0.losses[i] } }
+                    let (bx, lo) = envelope(columns.map { $0.min()! }, buckets: 1000, keep: .min)
+                    let (_, hi) = envelope(columns.map { $0.max()! }, buckets: 1000, keep: .max)
+                    panel.band(x: bx, lower: lo, upper: hi, underLastLine: true)
+                }
                 draw("validation", { $0.validationLoss })
                 draw("test", { $0.testLoss })
             case .rse, .psnr:
