@@ -2,33 +2,9 @@ import Foundation
 import XCTest
 
 /// Runs the built `mgdl-report` binary, as a user would.
-final class BuildCommandTests: XCTestCase {
-    var binary: URL {
-        // The test bundle sits in the build products folder, next to the executable.
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
-            ?? Bundle.main.bundleURL
-        return products.appendingPathComponent("mgdl-report")
-    }
+final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
 
-    var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
 
-    func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
 
     func makeWorkspace(report: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-e2e-\(UUID().uuidString)")

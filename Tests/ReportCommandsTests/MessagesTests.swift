@@ -3,33 +3,9 @@ import XCTest
 
 /// Every message names the right place (file:line:column, or `-S` once) and never shows a raw
 /// Foundation error or an absolute path of the build machine.
-final class MessagesTests: XCTestCase {
-    var binary: URL {
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
-            ?? Bundle.main.bundleURL
-        return products.appendingPathComponent("mgdl-report")
-    }
+final class MessagesTests: XCTestCase, BuiltBinaryTesting {
 
-    var templates: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("templates").path
-    }
 
-    func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
 
     static let report = """
     ---

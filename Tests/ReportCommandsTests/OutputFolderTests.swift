@@ -2,35 +2,9 @@ import Foundation
 import XCTest
 
 /// The output folder is only ever the tool's own, and it is replaced as a whole.
-final class OutputFolderTests: XCTestCase {
-    var binary: URL {
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
-            ?? Bundle.main.bundleURL
-        return products.appendingPathComponent("mgdl-report")
-    }
+final class OutputFolderTests: XCTestCase, BuiltBinaryTesting {
 
-    var templates: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("templates").path
-    }
 
-    @discardableResult
-    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
 
     static func report(title: String, prose: String = "Some prose.") -> String {
         """

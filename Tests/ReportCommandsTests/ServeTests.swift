@@ -6,12 +6,7 @@ import XCTest
 
 /// `mgdl-report serve` as a user runs it: on a loopback port, a report edited while it runs is
 /// rebuilt and served, and only served pages carry the reload script.
-final class ServeTests: XCTestCase {
-    var binary: URL {
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() } ?? Bundle.main.bundleURL
-        return products.appendingPathComponent("mgdl-report")
-    }
+final class ServeTests: XCTestCase, BuiltBinaryTesting {
 
     /// GET with a short timeout; nil on any failure.
     func get(_ url: URL) -> (status: Int, body: String)? {

@@ -3,27 +3,8 @@ import XCTest
 
 /// The daily loop, with the built binary: `--only` keeps the other reports, profiles fall back,
 /// exit statuses are 0/1/2, the project root is found from a subfolder, provenance, figure options.
-final class WorkflowTests: XCTestCase {
-    var binary: URL {
-        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
-            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() } ?? Bundle.main.bundleURL
-        return products.appendingPathComponent("mgdl-report")
-    }
+final class WorkflowTests: XCTestCase, BuiltBinaryTesting {
 
-    func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
 
     static func report(title: String, prose: String, profiles: String = "", figure: String = "") -> String {
         """

@@ -1,0 +1,43 @@
+import Foundation
+import XCTest
+
+/// What every end-to-end test needs: the built `mgdl-report` next to the test bundle, the
+/// package's folders, and a way to run the binary as a user would and read what it printed.
+protocol BuiltBinaryTesting {}
+
+extension BuiltBinaryTesting {
+    /// The executable in the build products folder, beside the `.xctest` bundle.
+    var binary: URL {
+        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
+            .map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+            ?? Bundle.main.bundleURL
+        return products.appendingPathComponent("mgdl-report")
+    }
+
+    /// The package's root folder (this file is at Tests/ReportCommandsTests/).
+    var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The package's own templates folder.
+    var templates: String { packageRoot.appendingPathComponent("templates").path }
+
+    /// Runs the binary in `directory` (with `environment` added to this process's) and waits.
+    @discardableResult
+    func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
