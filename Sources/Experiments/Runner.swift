@@ -41,8 +41,8 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var trainAccuracy: Double?
     public var validationAccuracy: Double?
     public var testAccuracy: Double?
-    /// The training loss function of the model on the validation set (clean targets) over
-    /// training, every `record_every` steps (sgdl and mgdl with a validation set).
+    /// The training loss function of the whole model on the validation set (clean targets) at
+    /// every recorded step (methods other than mlp that record, with a validation set).
     public var validationCurve: [CurvePoint]?
 
     public struct ImageShape: Codable, Sendable, Equatable {
