@@ -22,6 +22,12 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     case trainPSNR = "train_psnr"
     case testPSNR = "test_psnr"
     case finalLoss = "final_loss"
+    /// The lowest and the last point of the recorded validation loss (against clean targets).
+    case lowestValidationLoss = "lowest_validation_loss"
+    case finalValidationLoss = "final_validation_loss"
+    case trainAccuracy = "train_accuracy"
+    case validationAccuracy = "validation_accuracy"
+    case testAccuracy = "test_accuracy"
 
     /// The metric of one run, nil when the run does not have it (e.g. no test set).
     public func value(of run: RunResult) -> Double? {
@@ -32,6 +38,11 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .trainPSNR: return run.trainPSNR
         case .testPSNR: return run.testPSNR
         case .finalLoss: return run.losses.last
+        case .lowestValidationLoss: return run.validationCurve?.map(\.value).min()
+        case .finalValidationLoss: return run.validationCurve?.last?.value
+        case .trainAccuracy: return run.trainAccuracy
+        case .validationAccuracy: return run.validationAccuracy
+        case .testAccuracy: return run.testAccuracy
         }
     }
 
@@ -43,6 +54,11 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .trainPSNR: return "train PSNR"
         case .testPSNR: return "test PSNR"
         case .finalLoss: return "final training loss"
+        case .lowestValidationLoss: return "lowest validation loss"
+        case .finalValidationLoss: return "final validation loss"
+        case .trainAccuracy: return "train accuracy"
+        case .validationAccuracy: return "validation accuracy"
+        case .testAccuracy: return "test accuracy"
         }
     }
 

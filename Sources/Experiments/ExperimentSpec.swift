@@ -71,6 +71,17 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var colour: String?
         public var size: Int?
         public var imageProtocol: String?
+        /// `dataset`: the labels kept (a class's index in this list is its target's index).
+        public var classes: [Int]?
+        /// `dataset` (default one_hot), or a function task turned into binary classification
+        /// (the sign of λ); nil: regression of the value.
+        public var targets: TargetEncoding?
+        /// `dataset`: shares of the chosen samples held out, and the seed of the shuffle.
+        public var validationFraction: Double?
+        public var testFraction: Double?
+        public var splitSeed: UInt64?
+        /// Label noise on the training targets; validation and test stay clean.
+        public var noise: LabelNoise?
 
         /// Inputs per sample (1, or 2 for images and manifolds).
         public var inputDimension: Int { kind == "image" || manifoldQ != nil ? 2 : 1 }
@@ -138,7 +149,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     }
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
-    static let taskKinds = ["sum_of_sines", "formula", "power_law", "image"]
+    static let taskKinds = ["sum_of_sines", "formula", "power_law", "image", "dataset"]
     static let featureKinds = ["none", "basic", "positional", "gaussian"]
     static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
@@ -306,6 +317,64 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     }
                 }
             }
+            var classes: [Int]?, targets: TargetEncoding?, validationFraction: Double?, testFraction: Double?
+            var splitSeed: UInt64?, noise: LabelNoise?
+            if kind == "dataset" {
+                file = t.string("file")
+                if let path = file {
+                    let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
+                    if let data = try? Data(contentsOf: url) {
+                        inputHashes[path] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                    } else {
+                        reader.report(t["file"], t.path("file"), "dataset file not found: \(url.standardizedFileURL.path) (paths are relative to the report's folder)")
+                    }
+                }
+                classes = t.intList("classes", minimum: 0)
+                if let c = classes, c.count < 2 || Set(c).count != c.count {
+                    reader.report(t["classes"], t.path("classes"), "expected at least two different class labels, found \(c)")
+                }
+                let fractions = [("validation_fraction", 0.2), ("test_fraction", 0.0)].map { key, fallback -> Double? in
+                    guard let value = t.double(key, default: fallback) else { return nil }
+                    if value < 0 || value >= 1 { reader.report(t[key], t.path(key), "expected a fraction in [0, 1), found \(value)") }
+                    return value
+                }
+                validationFraction = fractions[0]; testFraction = fractions[1]
+                if let v = validationFraction, let f = testFraction, v + f >= 1 {
+                    reader.report(t["test_fraction"] ?? t["validation_fraction"], t.path("test_fraction"),
+                                  "validation_fraction + test_fraction = \(v + f) leaves no training samples")
+                }
+                splitSeed = t.int("split_seed", default: 0, minimum: 0).map(UInt64.init)
+                for key in ["points", "split", "validation", "test", "frequencies", "amplitudes", "phases", "manifold"] where t[key] != nil {
+                    reader.report(t[key], t.path(key), "'\(key)' does not apply to a dataset task (it takes file, classes, targets, validation_fraction, test_fraction, split_seed, noise)")
+                }
+            } else {
+                for key in ["classes", "validation_fraction", "test_fraction", "split_seed"] where t[key] != nil {
+                    reader.report(t[key], t.path(key), "'\(key)' applies to dataset tasks only")
+                }
+            }
+            if t["targets"] != nil || kind == "dataset" {
+                let choices = TargetEncoding.allCases.map(\.rawValue)
+                targets = t.string("targets", default: kind == "dataset" ? TargetEncoding.oneHot.rawValue : nil, oneOf: choices)
+                    .flatMap(TargetEncoding.init(rawValue:))
+                if kind == "dataset", targets != .oneHot, let c = classes, c.count != 2 {
+                    reader.report(t["targets"], t.path("targets"), "targets '\(targets?.rawValue ?? "")' need exactly two classes, found \(c.count); use one_hot")
+                }
+                if kind != "dataset" && targets == .oneHot {
+                    reader.report(t["targets"], t.path("targets"), "a function target has one output: use plus_minus_one or zero_one (the sign of λ)")
+                }
+                if kind == "image" { reader.report(t["targets"], t.path("targets"), "targets apply to dataset and 1-D or manifold tasks, not images") }
+            }
+            if let n = t["noise"], let nm = MappingReader(n, keyPath: t.path("noise"), reader: reader) {
+                nm.checkKeys(["kind", "amplitude", "frequency"])
+                let noiseKind = nm.string("kind", oneOf: LabelNoise.Kind.allCases.map(\.rawValue)).flatMap(LabelNoise.Kind.init(rawValue:))
+                let amplitude = nm.double("amplitude")
+                let frequency = nm.double("frequency")
+                if let noiseKind, let amplitude, let frequency {
+                    // β = 0 is no noise at all: left out, so the run is the clean one.
+                    noise = amplitude == 0 ? nil : LabelNoise(kind: noiseKind, amplitude: amplitude, frequency: frequency)
+                }
+                if kind == "image" { reader.report(n, t.path("noise"), "label noise applies to dataset and 1-D or manifold tasks, not images") }
+            }
             var manifoldQ: Double?
             if let m = t["manifold"], let mm = MappingReader(m, keyPath: t.path("manifold"), reader: reader) {
                 mm.checkKeys(["q"])
@@ -318,7 +387,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 if kind == "image" { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
             }
             let split = t.string("split", default: "grid", oneOf: ["grid", "mgdl"]) ?? "grid"
-            let points = kind == "image" ? 0 : t.int("points", minimum: 2)
+            let points = kind == "image" || kind == "dataset" ? 0 : t.int("points", minimum: 2)
             let validation = t.int("validation", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
             let test = t.int("test", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
             let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
@@ -381,7 +450,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 reader.report(t["points"], t.path("points"),
                               "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top > Int.max / 2 ? "2 × \(top)" : "\(top * 2)") points")
             }
-            let needsPoints = kind != "image"
+            let needsPoints = kind != "image" && kind != "dataset"
             let pointCount = needsPoints ? points : 0
             if let kind, let frequencies, let pointCount {
                 task = TaskSpec(kind: kind, formula: formula, frequencies: frequencies, amplitudeProfile: profileName,
@@ -389,9 +458,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                                 validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed),
                                 manifoldQ: manifoldQ, exponent: exponent, maxFrequency: maxFrequency,
                                 noiseSeed: noiseSeed.map(UInt64.init), generator: generator == .xoshiro ? nil : generator,
-                                file: file, colour: colour, size: size, imageProtocol: imageProtocol)
-                if method == "mlp" && task!.inputDimension != 1 {
-                    reader.report(taskNode, spec.path("task"), "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images and manifolds")
+                                file: file, colour: colour, size: size, imageProtocol: imageProtocol,
+                                classes: classes, targets: targets, validationFraction: validationFraction, testFraction: testFraction,
+                                splitSeed: splitSeed, noise: noise)
+                if method == "mlp" && (task!.inputDimension != 1 || kind == "dataset") {
+                    reader.report(taskNode, spec.path("task"), "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images, manifolds and datasets")
+                } else if method == "mlp" && (targets != nil || noise != nil) {
+                    reader.report(taskNode, spec.path("task"), "method 'mlp' regresses the target on its grid; use sgdl (the same network) for classification targets and label noise")
                 }
             }
         }
@@ -526,6 +599,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     reader.report(g, r.path("grades"), "expected a list with one entry per grade, e.g. [{lr: 1.0e-3}, {lr: 5.0e-4}]")
                 }
             }
+            if loss == .bce {
+                if !["sgdl", "mscale"].contains(method) {
+                    reader.report(r["loss"], r.path("loss"), "loss 'bce' trains one network on 0/1 labels (sgdl, mscale); '\(method)' fits residuals or the grid by least squares")
+                }
+                if let t = task, t.targets != .zeroOne {
+                    reader.report(r["loss"], r.path("loss"), "loss 'bce' needs 0/1 labels: set task.targets to zero_one")
+                }
+            }
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                   recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions,
@@ -571,7 +652,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// For `curves`: what is plotted (nil: the loss).
     public var metric: CurveMetric?
 
-    static let kinds = ["spectral_evolution", "loss", "curves", "fit", "layer_norms", "grade_spectra", "reconstruction"]
+    static let kinds = ["spectral_evolution", "loss", "curves", "fit", "layer_norms", "grade_spectra", "reconstruction", "validation_loss"]
 
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
     static func cannotDraw(_ kind: String, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
@@ -660,7 +741,7 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
     public var paperProfiles: [String] = []
 
-    static let kinds = ["rse", "psnr"]
+    static let kinds = ["rse", "psnr", "accuracy", "validation_loss"]
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -683,7 +764,9 @@ public struct TableSpec: Sendable, Equatable, Codable {
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
                     guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
-                    let names = ["train", "validation", "test", "train_psnr", "test_psnr", "seconds"]
+                    let names = ["train", "validation", "test", "train_psnr", "test_psnr", "seconds",
+                                 "train_accuracy", "validation_accuracy", "test_accuracy",
+                                 "lowest_validation_loss", "final_validation_loss"]
                     metrics.checkKeys(names)
                     var values: [String: Double] = [:]
                     for metric in names where metrics[metric] != nil {

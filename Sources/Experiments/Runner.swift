@@ -36,6 +36,14 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var image: ImageShape?
     public var trainPSNR: Double?
     public var testPSNR: Double?
+    /// Classification targets: the fraction of samples whose predicted class is the clean
+    /// target's class (train: against the clean training labels, whatever noise was trained on).
+    public var trainAccuracy: Double?
+    public var validationAccuracy: Double?
+    public var testAccuracy: Double?
+    /// The training loss function of the whole model on the validation set (clean targets) at
+    /// every recorded step (methods other than mlp that record, with a validation set).
+    public var validationCurve: [Learning.CurvePoint]?
 
     public struct ImageShape: Codable, Sendable, Equatable {
         public var width: Int
@@ -172,7 +180,7 @@ public enum Runner {
                                                  seed: spec.task.noiseSeed ?? spec.seed)
             return { noise($0) }
         }
-        if spec.task.kind == "image" { return { _ in 0 } }
+        if spec.task.kind == "image" || spec.task.kind == "dataset" { return { _ in 0 } }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed,
                                        generator: spec.task.generator ?? .xoshiro)
@@ -192,7 +200,7 @@ public enum Runner {
     /// SGDL, MGDL, MscaleDNN or multi-stage, behind the declared input features.
     private static func fitMethod<T: RealScalar>(_: T.Type, spec: ExperimentSpec, function: (Double) -> Double,
                                                  into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
-        let split: Split
+        var split: Split
         var evaluation: Samples?
         var imageTask: ImageTask?
         if spec.task.kind == "image" {
@@ -207,6 +215,17 @@ public enum Runner {
             }
             split = imageTask!.split(spec.task.imageProtocol == "mgdl" ? .mgdl : .tancik)
             evaluation = imageTask!.allPixels
+        } else if spec.task.kind == "dataset" {
+            do {
+                let dataset = try LabelledDataset.load(contentsOf: spec.resolve(spec.task.file ?? "")).scaledToUnitInterval()
+                split = try Split.classification(dataset, classes: spec.task.classes ?? [], encoding: spec.task.targets ?? .oneHot,
+                                                 validationFraction: spec.task.validationFraction ?? 0.2,
+                                                 testFraction: spec.task.testFraction ?? 0, seed: spec.task.splitSeed ?? 0)
+            } catch {
+                result.status = .failed
+                result.message = "cannot load the dataset: \(error)"
+                return
+            }
         } else if let q = spec.task.manifoldQ {
             let manifold = Manifold(q: q)
             if spec.task.split == "mgdl" {
@@ -226,6 +245,15 @@ public enum Runner {
             let grid = Grid.equispaced(count: spec.task.points)
             split = Split(train: Samples(inputs: grid, targets: grid.map(function), inputDimension: 1),
                           validation: .empty(inputDimension: 1), test: .empty(inputDimension: 1))
+        }
+        // Classification of a function's sign, and label noise on the training targets only:
+        // validation and test keep the clean targets, which every metric is measured against.
+        if spec.task.kind != "dataset", let encoding = spec.task.targets {
+            split = split.classifyingSign(as: encoding)
+        }
+        let cleanTrain = split.train
+        if let noise = spec.task.noise {
+            split = Split(train: noise.applied(to: split.train), validation: split.validation, test: split.test)
         }
         func matrices(_ samples: Samples) -> (x: Matrix<T>, y: Matrix<T>)? {
             guard !samples.isEmpty else { return nil }
@@ -268,6 +296,13 @@ public enum Runner {
                           schedule: grade.finalLearningRate.map { .exponential(initial: grade.learningRate, final: $0) } ?? .constant,
                           epochs: grade.steps)
         }
+        // Classification: predictions on every set (train, validation, test in order) for the accuracies.
+        let encoding = spec.task.targets
+        if encoding != nil && evaluation == nil {
+            evaluation = Samples(inputs: split.train.inputs + split.validation.inputs + split.test.inputs,
+                                 targets: cleanTrain.targets + split.validation.targets + split.test.targets,
+                                 inputDimension: split.inputDimension, outputDimension: split.outputDimension)
+        }
         var divergedAt: Int?
         let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
         // Recorded inputs: the evaluation inputs, then the validation and test sets (for the curves).
@@ -278,7 +313,9 @@ public enum Runner {
                 : Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: evaluateOn.cols, values: parts.flatMap(\.values))
         }()
         let outWidth = split.train.outputDimension
-        let evalCount = evaluateOn.rows * outWidth
+        // Classification evaluates every set, training rows first: the snapshots, spectra and the
+        // training curve take the training rows; the validation and test rows follow.
+        let evalCount = (encoding != nil && imageTask == nil ? split.train.count : evaluateOn.rows) * outWidth
         let validationTargets = split.validation.targets, testTargets = split.test.targets
         // Images: PSNR on the protocol's training and test pixels of the whole-image prediction.
         var imageMasks: (train: [Int], test: [Int])?
@@ -294,6 +331,8 @@ public enum Runner {
             imageMasks = (trainIdx, testIdx)
         }
         var curves: [RunResult.CurvePoint] = []
+        var curve: [Learning.CurvePoint] = []
+        let lossFunction = spec.train.loss ?? .mse
         func curvePoint(_ step: Int, _ all: [Double]) -> RunResult.CurvePoint {
             let prediction = all[0..<evalCount]
             var point = RunResult.CurvePoint(step: step)
@@ -325,7 +364,8 @@ public enum Runner {
         }
         // Snapshots (train.record_every): the spectrum at the target's frequencies at every
         // recorded step (1-D and manifold targets, on the training grid), whole predictions only
-        // at `keep_predictions` (images: reconstructions) and the last step.
+        // at `keep_predictions` (images: reconstructions) and the last step. Classification
+        // evaluates every set, training rows first: snapshots keep the training rows.
         var spectra: [RunResult.SpectrumSnapshot] = []
         var kept: [RunResult.Snapshot] = []
         let keep = Set(spec.train.keepPredictions ?? [])
@@ -338,13 +378,36 @@ public enum Runner {
                 spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
             }
             if keep.contains(step) { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+            // The validation curve in the training loss's own terms (bce for classification),
+            // against the clean validation targets.
+            if validationSet != nil {
+                let v = Array(all[evalCount..<(evalCount + validationTargets.count)])
+                curve.append(Learning.CurvePoint(step: step, value: lossFunction.value(prediction: v, target: validationTargets)))
+            }
         }
-        let fitted = fit(method: method, features: features, training: training, train: train,
+        var fitted = fit(method: method, features: features, training: training, train: train,
                          validation: validationSet, test: testSet,
-                         evaluateOn: evaluateOn, recording: recording) { step, total, loss in
+                         evaluateOn: evaluateOn, recording: recording, progress: { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
+        })
+        if let encoding, let all = evaluation {
+            let d = split.outputDimension
+            let sets = [(split.train.count, \RunResult.trainAccuracy), (split.validation.count, \RunResult.validationAccuracy),
+                        (split.test.count, \RunResult.testAccuracy)]
+            var start = 0
+            for (count, key) in sets {
+                let range = (start * d)..<((start + count) * d)
+                if count > 0 {
+                    result[keyPath: key] = encoding.accuracy(prediction: Array(fitted.prediction[range]), target: Array(all.targets[range]),
+                                                             outputDimension: d, logits: spec.train.loss == .bce)
+                }
+                start += count
+            }
+            // Keep the predictions on the training set only, as for the other tasks.
+            let trainRange = 0..<(split.train.count * d)
+            fitted = fitted.restricted(to: trainRange)
         }
         if let image = imageTask?.image {
             result.inputs = []
@@ -370,6 +433,7 @@ public enum Runner {
             result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
         }
         result.losses = fitted.losses
+        result.validationCurve = curve.isEmpty ? nil : curve
         result.snapshots = kept.filter { $0.step != fitted.losses.count }
             + [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
         if recording != nil && !frequencies.isEmpty { result.spectra = spectra }
@@ -452,5 +516,18 @@ public enum Runner {
             let prediction = network.predict(x).values.map { Double($0) }
             result.finalRSE = Metrics.rse(prediction: prediction, target: target)
         }
+    }
+}
+
+extension MethodResult {
+    /// The same result with the prediction and every grade's output cut to `range` of the
+    /// evaluation values (e.g. the training rows of a train + validation + test evaluation).
+    func restricted(to range: Range<Int>) -> MethodResult {
+        let grades = self.grades.map {
+            GradeResult(index: $0.index, losses: $0.losses, seconds: $0.seconds, trainRSE: $0.trainRSE, validationRSE: $0.validationRSE,
+                        testRSE: $0.testRSE, output: Array($0.output[range]), parameterCount: $0.parameterCount)
+        }
+        return MethodResult(grades: grades, prediction: Array(prediction[range]), trainRSE: trainRSE, validationRSE: validationRSE,
+                     testRSE: testRSE, parameterCount: parameterCount, seconds: seconds)
     }
 }

@@ -137,6 +137,9 @@ func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: Un
 @_specialize(where T == Double)
 func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
                                     count: Int, of total: Int, loss: Loss, grad: UnsafeMutablePointer<T>) -> Double {
+    if loss == .bce {
+        return binaryCrossEntropyWithLogits(prediction, target, count: count, of: total, grad: grad)
+    }
     let halfFactor: Double = loss == .halfMSE ? 0.5 : 1
     let scale = T(2 * halfFactor / Double(total))
     var sum: Double = 0
@@ -153,6 +156,9 @@ func lossAndGradient<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: Un
 @_specialize(where T == Double)
 func lossValue<T: RealScalar>(_ prediction: UnsafePointer<T>, _ target: UnsafePointer<T>,
                               count: Int, loss: Loss) -> Double {
+    if loss == .bce {
+        return binaryCrossEntropyWithLogits(prediction, target, count: count, of: count, grad: nil)
+    }
     var sum: Double = 0
     for i in 0..<count { let d = Double(prediction[i] - target[i]); sum += d * d }
     return (loss == .halfMSE ? 0.5 : 1) * sum / Double(count)

@@ -22,12 +22,14 @@ public enum Initializer: String, CaseIterable, Sendable {
     case heNormal = "he_normal"
 }
 
-/// Losses, both averaged over every element of the output (rows x output width), like
+/// Losses, all averaged over every element of the output (rows x output width), like
 /// PyTorch's `F.mse_loss`: `mse = mean((f - y)²)`, `halfMSE = mse / 2` (MGDL's 1/(2N) Σ|f - y|²
-/// for one output).
+/// for one output), `bce` = mean binary cross-entropy of logits f against targets y in [0, 1]
+/// (PyTorch's `BCEWithLogitsLoss`; see `binaryCrossEntropyWithLogits`).
 public enum Loss: String, CaseIterable, Sendable, Codable {
     case halfMSE = "half_mse"
     case mse
+    case bce
 }
 
 /// Optimizers, with PyTorch's update rules.

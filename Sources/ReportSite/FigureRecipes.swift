@@ -53,6 +53,7 @@ enum FigureRecipes {
         switch spec.kind {
         case "spectral_evolution": return try spectralEvolution(groups, labels: seriesLabels)
         case "loss": return loss(groups, labels: seriesLabels)
+        case "validation_loss": return try validationLoss(groups, labels: seriesLabels)
         case "fit": return try fit(groups[0], at: spec.at)
         case "layer_norms": return try layerNorms(groups, labels: seriesLabels)
         case "curves": return try curves(groups, metric: spec.metric ?? .loss, labels: seriesLabels)
@@ -214,6 +215,24 @@ enum FigureRecipes {
     /// With repeats, each series is drawn as the mean over its runs with a min–max band (the
     /// legend says so): on a log axis a ±std band can go below zero, min–max cannot.
     static func loss(_ all: [Series], labels: [String: String]) -> Figure {
+        curves(all, labels: labels, quantity: "training loss", unit: " (MSE)", values: \.losses, steps: nil)
+    }
+
+    /// The loss on the validation set (clean targets when the task adds label noise) every
+    /// `record_every` steps, laid out and aggregated over repeats as `loss`.
+    static func validationLoss(_ all: [Series], labels: [String: String]) throws -> Figure {
+        for run in all.flatMap(\.runs) where (run.validationCurve ?? []).isEmpty {
+            throw RecipeError(description: "run '\(run.name)' recorded no validation loss (it needs a validation set and method sgdl or mgdl)")
+        }
+        return curves(all, labels: labels, quantity: "validation loss", unit: "",
+                      values: { $0.validationCurve!.map(\.value) }, steps: { $0.validationCurve!.map { Double($0.step) } })
+    }
+
+    /// Curves against training step on a log y axis, one series per run (or per repeated run),
+    /// grouped into panels and marked at grade boundaries as described at `loss`. `values` are
+    /// per recorded point; `steps` their training steps (nil: point i is step i).
+    static func curves(_ all: [Series], labels: [String: String], quantity: String, unit: String,
+                       values: (RunResult) -> [Double], steps: ((RunResult) -> [Double])?) -> Figure {
         func label(_ s: Series) -> String { labels[s.name].flatMap { $0.isEmpty ? nil : $0 } ?? s.name }
         let parts = all.map { label($0).components(separatedBy: ", ") }
         var groups: [(title: String?, runs: [(Series, String)])] = []
@@ -238,23 +257,27 @@ enum FigureRecipes {
             let graded = group.runs.contains { ($0.0.first.gradeBoundaries ?? []).isEmpty == false }
             axes.xLabel = graded && groups.count == 1 ? "training step (all grades in order)" : "training step"
             let repeated = group.runs.contains { $0.0.runs.count > 1 }
-            axes.yLabel = repeated ? "training loss (MSE; mean, band min–max)" : "training loss (MSE)"
+            let unitText = unit.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
+            axes.yLabel = repeated ? "\(quantity) (\(unitText.isEmpty ? "" : "\(unitText); ")mean, band min–max)" : "\(quantity)\(unit)"
             axes.yScale = .log
             for (series, name) in group.runs {
                 let n = series.runs.count
-                let text = (group.runs.count > 1 ? name : "\(name) (MSE)") + (n > 1 ? " · mean of \(n)" : "")
+                let text = (group.runs.count > 1 ? name : "\(name)\(unit)") + (n > 1 ? " · mean of \(n)" : "")
+                // Point indices to training steps (the first run's; repeats record the same steps).
+                let stepOf: (Double) -> Double = steps.map { f in let s = f(series.first); return { s[Int($0)] } } ?? { $0 }
                 if n > 1 {
-                    let length = series.runs.map(\.losses.count).min() ?? 0
-                    let columns = (0..<length).map { i in series.runs.map { $0.losses[i] } }
+                    let curves = series.runs.map(values)
+                    let length = curves.map(\.count).min() ?? 0
+                    let columns = (0..<length).map { i in curves.map { $0[i] } }
                     let mean = columns.map { $0.reduce(0, +) / Double(n) }
                     let (x, lo) = envelope(columns.map { $0.min()! }, buckets: 1000, keep: .min)
                     let (_, hi) = envelope(columns.map { $0.max()! }, buckets: 1000, keep: .max)
                     let (mx, my) = envelope(mean, buckets: 2000)
-                    axes.line(x: mx, y: my, label: text)
-                    axes.band(x: x, lower: lo, upper: hi, underLastLine: true)
+                    axes.line(x: mx.map(stepOf), y: my, label: text)
+                    axes.band(x: x.map(stepOf), lower: lo, upper: hi, underLastLine: true)
                 } else {
-                    let (x, y) = envelope(series.first.losses, buckets: 2000)
-                    axes.line(x: x, y: y, label: text)
+                    let (x, y) = envelope(values(series.first), buckets: 2000)
+                    axes.line(x: x.map(stepOf), y: y, label: text)
                 }
             }
             let withGrades = group.runs.compactMap { $0.0.first.gradeBoundaries }.filter { !$0.isEmpty }

@@ -224,6 +224,13 @@ struct ReportPage {
             rows.append(["key": "lowest training loss", "value": String(format: "%.3e at step %d", low, i + 1)])
         }
         if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
+        for (name, value) in [("train accuracy (clean labels)", run.trainAccuracy), ("validation accuracy", run.validationAccuracy),
+                              ("test accuracy", run.testAccuracy)] {
+            if let value { rows.append(["key": name, "value": String(format: "%.2f%%", 100 * value)]) }
+        }
+        if let curve = run.validationCurve, let best = curve.min(by: { $0.value < $1.value }), let last = curve.last {
+            rows.append(["key": "lowest validation loss", "value": String(format: "%.3e at step %d (final %.3e)", best.value, best.step, last.value)])
+        }
         for name in ["validation", "test"] {
             if let v = name == "validation" ? run.validationRSE : run.testRSE { rows.append(["key": "\(name) RSE", "value": String(format: "%.3e", v)]) }
         }

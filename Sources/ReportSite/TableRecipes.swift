@@ -30,6 +30,8 @@ enum TableRecipes {
 
     /// Scientific notation with a real minus sign, e.g. 1.23e−4.
     static func format(_ value: Double, metric: String) -> String {
+        if metric.hasSuffix("accuracy") { return String(format: "%.1f%%", 100 * value) }
+        if metric.hasSuffix("step") { return String(format: "%.0f", value) }
         if metric == "seconds" { return value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value) }
         return metric.hasSuffix("psnr") ? String(format: "%.2f", value) : format(value)
     }
@@ -65,7 +67,7 @@ enum TableRecipes {
         guard let ours = cell.ours else { return nil }
         var text = format(ours, metric: cell.metric)
         if cell.count > 1, let spread = cell.spread {
-            text += " ± " + (cell.metric.hasSuffix("psnr") ? String(format: "%.2f", spread) : format(spread)) + " (n = \(cell.count))"
+            text += " ± " + format(spread, metric: cell.metric) + " (n = \(cell.count))"
         }
         return text
     }
@@ -86,10 +88,24 @@ enum TableRecipes {
             ("test", "test RSE", { $0.testRSE }),
             ("train_psnr", "train PSNR (dB)", { $0.trainPSNR }),
             ("test_psnr", "test PSNR (dB)", { $0.testPSNR }),
+            ("train_accuracy", "train accuracy", { $0.trainAccuracy }),
+            ("validation_accuracy", "validation accuracy", { $0.validationAccuracy }),
+            ("test_accuracy", "test accuracy", { $0.testAccuracy }),
+            ("lowest_validation_loss", "lowest validation loss", { $0.validationCurve?.map(\.value).min() }),
+            ("lowest_validation_step", "at step", { run in
+                run.validationCurve?.min { $0.value < $1.value }.map { Double($0.step) } }),
+            ("final_validation_loss", "final validation loss", { $0.validationCurve?.last?.value }),
         ]
         if spec.grades { metrics.append(("seconds", "time (s)", { $0.seconds })) }
-        // Only the metrics some run has (a grid split has no validation or test set).
-        let shown = metrics.filter { metric in spec.runs.contains { runs[$0].flatMap(metric.value) != nil } }
+        // Only the metrics some run has (a grid split has no validation or test set) of the
+        // table's kind: accuracies, the validation curve, or the errors (rse, psnr, time).
+        func kind(_ key: String) -> String {
+            key.hasSuffix("accuracy") ? "accuracy" : key.contains("validation_") && !key.hasSuffix("psnr") ? "validation_loss" : "rse"
+        }
+        let tableKind = spec.kind == "psnr" ? "rse" : spec.kind
+        let shown = metrics.filter { metric in
+            kind(metric.key) == tableKind && spec.runs.contains { runs[$0].flatMap(metric.value) != nil }
+        }
         var order: [String] = [], members: [String: [String]] = [:]
         for name in spec.runs {
             let key = repeats[name] ?? name

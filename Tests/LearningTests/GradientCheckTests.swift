@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Learning
 @testable import Numerics
@@ -117,6 +118,28 @@ final class GradientCheckTests: XCTestCase {
         // Values: mse = mean of squares, half_mse = mse / 2.
         XCTAssertEqual(Learning.lossValue([1, 2] as [Double], [0, 0], count: 2, loss: .mse), 2.5)
         XCTAssertEqual(Learning.lossValue([1, 2] as [Double], [0, 0], count: 2, loss: .halfMSE), 1.25)
+    }
+
+    /// BCE with logits: the values of the definition −y log σ(z) − (1 − y) log(1 − σ(z)), no
+    /// overflow for large |z|, and a whole ReLU network checked by finite differences on 0/1 labels.
+    func testBinaryCrossEntropyWithLogits() {
+        let log2 = Foundation.log(2.0)
+        XCTAssertEqual(Learning.lossValue([0, 0] as [Double], [1, 0], count: 2, loss: .bce), log2, accuracy: 1e-15)
+        // z = 2, y = 1: log(1 + e^-2); z = -3, y = 0.25: −0.25 log σ(−3) − 0.75 log σ(3)
+        // = 0.25·(3 + log(1 + e^-3)) + 0.75·log(1 + e^-3) = 0.75 + log(1 + e^-3) (mean of the two).
+        let expected = (Foundation.log1p(Foundation.exp(-2)) + 0.75 + Foundation.log1p(Foundation.exp(-3))) / 2
+        XCTAssertEqual(Learning.lossValue([2, -3] as [Double], [1, 0.25], count: 2, loss: .bce), expected, accuracy: 1e-14)
+        // Large logits: finite (a naive log σ(z) gives -inf at z = -800).
+        XCTAssertEqual(Learning.lossValue([-800] as [Double], [1], count: 1, loss: .bce), 800, accuracy: 1e-9)
+        XCTAssertEqual(Learning.lossValue([800] as [Double], [1], count: 1, loss: .bce), 0, accuracy: 1e-12)
+        var g: [Float] = [0, 0]
+        _ = lossAndGradient([Float(-800), 800], [Float(1), 1], count: 2, loss: .bce, grad: &g)
+        XCTAssertEqual(g[0], -0.5, accuracy: 1e-7)   // (σ(-800) - 1) / 2
+        XCTAssertEqual(g[1], 0, accuracy: 1e-7)
+        var rng = SeededGenerator(seed: 25)
+        let net = Network<Double>(spec: NetworkSpec(widths: [3, 6, 5, 1], hidden: .relu, output: .identity), seed: 4)
+        let labels = Matrix<Double>(rows: 8, cols: 1, values: (0..<8).map { _ in rng.uniform(0, 1) < 0.5 ? 0 : 1 })
+        check(net, randomMatrix(8, 3, &rng), labels, .bce, "mlp relu/identity bce")
     }
 
     /// Whole multilayer perceptrons: several hidden activations, sigmoid and identity outputs.

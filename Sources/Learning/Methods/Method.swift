@@ -134,6 +134,17 @@ public struct GradeResult: Sendable, Codable, Equatable {
     }
 }
 
+/// A value recorded during training after `step` optimizer steps (counted across all grades or
+/// stages, as `MethodResult.losses` is), e.g. the validation loss.
+public struct CurvePoint: Sendable, Codable, Equatable {
+    public let step: Int
+    public let value: Double
+
+    public init(step: Int, value: Double) {
+        self.step = step; self.value = value
+    }
+}
+
 /// What `fit` returns.
 public struct MethodResult: Sendable, Codable, Equatable {
     public let grades: [GradeResult]
