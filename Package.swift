@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Numerics"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Numerics"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Learning"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite"]),
         .testTarget(name: "ReportCommandsTests", dependencies: ["ReportCommands"]),

@@ -120,7 +120,9 @@ public final class RunStore {
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
             result.name = spec.name
-            result.seconds = Self.provenance(folder)?.seconds ?? 0
+            let provenance = Self.provenance(folder)
+            result.seconds = provenance?.seconds ?? 0
+            result.restoreGradeSeconds(provenance?.gradeSeconds)
             return result
         }
         return nil
@@ -130,6 +132,8 @@ public final class RunStore {
     public struct EntryProvenance: Codable, Sendable {
         public var seconds: Double
         public var threads: Int
+        /// Each grade's (stage's) wall time, for methods with grades; nil otherwise.
+        public var gradeSeconds: [Double]? = nil
     }
 
     static let provenanceName = "provenance.json"
@@ -139,16 +143,17 @@ public final class RunStore {
     }
 
     /// Stores a result atomically (write in tmp/, then one rename). The stored bytes depend only on
-    /// the declaration and the computation: the wall time goes to `provenance.json`, the result's
-    /// `seconds` is stored as 0 (and read back from the provenance).
+    /// the declaration and the computation: the wall times (the run's and each grade's) go to
+    /// `provenance.json`, and are stored as 0 in the result (and read back from the provenance).
     public func store(_ result: RunResult, for spec: ExperimentSpec) throws {
         let key = Self.key(for: spec)
         let encoder = Self.encoder()
-        var timeless = result
-        timeless.seconds = 0
+        let timeless = result.timeless
+        let provenance = EntryProvenance(seconds: result.seconds, threads: Self.computeThreads,
+                                         gradeSeconds: result.grades.map { $0.map(\.seconds) })
         try install(["spec.json": try encoder.encode(spec), "result.json": try encoder.encode(timeless),
                      "compute.json": try encoder.encode(["threads": Self.computeThreads])],
-                    extras: [Self.provenanceName: try encoder.encode(EntryProvenance(seconds: result.seconds, threads: Self.computeThreads))],
+                    extras: [Self.provenanceName: try encoder.encode(provenance)],
                     at: entry(key), name: key)
     }
 
@@ -423,5 +428,27 @@ extension RunStore {
     /// Caches files under a key; a damaged entry of that key is replaced.
     public func cache(kind: String, key: String, files: [String: Data]) {
         try? install(files, at: root.appendingPathComponent("\(kind)/\(key)"), name: key)
+    }
+}
+
+extension RunResult {
+    /// The result with every wall time (the run's and each grade's) set to 0: what is persisted
+    /// where bytes must depend only on the declaration and the computation.
+    public var timeless: RunResult {
+        var copy = self
+        copy.seconds = 0
+        copy.restoreGradeSeconds(grades.map { Array(repeating: 0, count: $0.count) })
+        return copy
+    }
+
+    /// Puts each grade's wall time back (from a provenance record); nil or a count that does not
+    /// match leaves the grades as they are.
+    mutating func restoreGradeSeconds(_ seconds: [Double]?) {
+        guard let seconds, let current = grades, seconds.count == current.count else { return }
+        grades = zip(current, seconds).map { g, s in
+            var copy = g
+            copy.seconds = s
+            return copy
+        }
     }
 }

@@ -263,8 +263,7 @@ struct ReportPage {
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }
             do {
-                var timeless = run
-                timeless.seconds = 0  // the wall time is in provenance.json: these bytes depend on the declaration only
+                let timeless = run.timeless  // wall times are in provenance.json: these bytes depend on the declaration only
                 let data = try encoder.encode(Download(spec: RunPage.portable(spec), result: timeless))
                 return (spec.name, String(decoding: data, as: UTF8.self))
             } catch {

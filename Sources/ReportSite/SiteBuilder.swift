@@ -295,7 +295,9 @@ public struct SiteBuilder {
                 guard let result = results[report.id]?[spec.name] else { continue }
                 // No origin (trained here or restored): a rebuild that restores everything leaves
                 // this record, and its date, as they were (the pages say where each run came from).
-                runs["\(report.id)/\(spec.name)"] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": RunStore.key(for: spec)] as [String: Any]
+                var record: [String: Any] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": RunStore.key(for: spec)]
+                if let grades = result.grades, grades.count > 1 { record["gradeSeconds"] = grades.map { ($0.seconds * 1000).rounded() / 1000 } }
+                runs["\(report.id)/\(spec.name)"] = record
             }
         }
         return ["computeThreads": computeThreads, "runs": runs]

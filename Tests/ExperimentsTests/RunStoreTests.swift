@@ -1,4 +1,5 @@
 @testable import Experiments
+import Learning
 import Foundation
 import XCTest
 
@@ -175,6 +176,23 @@ final class RunStoreDigestTests: XCTestCase {
         XCTAssertNil(store.result(for: spec))
         RunStore.acceptAnyThreadCount = true
         XCTAssertEqual(store.result(for: spec)?.losses, timed.losses)
+    }
+
+    /// Each grade's wall time is kept out of the verified bytes too, and read back from the entry's
+    /// provenance.
+    func testGradeTimesLiveInTheProvenance() throws {
+        let (store, root) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        var graded = result()
+        graded.grades = [GradeResult(index: 0, losses: [1], seconds: 3.25, trainRSE: 0.5, validationRSE: nil, testRSE: nil, output: [0, 0], parameterCount: 4),
+                         GradeResult(index: 1, losses: [0.5], seconds: 4.5, trainRSE: 0.25, validationRSE: nil, testRSE: nil, output: [0, 0], parameterCount: 4)]
+        try store.store(graded, for: spec)
+        let folder = root.appendingPathComponent("runs/\(RunStore.key(for: spec))")
+        let bytes = try String(contentsOf: folder.appendingPathComponent("result.json"), encoding: .utf8)
+        XCTAssertFalse(bytes.contains("3.25") || bytes.contains("4.5"), "result.json carries no grade time")
+        XCTAssertEqual(store.result(for: spec)?.grades?.map(\.seconds), [3.25, 4.5])
+        XCTAssertEqual(graded.timeless.grades?.map(\.seconds), [0, 0])
     }
 
     func testEntriesFromBeforeDigestsAreAdoptedOnlyWhenAsked() throws {

@@ -116,7 +116,7 @@ public struct GradeResult: Sendable, Codable, Equatable {
     public let losses: [Double]
     /// Wall time of this grade: computing its training inputs (and, for stages, its target and
     /// frequency) plus training; evaluation excluded.
-    public let seconds: Double
+    public var seconds: Double
     /// RSE = Σ(y - ŷ)²/Σy² of the model summed up to and including this grade.
     public let trainRSE: Double
     public let validationRSE: Double?
