@@ -111,6 +111,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var stages: Int
         public var activation: String
         public var initializer: String
+        /// `sgdl`: the output activation, `sigmoid` (Tancik et al.'s image network); nil: identity
+        /// (left out of the run key so existing keys stay).
+        public var output: OutputActivation? = nil
+    }
+
+    /// `model.output` of an `sgdl` network.
+    public enum OutputActivation: String, Sendable, Equatable, Codable, CaseIterable {
+        case identity, sigmoid
     }
 
     public struct TrainSpec: Sendable, Equatable, Codable {
@@ -150,7 +158,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
     static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
     static let taskKinds = ["sum_of_sines", "formula", "power_law", "image", "dataset"]
-    static let featureKinds = ["none", "basic", "positional", "gaussian"]
+    static let featureKinds = ["none", "basic", "positional", "positional_powers", "gaussian"]
     static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
     static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
     static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
@@ -474,7 +482,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         if let f = spec["features"], let map = MappingReader(f, keyPath: spec.path("features"), reader: reader) {
             map.checkKeys(SpecSchema.keys("experiment.features"))
             let kind = map.string("kind", oneOf: featureKinds) ?? "none"
-            let needsCount = kind == "positional" || kind == "gaussian"
+            let needsCount = kind != "none" && kind != "basic"
             let scale = map.double("scale", default: needsCount ? nil : 1, positive: true) ?? 1
             let count = map.int("count", default: needsCount ? nil : 0, minimum: 1) ?? 0
             let featureSeed = map.int("seed", default: 0, minimum: 0) ?? 0
@@ -489,7 +497,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         if let modelNode = spec.required("model"), let m = MappingReader(modelNode, keyPath: spec.path("model"), reader: reader) {
             let keysByMethod: [String: [String]] = [
                 "mlp": ["widths", "activation", "init"],
-                "sgdl": ["hidden", "init"],
+                "sgdl": ["hidden", "init", "output"],
                 "mgdl": ["grades", "init"],
                 "mscale": ["hidden", "scales", "activation", "init"],
                 "multistage": ["hidden", "stages", "init"],
@@ -535,9 +543,15 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
             }
             let initializer = m.string("init", default: method == "mgdl" ? "glorot_normal" : "pytorch_default", oneOf: initializers)
+            var output: OutputActivation?
+            if method == "sgdl", m["output"] != nil,
+               let name = m.string("output", default: OutputActivation.identity.rawValue, oneOf: OutputActivation.allCases.map(\.rawValue)),
+               let chosen = OutputActivation(rawValue: name), chosen != .identity {
+                output = chosen
+            }
             if ok, let initializer {
                 model = ModelSpec(widths: widths, hidden: hidden, grades: grades, scales: scales, stages: stages,
-                                  activation: activation, initializer: initializer)
+                                  activation: activation, initializer: initializer, output: output)
             }
         }
 

@@ -186,10 +186,13 @@ public enum Limits {
             guard let units = total(widths) else { return nil }
             activations = max(activations, units)
         }
-        let batch = min(train.batch ?? samples, samples)
+        // An image trains on its even pixel grid (both protocols): a quarter of the pixels, the
+        // full batch.
+        let side = max(0, task.size ?? 0) / 2 + max(0, task.size ?? 0) % 2
+        let trainRows = max(1, task.kind == "image" ? (product(side, side) ?? Int.max) : task.points)
+        let batch = min(train.batch ?? samples, task.kind == "image" ? trainRows : samples)
         // Optimizer steps: `steps` for mlp; epochs × minibatches per epoch for the other methods
         // (one loss recorded per step). A count that overflows is refused like any other.
-        let trainRows = max(1, task.kind == "image" ? pixels : task.points)
         let perEpoch = spec.method == "mlp" || train.batch == nil ? 1 : (trainRows + max(1, batch) - 1) / max(1, batch)
         guard let optimizerSteps = product(train.steps, perEpoch) else { return nil }
         let records = min(train.steps / max(1, train.recordEvery) + 2, 1 << 30)

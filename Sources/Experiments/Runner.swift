@@ -277,6 +277,7 @@ public enum Runner {
         switch spec.features.kind {
         case "basic": features = .basic
         case "positional": features = .positional(scale: spec.features.scale, count: spec.features.count)
+        case "positional_powers": features = .positionalPowers(exponent: spec.features.scale, count: spec.features.count)
         case "gaussian": features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
         default: features = .none
         }
@@ -289,6 +290,7 @@ public enum Runner {
         var training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
+        if spec.model.output == .sigmoid { training.outputActivation = .sigmoid }
         training.perGrade = spec.train.grades?.map { grade in
             GradeSchedule(optimizer: spec.train.optimizer == "sgd"
                               ? .sgd(learningRate: grade.learningRate, momentum: 0)

@@ -17,7 +17,7 @@ public enum RunCost {
         var input = task.inputDimension
         switch spec.features.kind {
         case "basic": input = 2 * input
-        case "positional": input = 2 * spec.features.count * input
+        case "positional", "positional_powers": input = 2 * spec.features.count * input
         case "gaussian": input = 2 * spec.features.count
         default: break
         }

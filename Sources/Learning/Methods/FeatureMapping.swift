@@ -13,6 +13,10 @@ import Darwin
 /// - `.basic`: `B = I` (k = d): [cos 2πv₁ … cos 2πv_d, sin 2πv₁ … sin 2πv_d];
 /// - `.positional(scale: σ, count: m)`: on-axis, log-spaced frequencies σ^(j/m), j = 0..<m, per
 ///   axis; row `a·m + j` of `B` is σ^(j/m) e_a (k = m·d);
+/// - `.positionalPowers(exponent: σ_p, count: m)`: Tancik et al.'s positional encoding as their
+///   image notebook codes it: per axis the m frequencies 2^(σ_p·j/(m−1)) − 1, j = 0..<m
+///   (`2**linspace(0, σ_p, m) - 1`; the first is 0, a constant feature); row `a·m + j` of `B`
+///   is that frequency times e_a (k = m·d). With m = 1 the one frequency is 0;
 /// - `.gaussian(scale: σ, count: m, seed:)`: `B` (m x d) with entries σ·N(0, 1), drawn row by row
 ///   from `SeededGenerator(seed:)` (k = m).
 ///
@@ -25,6 +29,9 @@ public enum FeatureMapping: Sendable, Equatable {
     case basic
     /// Per axis: [cos 2π σ^(j/m) v, sin 2π σ^(j/m) v], j = 0..<m (Tancik's positional encoding).
     case positional(scale: Double, count: Int)
+    /// Per axis: [cos 2π b_j v, sin 2π b_j v] with b_j = 2^(exponent·j/(count−1)) − 1,
+    /// j = 0..<count (the positional encoding of Tancik et al.'s code, σ_p = `exponent`).
+    case positionalPowers(exponent: Double, count: Int)
     /// [cos 2πBv, sin 2πBv] with B (count x d) ~ N(0, scale²) drawn from `seed`.
     case gaussian(scale: Double, count: Int, seed: UInt64)
 
@@ -33,7 +40,7 @@ public enum FeatureMapping: Sendable, Equatable {
         switch self {
         case .none: return inputWidth
         case .basic: return 2 * inputWidth
-        case .positional(_, let m): return 2 * m * inputWidth
+        case .positional(_, let m), .positionalPowers(_, let m): return 2 * m * inputWidth
         case .gaussian(_, let m, _): return 2 * m
         }
     }
@@ -52,6 +59,16 @@ public enum FeatureMapping: Sendable, Equatable {
             var b = Matrix<Double>(rows: m * d, cols: d)
             for a in 0..<d {
                 for j in 0..<m { b[a * m + j, a] = pow(sigma, Double(j) / Double(m)) }
+            }
+            return b
+        case .positionalPowers(let exponent, let m):
+            precondition(m > 0, "FeatureMapping.positionalPowers: count must be positive")
+            var b = Matrix<Double>(rows: m * d, cols: d)
+            for a in 0..<d {
+                for j in 0..<m {
+                    let t = m == 1 ? 0 : exponent * Double(j) / Double(m - 1)
+                    b[a * m + j, a] = pow(2, t) - 1
+                }
             }
             return b
         case .gaussian(let sigma, let m, let seed):

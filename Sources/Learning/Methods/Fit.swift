@@ -133,7 +133,7 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
     case .sgdl(let hidden):
         let reporter = StepReporter(total: steps, callback: progress)
         let t0 = monotonicSeconds()
-        let spec = NetworkSpec(widths: [x.cols] + hidden + [y.cols], hidden: .relu, output: .identity,
+        let spec = NetworkSpec(widths: [x.cols] + hidden + [y.cols], hidden: .relu, output: training.outputActivation,
                                initializer: training.initializer)
         let seeds = training.componentSeeds(0)
         let net = Network<T>(spec: spec, seed: seeds.network)

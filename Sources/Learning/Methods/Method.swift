@@ -49,6 +49,9 @@ public struct MethodTraining: Sendable, Equatable {
     /// above for that grade (e.g. Fang & Xu's per-grade image learning rates). nil: every grade
     /// trains as above.
     public var perGrade: [GradeSchedule]? = nil
+    /// SGDL only: the output layer's activation (Tancik et al.'s image network ends in a
+    /// sigmoid); the other methods sum unbounded outputs and ignore it.
+    public var outputActivation: Activation = .identity
 
     public init(optimizer: Optimizer, schedule: LearningRateSchedule, loss: Loss = .mse, batchSize: Int?,
                 epochs: Int, seed: UInt64, initializer: Initializer = .pytorchDefault) {
