@@ -80,6 +80,9 @@ public final class Figure {
     /// The 1-based numbers of panels that were given artists or labels but have no data to draw:
     /// no line or band point that is finite (and positive on a log axis), no finite heatmap cell,
     /// no image. A figure with such a panel would show an empty frame; callers treat it as an error.
+    /// How many panels (axes) the figure's grid has, drawn or not.
+    public var panelCount: Int { axesList.count }
+
     public var panelsWithoutData: [Int] {
         axesList.filter { !$0.isEmpty && !$0.hasDrawableData }.map { $0.index + 1 }
     }

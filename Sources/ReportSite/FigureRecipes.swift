@@ -440,9 +440,11 @@ enum FigureRecipes {
         let run = series.first
         guard !run.snapshots.isEmpty else { throw RecipeError(description: "run '\(run.name)' recorded no predictions") }
         let snapshots = chooseSnapshots(run.snapshots, requested: requested)
-        let figure = Figure(width: 880, height: 520)
-        let columns = snapshots.count <= 2 ? snapshots.count : 2
+        // Up to three panels in one row, four or more two to a row: no empty panel (requested
+        // steps past the end of training collapse onto the last snapshot).
+        let columns = snapshots.count <= 3 ? snapshots.count : 2
         let rows = (snapshots.count + columns - 1) / columns
+        let figure = Figure(width: columns == 3 ? 1080 : 880, height: rows == 1 ? 340 : 520)
         let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
         for (panel, snapshot) in zip(panels, snapshots) {
             panel.title = "iteration \(snapshot.step)" + (series.runs.count > 1 ? " (run 1 of \(series.runs.count))" : "")

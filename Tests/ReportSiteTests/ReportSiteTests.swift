@@ -528,3 +528,23 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertTrue(rows.contains { $0["key"] == "grade 2" && $0["value"]!.contains("test ") }, "\(rows)")
     }
 }
+
+/// The fit figure makes one panel per distinct snapshot: steps asked for past the end of training
+/// collapse onto the last one, and no empty panel is left in the grid.
+final class FitFigureTests: XCTestCase {
+    func testStepsPastTheEndLeaveNoEmptyPanel() throws {
+        var run = try ReportSiteTests.result(name: "good")
+        let prediction = run.target.map { $0 * 0.5 }
+        let template = try XCTUnwrap(run.snapshots.first)
+        run.snapshots = [0, 100, 1000, 8000].map { step in
+            var snapshot = template
+            snapshot.step = step
+            snapshot.prediction = prediction
+            return snapshot
+        }
+        let chosen = FigureRecipes.chooseSnapshots(run.snapshots, requested: [100, 1000, 10000, 80000])
+        XCTAssertEqual(chosen.map(\.step), [100, 1000, 8000])
+        let figure = try FigureRecipes.fit(FigureRecipes.Series(name: "good", runs: [run]), at: [100, 1000, 10000, 80000])
+        XCTAssertEqual(figure.panelCount, 3, "three snapshots, three panels")
+    }
+}
