@@ -155,8 +155,18 @@ public struct SiteBuilder {
         var results: [String: [String: RunResult]] = [:]
         var restored: [String: Set<String>] = [:]
         var toTrain: [(index: Int, report: Report, spec: ExperimentSpec)] = []
+        // Two declarations with one key (the same run reached from two sweeps) train once: the
+        // copies take the result of the first, as if restored from the store.
+        var firstByKey: [String: (report: String, run: String)] = [:]
+        var sameAs: [(index: Int, report: Report, spec: ExperimentSpec, key: String)] = []
         for (index, (report, spec)) in plan.enumerated() {
             if let shard, !shard.contains(key: RunStore.key(for: spec)) { continue }
+            let key = RunStore.key(for: spec)
+            if firstByKey[key] != nil, store?.result(for: spec) == nil {
+                sameAs.append((index, report, spec, key))
+                continue
+            }
+            firstByKey[key] = firstByKey[key] ?? (report.id, spec.name)
             if let cached = store?.result(for: spec) {
                 events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
                 summary.restored += 1
@@ -210,6 +220,17 @@ public struct SiteBuilder {
             }
         }
         if let storeFailure { throw storeFailure }
+        for (index, report, spec, key) in sameAs {
+            guard let first = firstByKey[key], var result = results[first.report]?[first.run] else { continue }
+            result.name = spec.name
+            events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
+            summary.restored += 1
+            summary.runs += 1
+            results[report.id, default: [:]][spec.name] = result
+            restored[report.id, default: []].insert(spec.name)
+            store?.remember(spec, report: report.id)
+            if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
+        }
         summary.failedRuns.sort()
 
         if shard != nil {

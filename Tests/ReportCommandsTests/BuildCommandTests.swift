@@ -392,3 +392,24 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertTrue(version.stdout.contains("0."), version.stdout)
     }
 }
+
+/// Two declarations that are the same run (one key) train once in a build.
+final class SameRunTests: XCTestCase, BuiltBinaryTesting {
+    func testARunDeclaredTwiceTrainsOnce() throws {
+        let block = { (name: String) in
+            "```experiment \(name)\ntask:\n  kind: sum_of_sines\n  frequencies: [1, 3]\n  points: 32\nmodel:\n  widths: [1, 8, 1]\ntrain:\n  lr: 3.0e-3\n  steps: 20\n```\n"
+        }
+        let report = "---\nversion: 1\ntitle: \"Twice\"\n---\n\nProse.\n\n" + block("first") + "\n" + block("second")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-same-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try report.write(to: dir.appendingPathComponent("reports/twice.md"), atomically: true, encoding: .utf8)
+        let result = try run(["build", "--templates", templates, "-j", "2"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("2 run(s) (1 trained, 1 from the store)"), result.stdout)
+        let runs = dir.appendingPathComponent("site/twice/runs")
+        let first = try String(contentsOf: runs.appendingPathComponent("first.json"), encoding: .utf8)
+        let second = try String(contentsOf: runs.appendingPathComponent("second.json"), encoding: .utf8)
+        XCTAssertTrue(first.contains("\"losses\"") && second.contains("\"losses\""), "both runs are published")
+    }
+}
