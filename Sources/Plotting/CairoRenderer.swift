@@ -177,7 +177,13 @@ enum CairoOutput {
         var data = Data()
     }
 
-    static func svg(width: Double, height: Double, draw: (CairoRenderer) throws -> Void) throws -> Data {
+    /// Draws on a vector surface that writes to memory, and returns its bytes. `makeSurface`
+    /// creates the surface on Cairo's write callback (and sets its options); `prepare` adjusts
+    /// the context (e.g. a scale) before drawing. Both statuses are checked after `finish`.
+    private static func stream(kind: String, attachPNG: Bool = false,
+                               makeSurface: (cairo_write_func_t, UnsafeMutableRawPointer) -> OpaquePointer?,
+                               prepare: (OpaquePointer) -> Void = { _ in },
+                               draw: (CairoRenderer) throws -> Void) throws -> Data {
         let sink = Sink()
         let closure: cairo_write_func_t = { closure, bytes, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
@@ -185,14 +191,11 @@ enum CairoOutput {
             return CAIRO_STATUS_SUCCESS
         }
         let opaque = Unmanaged.passUnretained(sink).toOpaque()
-        guard let surface = cairo_svg_surface_create_for_stream(closure, opaque, width, height) else {
-            throw PlottingError.cairo("cannot create SVG surface")
-        }
-        cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
-        cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
-        guard let cr = cairo_create(surface) else { throw PlottingError.cairo("cannot create context") }
+        guard let surface = makeSurface(closure, opaque) else { throw PlottingError.cairo("cannot create \(kind) surface") }
+        guard let cr = cairo_create(surface) else { cairo_surface_destroy(surface); throw PlottingError.cairo("cannot create context") }
+        prepare(cr)
         do {
-            try draw(CairoRenderer(context: cr, attachPNG: PNGEncoder.isAvailable))
+            try draw(CairoRenderer(context: cr, attachPNG: attachPNG))
         } catch {
             cairo_destroy(cr); cairo_surface_destroy(surface)
             throw error
@@ -209,6 +212,15 @@ enum CairoOutput {
         return sink.data
     }
 
+    static func svg(width: Double, height: Double, draw: (CairoRenderer) throws -> Void) throws -> Data {
+        try stream(kind: "SVG", attachPNG: PNGEncoder.isAvailable, makeSurface: { write, closure in
+            guard let surface = cairo_svg_surface_create_for_stream(write, closure, width, height) else { return nil }
+            cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
+            cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
+            return surface
+        }, draw: draw)
+    }
+
     /// PDF points per CSS px (96 px = 72 pt = 1 inch), so a figure prints at its screen size.
     static let pdfPointsPerPixel = 0.75
 
@@ -216,40 +228,16 @@ enum CairoOutput {
     /// entry out (and no `/ModDate` is written unless set), so the bytes depend only on the
     /// figure. Font subsets are named from their glyphs, not at random.
     static func pdf(width: Double, height: Double, title: String, draw: (CairoRenderer) throws -> Void) throws -> Data {
-        let sink = Sink()
-        let closure: cairo_write_func_t = { closure, bytes, length in
-            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
-            if let bytes { sink.data.append(bytes, count: Int(length)) }
-            return CAIRO_STATUS_SUCCESS
-        }
-        let opaque = Unmanaged.passUnretained(sink).toOpaque()
         let k = pdfPointsPerPixel
-        guard let surface = cairo_pdf_surface_create_for_stream(closure, opaque, width * k, height * k) else {
-            throw PlottingError.cairo("cannot create PDF surface")
-        }
-        cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, "")
-        if !title.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mgdl-report")
-        guard let cr = cairo_create(surface) else { throw PlottingError.cairo("cannot create context") }
-        cairo_scale(cr, k, k)
-        do {
-            try draw(CairoRenderer(context: cr))
-        } catch {
-            cairo_destroy(cr); cairo_surface_destroy(surface)
-            throw error
-        }
-        let status = cairo_status(cr)
-        cairo_destroy(cr)
-        cairo_surface_finish(surface)
-        let surfaceStatus = cairo_surface_status(surface)
-        cairo_surface_destroy(surface)
-        withExtendedLifetime(sink) {}
-        guard status == CAIRO_STATUS_SUCCESS, surfaceStatus == CAIRO_STATUS_SUCCESS else {
-            throw PlottingError.cairo(String(cString: cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surfaceStatus)))
-        }
-        return sink.data
+        return try stream(kind: "PDF", makeSurface: { write, closure in
+            guard let surface = cairo_pdf_surface_create_for_stream(write, closure, width * k, height * k) else { return nil }
+            cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "")
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, "")
+            if !title.isEmpty { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mgdl-report")
+            return surface
+        }, prepare: { cairo_scale($0, k, k) }, draw: draw)
     }
 
     static func png(width: Double, height: Double, scale: Double, draw: (CairoRenderer) throws -> Void) throws -> Data {
