@@ -60,6 +60,11 @@ struct ServeCommand: ParsableCommand {
         let state = ServeState(site: outDirectory)
         let watcher = FolderWatcher(folders: [options.reportsDirectory, templatesDirectory])
 
+        // A refused output folder or store is an error before anything is served, as for `build`.
+        do { try builder.checkFolders() } catch let error as OutputFolderError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         rebuild(builder, state: state, changedReports: nil)
         let address = try startServer(state: state)
         say("serving \(outDirectory.path) at http://\(address)/ (Ctrl-C to stop); watching \(options.reportsDirectory.path) and \(templatesDirectory.path)")

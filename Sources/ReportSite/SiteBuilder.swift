@@ -124,10 +124,7 @@ public struct SiteBuilder {
         }
         // The output folder and the templates are checked before anything is trained; a shard
         // writes no site and needs neither.
-        try SiteOutput.checkStore(storeDirectory)
-        if shard == nil {
-            try SiteOutput.check(output: outputDirectory, reports: reportsDirectory, store: storeDirectory, templates: templatesDirectory)
-        }
+        try checkFolders()
         let loadedTemplates = shard == nil ? try SiteTemplates(directory: templatesDirectory) : nil
 
         events(.step("plan"))
@@ -288,6 +285,17 @@ public struct SiteBuilder {
         summary.seconds = Date().timeIntervalSince(start)
         summary.output = outputDirectory.path
         return summary
+    }
+
+    /// The store and (unless this is a shard, which writes no site) the output folder are the
+    /// tool's own: throws `OutputFolderError` (nothing written) otherwise. `build` calls it
+    /// before training; `serve` before it starts.
+    public func checkFolders() throws {
+        SiteOutput.projectRoot = SiteOutput.resolved(reportsDirectory.deletingLastPathComponent())
+        try SiteOutput.checkStore(storeDirectory)
+        if shard == nil {
+            try SiteOutput.check(output: outputDirectory, reports: reportsDirectory, store: storeDirectory, templates: templatesDirectory)
+        }
     }
 
     /// The threads each run computes with: the CPUs the `jobs` parallel trainings leave. It is

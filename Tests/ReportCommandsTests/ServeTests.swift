@@ -34,6 +34,28 @@ final class ServeTests: XCTestCase, BuiltBinaryTesting {
         return condition()
     }
 
+    /// An output folder `build` refuses is refused by `serve` too: exit 2, before serving.
+    func testServeRefusesTheProjectRootAsItsOutput() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try WorkflowTests.report(title: "Served", prose: "Prose.").write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--out", "."]
+        process.currentDirectoryURL = dir
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        let exited = !process.isRunning
+        if !exited { process.terminate(); process.waitUntilExit() }
+        XCTAssertTrue(exited, "serve kept running with the project root as its output")
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reports/tiny.md").path))
+    }
+
     func testServeRebuildsAnEditedReportAndTheServedPageChanges() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
