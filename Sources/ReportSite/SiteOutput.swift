@@ -238,7 +238,8 @@ public enum SiteOutput {
     }
 
     /// Afterwards `output` holds the staged site and `staging` the old one (or nothing).
-    static func swap(_ staging: URL, _ output: URL) throws {
+    /// `exchange` is the atomic swap (tests pass one that fails, to run the fallback).
+    static func swap(_ staging: URL, _ output: URL, exchange: (URL, URL) -> Bool = exchange) throws {
         if !FileManager.default.fileExists(atPath: output.path) {
             guard rename(staging.path, output.path) == 0 else {
                 throw BuildError(step: "write site", path: display(output), message: String(cString: strerror(errno)))
