@@ -3,9 +3,6 @@ import XCTest
 
 /// Runs the built `mgdl-report` binary, as a user would.
 final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
-
-
-
     func makeWorkspace(report: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)

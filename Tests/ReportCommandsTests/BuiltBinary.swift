@@ -41,3 +41,37 @@ extension BuiltBinaryTesting {
         return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
+
+/// The tiny report the end-to-end tests build: a 1-8-1 network fitting two sines in 20 steps,
+/// recorded every 10, with one figure of `figureKind` (`extra` lines go into its block).
+func tinyReport(title: String, prose: String, profiles: String = "", figureKind: String, extra: String = "") -> String {
+    """
+    ---
+    version: 1
+    title: "\(title)"
+    ---
+
+    \(prose)
+
+    ```experiment tiny
+    task:
+      kind: sum_of_sines
+      frequencies: [1, 3]
+      points: 32
+    model:
+      widths: [1, 8, 1]
+    train:
+      lr: 3.0e-3
+      steps: 20
+      record_every: 10
+    \(profiles)
+    ```
+
+    ```figure \(figureKind)
+    kind: \(figureKind)
+    run: tiny
+    caption: "\(figureKind.capitalized)."
+    \(extra)
+    ```
+    """
+}

@@ -4,9 +4,6 @@ import XCTest
 /// Every message names the right place (file:line:column, or `-S` once) and never shows a raw
 /// Foundation error or an absolute path of the build machine.
 final class MessagesTests: XCTestCase, BuiltBinaryTesting {
-
-
-
     static let report = """
     ---
     title: "Tiny"

@@ -3,36 +3,8 @@ import XCTest
 
 /// The output folder is only ever the tool's own, and it is replaced as a whole.
 final class OutputFolderTests: XCTestCase, BuiltBinaryTesting {
-
-
-
     static func report(title: String, prose: String = "Some prose.") -> String {
-        """
-        ---
-        title: "\(title)"
-        ---
-
-        \(prose)
-
-        ```experiment tiny
-        task:
-          kind: sum_of_sines
-          frequencies: [1, 3]
-          points: 32
-        model:
-          widths: [1, 8, 1]
-        train:
-          lr: 3.0e-3
-          steps: 20
-          record_every: 10
-        ```
-
-        ```figure loss
-        kind: loss
-        run: tiny
-        caption: "Loss."
-        ```
-        """
+        tinyReport(title: title, prose: prose, figureKind: "loss")
     }
 
     /// A copy of a checkout: reports, sources, a git folder, a store, a README.

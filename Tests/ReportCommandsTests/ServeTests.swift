@@ -7,7 +7,6 @@ import XCTest
 /// `mgdl-report serve` as a user runs it: on a loopback port, a report edited while it runs is
 /// rebuilt and served, and only served pages carry the reload script.
 final class ServeTests: XCTestCase, BuiltBinaryTesting {
-
     /// GET with a short timeout; nil on any failure.
     func get(_ url: URL) -> (status: Int, body: String)? {
         var request = URLRequest(url: url)

@@ -4,38 +4,8 @@ import XCTest
 /// The daily loop, with the built binary: `--only` keeps the other reports, profiles fall back,
 /// exit statuses are 0/1/2, the project root is found from a subfolder, provenance, figure options.
 final class WorkflowTests: XCTestCase, BuiltBinaryTesting {
-
-
     static func report(title: String, prose: String, profiles: String = "", figure: String = "") -> String {
-        """
-        ---
-        version: 1
-        title: "\(title)"
-        ---
-
-        \(prose)
-
-        ```experiment tiny
-        task:
-          kind: sum_of_sines
-          frequencies: [1, 3]
-          points: 32
-        model:
-          widths: [1, 8, 1]
-        train:
-          lr: 3.0e-3
-          steps: 20
-          record_every: 10
-        \(profiles)
-        ```
-
-        ```figure fit
-        kind: fit
-        run: tiny
-        caption: "Fit."
-        \(figure)
-        ```
-        """
+        tinyReport(title: title, prose: prose, profiles: profiles, figureKind: "fit", extra: figure)
     }
 
     func workspace(_ reports: [String: String]) throws -> URL {
