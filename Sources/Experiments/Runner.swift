@@ -309,7 +309,11 @@ public enum Runner {
         let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
         // Recorded inputs: the evaluation inputs, then the validation and test sets (for the curves).
         let validationSet = matrices(split.validation), testSet = matrices(split.test)
+        // Classification's evaluation inputs already hold the validation and test rows, in the
+        // order the curves read them: they are not appended (and predicted) a second time.
+        let evaluatesEverySet = encoding != nil && imageTask == nil
         let recordedInputs: Matrix<T> = {
+            if evaluatesEverySet { return evaluateOn }
             let parts = [evaluateOn] + [validationSet?.x, testSet?.x].compactMap { $0 }
             return parts.count == 1 ? evaluateOn
                 : Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: evaluateOn.cols, values: parts.flatMap(\.values))
@@ -317,7 +321,7 @@ public enum Runner {
         let outWidth = split.train.outputDimension
         // Classification evaluates every set, training rows first: the snapshots, spectra and the
         // training curve take the training rows; the validation and test rows follow.
-        let evalCount = (encoding != nil && imageTask == nil ? split.train.count : evaluateOn.rows) * outWidth
+        let evalCount = (evaluatesEverySet ? split.train.count : evaluateOn.rows) * outWidth
         let validationTargets = split.validation.targets, testTargets = split.test.targets
         // Images: PSNR on the protocol's training and test pixels of the whole-image prediction.
         var imageMasks: (train: [Int], test: [Int])?
