@@ -8,7 +8,7 @@ import Yams
 /// ```` ```experiment NAME ```` block with the chosen profile's overlay applied.
 public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var name: String
-    public var method: String
+    public var method: MethodKind
     public var seed: UInt64
     public var task: TaskSpec
     public var model: ModelSpec
@@ -31,26 +31,24 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var repeatCount: Int?
 
     public struct FeatureSpec: Sendable, Equatable, Codable {
-        /// none | basic | positional | gaussian (Tancik et al.)
-        public var kind: String
+        public var kind: FeatureKind
         public var scale: Double
         public var count: Int
         public var seed: UInt64
     }
 
     public struct TaskSpec: Sendable, Equatable, Codable {
-        public var kind: String
+        public var kind: TaskKind
         /// For `formula`: the target written in x.
         public var formula: String?
         public var frequencies: [Int]
-        /// "constant", "decreasing", "increasing", "x_dependent" or "explicit".
-        public var amplitudeProfile: String
+        public var amplitudeProfile: AmplitudeProfile
         public var amplitudes: [Double]
         public var phases: [Double]?
         public var phaseSeed: UInt64?
         /// `grid`: train and evaluate on `points` equispaced points of [0, 1).
         /// `mgdl`: train on `points` equispaced points, validate and test on uniform draws (Fang & Xu).
-        public var split: String
+        public var split: TaskSplit
         public var points: Int
         public var validation: Int
         public var test: Int
@@ -68,9 +66,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `image`: the PNG (path relative to the report), grey or rgb, centre-cropped to a square
         /// and resized to `size`×`size`; `protocol` tancik (test on the odd grid) or mgdl (test on every pixel).
         public var file: String?
-        public var colour: String?
+        public var colour: Image.Colour?
         public var size: Int?
-        public var imageProtocol: String?
+        public var imageProtocol: ImageTask.Evaluation?
         /// `dataset`: the labels kept (a class's index in this list is its target's index).
         public var classes: [Int]?
         /// `dataset` (default one_hot), or a function task turned into binary classification
@@ -84,7 +82,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var noise: LabelNoise?
 
         /// Inputs per sample (1, or 2 for images and manifolds).
-        public var inputDimension: Int { kind == "image" || manifoldQ != nil ? 2 : 1 }
+        public var inputDimension: Int { kind == .image || manifoldQ != nil ? 2 : 1 }
     }
 
     /// SHA-256 of every input file (e.g. an image), by path: part of the run's key.
@@ -109,11 +107,22 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var scales: [Double]
         /// `multistage`: the number of stages.
         public var stages: Int
-        public var activation: String
-        public var initializer: String
+        public var activation: Activation
+        public var initializer: Initializer
         /// `sgdl`: the output activation, `sigmoid` (Tancik et al.'s image network); nil: identity
         /// (left out of the run key so existing keys stay).
         public var output: OutputActivation? = nil
+    }
+
+    /// The method-specific keys of `model` each method takes (`init` is every method's).
+    static func modelKeys(of method: MethodKind) -> [String] {
+        switch method {
+        case .mlp: return ["widths", "activation", "init"]
+        case .sgdl: return ["hidden", "init", "output"]
+        case .mgdl: return ["grades", "init"]
+        case .mscale: return ["hidden", "scales", "activation", "init"]
+        case .multistage: return ["hidden", "stages", "init"]
+        }
     }
 
     /// `model.output` of an `sgdl` network.
@@ -122,7 +131,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     }
 
     public struct TrainSpec: Sendable, Equatable, Codable {
-        public var optimizer: String
+        public var optimizer: OptimizerKind
         public var learningRate: Double
         /// Exponential decay per epoch from `lr` to this (MGDL's t_max -> t_min); nil: constant.
         public var finalLearningRate: Double?
@@ -131,7 +140,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// nil: full batch.
         public var batch: Int?
         public var recordEvery: Int
-        public var precision: String
+        public var precision: Precision
         /// `record_norms: true`: the spectral norm of every weight matrix at each recorded step
         /// (nil when not asked for, which keeps older run keys).
         public var recordNorms: Bool?
@@ -155,13 +164,6 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var finalLearningRate: Double?
         public var steps: Int
     }
-
-    static let methods = ["mlp", "sgdl", "mgdl", "mscale", "multistage"]
-    static let taskKinds = ["sum_of_sines", "formula", "power_law", "image", "dataset"]
-    static let featureKinds = ["none", "basic", "positional", "positional_powers", "gaussian"]
-    static let activations = ["relu", "tanh", "sin", "sigmoid", "identity"]
-    static let initializers = ["pytorch_default", "glorot_normal", "he_normal"]
-    static let amplitudeProfiles = ["constant", "decreasing", "increasing", "x_dependent"]
 
     /// The keys of a run's declaration (the block's keys without `profiles` and `sweep`).
     static let topKeys = SpecSchema.keys("experiment").filter { $0 != "profiles" && $0 != "sweep" }
@@ -279,7 +281,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     static func readOne(_ node: Node, name: String, reader: SpecReader, baseDirectory: URL?) -> ExperimentSpec? {
         guard let spec = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         spec.checkKeys(topKeys)
-        let method = spec.string("method", default: "mlp", oneOf: methods) ?? "mlp"
+        let method = spec.choice("method", default: MethodKind.mlp) ?? .mlp
         let seed = spec.int("seed", default: 0, minimum: 0) ?? 0
 
         // task
@@ -287,10 +289,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         var inputHashes: [String: String] = [:]
         if let taskNode = spec.required("task"), let t = MappingReader(taskNode, keyPath: spec.path("task"), reader: reader) {
             t.checkKeys(SpecSchema.keys("experiment.task"))
-            let kind = t.string("kind", oneOf: taskKinds)
+            let kind: TaskKind? = t.choice("kind")
             var formula: String?
             var frequencies: [Int]? = []
-            if kind == "formula" {
+            if kind == .formula {
                 formula = t.string("formula")
                 if let text = formula, !Limits.rejects(formula: text, at: t["formula"], t.path("formula"), reader: reader) {
                     do { _ = try Formula(text, variables: ["x"]) } catch let error as FormulaError {
@@ -299,21 +301,21 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                         reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error)")
                     }
                 }
-            } else if kind == "sum_of_sines" {
+            } else if kind == .sumOfSines {
                 frequencies = t.intList("frequencies", minimum: 0)
             }
             var exponent: Double?, maxFrequency: Int?, noiseSeed: Int?
-            if kind == "power_law" {
+            if kind == .powerLaw {
                 exponent = t.double("exponent", positive: false)
                 maxFrequency = t.int("max_frequency", minimum: 1)
                 noiseSeed = t.int("noise_seed", default: 0, minimum: 0)
             }
-            var file: String?, colour: String?, size: Int?, imageProtocol: String?
-            if kind == "image" {
+            var file: String?, colour: Image.Colour?, size: Int?, imageProtocol: ImageTask.Evaluation?
+            if kind == .image {
                 file = t.string("file")
-                colour = t.string("colour", default: "rgb", oneOf: ["grey", "rgb"])
+                colour = t.choice("colour", default: Image.Colour.rgb)
                 size = t.int("size", minimum: 2)
-                imageProtocol = t.string("protocol", default: "tancik", oneOf: ["tancik", "mgdl"])
+                imageProtocol = t.choice("protocol", default: ImageTask.Evaluation.tancik)
                 if let path = file {
                     let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
                     if let outside = Names.inputOutsideProject(url, reports: baseDirectory) {
@@ -327,7 +329,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             }
             var classes: [Int]?, targets: TargetEncoding?, validationFraction: Double?, testFraction: Double?
             var splitSeed: UInt64?, noise: LabelNoise?
-            if kind == "dataset" {
+            if kind == .dataset {
                 file = t.string("file")
                 if let path = file {
                     let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
@@ -360,28 +362,26 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     reader.report(t[key], t.path(key), "'\(key)' applies to dataset tasks only")
                 }
             }
-            if t["targets"] != nil || kind == "dataset" {
-                let choices = TargetEncoding.allCases.map(\.rawValue)
-                targets = t.string("targets", default: kind == "dataset" ? TargetEncoding.oneHot.rawValue : nil, oneOf: choices)
-                    .flatMap(TargetEncoding.init(rawValue:))
-                if kind == "dataset", targets != .oneHot, let c = classes, c.count != 2 {
+            if t["targets"] != nil || kind == .dataset {
+                targets = t.choice("targets", default: kind == .dataset ? TargetEncoding.oneHot : nil)
+                if kind == .dataset, targets != .oneHot, let c = classes, c.count != 2 {
                     reader.report(t["targets"], t.path("targets"), "targets '\(targets?.rawValue ?? "")' need exactly two classes, found \(c.count); use one_hot")
                 }
-                if kind != "dataset" && targets == .oneHot {
+                if kind != .dataset && targets == .oneHot {
                     reader.report(t["targets"], t.path("targets"), "a function target has one output: use plus_minus_one or zero_one (the sign of λ)")
                 }
-                if kind == "image" { reader.report(t["targets"], t.path("targets"), "targets apply to dataset and 1-D or manifold tasks, not images") }
+                if kind == .image { reader.report(t["targets"], t.path("targets"), "targets apply to dataset and 1-D or manifold tasks, not images") }
             }
             if let n = t["noise"], let nm = MappingReader(n, keyPath: t.path("noise"), reader: reader) {
                 nm.checkKeys(["kind", "amplitude", "frequency"])
-                let noiseKind = nm.string("kind", oneOf: LabelNoise.Kind.allCases.map(\.rawValue)).flatMap(LabelNoise.Kind.init(rawValue:))
+                let noiseKind: LabelNoise.Kind? = nm.choice("kind")
                 let amplitude = nm.double("amplitude")
                 let frequency = nm.double("frequency")
                 if let noiseKind, let amplitude, let frequency {
                     // β = 0 is no noise at all: left out, so the run is the clean one.
                     noise = amplitude == 0 ? nil : LabelNoise(kind: noiseKind, amplitude: amplitude, frequency: frequency)
                 }
-                if kind == "image" { reader.report(n, t.path("noise"), "label noise applies to dataset and 1-D or manifold tasks, not images") }
+                if kind == .image { reader.report(n, t.path("noise"), "label noise applies to dataset and 1-D or manifold tasks, not images") }
             }
             var manifoldQ: Double?
             if let m = t["manifold"], let mm = MappingReader(m, keyPath: t.path("manifold"), reader: reader) {
@@ -392,27 +392,27 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     reader.report(mm["q"], mm.path("q"), "expected a number of at least 0 (0 is the unit circle), found \(q)")
                     manifoldQ = nil
                 }
-                if kind == "image" { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
+                if kind == .image { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
             }
-            let split = t.string("split", default: "grid", oneOf: ["grid", "mgdl"]) ?? "grid"
-            let points = kind == "image" || kind == "dataset" ? 0 : t.int("points", minimum: 2)
-            let validation = t.int("validation", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
-            let test = t.int("test", default: split == "mgdl" ? 2000 : 0, minimum: 0) ?? 0
+            let split = t.choice("split", default: TaskSplit.grid) ?? .grid
+            let needsPoints = kind?.isSampledFunction ?? true
+            let points = needsPoints ? t.int("points", minimum: 2) : 0
+            let validation = t.int("validation", default: split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
+            let test = t.int("test", default: split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
             let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
             let testSeed = t.int("test_seed", default: 1, minimum: 0) ?? 1
-            let generator = t.string("generator", default: TaskGenerator.xoshiro.rawValue,
-                                     oneOf: TaskGenerator.allCases.map(\.rawValue)).flatMap(TaskGenerator.init(rawValue:)) ?? .xoshiro
+            let generator = t.choice("generator", default: TaskGenerator.xoshiro) ?? .xoshiro
             if generator == .numpy {
                 for (key, value) in [("validation_seed", validationSeed), ("test_seed", testSeed)] where value > Int(UInt32.max) {
                     reader.report(t[key], t.path(key), "NumPy's RandomState takes seeds below 2^32, found \(value)")
                 }
             }
-            var profileName = "constant"
+            var profile = AmplitudeProfile.constant
             var amplitudes: [Double] = [1]
             if let a = t["amplitudes"] {
                 switch a {
                 case .sequence(let items):
-                    profileName = "explicit"
+                    profile = .explicit
                     amplitudes = items.enumerated().compactMap { readDouble($1, "\(t.path("amplitudes"))[\($0)]", positive: false, reader: reader) }
                     if let frequencies, amplitudes.count != frequencies.count {
                         reader.report(a, t.path("amplitudes"), "expected \(frequencies.count) amplitudes (one per frequency), found \(amplitudes.count)")
@@ -420,11 +420,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 case .scalar where a.float != nil || a.int != nil:
                     amplitudes = [a.float ?? Double(a.int!)]
                 case .scalar(let s):
-                    if amplitudeProfiles.contains(s.string) {
-                        profileName = s.string
+                    if let named = AmplitudeProfile(rawValue: s.string), named != .explicit {
+                        profile = named
                     } else {
-                        var message = "expected a number, a list, or one of \(amplitudeProfiles.joined(separator: ", ")), found '\(s.string)'"
-                        if let near = closest(to: s.string, in: amplitudeProfiles) { message += "; did you mean '\(near)'?" }
+                        let words = AmplitudeProfile.named.map(\.rawValue)
+                        var message = "expected a number, a list, or one of \(words.joined(separator: ", ")), found '\(s.string)'"
+                        if let near = closest(to: s.string, in: words) { message += "; did you mean '\(near)'?" }
                         reader.report(a, t.path("amplitudes"), message)
                     }
                 default:
@@ -458,10 +459,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 reader.report(t["points"], t.path("points"),
                               "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top > Int.max / 2 ? "2 × \(top)" : "\(top * 2)") points")
             }
-            let needsPoints = kind != "image" && kind != "dataset"
             let pointCount = needsPoints ? points : 0
             if let kind, let frequencies, let pointCount {
-                task = TaskSpec(kind: kind, formula: formula, frequencies: frequencies, amplitudeProfile: profileName,
+                task = TaskSpec(kind: kind, formula: formula, frequencies: frequencies, amplitudeProfile: profile,
                                 amplitudes: amplitudes, phases: phases, phaseSeed: phaseSeed, split: split, points: pointCount,
                                 validation: validation, test: test, validationSeed: UInt64(validationSeed), testSeed: UInt64(testSeed),
                                 manifoldQ: manifoldQ, exponent: exponent, maxFrequency: maxFrequency,
@@ -469,25 +469,25 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                                 file: file, colour: colour, size: size, imageProtocol: imageProtocol,
                                 classes: classes, targets: targets, validationFraction: validationFraction, testFraction: testFraction,
                                 splitSeed: splitSeed, noise: noise)
-                if method == "mlp" && (task!.inputDimension != 1 || kind == "dataset") {
+                if method == .mlp && (task!.inputDimension != 1 || kind == .dataset) {
                     reader.report(taskNode, spec.path("task"), "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images, manifolds and datasets")
-                } else if method == "mlp" && (targets != nil || noise != nil) {
+                } else if method == .mlp && (targets != nil || noise != nil) {
                     reader.report(taskNode, spec.path("task"), "method 'mlp' regresses the target on its grid; use sgdl (the same network) for classification targets and label noise")
                 }
             }
         }
 
         // features (Tancik et al.): an input mapping in front of any method
-        var features = FeatureSpec(kind: "none", scale: 1, count: 0, seed: 0)
+        var features = FeatureSpec(kind: .none, scale: 1, count: 0, seed: 0)
         if let f = spec["features"], let map = MappingReader(f, keyPath: spec.path("features"), reader: reader) {
             map.checkKeys(SpecSchema.keys("experiment.features"))
-            let kind = map.string("kind", oneOf: featureKinds) ?? "none"
-            let needsCount = kind != "none" && kind != "basic"
+            let kind = map.choice("kind", default: FeatureKind.none) ?? .none
+            let needsCount = kind.hasFrequencies
             let scale = map.double("scale", default: needsCount ? nil : 1, positive: true) ?? 1
             let count = map.int("count", default: needsCount ? nil : 0, minimum: 1) ?? 0
             let featureSeed = map.int("seed", default: 0, minimum: 0) ?? 0
             features = FeatureSpec(kind: kind, scale: scale, count: count, seed: UInt64(featureSeed))
-            if method == "mlp" && kind != "none" {
+            if method == .mlp && kind != .none {
                 reader.report(f, spec.path("features"), "method 'mlp' takes no input features; use sgdl (the same network) with features")
             }
         }
@@ -495,23 +495,17 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // model
         var model: ModelSpec?
         if let modelNode = spec.required("model"), let m = MappingReader(modelNode, keyPath: spec.path("model"), reader: reader) {
-            let keysByMethod: [String: [String]] = [
-                "mlp": ["widths", "activation", "init"],
-                "sgdl": ["hidden", "init", "output"],
-                "mgdl": ["grades", "init"],
-                "mscale": ["hidden", "scales", "activation", "init"],
-                "multistage": ["hidden", "stages", "init"],
-            ]
-            let allowed = keysByMethod[method] ?? []
-            for pair in m.pairs where !allowed.contains(pair.key) && keysByMethod.values.contains(where: { $0.contains(pair.key) }) {
+            let allowed = modelKeys(of: method)
+            let methodKeys = MethodKind.allCases.flatMap(modelKeys(of:))
+            for pair in m.pairs where !allowed.contains(pair.key) && methodKeys.contains(pair.key) {
                 reader.report(pair.keyNode, m.path(pair.key), "'\(pair.key)' does not apply to method '\(method)', which takes: \(allowed.joined(separator: ", "))")
             }
             m.checkKeys(SpecSchema.keys("experiment.model"))
             var widths: [Int] = [], hidden: [Int] = [], grades: [[Int]] = [], scales: [Double] = [], stages = 0
-            var activation = "relu"
+            var activation = Activation.relu
             var ok = true
             switch method {
-            case "mlp":
+            case .mlp:
                 widths = m.intList("widths", minimum: 1) ?? { ok = false; return [] }()
                 if ok && widths.count < 2 {
                     reader.report(m["widths"], m.path("widths"), "expected at least an input and an output width, found \(widths.count) width"); ok = false
@@ -519,8 +513,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 if ok && (widths.first != 1 || widths.last != 1) {
                     reader.report(m["widths"], m.path("widths"), "a 1-D task has 1 input and 1 output: widths must start and end with 1, found \(widths)"); ok = false
                 }
-                activation = m.string("activation", default: "relu", oneOf: activations) ?? "relu"
-            case "mgdl":
+                activation = m.string("activation", default: Activation.relu.rawValue, oneOf: Activation.mlpChoices.map(\.rawValue))
+                    .flatMap(Activation.init(rawValue:)) ?? .relu
+            case .mgdl:
                 if let g = m.required("grades") {
                     if case .sequence(let items) = g, !items.isEmpty {
                         for (i, item) in items.enumerated() {
@@ -530,23 +525,21 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                         reader.report(g, m.path("grades"), "expected a list of grades, each a list of hidden widths, e.g. [[256, 256], [256, 256]]"); ok = false
                     }
                 } else { ok = false }
-            case "mscale":
+            case .mscale:
                 hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
                 if let list = m.required("scales"), case .sequence(let items) = list {
                     scales = items.enumerated().compactMap { readDouble($1, "\(m.path("scales"))[\($0)]", positive: true, reader: reader) }
                 } else { ok = false }
-                activation = m.string("activation", default: "s2relu", oneOf: ["srelu", "s2relu"]) ?? "s2relu"
-            case "multistage":
+                activation = (m.choice("activation", default: MscaleActivation.s2ReLU) ?? .s2ReLU).activation
+            case .multistage:
                 hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
                 stages = m.int("stages", minimum: 1) ?? { ok = false; return 0 }()
-            default:
+            case .sgdl:
                 hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
             }
-            let initializer = m.string("init", default: method == "mgdl" ? "glorot_normal" : "pytorch_default", oneOf: initializers)
+            let initializer = m.choice("init", default: method == .mgdl ? Initializer.glorotNormal : .pytorchDefault)
             var output: OutputActivation?
-            if method == "sgdl", m["output"] != nil,
-               let name = m.string("output", default: OutputActivation.identity.rawValue, oneOf: OutputActivation.allCases.map(\.rawValue)),
-               let chosen = OutputActivation(rawValue: name), chosen != .identity {
+            if method == .sgdl, m["output"] != nil, let chosen = m.choice("output", default: OutputActivation.identity), chosen != .identity {
                 output = chosen
             }
             if ok, let initializer {
@@ -558,14 +551,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         // train
         var train: TrainSpec?
         if let trainNode = spec.required("train"), let r = MappingReader(trainNode, keyPath: spec.path("train"), reader: reader) {
-            let countKey = method == "mlp" ? "steps" : "epochs"
+            let countKey = method.lengthKey
             for wrong in ["steps", "epochs"] where wrong != countKey && r[wrong] != nil {
-                reader.report(r[wrong], r.path(wrong), method == "mlp"
+                reader.report(r[wrong], r.path(wrong), method == .mlp
                               ? "method 'mlp' counts optimizer steps: write 'steps', not 'epochs'"
                               : "method '\(method)' trains each network (grade, stage) for a number of epochs: write 'epochs', not 'steps'")
             }
             r.checkKeys(SpecSchema.keys("experiment.train"))
-            let optimizer = r.string("optimizer", default: "adam", oneOf: ["adam", "sgd"])
+            let optimizer = r.choice("optimizer", default: OptimizerKind.adam)
             let lr = r.double("lr", positive: true)
             let lrFinal = r["lr_final"] == nil ? nil : r.double("lr_final", positive: true)
             let steps = r.int(countKey, minimum: 1)
@@ -574,13 +567,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 batch = readInt(b, r.path("batch"), minimum: 1, reader: reader)
             }
             let recordEvery = r.int("record_every", default: 100, minimum: 1)
-            let precision = r.string("precision", default: method == "multistage" ? "float64" : "float32", oneOf: ["float32", "float64"])
+            let precision = r.choice("precision", default: method == .multistage ? Precision.float64 : .float32)
             var recordNorms: Bool?
             if let node = r["record_norms"] {
                 if let b = node.bool { recordNorms = b ? true : nil } else {
                     reader.report(node, r.path("record_norms"), "expected true or false, found '\(node.string ?? node.kindDescription)'")
                 }
-                if method != "mlp" { reader.report(node, r.path("record_norms"), "record_norms applies to method 'mlp' (one network's weight matrices)") }
+                if method != .mlp { reader.report(node, r.path("record_norms"), "record_norms applies to method 'mlp' (one network's weight matrices)") }
             }
             var keepPredictions: [Int]?
             if let node = r["keep_predictions"] {
@@ -589,10 +582,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                     reader.report(node, r.path("keep_predictions"), "step \(bad) is not a recorded step: predictions are recorded every \(every) steps (record_every)")
                 }
             }
-            let loss = r.string("loss", default: Loss.mse.rawValue, oneOf: Loss.allCases.map(\.rawValue)).flatMap(Loss.init(rawValue:)) ?? .mse
+            let loss = r.choice("loss", default: Loss.mse) ?? .mse
             var gradeTraining: [GradeTrainSpec]?
             if let g = r["grades"] {
-                if method != "mgdl" {
+                if method != .mgdl {
                     reader.report(g, r.path("grades"), "train.grades sets each MGDL grade's learning rates and epochs; method '\(method)' has no grades")
                 } else if case .sequence(let items) = g {
                     if let model, items.count != model.grades.count {
@@ -614,7 +607,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
                 }
             }
             if loss == .bce {
-                if !["sgdl", "mscale"].contains(method) {
+                if method != .sgdl && method != .mscale {
                     reader.report(r["loss"], r.path("loss"), "loss 'bce' trains one network on 0/1 labels (sgdl, mscale); '\(method)' fits residuals or the grid by least squares")
                 }
                 if let t = task, t.targets != .zeroOne {
@@ -624,7 +617,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             if let optimizer, let lr, let steps, let recordEvery, let precision {
                 train = TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                   recordEvery: recordEvery, precision: precision, recordNorms: recordNorms, keepPredictions: keepPredictions,
-                                  recordSnapshots: method != "mlp" && r["record_every"] != nil ? true : nil,
+                                  recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
                                   loss: loss == .mse ? nil : loss, grades: gradeTraining)
             }
         }
@@ -654,7 +647,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 /// A declared figure: which recipe draws it, from which runs, with what caption.
 public struct FigureSpec: Sendable, Equatable, Codable {
     public var name: String
-    public var kind: String
+    public var kind: FigureKind
     public var runs: [String]
     public var caption: String
     /// For `fit`: the iterations to show (nearest recorded snapshots); empty = 4 evenly spaced.
@@ -666,36 +659,36 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// For `curves`: what is plotted (nil: the loss).
     public var metric: CurveMetric?
 
-    static let kinds = ["spectral_evolution", "loss", "curves", "fit", "layer_norms", "grade_spectra", "reconstruction", "validation_loss"]
-
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
-    static func cannotDraw(_ kind: String, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
-        let isSines = run.task.kind == "sum_of_sines" && !run.task.frequencies.isEmpty
+    static func cannotDraw(_ kind: FigureKind, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
+        let isSines = run.task.kind == .sumOfSines && !run.task.frequencies.isEmpty
+        let recordsTraining = run.method == .mlp || run.train.recordSnapshots == true
         switch kind {
-        case "spectral_evolution":
+        case .spectralEvolution:
             if !isSines { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target" }
-            if run.method != "mlp" && run.train.recordSnapshots != true {
+            if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record it"
             }
-        case "layer_norms":
-            if run.method != "mlp" || run.train.recordNorms != true {
+        case .layerNorms:
+            if run.method != .mlp || run.train.recordNorms != true {
                 return "run '\(run.name)' does not record layer norms; write train.record_norms: true (method mlp)"
             }
-        case "reconstruction":
-            if run.task.kind != "image" { return "run '\(run.name)' has a \(run.task.kind) target, not an image" }
-            if run.method == "mlp" { return "run '\(run.name)' is an mlp; reconstructions are drawn from methods with grades (sgdl, mgdl, ...)" }
-        case "grade_spectra":
-            if run.method == "mlp" { return "run '\(run.name)' is an mlp, which has no grades; use method sgdl for one network" }
-            if run.task.kind == "image" { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
-        case "fit":
-            if run.task.kind == "image" { return "run '\(run.name)' is an image task; use a reconstruction figure" }
-        case "curves":
-            if run.method != "mlp" && run.train.recordSnapshots != true {
+        case .reconstruction:
+            if run.task.kind != .image { return "run '\(run.name)' has a \(run.task.kind) target, not an image" }
+            if run.method == .mlp { return "run '\(run.name)' is an mlp; reconstructions are drawn from methods with grades (sgdl, mgdl, ...)" }
+        case .gradeSpectra:
+            if run.method == .mlp { return "run '\(run.name)' is an mlp, which has no grades; use method sgdl for one network" }
+            if run.task.kind == .image { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
+        case .fit:
+            if run.task.kind == .image { return "run '\(run.name)' is an image task; use a reconstruction figure" }
+        case .curves:
+            if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record its curves"
             }
-            if metric == .psnr && run.task.kind != "image" { return "run '\(run.name)' is not an image task; its metric is rse" }
-            if metric == .rse && run.task.kind == "image" { return "run '\(run.name)' is an image task; its metric is psnr" }
-        default: break
+            if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
+            if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
+        case .loss, .validationLoss:
+            break
         }
         return nil
     }
@@ -703,16 +696,16 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("figure"))
-        let kind = map.string("kind", oneOf: kinds)
+        let kind: FigureKind? = map.choice("kind")
         let runs = map.runNames()
         let caption = map.string("caption", default: "") ?? ""
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         let options = FigureOptions.read(map)
         var metric: CurveMetric?
-        if map["metric"] != nil, let m = map.string("metric", oneOf: CurveMetric.allCases.map(\.rawValue)) {
-            metric = CurveMetric(rawValue: m)
-            if kind != "curves" { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves figure") }
+        if map["metric"] != nil, let m: CurveMetric = map.choice("metric") {
+            metric = m
+            if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves figure") }
         }
         guard let kind, !runs.isEmpty else { return nil }
         return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
@@ -742,7 +735,7 @@ public enum CurveMetric: String, Sendable, Codable, CaseIterable {
 /// ```
 public struct TableSpec: Sendable, Equatable, Codable {
     public var name: String
-    public var kind: String
+    public var kind: TableKind
     public var runs: [String]
     public var caption: String
     public var paperSource: String?
@@ -755,13 +748,12 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
     public var paperProfiles: [String] = []
 
-    static let kinds = ["rse", "psnr", "accuracy", "validation_loss"]
-
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("table"))
-        let kind = map.string("kind", oneOf: kinds)
+        let kind: TableKind? = map.choice("kind")
         let runs = map.runNames()
+        let grades = map.bool("grades", default: false)
         var source: String?
         var paper: [String: [String: Double]] = [:]
         var paperProfiles: [String] = []
@@ -778,10 +770,16 @@ public struct TableSpec: Sendable, Equatable, Codable {
             if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
                 for pair in vm.pairs {
                     guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
-                    let names = ["train", "validation", "test", "train_psnr", "test_psnr", "seconds",
-                                 "train_accuracy", "validation_accuracy", "test_accuracy",
-                                 "lowest_validation_loss", "final_validation_loss"]
+                    // Every kind's metrics are words of the format; a table shows its own kind's.
+                    let names = TableKind.allCases.flatMap { $0.paperMetrics(grades: true) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                     metrics.checkKeys(names)
+                    if let kind {
+                        let own = kind.paperMetrics(grades: grades)
+                        for pair in metrics.pairs where names.contains(pair.key) && !own.contains(pair.key) {
+                            reader.report(pair.keyNode, metrics.path(pair.key),
+                                          "a \(kind) table has no '\(pair.key)' column (its columns: \(own.joined(separator: ", ")))")
+                        }
+                    }
                     var values: [String: Double] = [:]
                     for metric in names where metrics[metric] != nil {
                         values[metric] = metrics.double(metric)
@@ -790,7 +788,6 @@ public struct TableSpec: Sendable, Equatable, Codable {
                 }
             }
         }
-        let grades = map.bool("grades", default: false)
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
                          paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,

@@ -135,7 +135,7 @@ public enum Limits {
         limit(model.widths.count + model.hidden.count, layers, ["model"], "layers")
         limit(model.grades.count, grades, ["model", "grades"], "grades")
         limit(model.stages, grades, ["model", "stages"], "stages")
-        let trainingPoints = task.kind == "image" ? (product(task.size ?? 0, task.size ?? 0) ?? Int.max) : task.points
+        let trainingPoints = task.kind == .image ? (product(task.size ?? 0, task.size ?? 0) ?? Int.max) : task.points
         if let batch = train.batch, batch > trainingPoints {
             report(["train", "batch"], "a batch of \(batch) is larger than the \(trainingPoints) training points (leave batch out for full batch)")
             ok = false
@@ -158,23 +158,24 @@ public enum Limits {
     static func memoryEstimate(_ spec: ExperimentSpec) -> Int? {
         let task = spec.task, model = spec.model, train = spec.train
         let inputs = task.inputDimension
-        let channels = task.colour == "grey" ? 1 : 3
-        guard let pixels = task.kind == "image" ? product(task.size ?? 0, task.size ?? 0) : 0,
+        let channels = (task.colour ?? .rgb).channels
+        guard let pixels = task.kind == .image ? product(task.size ?? 0, task.size ?? 0) : 0,
               let samples = total([task.points, task.validation, task.test, pixels]) else { return nil }
-        let featureWidth = spec.features.kind == "none" ? inputs : max(inputs, product(spec.features.count, 2) ?? Int.max)
+        let featureWidth = spec.features.kind == .none ? inputs : max(inputs, product(spec.features.count, 2) ?? Int.max)
         // Every network of the method, as its list of layer widths.
-        let output = task.kind == "image" ? channels : 1
+        let output = task.kind == .image ? channels : 1
         var networks: [[Int]]
         switch spec.method {
-        case "mlp": networks = [model.widths]
-        case "mgdl":
+        case .mlp: networks = [model.widths]
+        case .mgdl:
             var previous = featureWidth
             networks = model.grades.map { grade in
                 defer { previous = grade.last ?? previous }
                 return [previous] + grade + [output]
             }
-        default:
-            let copies = spec.method == "multistage" ? max(1, model.stages) : 1
+        case .sgdl, .mscale, .multistage:
+            // MscaleDNN sums one subnetwork per scale; multi-stage one network per stage.
+            let copies = spec.method == .mscale ? max(1, model.scales.count) : spec.method == .multistage ? max(1, model.stages) : 1
             networks = Array(repeating: [featureWidth] + model.hidden + [output], count: copies)
         }
         var parameters = 0, activations = 0
@@ -189,11 +190,11 @@ public enum Limits {
         // An image trains on its even pixel grid (both protocols): a quarter of the pixels, the
         // full batch.
         let side = max(0, task.size ?? 0) / 2 + max(0, task.size ?? 0) % 2
-        let trainRows = max(1, task.kind == "image" ? (product(side, side) ?? Int.max) : task.points)
-        let batch = min(train.batch ?? samples, task.kind == "image" ? trainRows : samples)
+        let trainRows = max(1, task.kind == .image ? (product(side, side) ?? Int.max) : task.points)
+        let batch = min(train.batch ?? samples, task.kind == .image ? trainRows : samples)
         // Optimizer steps: `steps` for mlp; epochs × minibatches per epoch for the other methods
         // (one loss recorded per step). A count that overflows is refused like any other.
-        let perEpoch = spec.method == "mlp" || train.batch == nil ? 1 : (trainRows + max(1, batch) - 1) / max(1, batch)
+        let perEpoch = spec.method == .mlp || train.batch == nil ? 1 : (trainRows + max(1, batch) - 1) / max(1, batch)
         guard let optimizerSteps = product(train.steps, perEpoch) else { return nil }
         let records = min(train.steps / max(1, train.recordEvery) + 2, 1 << 30)
         guard let image = product(pixels, channels), let sampleWidth = sum(featureWidth, output + 1),

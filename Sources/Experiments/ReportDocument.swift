@@ -342,7 +342,7 @@ public enum ReportLoader {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
                                                 message: "claim '\(claim.name)' names '\(run)', a sweep of \(names.count) runs: name one of them (\(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", ..." : ""))"))
                 } else if claim.kind == .order, let spec = members.first,
-                          !(spec.task.kind == "sum_of_sines" && !spec.task.frequencies.isEmpty) {
+                          !(spec.task.kind == .sumOfSines && !spec.task.frequencies.isEmpty) {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
                                                 message: "an order claim needs a sum_of_sines task (its frequencies are what is ordered); '\(run)' is a \(spec.task.kind) task"))
                 }

@@ -136,8 +136,8 @@ public enum Runner {
                                frequencies: spec.task.frequencies,
                                targetAmplitudes: spec.task.frequencies.map { $0 < targetSpectrum.count ? targetSpectrum[$0] : 0 },
                                losses: [], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
-        let precision64 = spec.train.precision == "float64"
-        if spec.method == "mlp" {
+        let precision64 = spec.train.precision == .float64
+        if spec.method == .mlp {
             if precision64 {
                 trainNetwork(Double.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
             } else {
@@ -171,26 +171,26 @@ public enum Runner {
 
     /// The declared target as a function of x.
     static func targetFunction(_ spec: ExperimentSpec) throws -> (Double) -> Double {
-        if spec.task.kind == "formula" {
+        if spec.task.kind == .formula {
             let formula = try Formula(spec.task.formula ?? "", variables: ["x"])
             return { formula($0) }
         }
-        if spec.task.kind == "power_law" {
+        if spec.task.kind == .powerLaw {
             let noise = PowerLawNoise.sumOfSines(exponent: spec.task.exponent ?? 1, maxFrequency: spec.task.maxFrequency ?? 32,
                                                  seed: spec.task.noiseSeed ?? spec.seed)
             return { noise($0) }
         }
-        if spec.task.kind == "image" || spec.task.kind == "dataset" { return { _ in 0 } }
+        if !spec.task.kind.isSampledFunction { return { _ in 0 } }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed,
                                        generator: spec.task.generator ?? .xoshiro)
         let amplitudes: SumOfSines.Amplitudes
         switch spec.task.amplitudeProfile {
-        case "decreasing": amplitudes = .decreasing
-        case "increasing": amplitudes = .increasing
-        case "x_dependent": amplitudes = .xDependent
-        case "explicit": amplitudes = .explicit(spec.task.amplitudes)
-        default: amplitudes = .constant(spec.task.amplitudes.first ?? 1)
+        case .decreasing: amplitudes = .decreasing
+        case .increasing: amplitudes = .increasing
+        case .xDependent: amplitudes = .xDependent
+        case .explicit: amplitudes = .explicit(spec.task.amplitudes)
+        case .constant: amplitudes = .constant(spec.task.amplitudes.first ?? 1)
         }
         let sines = try SumOfSines.validated(frequencies: spec.task.frequencies.map(Double.init),
                                              amplitudes: amplitudes, phases: phases)
@@ -203,19 +203,19 @@ public enum Runner {
         var split: Split
         var evaluation: Samples?
         var imageTask: ImageTask?
-        if spec.task.kind == "image" {
+        if spec.task.kind == .image {
             do {
                 let size = spec.task.size.map { (width: $0, height: $0) }
-                imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour == "grey" ? .grey : .rgb,
+                imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour ?? .rgb,
                                                cropToSquare: true, resizeTo: size)
             } catch {
                 result.status = .failed
                 result.message = "cannot load the image: \(error)"
                 return
             }
-            split = imageTask!.split(spec.task.imageProtocol == "mgdl" ? .mgdl : .tancik)
+            split = imageTask!.split(spec.task.imageProtocol ?? .tancik)
             evaluation = imageTask!.allPixels
-        } else if spec.task.kind == "dataset" {
+        } else if spec.task.kind == .dataset {
             do {
                 let dataset = try LabelledDataset.load(contentsOf: spec.resolve(spec.task.file ?? "")).scaledToUnitInterval()
                 split = try Split.classification(dataset, classes: spec.task.classes ?? [], encoding: spec.task.targets ?? .oneHot,
@@ -228,7 +228,7 @@ public enum Runner {
             }
         } else if let q = spec.task.manifoldQ {
             let manifold = Manifold(q: q)
-            if spec.task.split == "mgdl" {
+            if spec.task.split == .mgdl {
                 split = Split.mgdl(on: manifold, target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
                                    testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
                                    generator: spec.task.generator ?? .xoshiro)
@@ -237,7 +237,7 @@ public enum Runner {
                 split = Split(train: Samples(inputs: manifold.embed(t), targets: t.map(function), inputDimension: 2),
                               validation: .empty(inputDimension: 2), test: .empty(inputDimension: 2))
             }
-        } else if spec.task.split == "mgdl" {
+        } else if spec.task.split == .mgdl {
             split = Split.mgdl(target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
                                testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
                                generator: spec.task.generator ?? .xoshiro)
@@ -248,7 +248,7 @@ public enum Runner {
         }
         // Classification of a function's sign, and label noise on the training targets only:
         // validation and test keep the clean targets, which every metric is measured against.
-        if spec.task.kind != "dataset", let encoding = spec.task.targets {
+        if spec.task.kind != .dataset, let encoding = spec.task.targets {
             split = split.classifyingSign(as: encoding)
         }
         let cleanTrain = split.train
@@ -267,21 +267,27 @@ public enum Runner {
         }
         let method: Method
         switch spec.method {
-        case "mgdl": method = .mgdl(grades: spec.model.grades)
-        case "mscale": method = .mscale(scales: spec.model.scales, hidden: spec.model.hidden,
-                                        activation: MscaleActivation(rawValue: spec.model.activation) ?? .s2ReLU)
-        case "multistage": method = .multistage(stages: spec.model.stages, hidden: spec.model.hidden)
-        default: method = .sgdl(hidden: spec.model.hidden)
+        case .mgdl: method = .mgdl(grades: spec.model.grades)
+        case .mscale:
+            guard let activation = MscaleActivation(rawValue: spec.model.activation.rawValue) else {
+                result.status = .failed
+                result.message = "method mscale takes activation \(MscaleActivation.allCases.map(\.rawValue).joined(separator: " or ")), not \(spec.model.activation.rawValue)"
+                return
+            }
+            method = .mscale(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation)
+        case .multistage: method = .multistage(stages: spec.model.stages, hidden: spec.model.hidden)
+        case .sgdl: method = .sgdl(hidden: spec.model.hidden)
+        case .mlp: preconditionFailure("method mlp trains one network by steps (trainNetwork), not here")
         }
         let features: FeatureMapping
         switch spec.features.kind {
-        case "basic": features = .basic
-        case "positional": features = .positional(scale: spec.features.scale, count: spec.features.count)
-        case "positional_powers": features = .positionalPowers(exponent: spec.features.scale, count: spec.features.count)
-        case "gaussian": features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
-        default: features = .none
+        case .basic: features = .basic
+        case .positional: features = .positional(scale: spec.features.scale, count: spec.features.count)
+        case .positionalPowers: features = .positionalPowers(exponent: spec.features.scale, count: spec.features.count)
+        case .gaussian: features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
+        case .none: features = .none
         }
-        let optimizer: Optimizer = spec.train.optimizer == "sgd"
+        let optimizer: Optimizer = spec.train.optimizer == .sgd
             ? .sgd(learningRate: spec.train.learningRate, momentum: 0)
             : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
         let schedule: LearningRateSchedule = spec.train.finalLearningRate.map {
@@ -289,10 +295,10 @@ public enum Runner {
         } ?? .constant
         var training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                       epochs: spec.train.steps, seed: spec.seed,
-                                      initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
+                                      initializer: spec.model.initializer)
         if spec.model.output == .sigmoid { training.outputActivation = .sigmoid }
         training.perGrade = spec.train.grades?.map { grade in
-            GradeSchedule(optimizer: spec.train.optimizer == "sgd"
+            GradeSchedule(optimizer: spec.train.optimizer == .sgd
                               ? .sgd(learningRate: grade.learningRate, momentum: 0)
                               : .adam(learningRate: grade.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
                           schedule: grade.finalLearningRate.map { .exponential(initial: grade.learningRate, final: $0) } ?? .constant,
@@ -327,7 +333,7 @@ public enum Runner {
         var imageMasks: (train: [Int], test: [Int])?
         if let image = imageTask?.image {
             var trainIdx: [Int] = [], testIdx: [Int] = []
-            let mgdlProtocol = spec.task.imageProtocol == "mgdl"
+            let mgdlProtocol = spec.task.imageProtocol == .mgdl
             for row in 0..<image.height { for column in 0..<image.width {
                 let base = (row * image.width + column) * image.channels
                 let indices = Array(base..<(base + image.channels))
@@ -429,7 +435,7 @@ public enum Runner {
                 return out
             }
             let isTrain: (Int, Int) -> Bool = { $0 % 2 == 0 && $1 % 2 == 0 }
-            let isTest: (Int, Int) -> Bool = spec.task.imageProtocol == "mgdl" ? { _, _ in true } : { $0 % 2 == 1 && $1 % 2 == 1 }
+            let isTest: (Int, Int) -> Bool = spec.task.imageProtocol == .mgdl ? { _, _ in true } : { $0 % 2 == 1 && $1 % 2 == 1 }
             result.trainPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTrain), target: pixels(image.pixels, isTrain))
             result.testPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTest), target: pixels(image.pixels, isTest))
         } else {
@@ -465,11 +471,11 @@ public enum Runner {
     private static func trainNetwork<T: RealScalar>(_: T.Type, spec: ExperimentSpec, grid: [Double], target: [Double],
                                              into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
         let networkSpec = NetworkSpec(widths: spec.model.widths,
-                                      hidden: Activation(rawValue: spec.model.activation) ?? .relu,
+                                      hidden: spec.model.activation,
                                       output: .identity,
-                                      initializer: Initializer(rawValue: spec.model.initializer) ?? .pytorchDefault)
+                                      initializer: spec.model.initializer)
         let network = Network<T>(spec: networkSpec, seed: spec.seed)
-        let optimizer: Optimizer = spec.train.optimizer == "sgd"
+        let optimizer: Optimizer = spec.train.optimizer == .sgd
             ? .sgd(learningRate: spec.train.learningRate, momentum: 0)
             : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
         let batches = spec.train.batch.map { (grid.count + $0 - 1) / $0 } ?? 1

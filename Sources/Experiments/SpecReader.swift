@@ -133,6 +133,12 @@ struct MappingReader {
         return scalar.string
     }
 
+    /// One of a vocabulary's words (`allCases`), typed; nil (and a problem) for any other word.
+    func choice<Word: RawRepresentable & CaseIterable>(_ key: String, default fallback: Word? = nil) -> Word?
+    where Word.RawValue == String {
+        string(key, default: fallback?.rawValue, oneOf: Word.words).flatMap(Word.init(rawValue:)) ?? fallback
+    }
+
     func int(_ key: String, default fallback: Int? = nil, minimum: Int? = nil) -> Int? {
         guard let value = self[key] else {
             if fallback == nil { reader.report(node, path(key), "missing required key '\(key)'") }
@@ -269,7 +275,7 @@ extension Override {
     /// others), so `-S train.epochs=100` applies to every experiment.
     func path(in node: Node) -> [String] {
         guard path.count == 2, path[0] == "train", path[1] == "steps" || path[1] == "epochs" else { return path }
-        let method = node.mapping?["method"]?.string ?? "mlp"
-        return ["train", method == "mlp" ? "steps" : "epochs"]
+        let method = node.mapping?["method"]?.string.flatMap(MethodKind.init(rawValue:)) ?? .mlp
+        return ["train", method.lengthKey]
     }
 }

@@ -1,5 +1,5 @@
 /// Elementwise activation functions.
-public enum Activation: String, CaseIterable, Sendable {
+public enum Activation: String, CaseIterable, Sendable, Codable {
     case relu, tanh, sin, sigmoid, identity
     /// MscaleDNN's compactly supported sReLU(z) = ReLU(z)·ReLU(1 - z) (= z(1 - z) on (0, 1), else 0).
     case sReLU = "srelu"
@@ -13,7 +13,7 @@ public enum Activation: String, CaseIterable, Sendable {
 
 /// Weight initialisers. Draws come from `SeededGenerator` in Double, layer by layer, weights
 /// (stored inputs x outputs, row-major) before biases.
-public enum Initializer: String, CaseIterable, Sendable {
+public enum Initializer: String, CaseIterable, Sendable, Codable {
     /// PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in).
     case pytorchDefault = "pytorch_default"
     /// Weights normal with std sqrt(2 / (fan_in + fan_out)), biases zero.

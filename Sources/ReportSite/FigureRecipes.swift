@@ -40,7 +40,7 @@ enum FigureRecipes {
         let figure = try draw(spec, shown, labels: labels, repeats: repeats)
         let empty = figure.panelsWithoutData
         if !empty.isEmpty {
-            throw RecipeError(description: "\(empty.count == 1 ? "panel \(empty[0])" : "panels " + empty.map(String.init).joined(separator: ", ")) of the figure \(empty.count == 1 ? "has" : "have") no data to draw (every value is missing or not finite\(spec.kind == "loss" ? ", or not positive on the log axis" : ""))")
+            throw RecipeError(description: "\(empty.count == 1 ? "panel \(empty[0])" : "panels " + empty.map(String.init).joined(separator: ", ")) of the figure \(empty.count == 1 ? "has" : "have") no data to draw (every value is missing or not finite\(spec.kind == .loss ? ", or not positive on the log axis" : ""))")
         }
         return figure
     }
@@ -51,17 +51,16 @@ enum FigureRecipes {
         var seriesLabels: [String: String] = [:]
         for group in groups { seriesLabels[group.name] = labels[group.first.name].flatMap { $0.isEmpty ? nil : $0 } ?? group.name }
         switch spec.kind {
-        case "spectral_evolution": return try spectralEvolution(groups, labels: seriesLabels)
-        case "loss": return loss(groups, labels: seriesLabels)
-        case "validation_loss": return try validationLoss(groups, labels: seriesLabels)
-        case "fit": return try fit(groups[0], at: spec.at)
-        case "layer_norms": return try layerNorms(groups, labels: seriesLabels)
-        case "curves": return try curves(groups, metric: spec.metric ?? .loss, labels: seriesLabels)
-        case "grade_spectra": return try gradeSpectra(groups.map(\.first), labels: labels)
-        case "reconstruction":
+        case .spectralEvolution: return try spectralEvolution(groups, labels: seriesLabels)
+        case .loss: return loss(groups, labels: seriesLabels)
+        case .validationLoss: return try validationLoss(groups, labels: seriesLabels)
+        case .fit: return try fit(groups[0], at: spec.at)
+        case .layerNorms: return try layerNorms(groups, labels: seriesLabels)
+        case .curves: return try curves(groups, metric: spec.metric ?? .loss, labels: seriesLabels)
+        case .gradeSpectra: return try gradeSpectra(groups.map(\.first), labels: labels)
+        case .reconstruction:
             if !spec.at.isEmpty { return try reconstructionSteps(groups.map(\.first), at: spec.at, labels: labels) }
             return try reconstruction(groups.map(\.first), labels: labels)
-        default: throw RecipeError(description: "unknown figure kind '\(spec.kind)'")
         }
     }
 

@@ -301,7 +301,7 @@ struct Notebook {
         let first = info.panels[1] ?? FigureInfo.Panel()
         func label(_ text: String?, _ fallback: String) -> String { Self.py(text ?? fallback) }
         switch spec.kind {
-        case "spectral_evolution":
+        case .spectralEvolution:
             return """
                 # \(spec.name): colour = |f̃(k)| / A_k of the prediction at each target frequency k (x) and recorded iteration (y).
                 rows = load_figure(\(path))
@@ -313,7 +313,7 @@ struct Notebook {
                 fig.colorbar(mesh, ax=ax, label=\(label(first.colorbar, "|f̃(k)| / A_k (clipped to [0, 1])")))
                 plt.show()
                 """
-        case "loss":
+        case .loss:
             return """
                 # \(spec.name): training loss at every step\(first.yLog ? ", log scale" : "") (long runs: the min and max of each step bucket).
                 rows = load_figure(\(path))
@@ -331,7 +331,7 @@ struct Notebook {
                     ax.legend()
                 plt.show()
                 """
-        case "fit":
+        case .fit:
             return """
                 # \(spec.name): the target and the network's prediction on the grid, one panel per recorded iteration.
                 rows = load_figure(\(path))
@@ -355,7 +355,8 @@ struct Notebook {
                 axes[0, 0].legend()
                 plt.show()
                 """
-        default:
+        case .curves, .layerNorms, .gradeSpectra, .reconstruction, .validationLoss:
+            // Every panel redrawn generically from the CSV, with the labels of the alt text.
             let labels = info.panels.sorted { $0.key < $1.key }.map { p in
                 "\(p.key): (\(Self.py(p.value.title ?? "")), \(Self.py(p.value.xLabel ?? "")), \(Self.py(p.value.yLabel ?? "")), \(p.value.yLog ? "True" : "False"))"
             }.joined(separator: ", ")

@@ -9,28 +9,28 @@ public enum RunCost {
     public static func estimate(_ spec: ExperimentSpec) -> Double {
         let task = spec.task
         let points: Double
-        if task.kind == "image", let size = task.size {
-            points = Double(size * size) / (task.imageProtocol == "mgdl" ? 1 : 4)
+        if task.kind == .image, let size = task.size {
+            points = Double(size * size) / (task.imageProtocol == .mgdl ? 1 : 4)
         } else {
             points = Double(max(1, task.points))
         }
         var input = task.inputDimension
         switch spec.features.kind {
-        case "basic": input = 2 * input
-        case "positional", "positional_powers": input = 2 * spec.features.count * input
-        case "gaussian": input = 2 * spec.features.count
-        default: break
+        case .basic: input = 2 * input
+        case .positional, .positionalPowers: input = 2 * spec.features.count * input
+        case .gaussian: input = 2 * spec.features.count
+        case .none: break
         }
-        let output = task.kind == "image" && task.colour == "rgb" ? 3 : 1
+        let output = task.kind == .image ? (task.colour ?? .rgb).channels : 1
         func weights(_ widths: [Int]) -> Double {
             zip(widths, widths.dropFirst()).reduce(0) { $0 + Double($1.0 * $1.1) }
         }
         let model = spec.model
         let perEpoch: Double
         switch spec.method {
-        case "mlp":
+        case .mlp:
             perEpoch = weights(model.widths)
-        case "mgdl":
+        case .mgdl:
             var total = 0.0, previous = input
             for grade in model.grades {
                 // The frozen grades' features are computed once per grade, not per epoch.
@@ -38,16 +38,16 @@ public enum RunCost {
                 previous = grade.last ?? previous
             }
             perEpoch = total
-        case "mscale":
+        case .mscale:
             perEpoch = Double(max(1, model.scales.count)) * weights([input] + model.hidden + [output])
-        case "multistage":
+        case .multistage:
             perEpoch = Double(max(1, model.stages)) * weights([input] + model.hidden + [output])
-        default:
+        case .sgdl:
             perEpoch = weights([input] + model.hidden + [output])
         }
         // `steps` is optimizer steps (mlp) or epochs per network (the others).
         let batches = spec.train.batch.map { max(1, (Int(points) + $0 - 1) / $0) } ?? 1
-        let epochs = spec.method == "mlp" ? Double(max(1, spec.train.steps)) / Double(batches) : Double(max(1, spec.train.steps))
+        let epochs = spec.method == .mlp ? Double(max(1, spec.train.steps)) / Double(batches) : Double(max(1, spec.train.steps))
         return max(1, points * perEpoch * epochs)
     }
 }

@@ -110,15 +110,6 @@ struct RunPage {
         return out.filter { !(unusedWhenZero.contains("\($0.0).\($0.1)") && $0.2 == "0") }
     }
 
-    /// What the methods are, for the summary's first row.
-    static let methodWords = [
-        "mlp": "one network trained end to end",
-        "sgdl": "single-grade: one deep network trained end to end",
-        "mgdl": "multi-grade: shallow grades trained one after another, each on the frozen features of the one before and on the residual",
-        "mscale": "MscaleDNN: subnetworks on scaled inputs",
-        "multistage": "multi-stage: each stage fits the residual of the ones before",
-    ]
-
     /// The configuration as label/value rows, one per section. For several runs (a sweep) only what
     /// they share is listed, and one last row names the keys that vary.
     static func summaryRows(_ specs: [ExperimentSpec]) -> [[String: String]] {
@@ -136,7 +127,7 @@ struct RunPage {
             let shared = all[0].filter { $0.section == section && !varying.contains(id($0)) }
             guard !shared.isEmpty else { continue }
             var value = shared.map { $0.key.isEmpty ? $0.value : "\($0.key) \($0.value)" }.joined(separator: ", ")
-            if section == "method", let words = methodWords[first.method] { value += " (\(words))" }
+            if section == "method" { value += " (\(first.method.words))" }
             rows.append(["key": section, "value": value])
         }
         rows.append(["key": "profile", "value": first.profile.isEmpty ? "none (the block's own values)" : first.profile])

@@ -45,15 +45,14 @@ enum TableRecipes {
         let epochs = own?.steps ?? t.steps
         var parts = ["lr " + format(lr) + (final.map { " → " + format($0) } ?? "")]
         parts.append(t.batch.map { "batch \($0)" } ?? "full batch")
-        parts.append(spec.method == "mlp" ? "\(epochs) steps"
-                     : "\(epochs) epochs" + (spec.method == "mgdl" && grade == nil && t.grades == nil ? " per grade" : ""))
+        parts.append("\(epochs) \(spec.method.lengthKey)" + (spec.method == .mgdl && grade == nil && t.grades == nil ? " per grade" : ""))
         if grade == nil, let grades = t.grades {
             parts[0] = "per grade: " + grades.map { "lr " + format($0.learningRate) + ($0.finalLearningRate.map { " → " + format($0) } ?? "") }
                 .joined(separator: "; ")
             parts[2] = "\(grades.reduce(0) { $0 + $1.steps }) epochs in all"
         }
         if let loss = t.loss { parts.append(loss.rawValue) }
-        parts.append(t.precision)
+        parts.append(t.precision.rawValue)
         return parts.joined(separator: ", ")
     }
 
@@ -96,15 +95,12 @@ enum TableRecipes {
                 run.validationCurve?.min { $0.value < $1.value }.map { Double($0.step) } }),
             ("final_validation_loss", "final validation loss", { $0.validationCurve?.last?.value }),
         ]
-        if spec.grades { metrics.append(("seconds", "time (s)", { $0.seconds })) }
-        // Only the metrics some run has (a grid split has no validation or test set) of the
-        // table's kind: accuracies, the validation curve, or the errors (rse, psnr, time).
-        func kind(_ key: String) -> String {
-            key.hasSuffix("accuracy") ? "accuracy" : key.contains("validation_") && !key.hasSuffix("psnr") ? "validation_loss" : "rse"
-        }
-        let tableKind = spec.kind == "psnr" ? "rse" : spec.kind
-        let shown = metrics.filter { metric in
-            kind(metric.key) == tableKind && spec.runs.contains { runs[$0].flatMap(metric.value) != nil }
+        metrics.append(("seconds", "time (s)", { $0.seconds }))
+        // The columns of the table's kind (and with `grades`, the time) that some run has: a
+        // grid split has no validation or test set.
+        let columns = spec.kind.columns(grades: spec.grades)
+        let shown = columns.compactMap { key in metrics.first { $0.key == key } }.filter { metric in
+            spec.runs.contains { runs[$0].flatMap(metric.value) != nil }
         }
         var order: [String] = [], members: [String: [String]] = [:]
         for name in spec.runs {

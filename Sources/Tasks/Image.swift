@@ -5,7 +5,7 @@ import Foundation
 /// (1 grey, 3 RGB), flat in (row, column, channel) order, row 0 at the top.
 public struct Image: Sendable, Equatable {
     /// Pixel layout to load or convert to.
-    public enum Colour: String, Sendable, Equatable, CaseIterable {
+    public enum Colour: String, Sendable, Equatable, CaseIterable, Codable {
         case grey
         case rgb
 

@@ -6,7 +6,7 @@
 /// Targets are the pixel's channels (1 grey, 3 RGB). Points are listed row by row.
 public struct ImageTask: Sendable, Equatable {
     /// Which pixels train and which test (the evaluation protocol).
-    public enum Evaluation: String, Sendable, Equatable, CaseIterable {
+    public enum Evaluation: String, Sendable, Equatable, CaseIterable, Codable {
         /// Train on the pixels with even row and even column (a quarter of the image, the
         /// regular grid at half resolution); test on the pixels with odd row and odd column
         /// (disjoint from training, the same half-resolution grid shifted by one pixel).

@@ -136,14 +136,14 @@ final class ClaimsTests: XCTestCase {
     // MARK: verdicts
 
     func spec(_ name: String, repeatOf: String? = nil) -> ExperimentSpec {
-        var s = ExperimentSpec(name: name, method: "mgdl", seed: 0,
-                               task: .init(kind: "sum_of_sines", formula: nil, frequencies: [1, 2], amplitudeProfile: "constant",
-                                           amplitudes: [1], phases: nil, phaseSeed: nil, split: "grid", points: 16, validation: 0,
+        var s = ExperimentSpec(name: name, method: .mgdl, seed: 0,
+                               task: .init(kind: .sumOfSines, formula: nil, frequencies: [1, 2], amplitudeProfile: .constant,
+                                           amplitudes: [1], phases: nil, phaseSeed: nil, split: .grid, points: 16, validation: 0,
                                            test: 0, validationSeed: 0, testSeed: 1),
-                               model: .init(widths: [], hidden: [], grades: [[4]], scales: [], stages: 0, activation: "relu", initializer: "glorot_normal"),
-                               train: .init(optimizer: "adam", learningRate: 1e-3, steps: 1, recordEvery: 1, precision: "float32"),
+                               model: .init(widths: [], hidden: [], grades: [[4]], scales: [], stages: 0, activation: .relu, initializer: .glorotNormal),
+                               train: .init(optimizer: .adam, learningRate: 1e-3, steps: 1, recordEvery: 1, precision: .float32),
                                profile: "quick", group: repeatOf ?? name, label: "",
-                               features: .init(kind: "none", scale: 1, count: 0, seed: 0))
+                               features: .init(kind: .none, scale: 1, count: 0, seed: 0))
         s.repeatOf = repeatOf
         return s
     }

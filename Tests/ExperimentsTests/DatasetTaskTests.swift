@@ -51,7 +51,7 @@ final class DatasetTaskTests: XCTestCase {
         let (specs, problems) = parse(Self.dataset)
         XCTAssertEqual(problems, [])
         let task = try XCTUnwrap(specs.first).task
-        XCTAssertEqual(task.kind, "dataset")
+        XCTAssertEqual(task.kind, .dataset)
         XCTAssertEqual(task.classes, [0, 2])
         XCTAssertEqual(task.targets, .plusMinusOne)
         XCTAssertEqual(task.validationFraction, 0.25)

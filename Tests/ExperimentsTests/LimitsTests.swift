@@ -62,12 +62,26 @@ final class LimitsTests: XCTestCase {
         XCTAssertNil(Limits.parseBytes("99999999999T"))
     }
 
+    /// MscaleDNN sums one subnetwork per scale: its parameters (and their optimizer state) count
+    /// once per scale (the estimate counted one subnetwork before).
+    func testMscaleMemoryCountsEverySubnetwork() {
+        var spec = ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "t.md", profile: "quick").0!.experiments[0]
+        spec.method = .mscale
+        spec.model.hidden = [512, 512]
+        spec.model.scales = [1]
+        let one = Limits.memoryEstimate(spec) ?? 0
+        spec.model.scales = [1, 2, 4, 8]
+        let four = Limits.memoryEstimate(spec) ?? 0
+        let parameters = 2 * 512 + 512 * 513 + 513  // one subnetwork 1 -> 512 -> 512 -> 1, with biases
+        XCTAssertGreaterThanOrEqual(four - one, 3 * parameters * 4 * 8, "three more subnetworks, 4 copies of each parameter in Double")
+    }
+
     func testOverflowingProductsAreTooLargeNotATrap() {
         var spec = ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "t.md", profile: "quick").0!.experiments[0]
         spec.model.widths = [1, Int.max / 2, Int.max / 2, 1]
         XCTAssertNil(Limits.memoryEstimate(spec))
         // Epochs × minibatches per epoch: 2^40 epochs of 2^24 one-row batches overflow.
-        spec.method = "sgdl"
+        spec.method = .sgdl
         spec.model.hidden = [8]
         spec.task.points = 1 << 24
         spec.train.batch = 1
@@ -75,7 +89,7 @@ final class LimitsTests: XCTestCase {
         XCTAssertNil(Limits.memoryEstimate(spec))
         spec.train.steps = 1 << 20
         XCTAssertGreaterThan(Limits.memoryEstimate(spec) ?? 0, 8 << 40, "a loss per optimizer step: 2^44 steps")
-        spec.method = "mlp"
+        spec.method = .mlp
         spec.train.batch = nil
         spec.model.widths = [1, 8, 1]
         spec.task.points = Int.max

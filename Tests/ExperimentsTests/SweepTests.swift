@@ -25,7 +25,7 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(runs[1].train.learningRate, 3e-4)
         XCTAssertEqual(runs[1].train.steps, 30)
         XCTAssertEqual(runs[2].seed, 1)
-        XCTAssertEqual(runs[6].task.amplitudeProfile, "decreasing")
+        XCTAssertEqual(runs[6].task.amplitudeProfile, .decreasing)
         XCTAssertEqual(runs[6].label, "amplitudes = decreasing, seed = 0, lr = 1.0e-3, steps = 10")
         XCTAssertTrue(runs.allSatisfy { $0.group == "tiny" })
         XCTAssertEqual(Set(runs.map(\.name)).count, runs.count, "run names are unique")

@@ -42,7 +42,7 @@ final class TancikSpecTests: XCTestCase {
         let (read, problems) = spec(features: "{kind: positional_powers, scale: 3, count: 4}")
         XCTAssertEqual(problems, [])
         let s = try XCTUnwrap(read)
-        XCTAssertEqual(s.features.kind, "positional_powers")
+        XCTAssertEqual(s.features.kind, .positionalPowers)
         XCTAssertEqual(s.features.scale, 3); XCTAssertEqual(s.features.count, 4)
         let (_, missing) = spec(features: "{kind: positional_powers, scale: 3}")
         XCTAssertTrue(missing.contains { $0.keyPath.hasSuffix("features.count") }, "\(missing)")

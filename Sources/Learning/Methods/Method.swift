@@ -7,7 +7,7 @@ public enum MscaleActivation: String, CaseIterable, Sendable {
     /// s2ReLU(z) = sin(2πz)·sReLU(z).
     case s2ReLU = "s2relu"
 
-    var activation: Activation {
+    public var activation: Activation {
         switch self {
         case .sReLU: return .sReLU
         case .s2ReLU: return .s2ReLU

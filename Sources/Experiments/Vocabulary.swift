@@ -1,0 +1,164 @@
+import Learning
+import Tasks
+
+// The report format's words, typed where the YAML is read. Each raw value is the word a report
+// writes; the reader accepts exactly `allCases` and the schema (`mgdl-report schema`) lists them,
+// so a word added here is accepted, documented and switched on everywhere the compiler finds.
+// Encoded as their raw values, so run keys do not depend on the Swift names.
+// The activations, initialisers and losses are the engine's own (`Learning`), image colours and
+// evaluation protocols the task's (`Tasks`).
+
+/// `method`: how the model is built and trained.
+public enum MethodKind: String, CaseIterable, Codable, Sendable {
+    /// One network, trained by optimizer steps on a 1-D target (Rahaman et al.).
+    case mlp
+    /// Single-grade deep learning: one deep network trained end to end, by epochs.
+    case sgdl
+    /// Multi-grade deep learning (Fang & Xu): shallow grades trained one after another.
+    case mgdl
+    /// MscaleDNN: subnetworks on scaled inputs, trained jointly.
+    case mscale
+    /// Multi-stage networks (Wang & Lai): each stage fits the residual of the ones before.
+    case multistage
+
+    /// The key that counts the training length: optimizer steps for `mlp`, epochs of each
+    /// network (grade, stage) for the others.
+    public var lengthKey: String { self == .mlp ? "steps" : "epochs" }
+
+    /// What the method is, in words (the run page's summary).
+    public var words: String {
+        switch self {
+        case .mlp: return "one network trained end to end"
+        case .sgdl: return "single-grade: one deep network trained end to end"
+        case .mgdl: return "multi-grade: shallow grades trained one after another, each on the frozen features of the one before and on the residual"
+        case .mscale: return "MscaleDNN: subnetworks on scaled inputs"
+        case .multistage: return "multi-stage: each stage fits the residual of the ones before"
+        }
+    }
+}
+
+/// `task.kind`: the target.
+public enum TaskKind: String, CaseIterable, Codable, Sendable {
+    case sumOfSines = "sum_of_sines"
+    case formula
+    case powerLaw = "power_law"
+    case image
+    case dataset
+
+    /// Whether the task is a function sampled on `points` grid points (not an image or a dataset).
+    public var isSampledFunction: Bool {
+        switch self {
+        case .sumOfSines, .formula, .powerLaw: return true
+        case .image, .dataset: return false
+        }
+    }
+}
+
+/// `features.kind`: the input mapping in front of the method (Tancik et al.).
+public enum FeatureKind: String, CaseIterable, Codable, Sendable {
+    case none
+    case basic
+    case positional
+    case positionalPowers = "positional_powers"
+    case gaussian
+
+    /// Whether the mapping takes `scale` and `count` (basic and none take neither).
+    public var hasFrequencies: Bool {
+        switch self {
+        case .none, .basic: return false
+        case .positional, .positionalPowers, .gaussian: return true
+        }
+    }
+}
+
+/// `train.precision`: the arithmetic.
+public enum Precision: String, CaseIterable, Codable, Sendable {
+    case float32, float64
+}
+
+/// `train.optimizer`.
+public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
+    case adam, sgd
+}
+
+/// `task.split`: where a 1-D task trains and is evaluated.
+public enum TaskSplit: String, CaseIterable, Codable, Sendable {
+    /// Train and evaluate on the `points` grid.
+    case grid
+    /// Train on the grid; validate and test on uniform draws (Fang & Xu).
+    case mgdl
+}
+
+/// `task.amplitudes` of a sum of sines: a named profile, or `explicit` when the block lists one
+/// amplitude per frequency (and `constant` when it gives one number).
+public enum AmplitudeProfile: String, CaseIterable, Codable, Sendable {
+    case constant, decreasing, increasing
+    case xDependent = "x_dependent"
+    /// Not a word of the format: the block wrote a list.
+    case explicit
+
+    /// The profiles a block may name.
+    public static let named: [AmplitudeProfile] = allCases.filter { $0 != .explicit }
+}
+
+/// `kind` of a ```` ```figure ```` block: the recipe that draws it.
+public enum FigureKind: String, CaseIterable, Codable, Sendable {
+    case spectralEvolution = "spectral_evolution"
+    case loss
+    case curves
+    case fit
+    case layerNorms = "layer_norms"
+    case gradeSpectra = "grade_spectra"
+    case reconstruction
+    case validationLoss = "validation_loss"
+}
+
+/// `kind` of a ```` ```table ```` block: which metrics its columns show.
+public enum TableKind: String, CaseIterable, Codable, Sendable {
+    /// Train / validation / test relative squared error.
+    case rse
+    /// Train / test PSNR in dB.
+    case psnr
+    /// Train / validation / test classification accuracy.
+    case accuracy
+    /// The lowest validation loss, the step it was reached, and the final one.
+    case validationLoss = "validation_loss"
+
+    /// The metrics of its columns, in order; with `grades` (a row per grade), the errors are
+    /// followed by each grade's time, `seconds`.
+    public func columns(grades: Bool) -> [String] {
+        switch self {
+        case .rse: return ["train", "validation", "test"] + (grades ? ["seconds"] : [])
+        case .psnr: return ["train_psnr", "test_psnr"] + (grades ? ["seconds"] : [])
+        case .accuracy: return ["train_accuracy", "validation_accuracy", "test_accuracy"]
+        case .validationLoss: return ["lowest_validation_loss", "lowest_validation_step", "final_validation_loss"]
+        }
+    }
+
+    /// The keys its `paper.values` may give: its columns but the step of the lowest loss (ours
+    /// to find, not a published number).
+    public func paperMetrics(grades: Bool) -> [String] {
+        columns(grades: grades).filter { $0 != "lowest_validation_step" }
+    }
+}
+
+extension Activation {
+    /// The hidden activations of one network (`mlp`): every activation but MscaleDNN's.
+    static let mlpChoices = allCases.filter { a in !MscaleActivation.allCases.contains { $0.rawValue == a.rawValue } }
+}
+
+extension CaseIterable where Self: RawRepresentable, Self.RawValue == String {
+    /// The words a report may write, for the reader and the schema.
+    static var words: [String] { allCases.map(\.rawValue) }
+}
+
+// Interpolated in messages and pages as the report writes them (`sum_of_sines`, not `sumOfSines`).
+extension MethodKind: CustomStringConvertible { public var description: String { rawValue } }
+extension TaskKind: CustomStringConvertible { public var description: String { rawValue } }
+extension FeatureKind: CustomStringConvertible { public var description: String { rawValue } }
+extension Precision: CustomStringConvertible { public var description: String { rawValue } }
+extension OptimizerKind: CustomStringConvertible { public var description: String { rawValue } }
+extension TaskSplit: CustomStringConvertible { public var description: String { rawValue } }
+extension AmplitudeProfile: CustomStringConvertible { public var description: String { rawValue } }
+extension FigureKind: CustomStringConvertible { public var description: String { rawValue } }
+extension TableKind: CustomStringConvertible { public var description: String { rawValue } }

@@ -1,0 +1,54 @@
+import Experiments
+import Foundation
+import Learning
+import XCTest
+
+/// The format's words are typed (`Vocabulary.swift`): the schema lists the enums' cases, a
+/// stored declaration cannot hold another word, and a table's kind chooses its columns.
+final class VocabularyTests: XCTestCase {
+    /// The schema's choices are the enums' cases, in order.
+    func testSchemaChoicesComeFromTheVocabulary() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(SpecSchema.jsonSchema().utf8)) as! [String: Any]
+        let defs = schema["$defs"] as! [String: [String: Any]]
+        func choices(_ section: String, _ key: String) -> [String]? {
+            ((defs[section]?["properties"] as? [String: Any])?[key] as? [String: Any])?["examples"] as? [String]
+        }
+        XCTAssertEqual(choices("experiment", "method"), ["mlp", "sgdl", "mgdl", "mscale", "multistage"])
+        XCTAssertEqual(choices("experiment", "method"), MethodKind.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.task", "kind"), TaskKind.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.features", "kind"), FeatureKind.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.train", "precision"), Precision.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.train", "loss"), Loss.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.model", "init"), Initializer.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("experiment.model", "activation"), Activation.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("figure", "kind"), FigureKind.allCases.map(\.rawValue))
+        XCTAssertEqual(choices("table", "kind"), TableKind.allCases.map(\.rawValue))
+    }
+
+    /// A stored declaration with a method this build does not know does not decode: it can no
+    /// longer fall back to another method inside the runner.
+    func testAnUnknownMethodCannotBeDecoded() throws {
+        let spec = try XCTUnwrap(Self.runs("method: sgdl\ntask: {kind: sum_of_sines, frequencies: [1], points: 8}\nmodel: {hidden: [4]}\ntrain: {lr: 1.0e-3, epochs: 2}").first)
+        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        XCTAssertNoThrow(try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8)))
+        let unknown = json.replacingOccurrences(of: "\"method\":\"sgdl\"", with: "\"method\":\"sgld\"")
+        XCTAssertNotEqual(unknown, json)
+        XCTAssertThrowsError(try JSONDecoder().decode(ExperimentSpec.self, from: Data(unknown.utf8)))
+    }
+
+    /// A table shows its kind's columns; a published value for another kind's column is refused.
+    func testATablesKindChoosesItsColumns() {
+        XCTAssertEqual(TableKind.psnr.columns(grades: false), ["train_psnr", "test_psnr"])
+        XCTAssertEqual(TableKind.rse.columns(grades: true), ["train", "validation", "test", "seconds"])
+        let text = ReportLoaderTests.valid + "\n\n```table t\nkind: psnr\nrun: tiny\npaper:\n  source: \"P\"\n  values:\n    tiny: {test: 0.1, test_psnr: 20}\n```\n"
+        let (_, problems) = ReportLoader.parse(text: text, id: "tiny", file: "tiny.md", profile: "quick")
+        XCTAssertEqual(problems.map(\.message), ["a psnr table has no 'test' column (its columns: train_psnr, test_psnr)"])
+    }
+
+    static func runs(_ block: String) -> [ExperimentSpec] {
+        let text = "---\ntitle: T\n---\n\n```experiment e\n\(block)\n```\n"
+        let (report, problems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "")
+        XCTAssertEqual(problems, [])
+        return report?.experiments ?? []
+    }
+}
