@@ -242,44 +242,9 @@ public final class RunStore {
         guard let data = try? Data(contentsOf: url), let previous = try? JSONDecoder().decode(ExperimentSpec.self, from: data) else {
             return "never run"
         }
-        let changes = Self.differences(previous, spec)
+        let changes = DeclarationKeys.differences(previous, spec)
         if changes.isEmpty { return "declaration unchanged; trained with another engine version or removed from the store" }
         return changes.prefix(4).joined(separator: "; ") + (changes.count > 4 ? "; and \(changes.count - 4) more" : "")
-    }
-
-    /// Key paths whose values differ, e.g. `train.lr changed 0.001 -> 0.0003`.
-    static func differences(_ old: ExperimentSpec, _ new: ExperimentSpec) -> [String] {
-        func flatten(_ spec: ExperimentSpec) -> [String: String] {
-            let encoder = JSONEncoder()
-            guard let data = try? encoder.encode(anonymous(spec)),
-                  let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
-            var out: [String: String] = [:]
-            func walk(_ value: Any, _ path: String) {
-                if let dict = value as? [String: Any] {
-                    for (k, v) in dict { walk(v, path.isEmpty ? k : "\(path).\(k)") }
-                } else if let array = value as? [Any] {
-                    out[path] = "[" + array.map { "\($0)" }.joined(separator: ", ") + "]"
-                } else {
-                    out[path] = "\(value)"
-                }
-            }
-            walk(object, "")
-            return out
-        }
-        let a = flatten(old), b = flatten(new)
-        return Set(a.keys).union(b.keys).sorted().compactMap { key in
-            let before = a[key] ?? "nothing", after = b[key] ?? "nothing"
-            return before == after ? nil : "\(yamlName(key)) changed \(before) -> \(after)"
-        }
-    }
-
-    /// Spec field paths in the report's own key names.
-    static func yamlName(_ path: String) -> String {
-        path.replacingOccurrences(of: "learningRate", with: "lr")
-            .replacingOccurrences(of: "recordEvery", with: "record_every")
-            .replacingOccurrences(of: "initializer", with: "init")
-            .replacingOccurrences(of: "amplitudeProfile", with: "amplitudes")
-            .replacingOccurrences(of: "phaseSeed", with: "phases.seed")
     }
 
     /// Entries written before entries carried digests (no `digest.json`): a run whose declaration

@@ -254,17 +254,17 @@ struct ReportPage {
         return rows
     }
 
-    /// `runs/NAME.json`: the declaration as run and the full result. Non-finite numbers (the loss
+    /// `runs/NAME.json`: the declaration as run (in the report's keys) and the full result. Non-finite numbers (the loss
     /// of a diverged run) are written as the strings "inf", "-inf" and "nan", as in the run store,
     /// since JSON has no numbers for them. A run without a result has no JSON (its page says so).
     func runJSON() throws -> [(String, String)] {
         let encoder = RunStore.encoder()
         return try report.experiments.compactMap { spec in
             guard let run = runs[spec.name] else { return nil }
-            struct Download: Encodable { let spec: ExperimentSpec; let result: RunResult }
+            struct Download: Encodable { let declaration: DeclarationValue; let result: RunResult }
             do {
                 let timeless = run.timeless  // wall times are in provenance.json: these bytes depend on the declaration only
-                let data = try encoder.encode(Download(spec: RunPage.portable(spec), result: timeless))
+                let data = try encoder.encode(Download(declaration: DeclarationKeys.declaration(spec), result: timeless))
                 return (spec.name, String(decoding: data, as: UTF8.self))
             } catch {
                 throw BuildError(step: "pages", path: "\(report.id)/\(Self.runJSON(spec.name))", message: "cannot write the run's JSON: \(error)")

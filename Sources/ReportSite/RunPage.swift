@@ -42,67 +42,40 @@ struct RunPage {
     }
 
     /// The experiment as this build ran it (the block with the profile and any sweep point or
-    /// override applied), as YAML with the report format's snake_case keys. Generated from the
-    /// `Codable` spec, so it lists every field the engine saw, in declaration order.
+    /// override applied), as YAML in the report's keys (`DeclarationKeys`): every key the engine
+    /// saw, in declaration order, and nothing that is bookkeeping.
     static func declarationYAML(_ spec: ExperimentSpec) -> String {
-        guard let node = declarationNode(spec) else {
-            return "# the declaration could not be written as YAML; see the JSON download"
-        }
-        return (try? Yams.serialize(node: node)) ?? "# the declaration could not be written as YAML; see the JSON download"
-    }
-
-    /// Keys of the encoded spec that say nothing about the training: where the report lives on this
-    /// machine (which would make pages differ between machines) and bookkeeping.
-    static let machineKeys: Set<String> = ["base_directory"]
-
-    /// The spec as a YAML node with the report format's keys, machine-dependent keys removed.
-    static func declarationNode(_ spec: ExperimentSpec) -> Node? {
-        guard let yaml = try? YAMLEncoder().encode(portable(spec)), let node = try? Yams.compose(yaml: yaml) else { return nil }
-        guard case .mapping(let top) = renamingKeys(node) else { return nil }
-        return .mapping(Node.Mapping(top.filter { !machineKeys.contains($0.key.string ?? "") }))
-    }
-
-    /// The spec without where its report happens to be on this machine.
-    static func portable(_ spec: ExperimentSpec) -> ExperimentSpec {
-        var spec = spec
-        spec.baseDirectory = ""
-        return spec
+        (try? Yams.serialize(node: DeclarationKeys.declaration(spec).yaml))
+            ?? "# the declaration could not be written as YAML; see the JSON download"
     }
 
     /// The configuration as (section, key, value) leaves, in declaration order: `method` and `seed`
     /// are sections of their own; empty lists and strings are left out, and so are the features
-    /// when there are none. Bookkeeping (name, group, label, profile, input hashes) is not configuration.
+    /// when there are none.
     static func leaves(_ spec: ExperimentSpec) -> [(section: String, key: String, value: String)] {
-        guard case .mapping(let top)? = declarationNode(spec) else { return [] }
+        guard case .mapping(let top) = DeclarationKeys.declaration(spec) else { return [] }
         var out: [(String, String, String)] = []
-        func text(_ node: Node) -> String? {
-            switch node {
-            case .scalar(let s): return s.string.isEmpty ? nil : s.string
-            case .sequence(let items):
-                guard !items.isEmpty else { return nil }
-                return "[" + items.map { text($0) ?? "[]" }.joined(separator: ", ") + "]"
-            case .mapping(let m):
-                guard !m.isEmpty else { return nil }
-                return "{" + m.map { "\($0.key.string ?? ""): \(text($0.value) ?? "")" }.joined(separator: ", ") + "}"
-            default: return nil
+        func text(_ value: DeclarationValue) -> String? {
+            switch value {
+            case .text(let s): return s.isEmpty ? nil : s
+            case .list(let items): return items.isEmpty ? nil : value.text
+            case .mapping(let entries): return entries.isEmpty ? nil : value.text
+            case .integer, .unsigned, .number, .flag: return value.text
             }
         }
-        func walk(_ node: Node, section: String, prefix: String) {
-            if case .mapping(let m) = node, !prefix.isEmpty || section != "" {
-                for (key, value) in m {
-                    let name = key.string ?? ""
-                    if case .mapping = value { walk(value, section: section, prefix: prefix + name + ".") }
-                    else if let t = text(value) { out.append((section, prefix + name, t)) }
+        func walk(_ value: DeclarationValue, section: String, prefix: String) {
+            if case .mapping(let entries) = value {
+                for entry in entries {
+                    if case .mapping = entry.value { walk(entry.value, section: section, prefix: prefix + entry.key + ".") }
+                    else if let t = text(entry.value) { out.append((section, prefix + entry.key, t)) }
                 }
-            } else if let t = text(node) {
-                out.append((section, "", t))
+            } else if let t = text(value) {
+                out.append((section, prefix.isEmpty ? "" : String(prefix.dropLast()), t))
             }
         }
-        for (key, value) in top {
-            let name = key.string ?? ""
-            guard !["name", "group", "label", "profile", "input_hashes"].contains(name) else { continue }
-            if name == "features", case .mapping(let m) = value, m["kind"]?.string == "none" { continue }
-            walk(value, section: name, prefix: "")
+        for entry in top {
+            if entry.key == "features", entry.value["kind"] == .text(FeatureKind.none.rawValue) { continue }
+            walk(entry.value, section: entry.key, prefix: "")
         }
         // Counts that are 0 only because they do not apply (stages of a non-multistage method,
         // validation and test sizes of a grid split).
@@ -133,47 +106,5 @@ struct RunPage {
         rows.append(["key": "profile", "value": first.profile.isEmpty ? "none (the block's own values)" : first.profile])
         if !varying.isEmpty { rows.append(["key": "varies", "value": varying.joined(separator: ", ") + " (see the runs below)"]) }
         return rows
-    }
-
-    /// Swift property names → the report format's keys.
-    static let formatKeys = ["learning_rate": "lr", "final_learning_rate": "lr_final", "initializer": "init"]
-
-    static func renamingKeys(_ node: Node) -> Node {
-        switch node {
-        case .mapping(let mapping):
-            var pairs: [(Node, Node)] = []
-            for (key, value) in mapping {
-                var name = key.string.map(snakeCase) ?? key.string ?? ""
-                name = formatKeys[name] ?? name
-                pairs.append((Node(name), renamingKeys(value)))
-            }
-            return .mapping(Node.Mapping(pairs))
-        case .sequence(let sequence):
-            // Short lists of scalars read best on one line: [1, 256, 256, 1].
-            var items = Node.Sequence(sequence.map(renamingKeys))
-            if sequence.allSatisfy({ $0.scalar != nil }) { items.style = .flow }
-            return .sequence(items)
-        case .scalar(let scalar):
-            // Yams writes floats as 3e-3 and 1e+0; Swift's shortest form (0.003, 1.0) reads better.
-            if scalar.string.contains("e"), let value = Double(scalar.string), value.isFinite {
-                return Node("\(value)", Tag(.float))
-            }
-            return node
-        default:
-            return node
-        }
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        var out = ""
-        for c in name {
-            if c.isUppercase {
-                if !out.isEmpty { out.append("_") }
-                out += c.lowercased()
-            } else {
-                out.append(c)
-            }
-        }
-        return out
     }
 }

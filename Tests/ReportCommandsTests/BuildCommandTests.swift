@@ -221,6 +221,55 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json")), before)
     }
 
+    /// The run page, the run's JSON and `plan` write a run in the report's own keys: a block that
+    /// counts epochs shows `epochs`, never the engine's `steps`, `record_snapshots` or
+    /// `amplitude_profile`.
+    func testRunPageJSONAndPlanUseTheReportsKeys() throws {
+        let report = """
+        ---
+        title: "Keys"
+        ---
+
+        ```experiment grades
+        method: sgdl
+        task:
+          kind: sum_of_sines
+          frequencies: [1]
+          amplitudes: decreasing
+          points: 16
+        model:
+          hidden: [4]
+        train:
+          lr: 3.0e-3
+          epochs: 5
+          record_every: 5
+        ```
+        """
+        let dir = try makeWorkspace(report: report)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        let built = try run(["build", "--templates", templates, "--quiet", "-j", "1"], in: dir)
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let page = try String(contentsOf: dir.appendingPathComponent("site/tiny/runs/grades.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("epochs: 5"), "the declaration")
+        XCTAssertTrue(page.contains("epochs 5"), "the summary")
+        XCTAssertTrue(page.contains("amplitudes: decreasing"))
+        for engineWord in ["steps:", "steps 5", "record_snapshots", "amplitude_profile", "learning_rate", "input_hashes"] {
+            XCTAssertFalse(page.contains(engineWord), "\(engineWord) on the run page")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/grades.json"))) as? [String: Any]
+        let train = (json?["declaration"] as? [String: Any])?["train"] as? [String: Any]
+        XCTAssertEqual(train?["epochs"] as? Int, 5)
+        XCTAssertEqual(train?["lr"] as? Double, 3.0e-3)
+        XCTAssertNil(train?["steps"])
+        XCTAssertNil(train?["recordSnapshots"])
+        try report.replacingOccurrences(of: "epochs: 5", with: "epochs: 6")
+            .write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        let plan = try run(["plan", "-j", "1"], in: dir)
+        XCTAssertTrue(plan.stdout.contains("train.epochs changed 5 -> 6"), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("steps"), plan.stdout)
+    }
+
     func testKilledBuildLeavesAStoreThatVerifiesAndASiteThatRebuilds() throws {
         let slow = Self.tinyReport.replacingOccurrences(of: "steps: 60", with: "steps: 200000")
             .replacingOccurrences(of: "```experiment tiny", with: "```experiment quick\ntask:\n  kind: sum_of_sines\n  frequencies: [1]\n  points: 8\nmodel:\n  widths: [1, 4, 1]\ntrain:\n  lr: 1.0e-3\n  steps: 5\n```\n\n```experiment tiny")
