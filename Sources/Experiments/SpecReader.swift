@@ -279,3 +279,17 @@ extension Override {
         return ["train", method.lengthKey]
     }
 }
+
+extension MappingReader {
+    /// `run:` of a figure or table: one experiment name or a list of them.
+    func runNames() -> [String] {
+        guard let run = required("run") else { return [] }
+        switch run {
+        case .scalar(let s): return [s.string]
+        case .sequence(let items): return items.compactMap(\.string)
+        default:
+            reader.report(run, path("run"), "expected a run name or a list of names, found \(run.kindDescription)")
+            return []
+        }
+    }
+}

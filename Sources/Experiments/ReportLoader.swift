@@ -1,0 +1,314 @@
+import Foundation
+import Yams
+
+/// Loads every report of a folder, validating all of them and collecting every problem.
+public enum ReportLoader {
+    /// Report ids become folder names in the site: keep them to a safe alphabet.
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200 && name.first != "." && name.first != "-"
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+
+    /// The `.md` files of a folder, sorted by name.
+    public static func reportFiles(in directory: URL) throws -> [URL] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0 != "README.md" }
+            .sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// Parses and validates every report under `directory` with `profile` applied.
+    /// Throws `SpecProblems` listing every problem in every file.
+    public static func load(directory: URL, profile: String, only: [String] = [], overrides: [Override] = [],
+                            displayRoot: URL? = nil) throws -> [Report] {
+        var reports: [Report] = []
+        var problems: [SpecProblem] = []
+        // Every experiment block's name, also of reports with problems (for `-S NAME.key`).
+        var blockNames: Set<String> = []
+        let files: [URL]
+        do {
+            files = try reportFiles(in: directory)
+        } catch {
+            throw SpecProblems(problems: [SpecProblem(file: displayPath(directory, root: displayRoot), line: 0, column: 0, keyPath: "",
+                                                      message: "cannot read the reports folder (\(TextFile.reason(error)))")])
+        }
+        for url in files {
+            let id = url.deletingPathExtension().lastPathComponent
+            if !only.isEmpty && !only.contains(id) { continue }
+            let display = displayPath(url, root: displayRoot)
+            let text: String
+            switch TextFile.read(url) {
+            case .success(let read): text = read
+            case .failure(let problem):
+                problems.append(SpecProblem(file: display, line: problem.line, column: problem.column, keyPath: "", message: problem.message))
+                continue
+            }
+            blockNames.formUnion(NotebookSplitter.experimentNames(text))
+            let (report, found) = parse(text: text, id: id, file: display, profile: profile, overrides: overrides,
+                                        baseDirectory: url.deletingLastPathComponent())
+            problems += found
+            if let report { reports.append(report) }
+        }
+        for name in only where !files.contains(where: { $0.deletingPathExtension().lastPathComponent == name }) {
+            problems.append(SpecProblem(file: "--only", line: 0, column: 0, keyPath: "",
+                                        message: "--only names '\(name)', but there is no \(name).md in \(displayPath(directory, root: displayRoot))"))
+        }
+        let blocks = blockNames
+        for o in overrides {
+            if let name = o.experiment, !blocks.contains(name) {
+                var message = "no experiment is named '\(name)'"
+                if let near = closest(to: name, in: blocks.sorted()) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: o.argument, line: 0, column: 0, keyPath: "", message: message))
+            }
+        }
+        if !problems.isEmpty { throw SpecProblems(problems: problems) }
+        return reports
+    }
+
+    static func displayPath(_ url: URL, root: URL?) -> String {
+        let root = (root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// Parses one notebook. Returns the report (nil if it has problems) and its problems.
+    public static func parse(text: String, id: String, file: String, profile: String, overrides: [Override] = [],
+                             baseDirectory: URL? = nil) -> (Report?, [SpecProblem]) {
+        var notebook = NotebookReader(file: file, profile: profile, overrides: overrides, baseDirectory: baseDirectory)
+        if !isSafeName(id) {
+            notebook.problem(1, "", "the report name '\(id)' is not a safe folder name: use letters, digits, '-' and '_' only")
+        }
+        // CRLF line ends read as LF (lines are counted the same either way).
+        let text = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        let split = NotebookSplitter.split(text)
+        if let line = split.unclosed { notebook.problem(line, "", "this fenced block is never closed") }
+        let front = notebook.readFrontMatter(split.frontMatter, id: id)
+        notebook.readPieces(split.pieces, of: text, firstLine: split.frontMatter.map { $0.firstLine + $0.text.components(separatedBy: "\n").count + 1 } ?? 1,
+                            references: front.references)
+        notebook.checkRunNames(thumbnail: front.thumbnail)
+        notebook.checkClaims()
+        notebook.expandSweeps()
+        notebook.checkFiguresAndTables()
+        guard notebook.problems.isEmpty else { return (nil, notebook.problems) }
+        var report = Report(id: id, file: file, title: front.title, summary: front.summary,
+                            thumbnail: front.thumbnail?.name ?? notebook.figures.first?.name,
+                            segments: notebook.segments, experiments: notebook.experiments, figures: notebook.figures,
+                            tables: notebook.tables, claims: notebook.claims, declaredProfiles: notebook.declaredProfiles.sorted())
+        report.references = front.references
+        return (report, [])
+    }
+}
+
+/// One notebook being read: its blocks in order, then the checks across them.
+private struct NotebookReader {
+    let file: String
+    let profile: String
+    let overrides: [Override]
+    let baseDirectory: URL?
+    var problems: [SpecProblem] = []
+    var segments: [Report.Segment] = []
+    var experiments: [ExperimentSpec] = []
+    var figures: [FigureSpec] = []
+    var tables: [TableSpec] = []
+    var claims: [ClaimSpec] = []
+    /// Block name -> the line of its fence.
+    var names: [String: Int] = [:]
+    var declaredProfiles: Set<String> = []
+    var experimentBlocks: [String] = []
+    var paperKeyLines: [String: [(String, Int)]] = [:]
+
+    init(file: String, profile: String, overrides: [Override], baseDirectory: URL?) {
+        self.file = file
+        self.profile = profile
+        self.overrides = overrides
+        self.baseDirectory = baseDirectory
+    }
+
+    mutating func problem(_ line: Int, _ key: String, _ message: String) {
+        problems.append(SpecProblem(file: file, line: line, column: 1, keyPath: key, message: message))
+    }
+
+    struct FrontMatter {
+        var title: String
+        var summary = ""
+        var thumbnail: (name: String, line: Int)?
+        var references: [Reference] = []
+    }
+
+    mutating func readFrontMatter(_ front: (text: String, firstLine: Int)?, id: String) -> FrontMatter {
+        var result = FrontMatter(title: id)
+        guard let front else {
+            problem(1, "", "missing YAML front matter: start the file with '---', a 'title:' line and '---'")
+            return result
+        }
+        let reader = SpecReader(file: file, lineOffset: front.firstLine - 1)
+        if let node = reader.compose(front.text, keyPath: ""), let map = MappingReader(node, keyPath: "", reader: reader) {
+            map.checkKeys(SpecSchema.keys("front_matter"))
+            if let version = map.int("version", default: reportFormatVersion), version != reportFormatVersion {
+                reader.report(map["version"], "version", "this build reads report format version \(reportFormatVersion), found \(version)")
+            }
+            result.title = map.string("title", default: id) ?? id
+            result.summary = map.string("summary", default: "") ?? ""
+            if let thumbnail = map.string("thumbnail", default: ""), !thumbnail.isEmpty {
+                result.thumbnail = (thumbnail, front.firstLine - 1 + (map["thumbnail"]?.mark?.line ?? 1))
+            }
+            if let refs = map["references"] { result.references = Reference.readList(refs, keyPath: "references", reader: reader) }
+        }
+        problems += reader.problems
+        return result
+    }
+
+    mutating func readPieces(_ pieces: [NotebookSplitter.Piece], of text: String, firstLine: Int, references: [Reference]) {
+        var lineOfPiece = firstLine
+        for piece in pieces {
+            switch piece {
+            case .prose(let markdown):
+                segments.append(.prose(markdown))
+                // A citation must name a declared reference (lines are approximate within a chunk:
+                // the chunk's position is found by searching the text).
+                let chunkLine = text.range(of: markdown).map { text[..<$0.lowerBound].components(separatedBy: "\n").count } ?? lineOfPiece
+                for citation in Reference.citations(in: markdown) where !references.contains(where: { $0.key == citation.key }) {
+                    var message = "[@\(citation.key)] cites a reference the front matter does not declare"
+                    if let near = closest(to: citation.key, in: references.map(\.key)) { message += "; did you mean '\(near)'?" }
+                    else if references.isEmpty { message += "; add it to a 'references:' list in the front matter" }
+                    problem(chunkLine + citation.line - 1, "references", message)
+                }
+                lineOfPiece = chunkLine + markdown.components(separatedBy: "\n").count
+            case .block(let block):
+                readBlock(block)
+            }
+        }
+    }
+
+    mutating func readBlock(_ block: FencedBlock) {
+        let words = block.info.split(separator: " ").map(String.init)
+        let kind = words[0]
+        guard words.count == 2 else {
+            problem(block.fenceLine, "", "a ```\(kind) block needs exactly one name after '\(kind)', e.g. ```\(kind) my-\(kind)")
+            return
+        }
+        let name = words[1]
+        if !ReportLoader.isSafeName(name) {
+            problem(block.fenceLine, name, "the name '\(name)' is not a safe file name: use letters, digits, '-' and '_' only")
+            return
+        }
+        if let earlier = names[name] {
+            problem(block.fenceLine, name, "the name '\(name)' is already used on line \(earlier)")
+            return
+        }
+        names[name] = block.fenceLine
+        let reader = SpecReader(file: file, lineOffset: block.firstLine - 1)
+        guard let node = reader.compose(block.body, keyPath: name) else {
+            problems += reader.problems
+            return
+        }
+        switch kind {
+        case "experiment":
+            experimentBlocks.append(name)
+            if case .mapping(let top) = node, let profiles = top["profiles"], case .mapping(let map) = profiles {
+                declaredProfiles.formUnion(map.keys.compactMap(\.string))
+            }
+            let specs = ExperimentSpec.read(node, name: name, profile: profile, overrides: overrides, reader: reader, baseDirectory: baseDirectory)
+            if !specs.isEmpty {
+                experiments += specs
+                segments.append(.experiment(name))
+            }
+        case "figure":
+            if let figure = FigureSpec.read(node, name: name, reader: reader) {
+                figures.append(figure)
+                segments.append(.figure(name))
+            }
+        case "claim":
+            if let claim = ClaimSpec.read(node, name: name, reader: reader) {
+                claims.append(claim)
+                segments.append(.claim(name))
+            }
+        default:
+            paperKeyLines[name] = Names.paperKeyLines(node, lineOffset: reader.lineOffset)
+            if let table = TableSpec.read(node, name: name, reader: reader) {
+                tables.append(table)
+                segments.append(.table(name))
+            }
+        }
+        problems += reader.problems
+    }
+
+    /// Figures and tables name declared experiments; the thumbnail a declared figure.
+    mutating func checkRunNames(thumbnail: (name: String, line: Int)?) {
+        for figure in figures {
+            for run in figure.runs where !experimentBlocks.contains(run) {
+                var message = "figure '\(figure.name)' shows run '\(run)', but no experiment of that name is declared"
+                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run", message: message))
+            }
+        }
+        if let thumbnail, !figures.contains(where: { $0.name == thumbnail.name }) {
+            problem(thumbnail.line, "thumbnail", "thumbnail names figure '\(thumbnail.name)', which this report does not declare")
+        }
+        for table in tables {
+            for run in table.runs where !experimentBlocks.contains(run) {
+                var message = "table '\(table.name)' shows run '\(run)', but no experiment of that name is declared"
+                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).run", message: message))
+            }
+        }
+    }
+
+    /// A claim checked only at other profiles may name runs that exist only there (a profile's
+    /// sweep can name its runs differently); it is validated when one of them is built.
+    mutating func checkClaims() {
+        for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
+            for run in claim.runNames {
+                let members = ClaimCheck.members(run, specs: experiments)
+                let key = run == claim.run ? "run" : "than"
+                let runs = Array(Set(members.map { $0.repeatOf ?? $0.name })).sorted()
+                if members.isEmpty {
+                    var message = "claim '\(claim.name)' checks run '\(run)', but no experiment or run of that name is declared"
+                    if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)", message: message))
+                } else if runs.count > 1 {
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
+                                                message: "claim '\(claim.name)' names '\(run)', a sweep of \(runs.count) runs: name one of them (\(runs.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", ..." : ""))"))
+                } else if claim.kind == .order, let spec = members.first,
+                          !(spec.task.kind == .sumOfSines && !spec.task.frequencies.isEmpty) {
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
+                                                message: "an order claim needs a sum_of_sines task (its frequencies are what is ordered); '\(run)' is a \(spec.task.kind) task"))
+                }
+            }
+        }
+    }
+
+    /// A figure or table naming a swept experiment shows all of its runs. Published values
+    /// limited to other profiles (`paper.profiles`) are left out, unchecked: they name the runs
+    /// of those profiles, which may be named differently.
+    mutating func expandSweeps() {
+        let experiments = self.experiments
+        func expand(_ runs: [String]) -> [String] {
+            runs.flatMap { run in
+                let members = experiments.filter { $0.group == run }.map(\.name)
+                return members.isEmpty ? [run] : members
+            }
+        }
+        for i in figures.indices { figures[i].runs = expand(figures[i].runs) }
+        for i in tables.indices { tables[i].runs = expand(tables[i].runs) }
+        for i in tables.indices where !tables[i].paperProfiles.isEmpty && !tables[i].paperProfiles.contains(profile) {
+            tables[i].paper = [:]
+            paperKeyLines[tables[i].name] = []
+        }
+    }
+
+    /// Names that would share a file once written (case folded, `-dark` variants), published
+    /// values keyed by a run the table does not show, and a figure that cannot be drawn from the
+    /// runs it names: errors now, not an empty frame later.
+    mutating func checkFiguresAndTables() {
+        problems += Names.collisions(experiments: experiments, figures: figures, tables: tables, blockLines: names, file: file)
+        problems += Names.unknownPaperRuns(tables, keyLines: paperKeyLines, file: file)
+        for figure in figures {
+            let specs = figure.runs.compactMap { name in experiments.first { $0.name == name } }
+            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) }).first {
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
+                                            message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Yams
+
+/// A declared table: our numbers for some runs, beside the published ones where given.
+///
+/// ```yaml
+/// kind: rse                       # train / validation / test RSE, parameters, training time
+/// run: [sgdl, mgdl]               # runs or swept experiments
+/// caption: "..."
+/// paper:                          # published values by run name, with the source
+///   source: "Fang & Xu (2024), Table 1"
+///   values: {mgdl--amplitudes-constant: {test: 1.0e-5}}
+/// ```
+public struct TableSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var kind: TableKind
+    public var runs: [String]
+    public var caption: String
+    public var paperSource: String?
+    /// run name -> metric (`train`, `validation`, `test`) -> published value
+    public var paper: [String: [String: Double]]
+    public var line: Int
+    /// `grades: true`: a row per grade of every multi-grade run (RSE of the sum up to it, its
+    /// time), a time column and the training settings; paper values by `RUN/grade-N`.
+    public var grades: Bool = false
+    /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
+    public var paperProfiles: [String] = []
+
+    static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
+        guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
+        map.checkKeys(SpecSchema.keys("table"))
+        let kind: TableKind? = map.choice("kind")
+        let runs = map.runNames()
+        let grades = map.bool("grades", default: false)
+        var source: String?
+        var paper: [String: [String: Double]] = [:]
+        var paperProfiles: [String] = []
+        if let p = map["paper"], let pm = MappingReader(p, keyPath: map.path("paper"), reader: reader) {
+            pm.checkKeys(["source", "values", "profiles"])
+            if let p = pm["profiles"] {
+                switch p {
+                case .scalar(let s): paperProfiles = [s.string]
+                case .sequence(let items): paperProfiles = items.compactMap(\.string)
+                default: reader.report(p, pm.path("profiles"), "expected a profile name or a list of them, found \(p.kindDescription)")
+                }
+            }
+            source = pm.string("source")
+            if let v = pm["values"], let vm = MappingReader(v, keyPath: pm.path("values"), reader: reader) {
+                for pair in vm.pairs {
+                    guard let metrics = MappingReader(pair.value, keyPath: vm.path(pair.key), reader: reader) else { continue }
+                    // Every kind's metrics are words of the format; a table shows its own kind's.
+                    let names = TableKind.allCases.flatMap { $0.paperMetrics(grades: true) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                    metrics.checkKeys(names)
+                    if let kind {
+                        let own = kind.paperMetrics(grades: grades)
+                        for pair in metrics.pairs where names.contains(pair.key) && !own.contains(pair.key) {
+                            reader.report(pair.keyNode, metrics.path(pair.key),
+                                          "a \(kind) table has no '\(pair.key)' column (its columns: \(own.joined(separator: ", ")))")
+                        }
+                    }
+                    var values: [String: Double] = [:]
+                    for metric in names where metrics[metric] != nil {
+                        values[metric] = metrics.double(metric)
+                    }
+                    paper[pair.key] = values
+                }
+            }
+        }
+        guard let kind, !runs.isEmpty else { return nil }
+        return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
+                         paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,
+                         paperProfiles: paperProfiles)
+    }
+}

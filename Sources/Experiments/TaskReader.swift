@@ -1,0 +1,239 @@
+import Crypto
+import Foundation
+import Tasks
+import Yams
+
+/// Reads an experiment's `task:` section: the target and its samples. Problems go to the
+/// reader; the task is nil when a key it cannot do without is missing or invalid.
+final class TaskReader {
+    let t: MappingReader
+    let reader: SpecReader
+    let baseDirectory: URL?
+    /// SHA-256 of each input file read (an image, a dataset), by path: part of the run's key.
+    private(set) var inputHashes: [String: String] = [:]
+
+    init(_ map: MappingReader, baseDirectory: URL?) {
+        self.t = map
+        self.reader = map.reader
+        self.baseDirectory = baseDirectory
+    }
+
+    func read() -> ExperimentSpec.TaskSpec? {
+        t.checkKeys(SpecSchema.keys("experiment.task"))
+        let kind: TaskKind? = t.choice("kind")
+        var task = ExperimentSpec.TaskSpec(kind: kind ?? .sumOfSines, frequencies: [], amplitudeProfile: .constant, amplitudes: [1],
+                                           split: .grid, points: 0, validation: 0, test: 0, validationSeed: 0, testSeed: 1)
+        let frequencies = readFunction(kind, into: &task)
+        if kind == .powerLaw { readPowerLaw(into: &task) }
+        if kind == .image { readImage(into: &task) }
+        if kind == .dataset { readDataset(into: &task) } else { refuseDatasetKeys() }
+        readTargets(kind, into: &task)
+        readNoise(kind, into: &task)
+        readManifold(kind, into: &task)
+        let needsPoints = kind?.isSampledFunction ?? true
+        let points = readSamples(needsPoints: needsPoints, into: &task)
+        readAmplitudes(frequencies, into: &task)
+        readPhases(frequencies, into: &task)
+        if let points, let frequencies, let top = frequencies.max(), top >= points - points / 2 {
+            reader.report(t["points"], t.path("points"),
+                          "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top > Int.max / 2 ? "2 × \(top)" : "\(top * 2)") points")
+        }
+        guard let kind, let frequencies, let pointCount = needsPoints ? points : 0 else { return nil }
+        task.kind = kind
+        task.frequencies = frequencies
+        task.points = pointCount
+        return task
+    }
+
+    /// `formula` (parsed now, so a typo is a problem at its line) or the frequencies of a sum of
+    /// sines; nil when the frequencies are invalid.
+    private func readFunction(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) -> [Int]? {
+        if kind == .formula {
+            task.formula = t.string("formula")
+            if let text = task.formula, !Limits.rejects(formula: text, at: t["formula"], t.path("formula"), reader: reader) {
+                do { _ = try Formula(text, variables: ["x"]) } catch let error as FormulaError {
+                    reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error.message) at column \(error.column)\n\(error.source)\n\(error.caretLine)")
+                } catch {
+                    reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error)")
+                }
+            }
+        } else if kind == .sumOfSines {
+            return t.intList("frequencies", minimum: 0)
+        }
+        return []
+    }
+
+    private func readPowerLaw(into task: inout ExperimentSpec.TaskSpec) {
+        task.exponent = t.double("exponent", positive: false)
+        task.maxFrequency = t.int("max_frequency", minimum: 1)
+        task.noiseSeed = t.int("noise_seed", default: 0, minimum: 0).map(UInt64.init)
+    }
+
+    private func readImage(into task: inout ExperimentSpec.TaskSpec) {
+        task.file = t.string("file")
+        task.colour = t.choice("colour", default: Image.Colour.rgb)
+        task.size = t.int("size", minimum: 2)
+        task.imageProtocol = t.choice("protocol", default: ImageTask.Evaluation.tancik)
+        guard let path = task.file else { return }
+        let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
+        if let outside = Names.inputOutsideProject(url, reports: baseDirectory) {
+            reader.report(t["file"], t.path("file"), outside)
+        } else if !hash(path, url) {
+            reader.report(t["file"], t.path("file"), "image file not found: \(path) (paths are relative to the report's folder)")
+        }
+    }
+
+    /// Remembers the SHA-256 of an input file; false when it cannot be read.
+    private func hash(_ path: String, _ url: URL) -> Bool {
+        guard let data = try? Data(contentsOf: url) else { return false }
+        inputHashes[path] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return true
+    }
+
+    private func readDataset(into task: inout ExperimentSpec.TaskSpec) {
+        task.file = t.string("file")
+        if let path = task.file {
+            let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
+            if !hash(path, url) {
+                reader.report(t["file"], t.path("file"), "dataset file not found: \(url.standardizedFileURL.path) (paths are relative to the report's folder)")
+            }
+        }
+        task.classes = t.intList("classes", minimum: 0)
+        if let c = task.classes, c.count < 2 || Set(c).count != c.count {
+            reader.report(t["classes"], t.path("classes"), "expected at least two different class labels, found \(c)")
+        }
+        let fractions = [("validation_fraction", 0.2), ("test_fraction", 0.0)].map { key, fallback -> Double? in
+            guard let value = t.double(key, default: fallback) else { return nil }
+            if value < 0 || value >= 1 { reader.report(t[key], t.path(key), "expected a fraction in [0, 1), found \(value)") }
+            return value
+        }
+        task.validationFraction = fractions[0]
+        task.testFraction = fractions[1]
+        if let v = task.validationFraction, let f = task.testFraction, v + f >= 1 {
+            reader.report(t["test_fraction"] ?? t["validation_fraction"], t.path("test_fraction"),
+                          "validation_fraction + test_fraction = \(v + f) leaves no training samples")
+        }
+        task.splitSeed = t.int("split_seed", default: 0, minimum: 0).map(UInt64.init)
+        for key in ["points", "split", "validation", "test", "frequencies", "amplitudes", "phases", "manifold"] where t[key] != nil {
+            reader.report(t[key], t.path(key), "'\(key)' does not apply to a dataset task (it takes file, classes, targets, validation_fraction, test_fraction, split_seed, noise)")
+        }
+    }
+
+    private func refuseDatasetKeys() {
+        for key in ["classes", "validation_fraction", "test_fraction", "split_seed"] where t[key] != nil {
+            reader.report(t[key], t.path(key), "'\(key)' applies to dataset tasks only")
+        }
+    }
+
+    /// `targets`: a dataset's encoding (default one_hot), or a function turned into the classes of its sign.
+    private func readTargets(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {
+        guard t["targets"] != nil || kind == .dataset else { return }
+        let targets: TargetEncoding? = t.choice("targets", default: kind == .dataset ? TargetEncoding.oneHot : nil)
+        task.targets = targets
+        if kind == .dataset, targets != .oneHot, let c = task.classes, c.count != 2 {
+            reader.report(t["targets"], t.path("targets"), "targets '\(targets?.rawValue ?? "")' need exactly two classes, found \(c.count); use one_hot")
+        }
+        if kind != .dataset && targets == .oneHot {
+            reader.report(t["targets"], t.path("targets"), "a function target has one output: use plus_minus_one or zero_one (the sign of λ)")
+        }
+        if kind == .image { reader.report(t["targets"], t.path("targets"), "targets apply to dataset and 1-D or manifold tasks, not images") }
+    }
+
+    private func readNoise(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {
+        guard let n = t["noise"], let nm = MappingReader(n, keyPath: t.path("noise"), reader: reader) else { return }
+        nm.checkKeys(["kind", "amplitude", "frequency"])
+        let noiseKind: LabelNoise.Kind? = nm.choice("kind")
+        let amplitude = nm.double("amplitude")
+        let frequency = nm.double("frequency")
+        if let noiseKind, let amplitude, let frequency {
+            // β = 0 is no noise at all: left out, so the run is the clean one.
+            task.noise = amplitude == 0 ? nil : LabelNoise(kind: noiseKind, amplitude: amplitude, frequency: frequency)
+        }
+        if kind == .image { reader.report(n, t.path("noise"), "label noise applies to dataset and 1-D or manifold tasks, not images") }
+    }
+
+    private func readManifold(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {
+        guard let m = t["manifold"], let mm = MappingReader(m, keyPath: t.path("manifold"), reader: reader) else { return }
+        mm.checkKeys(["q"])
+        // q = 0 is the unit circle (Fang & Xu's Table 2, Rahaman's L = 0).
+        task.manifoldQ = mm.double("q")
+        if let q = task.manifoldQ, q < 0 {
+            reader.report(mm["q"], mm.path("q"), "expected a number of at least 0 (0 is the unit circle), found \(q)")
+            task.manifoldQ = nil
+        }
+        if kind == .image { reader.report(m, t.path("manifold"), "an image task has 2-D inputs already; manifold applies to 1-D targets") }
+    }
+
+    /// The split, the training points (nil when required and invalid), the validation and test
+    /// sets and the generator of their draws.
+    private func readSamples(needsPoints: Bool, into task: inout ExperimentSpec.TaskSpec) -> Int? {
+        task.split = t.choice("split", default: TaskSplit.grid) ?? .grid
+        let points = needsPoints ? t.int("points", minimum: 2) : 0
+        task.validation = t.int("validation", default: task.split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
+        task.test = t.int("test", default: task.split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
+        let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0
+        let testSeed = t.int("test_seed", default: 1, minimum: 0) ?? 1
+        task.validationSeed = UInt64(validationSeed)
+        task.testSeed = UInt64(testSeed)
+        let generator = t.choice("generator", default: TaskGenerator.xoshiro) ?? .xoshiro
+        // Ours is the default, left out of the run key so that existing keys do not change.
+        task.generator = generator == .xoshiro ? nil : generator
+        if generator == .numpy {
+            for (key, value) in [("validation_seed", validationSeed), ("test_seed", testSeed)] where value > Int(UInt32.max) {
+                reader.report(t[key], t.path(key), "NumPy's RandomState takes seeds below 2^32, found \(value)")
+            }
+        }
+        return points
+    }
+
+    /// `amplitudes`: a number, one per frequency, or a profile's name.
+    private func readAmplitudes(_ frequencies: [Int]?, into task: inout ExperimentSpec.TaskSpec) {
+        guard let a = t["amplitudes"] else { return }
+        switch a {
+        case .sequence(let items):
+            task.amplitudeProfile = .explicit
+            task.amplitudes = items.enumerated().compactMap { readDouble($1, "\(t.path("amplitudes"))[\($0)]", positive: false, reader: reader) }
+            if let frequencies, task.amplitudes.count != frequencies.count {
+                reader.report(a, t.path("amplitudes"), "expected \(frequencies.count) amplitudes (one per frequency), found \(task.amplitudes.count)")
+            }
+        case .scalar where a.float != nil || a.int != nil:
+            task.amplitudes = [a.float ?? Double(a.int!)]
+        case .scalar(let s):
+            if let named = AmplitudeProfile(rawValue: s.string), named != .explicit {
+                task.amplitudeProfile = named
+            } else {
+                let words = AmplitudeProfile.named.map(\.rawValue)
+                var message = "expected a number, a list, or one of \(words.joined(separator: ", ")), found '\(s.string)'"
+                if let near = closest(to: s.string, in: words) { message += "; did you mean '\(near)'?" }
+                reader.report(a, t.path("amplitudes"), message)
+            }
+        default:
+            reader.report(a, t.path("amplitudes"), "expected a number, a list or a profile name, found \(a.kindDescription)")
+        }
+    }
+
+    /// `phases`: one per frequency, or `{seed: N}` for uniform random phases; zeros by default.
+    private func readPhases(_ frequencies: [Int]?, into task: inout ExperimentSpec.TaskSpec) {
+        guard let p = t["phases"] else {
+            task.phases = frequencies.map { Array(repeating: 0, count: $0.count) }
+            return
+        }
+        switch p {
+        case .sequence(let items):
+            let phases = items.enumerated().compactMap { readDouble($1, "\(t.path("phases"))[\($0)]", positive: false, reader: reader) }
+            task.phases = phases
+            if let frequencies, phases.count != frequencies.count {
+                reader.report(p, t.path("phases"), "expected \(frequencies.count) phases (one per frequency), found \(phases.count)")
+            }
+        case .mapping:
+            guard let m = MappingReader(p, keyPath: t.path("phases"), reader: reader) else { return }
+            m.checkKeys(["seed"])
+            task.phaseSeed = m.int("seed", minimum: 0).map(UInt64.init)
+            if task.generator == .numpy, let seed = task.phaseSeed, seed > UInt64(UInt32.max) {
+                reader.report(m["seed"], m.path("seed"), "NumPy's RandomState takes seeds below 2^32, found \(seed)")
+            }
+        default:
+            reader.report(p, t.path("phases"), "expected a list of phases or {seed: N}, found \(p.kindDescription)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Learning
+import Yams
+
+/// Reads an experiment's `train:` section for its method: the optimizer, learning rates, the
+/// training length in the method's unit (`steps` or `epochs`), recording and per-grade settings.
+struct TrainReader {
+    let r: MappingReader
+    let method: MethodKind
+    var reader: SpecReader { r.reader }
+
+    /// The training, or nil when a key it cannot do without is missing or invalid. `task` and
+    /// `model` (when they were read) are checked against it.
+    func read(task: ExperimentSpec.TaskSpec?, model: ExperimentSpec.ModelSpec?) -> ExperimentSpec.TrainSpec? {
+        let countKey = method.lengthKey
+        for wrong in ["steps", "epochs"] where wrong != countKey && r[wrong] != nil {
+            reader.report(r[wrong], r.path(wrong), method == .mlp
+                          ? "method 'mlp' counts optimizer steps: write 'steps', not 'epochs'"
+                          : "method '\(method)' trains each network (grade, stage) for a number of epochs: write 'epochs', not 'steps'")
+        }
+        r.checkKeys(SpecSchema.keys("experiment.train"))
+        let optimizer = r.choice("optimizer", default: OptimizerKind.adam)
+        let lr = r.double("lr", positive: true)
+        let lrFinal = r["lr_final"] == nil ? nil : r.double("lr_final", positive: true)
+        let steps = r.int(countKey, minimum: 1)
+        var batch: Int?
+        if let b = r["batch"], b.string != "full" {
+            batch = readInt(b, r.path("batch"), minimum: 1, reader: reader)
+        }
+        let recordEvery = r.int("record_every", default: 100, minimum: 1)
+        let precision = r.choice("precision", default: method == .multistage ? Precision.float64 : .float32)
+        let recordNorms = readRecordNorms()
+        let keepPredictions = readKeepPredictions(recordEvery: recordEvery)
+        let loss = r.choice("loss", default: Loss.mse) ?? .mse
+        let grades = readGrades(model: model, lr: lr, lrFinal: lrFinal, epochs: steps)
+        if loss == .bce { checkBinaryCrossEntropy(task: task) }
+        guard let optimizer, let lr, let steps, let recordEvery, let precision else { return nil }
+        // nil rather than false or the default: keys of runs declared before these options stay.
+        return ExperimentSpec.TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
+                                        recordEvery: recordEvery, precision: precision, recordNorms: recordNorms,
+                                        keepPredictions: keepPredictions,
+                                        recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
+                                        loss: loss == .mse ? nil : loss, grades: grades)
+    }
+
+    private func readRecordNorms() -> Bool? {
+        guard let node = r["record_norms"] else { return nil }
+        var recordNorms: Bool?
+        if let b = node.bool { recordNorms = b ? true : nil } else {
+            reader.report(node, r.path("record_norms"), "expected true or false, found '\(node.string ?? node.kindDescription)'")
+        }
+        if method != .mlp { reader.report(node, r.path("record_norms"), "record_norms applies to method 'mlp' (one network's weight matrices)") }
+        return recordNorms
+    }
+
+    private func readKeepPredictions(recordEvery: Int?) -> [Int]? {
+        guard let node = r["keep_predictions"] else { return nil }
+        let keep = readIntList(node, r.path("keep_predictions"), minimum: 0, reader: reader).map { Array(Set($0)).sorted() }
+        if let keep, let every = recordEvery, let bad = keep.first(where: { $0 % every != 0 }) {
+            reader.report(node, r.path("keep_predictions"), "step \(bad) is not a recorded step: predictions are recorded every \(every) steps (record_every)")
+        }
+        return keep
+    }
+
+    /// `grades` (mgdl): one entry per grade overriding `lr`, `lr_final` and `epochs`.
+    private func readGrades(model: ExperimentSpec.ModelSpec?, lr: Double?, lrFinal: Double?, epochs: Int?) -> [ExperimentSpec.GradeTrainSpec]? {
+        guard let g = r["grades"] else { return nil }
+        guard method == .mgdl else {
+            reader.report(g, r.path("grades"), "train.grades sets each MGDL grade's learning rates and epochs; method '\(method)' has no grades")
+            return nil
+        }
+        guard case .sequence(let items) = g else {
+            reader.report(g, r.path("grades"), "expected a list with one entry per grade, e.g. [{lr: 1.0e-3}, {lr: 5.0e-4}]")
+            return nil
+        }
+        if let model, items.count != model.grades.count {
+            reader.report(g, r.path("grades"), "expected one entry per grade (\(model.grades.count)), found \(items.count)")
+        }
+        var grades: [ExperimentSpec.GradeTrainSpec] = []
+        for (i, item) in items.enumerated() {
+            guard let entry = MappingReader(item, keyPath: "\(r.path("grades"))[\(i)]", reader: reader) else { continue }
+            entry.checkKeys(["lr", "lr_final", "epochs"])
+            let gradeLR = entry["lr"] == nil ? lr : entry.double("lr", positive: true)
+            let gradeFinal = entry["lr_final"] == nil ? lrFinal : entry.double("lr_final", positive: true)
+            let gradeEpochs = entry["epochs"] == nil ? epochs : entry.int("epochs", minimum: 1)
+            if let gradeLR, let gradeEpochs {
+                grades.append(ExperimentSpec.GradeTrainSpec(learningRate: gradeLR, finalLearningRate: gradeFinal, steps: gradeEpochs))
+            }
+        }
+        return grades
+    }
+
+    private func checkBinaryCrossEntropy(task: ExperimentSpec.TaskSpec?) {
+        if method != .sgdl && method != .mscale {
+            reader.report(r["loss"], r.path("loss"), "loss 'bce' trains one network on 0/1 labels (sgdl, mscale); '\(method)' fits residuals or the grid by least squares")
+        }
+        if let task, task.targets != .zeroOne {
+            reader.report(r["loss"], r.path("loss"), "loss 'bce' needs 0/1 labels: set task.targets to zero_one")
+        }
+    }
+}
