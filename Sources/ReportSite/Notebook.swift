@@ -152,7 +152,7 @@ struct Notebook {
                 text += "\n**This run failed:** \(Self.text(run.message ?? "no message"))\n"
             } else {
                 // No training time here: the notebook's bytes depend only on the declarations and results.
-                let rows = ReportPage.resultRows(run).filter { $0["key"] != "status" && $0["key"] != "training time" }
+                let rows = ReportPage.resultRows(run, spec: spec).filter { $0["key"] != "status" && $0["key"] != "training time" }
                 text += "\n" + rows.map { "- \($0["key"]!): \($0["value"]!)" }.joined(separator: "\n") + "\n"
             }
         } else {

@@ -192,7 +192,7 @@ struct ReportPage {
             let spec = first
             context["href"] = Self.runPage(spec.name)
             context["json"] = Self.runJSON(spec.name)
-            var results = Self.resultRows(runs[spec.name])
+            var results = Self.resultRows(runs[spec.name], spec: spec)
             results.insert(["key": "origin", "value": runRow(spec)["origin"] as! String], at: min(1, results.count))
             context["results"] = results
             if let error = runRow(spec)["runError"] { context["runError"] = error }
@@ -211,7 +211,7 @@ struct ReportPage {
     }
 
     /// What a run produced, as label/value rows.
-    static func resultRows(_ run: RunResult?) -> [[String: String]] {
+    static func resultRows(_ run: RunResult?, spec: ExperimentSpec) -> [[String: String]] {
         guard let run else { return [["key": "status", "value": "no result"]] }
         var rows: [[String: String]] = [
             ["key": "status", "value": run.status == .ok ? "ok" : "failed"],
@@ -246,7 +246,9 @@ struct ReportPage {
                     if let v = grade.testRSE { parts.append("test " + String(format: "%.3e", v)) }
                 }
                 parts.append(String(format: "%.1f s", grade.seconds))
-                if let lr = run.gradeLearningRates?[safe: k] { parts.append("lr " + String(format: "%.3g", lr)) }
+                // The grade's own rate (`train.grades`), else the block's.
+                let lr = spec.train.grades?[safe: k]?.learningRate ?? spec.train.learningRate
+                parts.append("lr " + String(format: "%.3g", lr))
                 parts.append("\(grade.losses.count) steps")
                 rows.append(["key": grades.count > 1 ? "grade \(k + 1)" : "network", "value": parts.joined(separator: " · ")])
             }

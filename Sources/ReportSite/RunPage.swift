@@ -27,7 +27,7 @@ struct RunPage {
             "ok": run?.status == .ok,
             "declaration": Self.declarationYAML(spec),
             "rows": Self.summaryRows([spec]),
-            "results": ReportPage.resultRows(run),
+            "results": ReportPage.resultRows(run, spec: spec),
             "figures": page.report.figures.filter { $0.runs.contains(spec.name) }.map { figure -> [String: Any] in
                 var item: [String: Any] = ["name": figure.name, "href": "../index.html#figure-\(figure.name)"]
                 if !figure.caption.isEmpty { item["caption"] = figure.caption }

@@ -45,6 +45,21 @@ final class VocabularyTests: XCTestCase {
         XCTAssertEqual(problems.map(\.message), ["a psnr table has no 'test' column (its columns: train_psnr, test_psnr)"])
     }
 
+    /// The method names are spelled once, as `MethodKind`'s cases: no source file compares or
+    /// switches on them as strings (the schema takes them from `allCases`).
+    func testMethodNamesAreNotSpelledOutsideTheVocabulary() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        XCTAssertGreaterThan(files.count, 50)
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for method in MethodKind.allCases where text.contains("\"\(method.rawValue)\"") {
+                XCTFail("\(file) spells the method \"\(method.rawValue)\" as a string: use MethodKind.\(method)")
+            }
+        }
+    }
+
     static func runs(_ block: String) -> [ExperimentSpec] {
         let text = "---\ntitle: T\n---\n\n```experiment e\n\(block)\n```\n"
         let (report, problems) = ReportLoader.parse(text: text, id: "t", file: "t.md", profile: "")

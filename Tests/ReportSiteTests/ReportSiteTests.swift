@@ -524,8 +524,12 @@ final class ReportSiteTests: XCTestCase {
             }
             XCTAssertTrue(csv.contains(",vline,"), "grade boundary marked")
         }
-        let rows = ReportPage.resultRows(run)
+        let rows = ReportPage.resultRows(run, spec: report.experiments[0])
         XCTAssertTrue(rows.contains { $0["key"] == "grade 2" && $0["value"]!.contains("test ") }, "\(rows)")
+        // A grade's own learning rate (train.grades) is the one shown for it.
+        let perGrade = try Self.report(text.replacingOccurrences(of: "record_every: 5}", with: "record_every: 5, grades: [{lr: 0.5}, {lr: 0.25}]}"), id: "g")
+        let own = ReportPage.resultRows(run, spec: perGrade.experiments[0])
+        XCTAssertTrue(own.contains { $0["key"] == "grade 2" && $0["value"]!.contains("lr 0.25") }, "\(own)")
     }
 }
 
