@@ -82,6 +82,14 @@ struct Provenance {
         return data
     }
 
+    /// `provenance.js`: the same record as a script (`window.mgdlProvenance = {...};`), since pages
+    /// opened from `file://` cannot fetch JSON; `times.js` fills the tables' training-time cells
+    /// from it. Like provenance.json, the only machine- and clock-dependent file of the site.
+    static func script(_ json: Data) -> Data {
+        Data(("// This build's provenance (provenance.json), for the pages' training-time cells. Written by mgdl-report.\n"
+              + "window.mgdlProvenance = ").utf8) + json + Data(";\n".utf8)
+    }
+
     private static func shell(_ arguments: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -15,7 +15,8 @@ extension SiteBuilder {
             try write(json, to: folder.appendingPathComponent(ReportPage.runJSON(name)), step: "pages")
         }
         for spec in page.report.tables {
-            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats, specs: page.runSpecs)
+            // The exports leave the training times out (they live in provenance.json).
+            let table = TableRecipes.table(for: spec, runs: page.runs, labels: page.runLabels, repeats: page.runRepeats, specs: page.runSpecs).withoutTimes
             try write(Self.csv(table, runs: spec.runs), to: folder.appendingPathComponent(ReportPage.tableCSV(spec.name)), step: "pages")
             try write(TableExport.latex(table, spec: spec, report: page.report.id),
                       to: folder.appendingPathComponent(TableExport.latexPath(spec.name)), step: "pages")

@@ -103,6 +103,8 @@ struct ReportPage {
         }
         return [
             "title": report.title,
+            "reportID": report.id,
+            "hasTimes": segments.contains { $0["hasTimes"] as? Bool == true },
             "root": "../",
             "source": report.file,
             "sourceHref": sourcePath,

@@ -272,9 +272,10 @@ public struct SiteBuilder {
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
             try templates.copyStaticFiles(to: staging)
             try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
-            try write(provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
-                                      extra: runProvenance(reports: reports, results: results, restored: restored)),
-                      to: staging.appendingPathComponent("provenance.json"), step: "write site")
+            let record = try provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
+                                             extra: runProvenance(reports: reports, results: results, restored: restored))
+            try write(record, to: staging.appendingPathComponent("provenance.json"), step: "write site")
+            try write(Provenance.script(record), to: staging.appendingPathComponent("provenance.js"), step: "write site")
             events(.step("write site"))
             summary.rewrittenFiles = try SiteOutput.install(staging: staging, output: outputDirectory)
         } catch {

@@ -20,6 +20,7 @@ enum TableExport {
             "\\begin{table}",
             "  \\centering",
         ]
+        if table.timesLeftOut { lines.insert("% " + TableRecipes.timesNote, at: 2) }
         var caption = spec.caption
         if let source = table.source, paper { caption += " Published values: \(source)." }
         if !caption.isEmpty { lines.append("  \\caption{\(latexEscape(caption))}") }
@@ -105,6 +106,7 @@ enum TableExport {
             }
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
+        if table.timesLeftOut { lines += ["", TableRecipes.timesNote] }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -14,6 +14,13 @@ enum TableRecipes {
         var count: Int = 1
         /// A text cell (the training settings) instead of a number.
         var text: String? = nil
+        /// A training-time cell: the wall time depends on the machine and the moment, so the
+        /// table does not carry it (persisted bytes depend on the declaration only). The page
+        /// fills it in the browser from `provenance.js` (the run names, report-relative, and the
+        /// grade, 1-based, or nil for the whole run); the exports leave the column out.
+        var timeRuns: [String] = []
+        var timeGrade: Int? = nil
+        var isTime: Bool { !timeRuns.isEmpty }
         var ratio: Double? {
             guard let ours, let paper, paper > 0 else { return nil }
             return ours / paper
@@ -25,7 +32,20 @@ enum TableRecipes {
         /// (run or series name, label, cells, failure message); a grade row's run is `RUN/grade-N`
         let rows: [(run: String, label: String, cells: [Cell], failure: String?)]
         let source: String?
+        /// Set by `withoutTimes` when it left a time column out (the exports then say where it is).
+        var timesLeftOut = false
         var hasPaper: Bool { rows.contains { $0.cells.contains { $0.paper != nil } } }
+        var hasTimes: Bool { rows.contains { $0.cells.contains(where: \.isTime) } }
+
+        /// The table without its training-time column, for the exports (CSV, LaTeX, Markdown,
+        /// the notebook), whose bytes must not depend on the clock.
+        var withoutTimes: Table {
+            guard let column = rows.lazy.compactMap({ $0.cells.firstIndex(where: \.isTime) }).first else { return self }
+            return Table(columns: columns.enumerated().filter { $0.offset != column }.map(\.element),
+                         rows: rows.map { row in
+                             (row.run, row.label, row.cells.enumerated().filter { $0.offset != column }.map(\.element), row.failure)
+                         }, source: source, timesLeftOut: true)
+        }
     }
 
     /// Scientific notation with a real minus sign, e.g. 1.23e−4.
@@ -95,6 +115,7 @@ enum TableRecipes {
                 run.validationCurve?.min { $0.value < $1.value }.map { Double($0.step) } }),
             ("final_validation_loss", "final validation loss", { $0.validationCurve?.last?.value }),
         ]
+        // Training time: shown on the page from provenance.js (see `Cell.timeRuns`), not stored here.
         metrics.append(("seconds", "time (s)", { $0.seconds }))
         // The columns of the table's kind (and with `grades`, the time) that some run has: a
         // grid split has no validation or test set.
@@ -117,8 +138,9 @@ enum TableRecipes {
             }
             let results = names.map { runs[$0]! }
             return (series, label, shown.map { metric in
-                let values = results.compactMap(metric.value)
                 let paper = spec.paper[series]?[metric.key]
+                if metric.key == "seconds" { return Cell(ours: nil, paper: paper, metric: metric.key, timeRuns: names) }
+                let values = results.compactMap(metric.value)
                 guard !values.isEmpty else { return Cell(ours: nil, paper: paper, metric: metric.key) }
                 let n = Double(values.count), mean = values.reduce(0, +) / n
                 let sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot() : nil
@@ -132,12 +154,13 @@ enum TableRecipes {
             if row.failure == nil, members[row.run]?.count == 1, let grades = runs[row.run]?.grades, grades.count > 1 {
                 for g in grades {
                     let key = "\(row.run)/grade-\(g.index + 1)"
-                    let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE,
-                                                     "seconds": g.seconds]
+                    let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE]
                     let own = Cell(ours: nil, paper: nil, metric: "training",
                                    text: specs[row.run].map { settings($0, grade: g.index) } ?? "")
                     expanded.append((key, "\(row.label) · grade \(g.index + 1)", shown.map {
-                        Cell(ours: values[$0.key] ?? nil, paper: spec.paper[key]?[$0.key], metric: $0.key)
+                        $0.key == "seconds"
+                            ? Cell(ours: nil, paper: spec.paper[key]?[$0.key], metric: $0.key, timeRuns: [row.run], timeGrade: g.index + 1)
+                            : Cell(ours: values[$0.key] ?? nil, paper: spec.paper[key]?[$0.key], metric: $0.key)
                     } + [own], nil))
                 }
             }
@@ -153,7 +176,7 @@ enum TableRecipes {
         var caption = spec.caption
         if let source = table.source, table.hasPaper { caption += " Published values: \(source)." }
         return [
-            "isTable": true, "name": spec.name, "caption": caption, "rowHeader": "run",
+            "isTable": true, "name": spec.name, "caption": caption, "rowHeader": "run", "hasTimes": table.hasTimes,
             "hasPaperColumn": table.hasPaper,
             "columns": table.columns.map { ["label": $0] },
             "rows": table.rows.map { row -> [String: Any] in
@@ -162,6 +185,12 @@ enum TableRecipes {
                 }
                 return ["label": row.label, "cells": row.cells.map { cell -> [String: Any] in
                     if let text = cell.text { return ["hasOurs": true, "ours": text] }
+                    if cell.isTime {
+                        var c: [String: Any] = ["isTime": true, "runs": cell.timeRuns.joined(separator: " "),
+                                                "grade": cell.timeGrade.map(String.init) ?? "", "hasPaper": cell.paper != nil]
+                        if let v = cell.paper { c["paper"] = format(v, metric: cell.metric) }
+                        return c
+                    }
                     var c: [String: Any] = ["hasOurs": cell.ours != nil, "hasPaper": cell.paper != nil, "hasRatio": cell.ratio != nil]
                     if let v = text(cell) { c["ours"] = v }
                     if let v = cell.paper { c["paper"] = format(v, metric: cell.metric) }
@@ -172,10 +201,14 @@ enum TableRecipes {
         ]
     }
 
+    /// Said by every export of a table whose page shows training times.
+    static let timesNote = "Training times depend on the machine and the moment, so this file leaves them out: "
+        + "they are on the report page and in the site's provenance.json (runs → seconds, gradeSeconds)."
+
     /// The table as Markdown, for the notebook.
     static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
                          repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> String {
-        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs)
+        let table = table(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs).withoutTimes
         var lines = ["**Table `\(spec.name)`.** \(Notebook.text(spec.caption))", "", "| run | " + table.columns.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
@@ -188,6 +221,7 @@ enum TableRecipes {
             lines.append("| \(Notebook.text(row.label)) | " + cells.joined(separator: " | ") + " |")
         }
         if let source = table.source, table.hasPaper { lines += ["", "Published values: \(Notebook.text(source))."] }
+        if table.timesLeftOut { lines += ["", timesNote] }
         return lines.joined(separator: "\n")
     }
 }

@@ -141,8 +141,27 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(claim["claim"] as? String, "too-good")
     }
 
+    /// The tiny report plus a two-grade MGDL run and a `grades: true` table, whose page shows
+    /// each grade's training time.
+    static let gradedReport = tinyReport + """
+
+
+    ```experiment graded
+    method: mgdl
+    task: {kind: sum_of_sines, frequencies: [1, 3], split: mgdl, points: 16, validation: 4, test: 4}
+    model: {grades: [[8], [8]]}
+    train: {lr: 1.0e-3, epochs: 20, batch: 8}
+    ```
+
+    ```table grades
+    kind: rse
+    run: graded
+    grades: true
+    ```
+    """
+
     func testSameSpecGivesSameBytes() throws {
-        let dir = try makeWorkspace(report: Self.tinyReport)
+        let dir = try makeWorkspace(report: Self.gradedReport)
         defer { try? FileManager.default.removeItem(at: dir) }
         let templates = packageRoot.appendingPathComponent("templates").path
         // Separate stores: both builds train. Every file is byte-identical but provenance.json,
@@ -162,7 +181,7 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
             let first = files(dir.appendingPathComponent(x)), second = files(dir.appendingPathComponent(y))
             XCTAssertEqual(first.keys.sorted(), second.keys.sorted())
             XCTAssertTrue(first.keys.contains("tiny/runs/tiny.json") || first.keys.contains { $0.hasSuffix("/result.json") })
-            for (path, data) in first where !path.hasSuffix("provenance.json") {
+            for (path, data) in first where !path.hasSuffix("provenance.json") && !path.hasSuffix("provenance.js") {
                 XCTAssertEqual(data, second[path], "\(x)/\(path) differs between two builds of the same spec")
             }
         }
@@ -170,6 +189,17 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         let runs = provenance?["runs"] as? [String: [String: Any]]
         XCTAssertNotNil(runs?["tiny/tiny"]?["seconds"] as? Double, "the wall time is kept in provenance.json")
         XCTAssertNotNil(provenance?["computeThreads"] as? Int)
+        // The grade table's time cells: named on the page, valued only in provenance.json/.js.
+        XCTAssertEqual((runs?["tiny/graded"]?["gradeSeconds"] as? [Double])?.count, 2)
+        let script = try String(contentsOf: dir.appendingPathComponent("a/provenance.js"), encoding: .utf8)
+        XCTAssertTrue(script.contains("window.mgdlProvenance = {") && script.contains("\"tiny/graded\""), script)
+        let page = try String(contentsOf: dir.appendingPathComponent("a/tiny/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<td class=\"time\" data-runs=\"graded\" data-grade=\"2\">"), page)
+        XCTAssertTrue(page.contains("<table class=\"comparison\" data-report=\"tiny\">"))
+        XCTAssertTrue(page.contains("<script src=\"../provenance.js\"></script>"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a/times.js").path))
+        let csv = try String(contentsOf: dir.appendingPathComponent("a/tiny/tables/grades.csv"), encoding: .utf8)
+        XCTAssertFalse(csv.contains("time"), csv)
     }
 
     func stripSeconds(_ data: Data) throws -> Data {

@@ -4,8 +4,9 @@ import Foundation
 import Learning
 import XCTest
 
-/// `grades: true` on an rse table: a row per grade of a multi-grade run, the grade's time, the
-/// training settings, and published values matched by `RUN/grade-N`.
+/// `grades: true` on an rse table: a row per grade of a multi-grade run, the grade's time (filled
+/// on the page from provenance.js, left out of the exports), the training settings, and published
+/// values matched by `RUN/grade-N`.
 final class GradeTableTests: XCTestCase {
     static let text = """
         ---
@@ -52,12 +53,34 @@ final class GradeTableTests: XCTestCase {
         let first = table.rows[0].cells
         XCTAssertEqual(first[2].ours, 0.6000000000000001)
         XCTAssertEqual(first[2].paper, 0.5)
-        XCTAssertEqual(first[3].ours, 20)
+        // Times are not in the table (they depend on the clock): the page fills them from
+        // provenance.js, by run name and grade.
+        XCTAssertNil(first[3].ours)
+        XCTAssertEqual(first[3].timeRuns, ["m"])
+        XCTAssertEqual(first[3].timeGrade, 1)
         XCTAssertEqual(first[3].paper, 40)
         XCTAssertEqual(table.rows[2].cells[2].paper, 0.01)
-        XCTAssertEqual(table.rows[2].cells[3].ours, 50)
+        XCTAssertEqual(table.rows[2].cells[3].timeRuns, ["m"])
+        XCTAssertNil(table.rows[2].cells[3].timeGrade)
+        XCTAssertTrue(table.hasTimes)
         XCTAssertEqual(first[4].text, "lr 1.00e−4 → 1.00e−5, batch 8, 30 epochs, half_mse, float64")
-        let csv = SiteBuilder.csv(table)
+        let context = TableRecipes.context(for: spec, runs: ["m": run], labels: [:], specs: ["m": r.experiments[0]])
+        let cells = try XCTUnwrap((context["rows"] as? [[String: Any]])?.first?["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells[3]["isTime"] as? Bool, true)
+        XCTAssertEqual(cells[3]["runs"] as? String, "m")
+        XCTAssertEqual(cells[3]["grade"] as? String, "1")
+        XCTAssertEqual(context["hasTimes"] as? Bool, true)
+        // The exports leave the time column out and say where the times are.
+        let exported = table.withoutTimes
+        XCTAssertEqual(exported.columns, ["train RSE", "validation RSE", "test RSE", "training"])
+        XCTAssertTrue(exported.rows.allSatisfy { $0.cells.count == 4 && !$0.cells.contains(where: \.isTime) })
+        XCTAssertTrue(TableExport.markdown(exported, spec: spec).contains("provenance.json"))
+        XCTAssertTrue(TableExport.latex(exported, spec: spec, report: "g").contains("% Training times depend on the machine"))
+        let markdown = TableRecipes.markdown(for: spec, runs: ["m": run], labels: [:], specs: ["m": r.experiments[0]])
+        XCTAssertFalse(markdown.contains("time (s)"), markdown)
+        XCTAssertFalse(markdown.contains("| 20"), markdown)
+        let csv = SiteBuilder.csv(exported)
+        XCTAssertFalse(csv.contains("time"), csv)
         XCTAssertTrue(csv.contains("m/grade-1,m · grade 1,test RSE,0.6000000000000001,0.5,"), csv)
         XCTAssertTrue(csv.contains("m,m,training,\"lr 1.00e−4 → 1.00e−5, batch 8, 30 epochs per grade, half_mse, float64\""), csv)
     }
