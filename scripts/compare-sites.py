@@ -5,7 +5,7 @@
     python3 scripts/compare-sites.py SITE_A SITE_B [--stores STORE_A STORE_B]
 
 Same files in both sites; every file the same bytes except the HTML pages (they show wall times
-and provenance), provenance.json (the machine and the build date) and, in the run JSON, the
+and provenance), provenance.json and provenance.js (the machine, wall times and the build date) and, in the run JSON, the
 run's wall time (`result.seconds`): so the same run keys, the same numbers, the same figures,
 tables and notebooks. With --stores, the two run stores hold
 the same run keys. Exit status 1 with one line per difference.
@@ -53,7 +53,7 @@ def main(argv):
         problems.append(f"only in {b}: {path}")
     compared = runs = 0
     for path in sorted(fa & fb):
-        if path.endswith(".html") or os.path.basename(path) == "provenance.json":
+        if path.endswith(".html") or os.path.basename(path) in ("provenance.json", "provenance.js"):
             continue
         compared += 1
         runs += "/runs/" in f"/{path}" and path.endswith(".json")
@@ -71,7 +71,7 @@ def main(argv):
     if problems:
         return 1
     keys = f", {len(ka)} run keys" if stores else ""
-    print(f"compare-sites: {a} and {b} agree ({compared} files compared, {runs} run JSON{keys}; HTML and provenance.json not compared)")
+    print(f"compare-sites: {a} and {b} agree ({compared} files compared, {runs} run JSON{keys}; HTML and provenance.json/.js not compared)")
     return 0
 
 

@@ -358,14 +358,14 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(frozen.status, 0, frozen.stderr)
         let single = try run(["build", "--store", "single-store", "--out", "single", "--templates", templates, "--quiet"], in: dir)
         XCTAssertEqual(single.status, 0, single.stderr)
-        // Same files; same bytes except the pages (trained here, restored there) and provenance.json
+        // Same files; same bytes except the pages (trained here, restored there) and provenance.json/.js
         // (wall times and origins).
         let a = dir.appendingPathComponent("sharded"), b = dir.appendingPathComponent("single")
         func isFile(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
         let files = try XCTUnwrap(FileManager.default.subpaths(atPath: a.path)).filter { isFile(a.appendingPathComponent($0)) }.sorted()
         XCTAssertEqual(files, try XCTUnwrap(FileManager.default.subpaths(atPath: b.path)).filter { isFile(b.appendingPathComponent($0)) }.sorted())
         XCTAssertTrue(files.contains("tiny/runs/tiny--seed-4.json"), "\(files)")
-        for file in files where !file.hasSuffix(".html") && file != "provenance.json" {
+        for file in files where !file.hasSuffix(".html") && file != "provenance.json" && file != "provenance.js" {
             var x = try Data(contentsOf: a.appendingPathComponent(file)), y = try Data(contentsOf: b.appendingPathComponent(file))
             if file.hasPrefix("tiny/runs/") && file.hasSuffix(".json") { x = try stripSeconds(x); y = try stripSeconds(y) }
             XCTAssertEqual(x, y, "\(file) differs")
