@@ -38,9 +38,10 @@ public final class RunStore {
             throw StoreError(message: "another mgdl-report build is using the run store \(root.path); wait for it to finish")
         }
         lockDescriptor = fd
-        // Leftovers of killed builds are never read; clear them.
+        // Leftovers of killed builds are never read; clear them (but the checkpoints of their
+        // runs, which the next build continues from).
         let tmp = root.appendingPathComponent("tmp")
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name != Self.checkpointsFolder {
             try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
         }
     }
@@ -105,18 +106,47 @@ public final class RunStore {
         var hasher = SHA256()
         hasher.update(data: Data("mgdl-report engine \(engineVersion)\n".utf8))
         if threads > 1 { hasher.update(data: Data("threads \(threads)\n".utf8)) }
+        if let revision = resultRevision(spec) { hasher.update(data: Data("\(revision)\n".utf8)) }
         hasher.update(data: canonicalDeclaration(spec))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A change that alters the results of some declarations only names them here instead of
+    /// bumping `engineVersion`, so that every other key stays valid:
+    /// - `mscale 2`: MscaleDNN trains in the engine's one loop (`Trainer`), so batches of more
+    ///   than 1024 rows are chunked and several threads take the data-parallel step (its results
+    ///   are bit-identical to the former loop's on one thread up to 1024 rows per step);
+    /// - `mlp lr_final 2`: `mlp` honours `lr_final` (it used to train at the constant `lr`).
+    static func resultRevision(_ spec: ExperimentSpec) -> String? {
+        if spec.method == .mscale { return "mscale 2" }
+        if spec.method == .mlp && spec.train.finalLearningRate != nil { return "mlp lr_final 2" }
+        return nil
+    }
+
+    /// The folder of `tmp/` that holds the checkpoints of runs in training (see `checkpointFile`).
+    static let checkpointsFolder = "checkpoints"
+
+    /// Where the run with `key` keeps its checkpoint while it trains: in the store's temporary
+    /// area, never in its entry (`runs/<key>/`); `removeCheckpoint` deletes it once the run is stored.
+    public func checkpointFile(forKey key: String) -> URL {
+        root.appendingPathComponent("tmp/\(Self.checkpointsFolder)/\(key).json")
+    }
+
+    public func removeCheckpoint(forKey key: String) {
+        try? FileManager.default.removeItem(at: checkpointFile(forKey: key))
     }
 
     private func entry(_ key: String) -> URL { root.appendingPathComponent("runs/\(key)") }
 
     /// The stored result for a spec, or nil. An entry whose files do not match its digest, or do
     /// not decode, is treated as missing (and replaced when the run is stored again).
-    public func result(for spec: ExperimentSpec) -> RunResult? {
+    public func result(for spec: ExperimentSpec) -> RunResult? { result(for: spec, key: Self.key(for: spec)) }
+
+    /// The same, for a spec whose key (`key(for:)`) the caller has already computed.
+    public func result(for spec: ExperimentSpec, key: String) -> RunResult? {
         let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != Self.computeThreads }
         for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
-            let folder = entry(Self.key(for: spec, threads: threads))
+            let folder = entry(threads == Self.computeThreads ? key : Self.key(for: spec, threads: threads))
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
             result.name = spec.name
@@ -145,8 +175,10 @@ public final class RunStore {
     /// Stores a result atomically (write in tmp/, then one rename). The stored bytes depend only on
     /// the declaration and the computation: the wall times (the run's and each grade's) go to
     /// `provenance.json`, and are stored as 0 in the result (and read back from the provenance).
-    public func store(_ result: RunResult, for spec: ExperimentSpec) throws {
-        let key = Self.key(for: spec)
+    public func store(_ result: RunResult, for spec: ExperimentSpec) throws { try store(result, for: spec, key: Self.key(for: spec)) }
+
+    /// The same, for a spec whose key (`key(for:)`) the caller has already computed.
+    public func store(_ result: RunResult, for spec: ExperimentSpec, key: String) throws {
         let encoder = Self.encoder()
         let timeless = result.timeless
         let provenance = EntryProvenance(seconds: result.seconds, threads: Self.computeThreads,

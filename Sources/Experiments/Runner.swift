@@ -122,7 +122,12 @@ public struct RunProgress: Sendable {
 /// Trains declared experiments on our engine.
 public enum Runner {
     /// Runs one experiment. Never throws: a failure is a `RunResult` with status `.failed`.
-    public static func run(_ spec: ExperimentSpec, progress: ((RunProgress) -> Void)? = nil) -> RunResult {
+    /// With `checkpoints`, the training saves its state (and what was recorded) into
+    /// `checkpoints.file` every `policy.interval` seconds, and a run whose file holds a
+    /// checkpoint continues from it: the result is bit-identical to an uninterrupted run's. The
+    /// caller removes the file once the result is stored.
+    public static func run(_ spec: ExperimentSpec, progress: ((RunProgress) -> Void)? = nil,
+                           checkpoints: RunCheckpointing? = nil) -> RunResult {
         let function: (Double) -> Double
         do {
             function = try targetFunction(spec)
@@ -137,20 +142,76 @@ public enum Runner {
                                targetAmplitudes: spec.task.frequencies.map { $0 < targetSpectrum.count ? targetSpectrum[$0] : 0 },
                                losses: [], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
         let precision64 = spec.train.precision == .float64
-        if spec.method == .mlp {
+        let resume = checkpoints.flatMap { RunCheckpoint.read($0.file) }
+        let training: Training
+        do {
+            training = try methodToTrain(spec)
+        } catch {
+            return failed(spec, "\(error)")
+        }
+        switch training {
+        case .network:
             if precision64 {
-                trainNetwork(Double.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
+                trainNetwork(Double.self, spec: spec, grid: grid, target: target, into: &result, progress: progress,
+                             checkpoints: checkpoints, resume: resume)
             } else {
-                trainNetwork(Float.self, spec: spec, grid: grid, target: target, into: &result, progress: progress)
+                trainNetwork(Float.self, spec: spec, grid: grid, target: target, into: &result, progress: progress,
+                             checkpoints: checkpoints, resume: resume)
             }
-        } else {
+        case .method(let method):
             if precision64 {
-                fitMethod(Double.self, spec: spec, function: function, into: &result, progress: progress)
+                fitMethod(Double.self, spec: spec, method: method, function: function, into: &result, progress: progress,
+                          checkpoints: checkpoints, resume: resume)
             } else {
-                fitMethod(Float.self, spec: spec, function: function, into: &result, progress: progress)
+                fitMethod(Float.self, spec: spec, method: method, function: function, into: &result, progress: progress,
+                          checkpoints: checkpoints, resume: resume)
             }
         }
+        if let checkpoints, checkpoints.policy.interrupted {
+            result.status = .failed
+            result.message = "interrupted after \(checkpoints.policy.saved) checkpoint(s)"
+        }
         return result
+    }
+
+    /// What trains a declaration: one network on the target's grid (`mlp`), or a method fitted by `fit`.
+    enum Training {
+        case network
+        case method(Method)
+    }
+
+    /// A declaration the engine cannot train as written (e.g. built in code, past the reader).
+    struct DeclarationError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// What trains `spec`: every method maps to its own (no fallback). Throws for an MscaleDNN
+    /// declaration whose activation is not one of MscaleDNN's.
+    static func methodToTrain(_ spec: ExperimentSpec) throws -> Training {
+        switch spec.method {
+        case .mlp: return .network
+        case .sgdl: return .method(.sgdl(hidden: spec.model.hidden))
+        case .mgdl: return .method(.mgdl(grades: spec.model.grades))
+        case .mscale:
+            guard let activation = MscaleActivation(rawValue: spec.model.activation.rawValue) else {
+                throw DeclarationError(description: "method mscale takes activation \(MscaleActivation.allCases.map(\.rawValue).joined(separator: " or ")), not \(spec.model.activation.rawValue)")
+            }
+            return .method(.mscale(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation))
+        case .multistage: return .method(.multistage(stages: spec.model.stages, hidden: spec.model.hidden))
+        }
+    }
+
+    /// The declared optimizer (Adam or SGD) at `learningRate`: the one place the choice is read.
+    static func optimizer(_ spec: ExperimentSpec, learningRate: Double) -> Optimizer {
+        switch spec.train.optimizer {
+        case .sgd: return .sgd(learningRate: learningRate, momentum: 0)
+        case .adam: return .adam(learningRate: learningRate)
+        }
+    }
+
+    /// Constant at the optimizer's rate, or (with `lr_final`) exponential decay from `initial` to it.
+    static func schedule(initial: Double, final: Double?) -> LearningRateSchedule {
+        final.map { .exponential(initial: initial, final: $0) } ?? .constant
     }
 
     /// Mean squared error over every element.
@@ -198,8 +259,9 @@ public enum Runner {
     }
 
     /// SGDL, MGDL, MscaleDNN or multi-stage, behind the declared input features.
-    private static func fitMethod<T: RealScalar>(_: T.Type, spec: ExperimentSpec, function: (Double) -> Double,
-                                                 into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
+    private static func fitMethod<T: RealScalar>(_: T.Type, spec: ExperimentSpec, method: Method, function: (Double) -> Double,
+                                                 into result: inout RunResult, progress: ((RunProgress) -> Void)?,
+                                                 checkpoints: RunCheckpointing?, resume: RunCheckpoint?) {
         var split: Split
         var evaluation: Samples?
         var imageTask: ImageTask?
@@ -265,20 +327,6 @@ public enum Runner {
             result.message = "the training set is empty"
             return
         }
-        let method: Method
-        switch spec.method {
-        case .mgdl: method = .mgdl(grades: spec.model.grades)
-        case .mscale:
-            guard let activation = MscaleActivation(rawValue: spec.model.activation.rawValue) else {
-                result.status = .failed
-                result.message = "method mscale takes activation \(MscaleActivation.allCases.map(\.rawValue).joined(separator: " or ")), not \(spec.model.activation.rawValue)"
-                return
-            }
-            method = .mscale(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation)
-        case .multistage: method = .multistage(stages: spec.model.stages, hidden: spec.model.hidden)
-        case .sgdl: method = .sgdl(hidden: spec.model.hidden)
-        case .mlp: preconditionFailure("method mlp trains one network by steps (trainNetwork), not here")
-        }
         let features: FeatureMapping
         switch spec.features.kind {
         case .basic: features = .basic
@@ -287,22 +335,15 @@ public enum Runner {
         case .gaussian: features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
         case .none: features = .none
         }
-        let optimizer: Optimizer = spec.train.optimizer == .sgd
-            ? .sgd(learningRate: spec.train.learningRate, momentum: 0)
-            : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
-        let schedule: LearningRateSchedule = spec.train.finalLearningRate.map {
-            .exponential(initial: spec.train.learningRate, final: $0)
-        } ?? .constant
-        var training = MethodTraining(optimizer: optimizer, schedule: schedule, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
+        var training = MethodTraining(optimizer: optimizer(spec, learningRate: spec.train.learningRate),
+                                      schedule: schedule(initial: spec.train.learningRate, final: spec.train.finalLearningRate),
+                                      loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: spec.model.initializer)
         if spec.model.output == .sigmoid { training.outputActivation = .sigmoid }
         training.perGrade = spec.train.grades?.map { grade in
-            GradeSchedule(optimizer: spec.train.optimizer == .sgd
-                              ? .sgd(learningRate: grade.learningRate, momentum: 0)
-                              : .adam(learningRate: grade.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
-                          schedule: grade.finalLearningRate.map { .exponential(initial: grade.learningRate, final: $0) } ?? .constant,
-                          epochs: grade.steps)
+            GradeSchedule(optimizer: optimizer(spec, learningRate: grade.learningRate),
+                          schedule: schedule(initial: grade.learningRate, final: grade.finalLearningRate), epochs: grade.steps)
         }
         // Classification: predictions on every set (train, validation, test in order) for the accuracies.
         let encoding = spec.task.targets
@@ -342,8 +383,7 @@ public enum Runner {
             } }
             imageMasks = (trainIdx, testIdx)
         }
-        var curves: [RunResult.CurvePoint] = []
-        var curve: [Learning.CurvePoint] = []
+        var records = resume?.records ?? RunCheckpoint.Records()
         let lossFunction = spec.train.loss ?? .mse
         func curvePoint(_ step: Int, _ all: [Double]) -> RunResult.CurvePoint {
             let prediction = all[0..<evalCount]
@@ -378,23 +418,26 @@ public enum Runner {
         // recorded step (1-D and manifold targets, on the training grid), whole predictions only
         // at `keep_predictions` (images: reconstructions) and the last step. Classification
         // evaluates every set, training rows first: snapshots keep the training rows.
-        var spectra: [RunResult.SpectrumSnapshot] = []
-        var kept: [RunResult.Snapshot] = []
         let keep = Set(spec.train.keepPredictions ?? [])
         let frequencies = imageTask == nil ? spec.task.frequencies : []
         let recording = spec.train.recordSnapshots != true ? nil : ModelRecording(everyEpochs: spec.train.recordEvery, inputs: recordedInputs) { step, all in
-            curves.append(curvePoint(step, all))
+            records.curves.append(curvePoint(step, all))
             let prediction = Array(all[0..<evalCount])
             if !frequencies.isEmpty {
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
-                spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
             }
-            if keep.contains(step) { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+            if keep.contains(step) { records.kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
             // The validation curve in the training loss's own terms (bce for classification),
             // against the clean validation targets.
             if validationSet != nil {
                 let v = Array(all[evalCount..<(evalCount + validationTargets.count)])
-                curve.append(Learning.CurvePoint(step: step, value: lossFunction.value(prediction: v, target: validationTargets)))
+                records.validationCurve.append(Learning.CurvePoint(step: step, value: lossFunction.value(prediction: v, target: validationTargets)))
+            }
+        }
+        let fitCheckpoints = checkpoints.map { c in
+            FitCheckpoints(policy: c.policy, resume: resume?.fit) { state in
+                RunCheckpoint(fit: state, records: records).write(to: c.file)
             }
         }
         var fitted = fit(method: method, features: features, training: training, train: train,
@@ -403,7 +446,7 @@ public enum Runner {
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
-        })
+        }, checkpoints: fitCheckpoints)
         if let encoding, let all = evaluation {
             let d = split.outputDimension
             let sets = [(split.train.count, \RunResult.trainAccuracy), (split.validation.count, \RunResult.validationAccuracy),
@@ -445,11 +488,11 @@ public enum Runner {
             result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
         }
         result.losses = fitted.losses
-        result.validationCurve = curve.isEmpty ? nil : curve
-        result.snapshots = kept.filter { $0.step != fitted.losses.count }
+        result.validationCurve = records.validationCurve.isEmpty ? nil : records.validationCurve
+        result.snapshots = records.kept.filter { $0.step != fitted.losses.count }
             + [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
-        if recording != nil && !frequencies.isEmpty { result.spectra = spectra }
-        if recording != nil { result.curves = curves }
+        if recording != nil && !frequencies.isEmpty { result.spectra = records.spectra }
+        if recording != nil { result.curves = records.curves }
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount
         result.grades = fitted.grades
@@ -469,19 +512,18 @@ public enum Runner {
     }
 
     private static func trainNetwork<T: RealScalar>(_: T.Type, spec: ExperimentSpec, grid: [Double], target: [Double],
-                                             into result: inout RunResult, progress: ((RunProgress) -> Void)?) {
+                                             into result: inout RunResult, progress: ((RunProgress) -> Void)?,
+                                             checkpoints: RunCheckpointing?, resume: RunCheckpoint?) {
         let networkSpec = NetworkSpec(widths: spec.model.widths,
                                       hidden: spec.model.activation,
                                       output: .identity,
                                       initializer: spec.model.initializer)
         let network = Network<T>(spec: networkSpec, seed: spec.seed)
-        let optimizer: Optimizer = spec.train.optimizer == .sgd
-            ? .sgd(learningRate: spec.train.learningRate, momentum: 0)
-            : .adam(learningRate: spec.train.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
         let batches = spec.train.batch.map { (grid.count + $0 - 1) / $0 } ?? 1
         let epochs = max(1, spec.train.steps / batches)
-        let trainingSpec = TrainingSpec(optimizer: optimizer, loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,
-                                        epochs: epochs, seed: spec.seed)
+        let trainingSpec = TrainingSpec(optimizer: optimizer(spec, learningRate: spec.train.learningRate),
+                                        schedule: schedule(initial: spec.train.learningRate, final: spec.train.finalLearningRate),
+                                        loss: spec.train.loss ?? .mse, batchSize: spec.train.batch, epochs: epochs, seed: spec.seed)
         let x = Matrix<T>(rows: grid.count, cols: 1, values: grid.map { T($0) })
         let y = Matrix<T>(rows: grid.count, cols: 1, values: target.map { T($0) })
         var divergedAt: Int?
@@ -489,32 +531,34 @@ public enum Runner {
         // recorded step, whole predictions only where asked (and at the last step).
         let compact = spec.train.keepPredictions.map(Set.init)
         let lastStep = epochs * batches
-        var spectra: [RunResult.SpectrumSnapshot] = []
-        var kept: [RunResult.Snapshot] = []
-        var norms: [RunResult.LayerNormSnapshot] = []
-        var curves: [RunResult.CurvePoint] = []
+        var records = resume?.records ?? RunCheckpoint.Records()
         let observe: ((Int) -> Void)? = compact == nil && spec.train.recordNorms != true ? nil : { step in
             if spec.train.recordNorms == true {
-                norms.append(RunResult.LayerNormSnapshot(step: step, norms: network.layers.indices.map { network.spectralNorm(layer: $0) }))
+                records.norms.append(RunResult.LayerNormSnapshot(step: step, norms: network.layers.indices.map { network.spectralNorm(layer: $0) }))
             }
             if let compact {
                 let prediction = network.predict(x).values.map { Double($0) }
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
-                spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
-                if compact.contains(step) || step == lastStep { kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
-                curves.append(RunResult.CurvePoint(step: step, trainLoss: mse(prediction, target), trainMetric: Metrics.rse(prediction: prediction, target: target)))
+                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+                if compact.contains(step) || step == lastStep { records.kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
+                records.curves.append(RunResult.CurvePoint(step: step, trainLoss: mse(prediction, target), trainMetric: Metrics.rse(prediction: prediction, target: target)))
+            }
+        }
+        let trainerCheckpoints = checkpoints.map { c in
+            TrainerCheckpoints(policy: c.policy, resume: resume?.network) { state in
+                RunCheckpoint(network: state, records: records).write(to: c.file)
             }
         }
         let history = Learning.train(network, x: x, y: y, spec: trainingSpec, snapshotEvery: spec.train.recordEvery,
-                                     snapshotInputs: compact == nil ? x : nil, observe: observe) { step, total, loss in
+                                     snapshotInputs: compact == nil ? x : nil, observe: observe, progress: { step, total, loss in
             if !loss.isFinite { divergedAt = step; return false }
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
-        }
+        }, checkpoints: trainerCheckpoints)
         result.losses = history.losses
-        result.snapshots = compact == nil ? history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) } : kept
-        if compact != nil { result.spectra = spectra; result.curves = curves }
-        if spec.train.recordNorms == true { result.layerNorms = norms }
+        result.snapshots = compact == nil ? history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) } : records.kept
+        if compact != nil { result.spectra = records.spectra; result.curves = records.curves }
+        if spec.train.recordNorms == true { result.layerNorms = records.norms }
         result.seconds = history.seconds
         result.parameterCount = network.parameterCount
         if let step = divergedAt ?? history.losses.firstIndex(where: { !$0.isFinite }) {

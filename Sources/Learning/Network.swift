@@ -18,7 +18,6 @@ public final class Network<T: RealScalar> {
     let weightOffsets: [Int]
     let biasOffsets: [Int]
     var workspaces: [Int: Workspace<T>] = [:]
-    var optimizerState: [AlignedBuffer<T>] = []
     /// Data-parallel workers 1..<n (worker 0 uses `workspaces` and `gradients`): per worker a
     /// workspace (keyed by chunk rows) and a gradient buffer, made once and reused.
     var workerWorkspaces: [[Int: Workspace<T>]] = []
@@ -149,10 +148,9 @@ public final class Network<T: RealScalar> {
         }
     }
 
-    /// Frees the cached activation/gradient/optimizer buffers (they are rebuilt on demand).
+    /// Frees the cached activation and gradient buffers (they are rebuilt on demand).
     public func releaseBuffers() {
         workspaces = [:]
-        optimizerState = []
         workerWorkspaces = []
         workerGradients = []
     }

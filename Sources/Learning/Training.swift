@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// The network's prediction on the snapshot inputs after `step` optimizer steps.
-public struct TrainingSnapshot: Sendable {
+public struct TrainingSnapshot: Sendable, Codable {
     public let step: Int
     /// Row-major prediction on the snapshot inputs, in Double.
     public let prediction: [Double]
@@ -43,9 +43,13 @@ public struct TrainingHistory: Sendable {
 /// step, with (step, totalSteps, loss); returning false stops training early.
 ///
 /// Every call starts a fresh optimizer state (Adam moments or momentum zeroed, step count 0).
+/// `Trainer` is the one training loop: it also trains a sum of networks (MscaleDNN).
 /// Steps per epoch: 1 for full batch, ⌈n / batchSize⌉ for minibatches. The same network
 /// parameters, data, spec and thread count (`BLASThreads.set`) give the same bits. With n > 1
 /// threads, steps of at least n x 64 rows are data-parallel (see Learning/README.md).
+///
+/// `checkpoints` (see `TrainerCheckpoints`): resume from a checkpoint and save new ones at
+/// epoch ends; a resumed run gives the same bits as an uninterrupted one (same thread count).
 ///
 /// `observe`, when given, is called with the step number (and the network, between optimizer
 /// steps) at every step where a snapshot is or would be taken: step 0, every `snapshotEvery`
@@ -53,17 +57,63 @@ public struct TrainingHistory: Sendable {
 public func train<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec,
                                  snapshotEvery: Int = 0, snapshotInputs: Matrix<T>? = nil,
                                  observe: ((Int) -> Void)? = nil,
-                                 progress: ((Int, Int, Double) -> Bool)? = nil) -> TrainingHistory {
-    let trainer = Trainer(network: network, x: x, y: y, spec: spec)
+                                 progress: ((Int, Int, Double) -> Bool)? = nil,
+                                 checkpoints: TrainerCheckpoints? = nil) -> TrainingHistory {
+    let trainer = Trainer(networks: [network], inputs: [x], y: y, spec: spec)
     let wantsSnapshots = observe == nil && (snapshotEvery > 0 || snapshotInputs != nil)
     return trainer.run(snapshotEvery: snapshotEvery, snapshotInputs: wantsSnapshots ? (snapshotInputs ?? x) : snapshotInputs,
-                       observe: observe, progress: progress)
+                       observe: observe, progress: progress, checkpoints: checkpoints)
 }
 
-/// One training run: the data, the batching and the optimizer loop.
+/// An optimizer's state for one parameter vector and its update rule: the Adam/SGD choice is
+/// made once, when the state is made (zeroed: step count 0, Adam's moments or SGD's momentum 0).
+final class OptimizerState<T: RealScalar> {
+    private enum Rule {
+        case adam(beta1: Double, beta2: Double, epsilon: Double)
+        case sgd(momentum: Double)
+    }
+    private let rule: Rule
+    /// Adam: the moments m and v; SGD with momentum: the momentum buffer; plain SGD: none.
+    let buffers: [AlignedBuffer<T>]
+
+    init(_ optimizer: Optimizer, parameterCount: Int) {
+        switch optimizer {
+        case .adam(_, let b1, let b2, let eps):
+            rule = .adam(beta1: b1, beta2: b2, epsilon: eps)
+            buffers = [AlignedBuffer(count: parameterCount), AlignedBuffer(count: parameterCount)]
+        case .sgd(_, let mu):
+            rule = .sgd(momentum: mu)
+            buffers = mu == 0 ? [] : [AlignedBuffer(count: parameterCount)]
+        }
+        for b in buffers { b.zero() }
+    }
+
+    /// Updates parameters [offset, offset + count) of `parameters` from the same range of `gradient`
+    /// (`step` is the 1-based step number, for Adam's bias correction).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func update(_ parameters: UnsafeMutablePointer<T>, gradient: UnsafeMutablePointer<T>, offset: Int, count: Int,
+                learningRate: Double, step: Int) {
+        let p = parameters + offset, g = gradient + offset
+        switch rule {
+        case .adam(let b1, let b2, let eps):
+            adamUpdate(p, grad: g, m: buffers[0].pointer + offset, v: buffers[1].pointer + offset, count: count,
+                       learningRate: learningRate, beta1: b1, beta2: b2, epsilon: eps, step: step)
+        case .sgd(let mu):
+            sgdUpdate(p, grad: g, buffer: buffers.isEmpty ? g : buffers[0].pointer + offset, count: count,
+                      learningRate: learningRate, momentum: mu)
+        }
+    }
+}
+
+/// One training run: the data, the batching and the optimizer loop, for one network or for
+/// networks whose outputs are summed, each on its own inputs (MscaleDNN: Σᵢ netᵢ(xᵢ); the loss
+/// is on the sum, so dL/d(outputᵢ) = dL/d(sum) for every i). Every network gets the same
+/// chunking, data-parallel step, schedule and progress report. One network trains exactly as
+/// before sums existed (no sum buffer: the same operations, the same bits).
 final class Trainer<T: RealScalar> {
-    let network: Network<T>
-    let x: Matrix<T>
+    let networks: [Network<T>]
+    let inputs: [Matrix<T>]
     let y: Matrix<T>
     let spec: TrainingSpec
     let n: Int
@@ -73,15 +123,20 @@ final class Trainer<T: RealScalar> {
     /// Test hook: called with the sample indices of every minibatch.
     var batchObserver: ((UnsafeBufferPointer<Int>) -> Void)?
 
-    init(network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec) {
-        precondition(x.cols == network.inputWidth,
-                     "train: x has \(x.cols) columns, the network takes \(network.inputWidth)")
-        precondition(y.cols == network.outputWidth,
-                     "train: y has \(y.cols) columns, the network gives \(network.outputWidth)")
-        precondition(x.rows == y.rows, "train: x has \(x.rows) rows, y has \(y.rows)")
-        precondition(x.rows > 0, "train: no samples")
-        self.network = network; self.x = x; self.y = y; self.spec = spec
-        n = x.rows
+    convenience init(network: Network<T>, x: Matrix<T>, y: Matrix<T>, spec: TrainingSpec) {
+        self.init(networks: [network], inputs: [x], y: y, spec: spec)
+    }
+
+    init(networks: [Network<T>], inputs: [Matrix<T>], y: Matrix<T>, spec: TrainingSpec) {
+        precondition(!networks.isEmpty && networks.count == inputs.count, "train: one input matrix per network")
+        for (net, x) in zip(networks, inputs) {
+            precondition(x.cols == net.inputWidth, "train: x has \(x.cols) columns, the network takes \(net.inputWidth)")
+            precondition(y.cols == net.outputWidth, "train: y has \(y.cols) columns, the network gives \(net.outputWidth)")
+            precondition(x.rows == y.rows, "train: x has \(x.rows) rows, y has \(y.rows)")
+        }
+        precondition(y.rows > 0, "train: no samples")
+        self.networks = networks; self.inputs = inputs; self.y = y; self.spec = spec
+        n = y.rows
         if let b = spec.batchSize, b < n {
             minibatch = true; batchRows = b; stepsPerEpoch = (n + b - 1) / b
         } else {
@@ -95,47 +150,61 @@ final class Trainer<T: RealScalar> {
     /// worker on 2 BLAS threads; a threshold of 32 measured the same as 64.
     static var dataParallelMinRows: Int { 64 }
 
+    /// Per network: its optimizer state (made by `run`).
+    var optimizers: [OptimizerState<T>] = []
+    /// Per worker, per network: the workspace and the gradient buffer the worker writes.
+    var workspaces: [[Workspace<T>]] = []
+    var gradients: [[UnsafeMutablePointer<T>]] = []
+    /// Per worker (sums of several networks only): the summed output of a chunk.
+    var sums: [AlignedBuffer<T>] = []
+
     // State of the current data-parallel step (read by the workers).
     var team: WorkerTeam?
-    var stepX: UnsafePointer<T>?
+    var stepInputs: [UnsafePointer<T>] = []
     var stepY: UnsafePointer<T>?
     var stepRows = 0
     var stepLearningRate = 0.0
     var stepNumber = 0
-    var workerWorkspaces: [Workspace<T>] = []
-    var workerGradients: [UnsafeMutablePointer<T>] = []
     var workerLosses: UnsafeMutableBufferPointer<Double> = .init(start: nil, count: 0)
 
+    /// Trains. `snapshotInputs` (one network only) are predicted at every observed step.
+    /// With `checkpoints`, continues from `checkpoints.resume` (when given) and hands a
+    /// `TrainerCheckpoint` to `checkpoints.save` at the end of every epoch (but the last) at which
+    /// the policy says one is due.
     func run(snapshotEvery: Int, snapshotInputs: Matrix<T>?, observe: ((Int) -> Void)? = nil,
-             progress: ((Int, Int, Double) -> Bool)?) -> TrainingHistory {
-        let net = network
+             progress: ((Int, Int, Double) -> Bool)?, checkpoints: TrainerCheckpoints? = nil) -> TrainingHistory {
+        precondition(snapshotInputs == nil || networks.count == 1, "train: snapshots of a sum of networks are taken by `observe`")
         let totalSteps = spec.epochs * stepsPerEpoch
         let threads = max(BLASThreads.current, 1)
         let workers = threads > 1 && batchRows >= threads * Self.dataParallelMinRows ? threads : 1
+        let trainingChunk = networks.map(\.trainingChunk).min()!
         let chunkRows: Int
         if workers > 1 {
             // Data-parallel: each worker runs its share of the rows in chunks of at most
             // `trainingChunk` rows (the 1-thread optimum) on single-threaded BLAS.
-            chunkRows = min((batchRows + workers - 1) / workers, net.trainingChunk)
+            chunkRows = min((batchRows + workers - 1) / workers, trainingChunk)
         } else {
             // With n > 1 BLAS threads the chunk is 4n x `trainingChunk` rows: bigger products split
             // better across threads (measured on 2 threads: W2 +7%, W3 +3% over 2 x 1024 rows), while
             // on one thread 1024 rows is best (W3: 512 ≈ 1024 > 2048 > unchunked).
-            chunkRows = min(batchRows, threads == 1 ? net.trainingChunk : 4 * threads * net.trainingChunk)
+            chunkRows = min(batchRows, threads == 1 ? trainingChunk : 4 * threads * trainingChunk)
         }
-        let ws = net.workspace(rows: chunkRows)
-        let inW = net.inputWidth, outW = net.outputWidth
+        workspaces = [networks.map { $0.workspace(rows: chunkRows) }]
+        gradients = [networks.map { $0.gradients.pointer }]
+        for k in 1..<max(workers, 1) {
+            let buffers = networks.map { $0.workerBuffers(k, rows: chunkRows) }
+            workspaces.append(buffers.map(\.0)); gradients.append(buffers.map(\.1.pointer))
+        }
+        if networks.count > 1 { sums = (0..<workers).map { _ in AlignedBuffer<T>(count: chunkRows * y.cols) } }
+        // Minibatch copies of the inputs and targets (kept in the first workspace, reused across runs).
+        let ws0 = workspaces[0]
         if minibatch {
-            if (ws.batchInputs?.count ?? 0) < batchRows * inW { ws.batchInputs = AlignedBuffer(count: batchRows * inW) }
-            if (ws.batchTargets?.count ?? 0) < batchRows * outW { ws.batchTargets = AlignedBuffer(count: batchRows * outW) }
+            for (i, net) in networks.enumerated() where (ws0[i].batchInputs?.count ?? 0) < batchRows * net.inputWidth {
+                ws0[i].batchInputs = AlignedBuffer(count: batchRows * net.inputWidth)
+            }
+            if (ws0[0].batchTargets?.count ?? 0) < batchRows * y.cols { ws0[0].batchTargets = AlignedBuffer(count: batchRows * y.cols) }
         }
         if workers > 1 {
-            workerWorkspaces = [ws]
-            workerGradients = [net.gradients.pointer]
-            for k in 1..<workers {
-                let (w, g) = net.workerBuffers(k, rows: chunkRows)
-                workerWorkspaces.append(w); workerGradients.append(g.pointer)
-            }
             workerLosses = .allocate(capacity: workers)
             BLASThreads.beginSingleThreaded()
             team = WorkerTeam(size: workers, job: self)
@@ -146,17 +215,10 @@ final class Trainer<T: RealScalar> {
                 self.team = nil
                 BLASThreads.endSingleThreaded()
                 workerLosses.deallocate()
-                workerWorkspaces = []; workerGradients = []
             }
+            workspaces = []; gradients = []; sums = []
         }
-        // Optimizer state, made once per network and zeroed per run.
-        let stateCount: Int
-        switch spec.optimizer {
-        case .adam: stateCount = 2
-        case .sgd(_, let mu): stateCount = mu == 0 ? 0 : 1
-        }
-        while net.optimizerState.count < stateCount { net.optimizerState.append(AlignedBuffer(count: net.parameterCount)) }
-        for s in net.optimizerState { s.zero() }
+        optimizers = networks.map { OptimizerState(spec.optimizer, parameterCount: $0.parameterCount) }
 
         var losses: [Double] = []
         losses.reserveCapacity(totalSteps)
@@ -166,7 +228,7 @@ final class Trainer<T: RealScalar> {
             lastObserved = step
             observe?(step)
             guard let snapshotInputs else { return }
-            snapshots.append(TrainingSnapshot(step: step, prediction: doubles(net.predict(snapshotInputs).values)))
+            snapshots.append(TrainingSnapshot(step: step, prediction: doubles(networks[0].predict(snapshotInputs).values)))
         }
         let observing = snapshotInputs != nil || observe != nil
         var rng = SeededGenerator(seed: spec.seed)
@@ -176,136 +238,155 @@ final class Trainer<T: RealScalar> {
 
         let t0 = monotonicSeconds()
         var lastReport = t0
-        snapshot(0)
-        var step = 0
+        var step = 0, firstEpoch = 0, secondsBefore = 0.0
+        if let resume = checkpoints?.resume {
+            precondition(resume.parameters.count == networks.count && resume.optimizerBuffers.count == networks.count
+                         && resume.permutation.count == permutation.count, "train: the checkpoint is of another training")
+            for (i, net) in networks.enumerated() {
+                net.parameters.restore(resume.parameters[i])
+                precondition(resume.optimizerBuffers[i].count == optimizers[i].buffers.count, "train: the checkpoint is of another optimizer")
+                for (buffer, bytes) in zip(optimizers[i].buffers, resume.optimizerBuffers[i]) { buffer.restore(bytes) }
+            }
+            for i in 0..<permutation.count { permutation[i] = resume.permutation[i] }
+            rng = resume.rng; losses = resume.losses; snapshots = resume.snapshots; lastObserved = resume.lastObserved
+            step = resume.step; firstEpoch = resume.epoch; secondsBefore = resume.seconds
+        } else {
+            snapshot(0)
+        }
+        var interrupted = false
         let base = spec.optimizer.learningRate
-        x.withUnsafeBufferPointer { xb in
-            y.withUnsafeBufferPointer { yb in
-                outer: for epoch in 0..<spec.epochs {
-                    let lr = spec.schedule.learningRate(epoch: epoch, epochs: spec.epochs, base: base)
-                    if minibatch { rng.shuffle(permutation) }
-                    for b in 0..<stepsPerEpoch {
-                        let start = b * batchRows
-                        let rows = min(batchRows, n - start)
-                        let xp: UnsafePointer<T>, yp: UnsafePointer<T>
-                        if minibatch {
-                            let bx = ws.batchInputs!.pointer, by = ws.batchTargets!.pointer
-                            gatherRows(xb.baseAddress!, cols: inW, indices: permutation.baseAddress! + start,
-                                       count: rows, into: bx)
-                            gatherRows(yb.baseAddress!, cols: outW, indices: permutation.baseAddress! + start,
-                                       count: rows, into: by)
-                            xp = UnsafePointer(bx); yp = UnsafePointer(by)
-                            batchObserver?(UnsafeBufferPointer(start: permutation.baseAddress! + start, count: rows))
-                        } else {
-                            xp = xb.baseAddress!; yp = yb.baseAddress!
+        withRowPointers(inputs + [y]) { pointers in
+            let xs = Array(pointers.dropLast()), yb = pointers.last!
+            // A step reads its rows from `stepInputs` and `stepY`: the data, or the minibatch copies.
+            stepInputs = minibatch ? ws0.map { UnsafePointer($0.batchInputs!.pointer) } : xs
+            stepY = minibatch ? UnsafePointer(ws0[0].batchTargets!.pointer) : yb
+            outer: for epoch in firstEpoch..<max(firstEpoch, spec.epochs) {
+                let lr = spec.schedule.learningRate(epoch: epoch, epochs: spec.epochs, base: base)
+                if minibatch { rng.shuffle(permutation) }
+                for b in 0..<stepsPerEpoch {
+                    let start = b * batchRows
+                    let rows = min(batchRows, n - start)
+                    if minibatch {
+                        let indices = permutation.baseAddress! + start
+                        for (i, net) in networks.enumerated() {
+                            gatherRows(xs[i], cols: net.inputWidth, indices: indices, count: rows,
+                                       into: ws0[i].batchInputs!.pointer)
                         }
-                        step += 1
-                        let loss: Double
-                        if let team, rows >= team.size * Self.dataParallelMinRows {
-                            stepX = xp; stepY = yp; stepRows = rows; stepLearningRate = lr; stepNumber = step
-                            team.perform(phase: 0)   // forward and backward, each worker on its rows
-                            team.perform(phase: 1)   // gradient sum and update, each on its slice
-                            loss = (0..<team.size).reduce(0.0) { $0 + workerLosses[$1] }
-                        } else {
-                            loss = trainingStep(ws: ws, x: xp, y: yp, rows: rows, learningRate: lr, step: step)
-                        }
-                        losses.append(loss)
-                        if snapshotEvery > 0 && step % snapshotEvery == 0 && step != totalSteps { snapshot(step) }
-                        if let progress {
-                            let now = monotonicSeconds()
-                            if step == 1 || now - lastReport >= 0.25 || step == totalSteps {
-                                lastReport = now
-                                if !progress(step, totalSteps, loss) { break outer }
-                            }
+                        gatherRows(yb, cols: y.cols, indices: indices, count: rows, into: ws0[0].batchTargets!.pointer)
+                        batchObserver?(UnsafeBufferPointer(start: indices, count: rows))
+                    }
+                    step += 1
+                    let loss: Double
+                    stepRows = rows; stepLearningRate = lr; stepNumber = step
+                    if let team, rows >= team.size * Self.dataParallelMinRows {
+                        team.perform(phase: 0)   // forward and backward, each worker on its rows
+                        team.perform(phase: 1)   // gradient sum and update, each on its slice
+                        loss = (0..<team.size).reduce(0.0) { $0 + workerLosses[$1] }
+                    } else {
+                        loss = backpropagate(worker: 0, of: 1)
+                        for i in networks.indices { update(network: i, worker: 0, of: 1) }
+                    }
+                    losses.append(loss)
+                    if snapshotEvery > 0 && step % snapshotEvery == 0 && step != totalSteps { snapshot(step) }
+                    if let progress {
+                        let now = monotonicSeconds()
+                        if step == 1 || now - lastReport >= 0.25 || step == totalSteps {
+                            lastReport = now
+                            if !progress(step, totalSteps, loss) { break outer }
                         }
                     }
                 }
+                if let checkpoints, epoch + 1 < spec.epochs, checkpoints.policy.isDue {
+                    checkpoints.save(TrainerCheckpoint(
+                        epoch: epoch + 1, step: step, rng: rng, permutation: Array(permutation), losses: losses,
+                        snapshots: snapshots, lastObserved: lastObserved, parameters: networks.map(\.parameterBytes),
+                        optimizerBuffers: optimizers.map { $0.buffers.map(\.rawBytes) },
+                        seconds: secondsBefore + monotonicSeconds() - t0))
+                    if !checkpoints.policy.didSave() { interrupted = true; break outer }
+                }
             }
         }
-        if observing && lastObserved != step { snapshot(step) }
-        return TrainingHistory(losses: losses, snapshots: snapshots, seconds: monotonicSeconds() - t0)
+        stepInputs = []; stepY = nil
+        if observing && lastObserved != step && !interrupted { snapshot(step) }
+        return TrainingHistory(losses: losses, snapshots: snapshots, seconds: secondsBefore + monotonicSeconds() - t0)
     }
 
-    /// Forward, loss, backward and optimizer update on one batch; returns the loss before the update.
+    /// Worker `k`'s share (of `workers`) of the current step's forward, loss gradient and backward:
+    /// rows [rows·k/n, rows·(k+1)/n), in chunks of the workspaces' capacity, dL/dθ into the worker's
+    /// gradient buffers (accumulated after the first chunk). Returns the worker's share of the loss.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func trainingStep(ws: Workspace<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, rows: Int,
-                      learningRate: Double, step: Int) -> Double {
-        let net = network
-        let last = net.layers.count - 1
-        let inW = net.inputWidth, outW = net.outputWidth
+    func backpropagate(worker k: Int, of workers: Int) -> Double {
+        let rows = stepRows, y = stepY!, outW = self.y.cols
+        let ws = workspaces[k], grads = gradients[k]
+        let end = rows * (k + 1) / workers
+        var start = rows * k / workers
+        let first = start
         var loss = 0.0
-        var start = 0
-        while start < rows {
-            let n = min(ws.capacity, rows - start)
-            net.forward(ws, input: x + start * inW, rows: n, through: last)
-            loss += lossAndGradient(ws.outputs[last].pointer, y + start * outW, count: n * outW, of: rows * outW,
-                                    loss: spec.loss, grad: ws.gradA.pointer)
-            net.backward(ws, input: x + start * inW, rows: n, accumulate: start > 0)
-            start += n
-        }
-        let p = net.parameters.pointer, g = net.gradients.pointer, count = net.parameterCount
-        switch spec.optimizer {
-        case .adam(_, let b1, let b2, let eps):
-            adamUpdate(p, grad: g, m: net.optimizerState[0].pointer, v: net.optimizerState[1].pointer,
-                       count: count, learningRate: learningRate, beta1: b1, beta2: b2, epsilon: eps, step: step)
-        case .sgd(_, let mu):
-            sgdUpdate(p, grad: g, buffer: mu == 0 ? g : net.optimizerState[0].pointer, count: count,
-                      learningRate: learningRate, momentum: mu)
+        while start < end {
+            let m = min(ws[0].capacity, end - start)
+            let target = y + start * outW
+            if networks.count == 1 {
+                let net = networks[0], last = net.layers.count - 1
+                let x = stepInputs[0] + start * net.inputWidth
+                net.forward(ws[0], input: x, rows: m, through: last)
+                loss += lossAndGradient(ws[0].outputs[last].pointer, target, count: m * outW, of: rows * outW,
+                                        loss: spec.loss, grad: ws[0].gradA.pointer)
+                net.backward(ws[0], input: x, rows: m, accumulate: start > first, into: grads[0])
+            } else {
+                let sum = sums[k].pointer, count = m * outW
+                sum.update(repeating: 0, count: count)
+                for (i, net) in networks.enumerated() {
+                    let last = net.layers.count - 1
+                    net.forward(ws[i], input: stepInputs[i] + start * net.inputWidth, rows: m, through: last)
+                    addElements(ws[i].outputs[last].pointer, into: sum, count: count)
+                }
+                loss += lossAndGradient(sum, target, count: count, of: rows * outW, loss: spec.loss, grad: ws[0].gradA.pointer)
+                for i in networks.indices.dropFirst() { ws[i].gradA.pointer.update(from: ws[0].gradA.pointer, count: count) }
+                for (i, net) in networks.enumerated() {
+                    net.backward(ws[i], input: stepInputs[i] + start * net.inputWidth, rows: m, accumulate: start > first,
+                                 into: grads[i])
+                }
+            }
+            start += m
         }
         return loss
     }
 
-    /// One worker's part of a data-parallel step. Phase 0: forward, loss gradient and backward
-    /// on rows [rows·k/n, rows·(k+1)/n) into the worker's own gradient buffer (its share of the
-    /// loss into `workerLosses[k]`). Phase 1 (after a barrier): on the worker's slice of the
-    /// parameter vector, gradients summed in worker order (g₀ + g₁ + ...) into `gradients`, then
-    /// the optimizer update of that slice.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    func workerPhase(worker k: Int, phase: Int) {
-        let net = network
-        let n = workerWorkspaces.count
-        if phase == 0 {
-            let last = net.layers.count - 1
-            let inW = net.inputWidth, outW = net.outputWidth
-            let rows = stepRows, x = stepX!, y = stepY!
-            let ws = workerWorkspaces[k], grad = workerGradients[k]
-            let end = rows * (k + 1) / n
-            var start = rows * k / n
-            let first = start
-            var loss = 0.0
-            while start < end {
-                let m = min(ws.capacity, end - start)
-                net.forward(ws, input: x + start * inW, rows: m, through: last)
-                loss += lossAndGradient(ws.outputs[last].pointer, y + start * outW, count: m * outW, of: rows * outW,
-                                        loss: spec.loss, grad: ws.gradA.pointer)
-                net.backward(ws, input: x + start * inW, rows: m, accumulate: start > first, into: grad)
-                start += m
-            }
-            workerLosses[k] = loss
-        } else {
-            // Slices start on 16-element (64-byte) boundaries: no two workers share a cache line.
-            let count = net.parameterCount
-            func bound(_ i: Int) -> Int { i == n ? count : min(count, (count * i / n) & ~15) }
-            let lo = bound(k), hi = bound(k + 1)
-            if hi <= lo { return }
-            let g = workerGradients[0] + lo
-            for j in 1..<n { addElements(workerGradients[j] + lo, into: g, count: hi - lo) }
-            let p = net.parameters.pointer + lo
-            switch spec.optimizer {
-            case .adam(_, let b1, let b2, let eps):
-                adamUpdate(p, grad: g, m: net.optimizerState[0].pointer + lo, v: net.optimizerState[1].pointer + lo,
-                           count: hi - lo, learningRate: stepLearningRate, beta1: b1, beta2: b2, epsilon: eps,
-                           step: stepNumber)
-            case .sgd(_, let mu):
-                sgdUpdate(p, grad: g, buffer: mu == 0 ? g : net.optimizerState[0].pointer + lo, count: hi - lo,
-                          learningRate: stepLearningRate, momentum: mu)
-            }
-        }
+    /// Worker `k`'s slice (of `workers`) of network `i`'s update: the workers' gradients summed
+    /// there in worker order (g₀ + g₁ + ...) into the network's `gradients`, then the optimizer
+    /// update of the slice. Slices start on 16-element (64-byte) boundaries: no two workers share
+    /// a cache line.
+    func update(network i: Int, worker k: Int, of workers: Int) {
+        let net = networks[i], count = net.parameterCount
+        func bound(_ j: Int) -> Int { j == workers ? count : min(count, (count * j / workers) & ~15) }
+        let lo = bound(k), hi = bound(k + 1)
+        if hi <= lo { return }
+        let g = gradients[0][i]
+        for j in 1..<workers { addElements(gradients[j][i] + lo, into: g + lo, count: hi - lo) }
+        optimizers[i].update(net.parameters.pointer, gradient: g, offset: lo, count: hi - lo,
+                             learningRate: stepLearningRate, step: stepNumber)
     }
 }
 
 extension Trainer: TeamJob {
-    func run(worker: Int, phase: Int) { workerPhase(worker: worker, phase: phase) }
+    /// Phase 0: `backpropagate` on the worker's rows (its loss share into `workerLosses[k]`).
+    /// Phase 1 (after a barrier): `update` of the worker's slice of every network.
+    func run(worker: Int, phase: Int) {
+        let workers = workspaces.count
+        if phase == 0 {
+            workerLosses[worker] = backpropagate(worker: worker, of: workers)
+        } else {
+            for i in networks.indices { update(network: i, worker: worker, of: workers) }
+        }
+    }
+}
+
+/// Calls `body` with a pointer to the row-major values of each matrix (valid during the call).
+func withRowPointers<T: RealScalar, R>(_ matrices: [Matrix<T>], _ body: ([UnsafePointer<T>]) -> R) -> R {
+    func nest(_ i: Int, _ pointers: [UnsafePointer<T>]) -> R {
+        if i == matrices.count { return body(pointers) }
+        return matrices[i].withUnsafeBufferPointer { nest(i + 1, pointers + [$0.baseAddress!]) }
+    }
+    return nest(0, [])
 }

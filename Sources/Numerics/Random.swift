@@ -15,7 +15,7 @@ import Darwin
 ///   reproducible bit for bit on one machine and libm; across libms they may differ in the last ulp.
 /// - Integers below `n`: Lemire's nearly-divisionless method through `RandomNumberGenerator`'s
 ///   default `next(upperBound:)`.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable {
     @usableFromInline var s0, s1, s2, s3: UInt64
     @usableFromInline var cachedNormal: Double? = nil
 

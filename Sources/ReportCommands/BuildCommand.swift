@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Numerics
 import ReportSite
 
 /// Options shared by the commands that read reports.
@@ -103,6 +104,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU); BLAS gets the CPUs the jobs leave.", valueName: "N"))
     var jobs: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Seconds between two checkpoints of a run in training (in the store's tmp/; a killed build continues each run from its last checkpoint, bit-identically).", valueName: "s"))
+    var checkpointEvery: Double = 120
+
     @Flag(name: .long, help: "Exit with status 1 when a claim is not reproduced (by default a failing claim is shown on its page and in the summary, and does not fail the build).")
     var strictClaims = false
 
@@ -113,7 +117,7 @@ struct BuildCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        _ = try options.load()  // validate (and report every problem) before anything else
+        let reports = try options.load()  // validate (and report every problem) before anything else
         var shardValue: Shard?
         if let shard {
             guard let parsed = Shard(shard) else { throw ValidationError("--shard expects i/N with 0 <= i < N, found '\(shard)'") }
@@ -129,10 +133,13 @@ struct BuildCommand: ParsableCommand {
         builder.shard = shardValue
         if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
         builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every expects a number of seconds >= 0") }
+        builder.checkpointInterval = checkpointEvery
+        BLASThreads.set(builder.computeThreads)
         let display = ProgressDisplay(quiet: quiet, json: json)
         let summary: BuildSummary
         do {
-            summary = try builder.build(events: display.handle)
+            summary = try builder.build(reports: reports, events: display.handle)
         } catch let problems as SpecProblems {
             FileHandle.standardError.write(Data((problems.description + "\n").utf8))
             throw ExitCode(2)

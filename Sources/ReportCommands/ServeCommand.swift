@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import FlyingFox
 import Foundation
+import Numerics
 import ReportSite
 
 /// `mgdl-report serve`: the preview loop. Builds the site, serves it on 127.0.0.1 (FlyingFox),
@@ -57,6 +58,7 @@ struct ServeCommand: ParsableCommand {
                                   storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
         builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        BLASThreads.set(builder.computeThreads)
         let state = ServeState(site: outDirectory)
         let watcher = FolderWatcher(folders: [options.reportsDirectory, templatesDirectory])
 

@@ -30,6 +30,10 @@ struct ReportPage {
     var restored: Set<String> = []
     /// The checked claims, by name.
     var claims: [String: ClaimResult] = [:]
+    /// The runs' keys, by run name, as the build's plan computed them (computed here when absent).
+    var runKeys: [String: String] = [:]
+
+    func runKey(_ spec: ExperimentSpec) -> String { runKeys[spec.name] ?? RunStore.key(for: spec) }
 
     /// Relative paths inside the report's folder.
     var notebookPath: String { "\(report.id).ipynb" }
@@ -128,7 +132,7 @@ struct ReportPage {
             "seed": "\(spec.seed)",
             "ok": run?.status == .ok,
             "origin": run == nil ? "not run" : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
-            "key": String(RunStore.key(for: spec).prefix(12)),
+            "key": String(runKey(spec).prefix(12)),
         ]
         if !spec.label.isEmpty { row["label"] = spec.label }
         if let rse = run?.finalRSE { row["rse"] = String(format: "%.3e", rse) }

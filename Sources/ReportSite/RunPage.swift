@@ -23,7 +23,7 @@ struct RunPage {
             "json": "\(spec.name).json",
             "seed": "\(spec.seed)",
             "origin": row["origin"] as? String ?? "",
-            "storeKey": RunStore.key(for: spec),
+            "storeKey": page.runKey(spec),
             "ok": run?.status == .ok,
             "declaration": Self.declarationYAML(spec),
             "rows": Self.summaryRows([spec]),

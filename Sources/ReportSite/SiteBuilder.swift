@@ -56,7 +56,7 @@ public enum BuildEvent: Sendable {
     case trainingPlanned(costs: [String: Double])
 }
 
-/// Builds the static site: load specs, plan, run, figures, pages, write site.
+/// Builds the static site in named steps (`Step`): load, plan, train or restore, figures, pages, write.
 public struct SiteBuilder {
     public var reportsDirectory: URL
     public var templatesDirectory: URL
@@ -73,6 +73,8 @@ public struct SiteBuilder {
     public var shard: Shard?
     /// How many runs train at once.
     public var jobs = 1
+    /// Seconds between two checkpoints of a run in training (with a store; see `Runner.run`).
+    public var checkpointInterval: Double = 120
 
     public init(reportsDirectory: URL, templatesDirectory: URL, outputDirectory: URL, profile: String, only: [String] = [],
                 storeDirectory: URL? = nil, frozen: Bool = false) {
@@ -96,193 +98,84 @@ public struct SiteBuilder {
 
     /// Loads and validates the reports and says, for every run, whether the store has it.
     public func plan() throws -> [PlannedRun] {
-        setComputeThreads()
+        useComputeThreadsForKeys()
         let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
-        return reports.flatMap { report in
-            report.experiments.map { spec in
-                let cached = store?.result(for: spec) != nil
-                return PlannedRun(report: report.id, run: spec.name, key: RunStore.key(for: spec), cached: cached,
-                                  reason: cached ? "cached" : (store?.missReason(for: spec, report: report.id) ?? "no store"))
-            }
+        return declaredRuns(reports).map { run in
+            let cached = store?.result(for: run.spec, key: run.key) != nil
+            return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: cached,
+                              reason: cached ? "cached" : (store?.missReason(for: run.spec, report: run.report.id) ?? "no store"))
         }
     }
 
     /// Builds the whole site into a staging folder beside the output and swaps it in at the end,
-    /// so an interrupted or failed build never leaves a half-written site.
+    /// so an interrupted or failed build never leaves a half-written site. The steps, in order:
+    /// load (`reports`, when the command has already loaded them, are used as they are), plan,
+    /// train or restore, then per report figures and pages, then write. The BLAS thread count is
+    /// the caller's (the command sets it to `computeThreads`).
     /// Throws `SpecProblems` for invalid reports (nothing is trained) and `BuildError` otherwise.
-    public func build(events: (BuildEvent) -> Void = { _ in }) throws -> BuildSummary {
+    public func build(reports loaded: [Report]? = nil, events: (BuildEvent) -> Void = { _ in }) throws -> BuildSummary {
         let start = Date()
         var summary = BuildSummary()
-
-        events(.step("load specs"))
-        setComputeThreads()
-        SiteOutput.projectRoot = SiteOutput.resolved(reportsDirectory.deletingLastPathComponent())
-        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
-        if reports.isEmpty {
-            throw BuildError(step: "load specs", path: SiteOutput.display(reportsDirectory), message: "no reports (*.md) found")
-        }
+        useComputeThreadsForKeys()
+        events(.step(Step.load))
+        let reports = try loadReports(loaded)
         // The output folder and the templates are checked before anything is trained; a shard
         // writes no site and needs neither.
         try checkFolders()
-        let loadedTemplates = shard == nil ? try SiteTemplates(directory: templatesDirectory) : nil
+        let templates = shard == nil ? try SiteTemplates(directory: templatesDirectory) : nil
 
-        events(.step("plan"))
-        let plan = reports.flatMap { report in report.experiments.map { (report, $0) } }
-        var store: RunStore?
-        if let storeDirectory {
-            do {
-                store = try RunStore(root: storeDirectory)
-                try store?.lock()
-            } catch {
-                throw BuildError(step: "plan", path: SiteOutput.display(storeDirectory),
-                                 message: error is StoreError ? "\(error)" : SiteOutput.describe(error))
-            }
-        }
-        defer { store?.unlock() }
-        if frozen {
-            let missing = plan.filter { store?.result(for: $0.1) == nil }.map { "\($0.0.id)/\($0.1.name)" }
-            if !missing.isEmpty {
-                throw BuildError(step: "plan", path: storeDirectory?.path ?? "(no store)",
-                                 message: "--frozen trains nothing, but \(missing.count) run(s) are not in the store: \(missing.joined(separator: ", "))")
-            }
-        }
+        events(.step(Step.plan))
+        let plan = try makePlan(reports)
+        defer { plan.store?.unlock() }
 
-        events(.step("run"))
-        var results: [String: [String: RunResult]] = [:]
-        var restored: [String: Set<String>] = [:]
-        var toTrain: [(index: Int, report: Report, spec: ExperimentSpec)] = []
-        // Two declarations with one key (the same run reached from two sweeps) train once: the
-        // copies take the result of the first, as if restored from the store.
-        var firstByKey: [String: (report: String, run: String)] = [:]
-        var sameAs: [(index: Int, report: Report, spec: ExperimentSpec, key: String)] = []
-        for (index, (report, spec)) in plan.enumerated() {
-            if let shard, !shard.contains(key: RunStore.key(for: spec)) { continue }
-            let key = RunStore.key(for: spec)
-            if firstByKey[key] != nil, store?.result(for: spec) == nil {
-                sameAs.append((index, report, spec, key))
-                continue
-            }
-            firstByKey[key] = firstByKey[key] ?? (report.id, spec.name)
-            if let cached = store?.result(for: spec) {
-                events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
-                summary.restored += 1
-                results[report.id, default: [:]][spec.name] = cached
-                restored[report.id, default: []].insert(spec.name)
-                store?.remember(spec, report: report.id)
-                summary.runs += 1
-                if cached.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
-            } else {
-                toTrain.append((index, report, spec))
-            }
-        }
-        // Independent runs train `jobs` at a time; BLAS gets the cores the jobs leave. The BLAS
-        // thread count depends only on -j and the machine, never on how many runs are left, so
-        // a run's bits do not depend on what else the build had to train.
-        if !toTrain.isEmpty {
-            events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.estimate($0.spec)) }, uniquingKeysWith: +)))
-        }
-        let workers = max(1, min(jobs, toTrain.count))
-        BLASThreads.set(computeThreads)
-        let lock = NSLock()
-        var next = 0
-        var storeFailure: BuildError?
-        withoutActuallyEscaping(events) { events in
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    lock.lock()
-                    guard next < toTrain.count, storeFailure == nil else { lock.unlock(); return }
-                    let (index, report, spec) = toTrain[next]
-                    next += 1
-                    events(.runStarted(report: report.id, run: spec.name, index: index + 1, count: plan.count, steps: spec.train.steps))
-                    lock.unlock()
-                    var result = Runner.run(spec) { progress in
-                        lock.lock(); events(.runProgress(progress)); lock.unlock()
-                    }
-                    result.message = result.message.map(SiteOutput.scrub)  // stored and published: no paths of this machine
-                    lock.lock()
-                    do {
-                        try store?.store(result, for: spec)
-                        store?.remember(spec, report: report.id)
-                    } catch {
-                        storeFailure = BuildError(step: "run", path: storeDirectory.map(SiteOutput.display) ?? "",
-                                                  message: "cannot store run \(spec.name): \(error is StoreError ? "\(error)" : SiteOutput.describe(error))")
-                    }
-                    results[report.id, default: [:]][spec.name] = result
-                    events(.runFinished(report: report.id, run: spec.name, result: result))
-                    summary.runs += 1
-                    if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
-                    lock.unlock()
-                }
-            }
-        }
-        if let storeFailure { throw storeFailure }
-        for (index, report, spec, key) in sameAs {
-            guard let first = firstByKey[key], var result = results[first.report]?[first.run] else { continue }
-            result.name = spec.name
-            events(.runRestored(report: report.id, run: spec.name, index: index + 1, count: plan.count))
-            summary.restored += 1
-            summary.runs += 1
-            results[report.id, default: [:]][spec.name] = result
-            restored[report.id, default: []].insert(spec.name)
-            store?.remember(spec, report: report.id)
-            if result.status == .failed { summary.failedRuns.append("\(report.id)/\(spec.name)") }
-        }
-        summary.failedRuns.sort()
-
-        if shard != nil {
+        events(.step(Step.trainOrRestore))
+        let outcomes = try trainOrRestore(plan, events: events)
+        summary.runs = outcomes.runs
+        summary.restored = outcomes.restored.values.reduce(0) { $0 + $1.count }
+        summary.failedRuns = outcomes.failedRuns
+        guard shard == nil, let templates else {
             // A shard only fills the store; the site is assembled after the stores are merged.
             summary.trained = summary.runs - summary.restored
             summary.seconds = Date().timeIntervalSince(start)
             return summary
         }
 
-        guard let templates = loadedTemplates else { return summary }
         let staging = try makeStaging()
         do {
             let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile, overrides: overrides, threads: computeThreads)
             var siteEntries: [SiteEntry] = []
+            let keys = plan.keys
             for report in reports {
                 try SitePath.checkNames(of: report)
-                events(.step("figures: \(report.id)"))
                 let folder = staging.appendingPathComponent(report.id)
-                let figures = try writeFigures(report, runs: results[report.id] ?? [:], to: folder, store: store, events: events, summary: &summary)
-                events(.step("claims: \(report.id)"))
-                let claims = report.claims.map {
-                    ClaimCheck.check($0, specs: report.experiments, runs: results[report.id] ?? [:], profile: profile)
-                }
-                for claim in claims {
-                    events(.claimChecked(report: report.id, claim: claim))
-                    summary.claims.append((report.id, claim))
-                }
-                events(.step("pages: \(report.id)"))
-                var page = ReportPage(report: report, runs: results[report.id] ?? [:], figures: figures, provenance: provenance,
-                                      restored: restored[report.id] ?? [])
-                page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-                try writePages(page, templates: templates, to: folder)
-                let siteEntry = SiteEntry(page: page)
-                try write(siteEntry.json(), to: folder.appendingPathComponent(SiteEntry.fileName), step: "pages")
-                siteEntries.append(siteEntry)
-                summary.reports += 1
+                let runs = outcomes.results[report.id] ?? [:]
+                events(.step("\(Step.figures): \(report.id)"))
+                let figures = try writeFigures(report, runs: runs, keys: keys[report.id] ?? [:], to: folder, store: plan.store,
+                                               events: events, summary: &summary)
+                events(.step("\(Step.pages): \(report.id)"))
+                siteEntries.append(try writeReport(report, runs: runs, keys: keys[report.id] ?? [:], restored: outcomes.restored[report.id] ?? [], figures: figures,
+                                                   provenance: provenance, templates: templates, to: folder, events: events,
+                                                   summary: &summary))
             }
-            events(.step("pages: index"))
+            events(.step("\(Step.pages): index"))
             siteEntries += try keepOtherReports(built: Set(reports.map(\.id)), into: staging)
             siteEntries.sort { $0.id < $1.id }
             let index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance)
-            try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: "pages")
+            try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: Step.pages)
             try templates.copyStaticFiles(to: staging)
             try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
+            events(.step(Step.write))
             let record = try provenance.json(date: Date(), previous: try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
-                                             extra: runProvenance(reports: reports, results: results, restored: restored))
-            try write(record, to: staging.appendingPathComponent("provenance.json"), step: "write site")
-            try write(Provenance.script(record), to: staging.appendingPathComponent("provenance.js"), step: "write site")
-            events(.step("write site"))
+                                             extra: runProvenance(plan: plan, outcomes: outcomes))
+            try write(record, to: staging.appendingPathComponent("provenance.json"), step: Step.write)
+            try write(Provenance.script(record), to: staging.appendingPathComponent("provenance.js"), step: Step.write)
             summary.rewrittenFiles = try SiteOutput.install(staging: staging, output: outputDirectory)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error
         }
-        summary.trained = plan.count - summary.restored
+        summary.trained = plan.runs.count - summary.restored
         summary.seconds = Date().timeIntervalSince(start)
         summary.output = outputDirectory.path
         return summary
@@ -301,9 +194,10 @@ public struct SiteBuilder {
 
     /// The threads each run computes with: the CPUs the `jobs` parallel trainings leave. It is
     /// part of the run keys (see `RunStore.computeThreads`), so it is set before any key is made.
-    var computeThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)) }
+    /// The command sets the engine's thread count (`BLASThreads.set`) to it before building.
+    public var computeThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs)) }
 
-    private func setComputeThreads() {
+    private func useComputeThreadsForKeys() {
         RunStore.computeThreads = computeThreads
         RunStore.acceptAnyThreadCount = frozen
     }
@@ -313,22 +207,20 @@ public struct SiteBuilder {
     /// declarations differ only there. Per run: the wall time of its training (as trained, also
     /// when restored from the store) and its key; and the threads each run computed with. Reports
     /// this build did not build (`--only`) keep their previous entries.
-    private func runProvenance(reports: [Report], results: [String: [String: RunResult]], restored: [String: Set<String>]) -> [String: Any] {
+    private func runProvenance(plan: BuildPlan, outcomes: RunOutcomes) -> [String: Any] {
         var runs: [String: Any] = [:]
-        let built = Set(reports.map(\.id))
+        let built = Set(plan.runs.map(\.report.id))
         if let data = try? Data(contentsOf: outputDirectory.appendingPathComponent("provenance.json")),
            let old = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let oldRuns = old["runs"] as? [String: Any] {
             for (name, value) in oldRuns where !built.contains(String(name.split(separator: "/").first ?? "")) { runs[name] = value }
         }
-        for report in reports {
-            for spec in report.experiments {
-                guard let result = results[report.id]?[spec.name] else { continue }
-                // No origin (trained here or restored): a rebuild that restores everything leaves
-                // this record, and its date, as they were (the pages say where each run came from).
-                var record: [String: Any] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": RunStore.key(for: spec)]
-                if let grades = result.grades, grades.count > 1 { record["gradeSeconds"] = grades.map { ($0.seconds * 1000).rounded() / 1000 } }
-                runs["\(report.id)/\(spec.name)"] = record
-            }
+        for run in plan.runs {
+            guard let result = outcomes.results[run.report.id]?[run.spec.name] else { continue }
+            // No origin (trained here or restored): a rebuild that restores everything leaves
+            // this record, and its date, as they were (the pages say where each run came from).
+            var record: [String: Any] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": run.key]
+            if let grades = result.grades, grades.count > 1 { record["gradeSeconds"] = grades.map { ($0.seconds * 1000).rounded() / 1000 } }
+            runs["\(run.report.id)/\(run.spec.name)"] = record
         }
         return ["computeThreads": computeThreads, "runs": runs]
     }
@@ -344,11 +236,10 @@ public struct SiteBuilder {
     /// Draws the figures of a report, or takes them from the store's figure cache: a figure's
     /// key is the hash of its declaration, the keys of the runs it shows, their labels and
     /// `figureVersion`, so a rebuild re-renders only figures whose inputs changed.
-    private func writeFigures(_ report: Report, runs: [String: RunResult], to folder: URL, store: RunStore?,
-                              events: (BuildEvent) -> Void, summary: inout BuildSummary) throws -> [String: FigureFiles] {
+    func writeFigures(_ report: Report, runs: [String: RunResult], keys runKeys: [String: String], to folder: URL, store: RunStore?,
+                      events: (BuildEvent) -> Void, summary: inout BuildSummary) throws -> [String: FigureFiles] {
         var files: [String: FigureFiles] = [:]
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
-        let runKeys = Dictionary(report.experiments.map { ($0.name, RunStore.key(for: $0)) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double }
@@ -379,12 +270,12 @@ public struct SiteBuilder {
                 let meta = try JSONDecoder().decode(Meta.self, from: rendered["meta.json"]!)
                 let base = folder.appendingPathComponent("figures/\(spec.name)")
                 let dark = folder.appendingPathComponent("figures/\(spec.name)-dark")
-                try write(rendered["light.svg"]!, to: base.appendingPathExtension("svg"), step: "figures")
-                try write(rendered["light.png"]!, to: base.appendingPathExtension("png"), step: "figures")
-                try write(rendered["light.pdf"]!, to: base.appendingPathExtension("pdf"), step: "figures")
-                try write(rendered["dark.svg"]!, to: dark.appendingPathExtension("svg"), step: "figures")
-                try write(rendered["dark.png"]!, to: dark.appendingPathExtension("png"), step: "figures")
-                try write(rendered["data.csv"]!, to: base.appendingPathExtension("csv"), step: "figures")
+                try write(rendered["light.svg"]!, to: base.appendingPathExtension("svg"), step: Step.figures)
+                try write(rendered["light.png"]!, to: base.appendingPathExtension("png"), step: Step.figures)
+                try write(rendered["light.pdf"]!, to: base.appendingPathExtension("pdf"), step: Step.figures)
+                try write(rendered["dark.svg"]!, to: dark.appendingPathExtension("svg"), step: Step.figures)
+                try write(rendered["dark.png"]!, to: dark.appendingPathExtension("png"), step: Step.figures)
+                try write(rendered["data.csv"]!, to: base.appendingPathExtension("csv"), step: Step.figures)
                 files[spec.name] = FigureFiles(name: spec.name, altText: meta.altText, error: nil, png: rendered["light.png"]!,
                                                width: meta.width, height: meta.height, csv: rendered["data.csv"])
                 summary.figures += 1
@@ -416,7 +307,7 @@ public struct SiteBuilder {
             try? FileManager.default.removeItem(at: staging)
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
-            throw BuildError(step: "write site", path: SiteOutput.display(staging), message: "cannot create the staging folder: \(SiteOutput.describe(error))")
+            throw BuildError(step: Step.write, path: SiteOutput.display(staging), message: "cannot create the staging folder: \(SiteOutput.describe(error))")
         }
         return staging
     }

@@ -48,18 +48,78 @@ final class MethodsMultiscaleTests: XCTestCase {
         XCTAssertEqual(s2[2], 0.1875, accuracy: 1e-15)           // sin(π/2)·¼·¾
     }
 
-    /// With one subnetwork at scale 1, the joint trainer is exactly the engine's `train`.
-    func testJointTrainerWithOneNetworkIsTrain() {
-        let data = MethodsFixtures.set(MethodsFixtures.inputs(30, seed: 1), { cos(5 * $0) }, as: Float.self)
-        let spec = TrainingSpec(optimizer: .adam(learningRate: 1e-2), schedule: .exponential(initial: 1e-2, final: 1e-3),
-                                batchSize: 8, epochs: 6, seed: 5)
-        let layers = [LayerSpec(inputs: 1, outputs: 10, activation: .sReLU), LayerSpec(inputs: 10, outputs: 1, activation: .identity)]
-        let a = Network<Float>(layers: layers, seed: 3), b = Network<Float>(layers: layers, seed: 3)
-        let history = train(a, x: data.x, y: data.y, spec: spec)
-        let losses = JointTrainer(networks: [b], inputs: [data.x], y: data.y, spec: spec).run(progress: nil)
-        XCTAssertEqual(MethodsFixtures.bits(losses.map(Float.init)), MethodsFixtures.bits(history.losses.map(Float.init)))
-        XCTAssertEqual(losses, history.losses)
-        XCTAssertEqual(a.predict(data.x), b.predict(data.x))
+    /// A sum of networks trains through the one training loop: a batch split in chunks of 3 rows
+    /// (gradients accumulated) trains like the whole batch to rounding (1e-12), for a full batch
+    /// and minibatches larger than a chunk, and the workspaces are chunk-sized. (MscaleDNN's
+    /// former loop, `JointTrainer`, had no chunking: its workspaces held the whole batch.)
+    func testSumOfNetworksTrainsInChunksLikeWholeBatch() {
+        let threads = BLASThreads.current
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        let data = MethodsFixtures.set(MethodsFixtures.inputs(11, seed: 3, low: 0, high: 1), { sin(6 * $0) }, as: Double.self)
+        let layers = [LayerSpec(inputs: 1, outputs: 9, activation: .s2ReLU), LayerSpec(inputs: 9, outputs: 1, activation: .identity)]
+        for batch in [nil, 7] as [Int?] {
+            let spec = TrainingSpec(optimizer: .adam(learningRate: 1e-2), loss: .mse, batchSize: batch, epochs: 5, seed: 2)
+            func run(chunk: Int) -> (losses: [Double], parameters: [[Double]], workspaceRows: Int) {
+                let networks = [Network<Double>(layers: layers, seed: 1), Network<Double>(layers: layers, seed: 2)]
+                for net in networks { net.trainingChunk = chunk }
+                let history = Trainer(networks: networks, inputs: [data.x, scaled(data.x, by: 3)], y: data.y, spec: spec)
+                    .run(snapshotEvery: 0, snapshotInputs: nil, progress: nil)
+                let parameters = networks.map { net in (0..<2).flatMap { net.weights(layer: $0).values + net.bias(layer: $0) } }
+                return (history.losses, parameters, networks[0].workspaces.keys.max()!)
+            }
+            let whole = run(chunk: 1024), chunked = run(chunk: 3)
+            XCTAssertEqual(chunked.workspaceRows, 3)
+            XCTAssertEqual(whole.losses.count, chunked.losses.count)
+            for (u, v) in zip(whole.losses, chunked.losses) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+            for (a, b) in zip(whole.parameters, chunked.parameters) {
+                for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+            }
+        }
+    }
+
+    /// A sum of networks gets the data-parallel step: on 2 threads the step is split between two
+    /// workers, the result is bit-identical across two runs and equals one thread's to float
+    /// rounding (1e-5 relative: the rows' gradients are summed in another order).
+    func testSumOfNetworksDataParallelStepMatchesOneThread() {
+        let threads = BLASThreads.current
+        defer { BLASThreads.set(threads) }
+        let data = MethodsFixtures.set(MethodsFixtures.inputs(256, seed: 5, low: 0, high: 1), { sin(9 * $0) }, as: Float.self)
+        let layers = [LayerSpec(inputs: 1, outputs: 24, activation: .sReLU), LayerSpec(inputs: 24, outputs: 1, activation: .identity)]
+        func run(_ n: Int) -> (losses: [Double], weights: [Float], workers: Int) {
+            BLASThreads.set(n)
+            let networks = [Network<Float>(layers: layers, seed: 1), Network<Float>(layers: layers, seed: 2)]
+            let spec = TrainingSpec(optimizer: .adam(learningRate: 1e-3), batchSize: 200, epochs: 3, seed: 4)
+            let history = Trainer(networks: networks, inputs: [data.x, scaled(data.x, by: 4)], y: data.y, spec: spec)
+                .run(snapshotEvery: 0, snapshotInputs: nil, progress: nil)
+            return (history.losses, networks.flatMap { net in (0..<2).flatMap { net.weights(layer: $0).values } },
+                    networks[1].workerGradients.count + 1)
+        }
+        let one = run(1), a = run(2), b = run(2)
+        XCTAssertEqual(a.workers, 2, "the step was not split")
+        XCTAssertEqual(a.losses.map(\.bitPattern), b.losses.map(\.bitPattern))
+        XCTAssertEqual(a.weights.map(\.bitPattern), b.weights.map(\.bitPattern))
+        XCTAssertEqual(a.losses.count, one.losses.count)
+        for (u, v) in zip(a.losses, one.losses) { XCTAssertEqual(u, v, accuracy: 1e-5 * abs(v)) }
+        for (u, v) in zip(a.weights, one.weights) { XCTAssertEqual(u, v, accuracy: 1e-5 * max(1, abs(v))) }
+    }
+
+    /// MscaleDNN reports progress like every method: from the first step on, then at most every
+    /// 250 ms, and at the last step. (`JointTrainer` skipped the first step: a short run was
+    /// reported only when it had finished.)
+    func testMscaleReportsProgressFromTheFirstStep() {
+        let data = MethodsFixtures.set(MethodsFixtures.inputs(32, seed: 6, low: 0, high: 1), { sin(4 * $0) }, as: Float.self)
+        let training = MethodTraining(optimizer: .adam(learningRate: 1e-3), schedule: .constant, batchSize: nil, epochs: 20,
+                                      seed: 1, initializer: .pytorchDefault)
+        var reported: [Int] = []
+        _ = fit(method: .mscale(scales: [1, 2], hidden: [8], activation: .sReLU), features: .none, training: training,
+                train: data, validation: nil, test: nil, evaluateOn: data.x, progress: { step, total, _ in
+                    XCTAssertEqual(total, 20)
+                    reported.append(step)
+                    return true
+                })
+        XCTAssertEqual(reported.first, 1)
+        XCTAssertEqual(reported.last, 20)
     }
 
     /// MscaleDNN is the sum of subnetworks on scaled inputs, trained jointly, and learns.

@@ -14,12 +14,17 @@ import Numerics
 ///   `MethodTraining.componentSeeds`) and `features`' own seed.
 /// - `recording`, when given, receives the whole model's prediction on its inputs during
 ///   training (see `ModelRecording`); it does not change what is trained.
+/// - `checkpoints`, when given, saves the training's state at epoch ends (`FitCheckpoint`: the
+///   grades or stages finished and the network in training) and resumes from `resume`: the
+///   result is then bit-identical to an uninterrupted fit's (the caller restores what its
+///   `recording` had received). Finished grades are restored, not trained again.
 public func fit<T: RealScalar>(method: Method, features: FeatureMapping, training: MethodTraining,
                                train: (x: Matrix<T>, y: Matrix<T>),
                                validation: (x: Matrix<T>, y: Matrix<T>)?, test: (x: Matrix<T>, y: Matrix<T>)?,
                                evaluateOn: Matrix<T>,
                                recording: ModelRecording<T>? = nil,
-                               progress: ((Int, Int, Double) -> Bool)? = nil) -> MethodResult {
+                               progress: ((Int, Int, Double) -> Bool)? = nil,
+                               checkpoints: FitCheckpoints? = nil) -> MethodResult {
     let t0 = monotonicSeconds()
     precondition(train.x.rows == train.y.rows, "fit: train.x has \(train.x.rows) rows, train.y has \(train.y.rows)")
     precondition(train.x.rows > 0, "fit: no training samples")
@@ -36,7 +41,8 @@ public func fit<T: RealScalar>(method: Method, features: FeatureMapping, trainin
         Recorder(every: max(1, r.everyEpochs * max(1, training.steps(rows: x.rows) / max(1, training.epochs))),
                  inputs: features.apply(r.inputs), record: r.record)
     }
-    let model = trainModel(method: method, training: training, x: x, y: train.y, recorder: recorder, progress: progress)
+    let model = trainModel(method: method, training: training, x: x, y: train.y, recorder: recorder, progress: progress,
+                           checkpoints: checkpoints)
 
     // Evaluation: every component's output once per set, then running sums.
     func cumulativeRSE(mapped: Matrix<T>, y: Matrix<T>) -> (perComponent: [Double], model: Double) {
@@ -127,7 +133,8 @@ struct TrainedModel<T: RealScalar> {
 /// Trains `method` on mapped inputs `x`.
 func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
                                recorder: Recorder<T>? = nil,
-                               progress: ((Int, Int, Double) -> Bool)?) -> TrainedModel<T> {
+                               progress: ((Int, Int, Double) -> Bool)?,
+                               checkpoints: FitCheckpoints? = nil) -> TrainedModel<T> {
     let steps = training.steps(rows: x.rows)
     switch method {
     case .sgdl(let hidden):
@@ -140,7 +147,7 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
         let observe: ((Int) -> Void)? = recorder.map { r in { step in r.record(step, Recorder.sum([], net.predict(r.inputs))) } }
         let history = train(net, x: x, y: y, spec: training.trainingSpec(batchSeed: seeds.batches),
                             snapshotEvery: recorder?.every ?? 0, observe: observe,
-                            progress: reporter.callback(offset: 0))
+                            progress: reporter.callback(offset: 0), checkpoints: checkpoints?.forNetwork(0, finished: { [] }))
         let record = ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
                                      parameterCount: net.parameterCount)
         return TrainedModel(components: [record], outputs: { [net.predict($0)] })
@@ -148,17 +155,18 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
         let total = grades.indices.reduce(0) { $0 + training.forGrade($1).steps(rows: x.rows) }
         let reporter = StepReporter(total: total, callback: progress)
         let (model, records) = trainMultiGrade(grades: grades, training: training, x: x, y: y, reporter: reporter,
-                                               recorder: recorder)
+                                               recorder: recorder, checkpoints: checkpoints)
         return TrainedModel(components: records, outputs: model.gradeOutputs)
     case .mscale(let scales, let hidden, let activation):
         let reporter = StepReporter(total: steps, callback: progress)
         let (model, record) = trainMultiscale(scales: scales, hidden: hidden, activation: activation.activation,
-                                              training: training, x: x, y: y, reporter: reporter, recorder: recorder)
+                                              training: training, x: x, y: y, reporter: reporter, recorder: recorder,
+                                              checkpoints: checkpoints)
         return TrainedModel(components: [record], outputs: { [model.predict($0)] })
     case .multistage(let stages, let hidden):
         let reporter = StepReporter(total: steps * stages, callback: progress)
         let (model, records) = trainMultiStage(stages: stages, hidden: hidden, training: training, x: x, y: y,
-                                               reporter: reporter, recorder: recorder)
+                                               reporter: reporter, recorder: recorder, checkpoints: checkpoints)
         return TrainedModel(components: records, outputs: model.stageOutputs)
     }
 }

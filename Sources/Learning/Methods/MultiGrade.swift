@@ -44,7 +44,7 @@ final class MultiGradeModel<T: RealScalar> {
 func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x: Matrix<T>, y: Matrix<T>,
                                     reporter: StepReporter,
                                     observe: ((Int, Matrix<T>, Network<T>) -> Void)? = nil,
-                                    recorder: Recorder<T>? = nil)
+                                    recorder: Recorder<T>? = nil, checkpoints: FitCheckpoints? = nil)
     -> (MultiGradeModel<T>, [ComponentRecord]) {
     precondition(!grades.isEmpty, "MGDL: no grades")
     for (l, g) in grades.enumerated() where g.isEmpty || g.contains(where: { $0 <= 0 }) {
@@ -59,6 +59,9 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
     var recordInput = recorder?.inputs
     var recordSum: [Double] = []
     var stepsSoFar = 0
+    // Checkpoints: the grades finished so far (restored from `checkpoints.resume`, not trained again).
+    let restored = checkpoints?.finished ?? []
+    var finished: [FitCheckpoint.Finished] = []
     for (l, hidden) in grades.enumerated() {
         let t0 = monotonicSeconds()
         if l > 0 {
@@ -80,9 +83,17 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
             if l > 0 && step == 0 { return }   // the previous grade's last record
             r.record(offset + step, Recorder.sum(base, net.predict(gradeInput!)))
         } }
-        let history = train(net, x: input, y: residual, spec: gradeTraining.trainingSpec(batchSeed: seeds.batches),
+        let history: TrainingHistory
+        if l < restored.count {
+            net.parameters.restore(restored[l].parameters)
+            history = TrainingHistory(losses: restored[l].losses, snapshots: [], seconds: restored[l].seconds)
+        } else {
+            history = train(net, x: input, y: residual, spec: gradeTraining.trainingSpec(batchSeed: seeds.batches),
                             snapshotEvery: recorder?.every ?? 0, observe: recordStep,
-                            progress: reporter.callback(offset: progressOffset))
+                            progress: reporter.callback(offset: progressOffset),
+                            checkpoints: checkpoints?.forNetwork(l, finished: { finished }))
+        }
+        finished.append(FitCheckpoint.Finished(parameters: net.parameterBytes, losses: history.losses, seconds: history.seconds))
         stepsSoFar += history.losses.count
         progressOffset += gradeTraining.steps(rows: x.rows)
         model.append(net)
@@ -92,7 +103,7 @@ func trainMultiGrade<T: RealScalar>(grades: [[Int]], training: MethodTraining, x
         records.append(ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
                                        parameterCount: net.parameterCount))
         observe?(l, input, net)
-        if reporter.stopped { break }
+        if reporter.stopped || checkpoints?.policy.interrupted == true { break }
     }
     return (model, records)
 }

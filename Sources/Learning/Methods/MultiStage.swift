@@ -22,8 +22,8 @@ final class MultiStageModel<T: RealScalar> {
 /// κₖ = 2π f_d, f_d the dominant frequency of eₖ₋₁ (see `dominantFrequency`). Stage 1 has κ = 1
 /// and a tanh first layer. A stage whose residual is exactly zero ends the run.
 func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: MethodTraining, x: Matrix<T>,
-                                    y: Matrix<T>, reporter: StepReporter,
-                                    recorder: Recorder<T>? = nil) -> (MultiStageModel<T>, [ComponentRecord]) {
+                                    y: Matrix<T>, reporter: StepReporter, recorder: Recorder<T>? = nil,
+                                    checkpoints: FitCheckpoints? = nil) -> (MultiStageModel<T>, [ComponentRecord]) {
     precondition(stages > 0, "multi-stage: need at least one stage")
     precondition(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "multi-stage: need hidden layers of positive width")
     let model = MultiStageModel<T>()
@@ -32,6 +32,9 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
     var residual = y
     var recordSum: [Double] = []
     var stepsSoFar = 0
+    // Checkpoints: the stages finished so far (restored from `checkpoints.resume`, not trained again).
+    let restored = checkpoints?.finished ?? []
+    var finished: [FitCheckpoint.Finished] = []
     for k in 0..<stages {
         let t0 = monotonicSeconds()
         let eps = rootMeanSquare(residual)
@@ -52,9 +55,17 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
             if k > 0 && step == 0 { return }   // the previous stage's last record
             r.record(offset + step, Recorder.sum(base, net.predict(recordInput!), scale: eps))
         } }
-        let history = train(net, x: input, y: target, spec: training.trainingSpec(batchSeed: seeds.batches),
+        let history: TrainingHistory
+        if k < restored.count {
+            net.parameters.restore(restored[k].parameters)
+            history = TrainingHistory(losses: restored[k].losses, snapshots: [], seconds: restored[k].seconds)
+        } else {
+            history = train(net, x: input, y: target, spec: training.trainingSpec(batchSeed: seeds.batches),
                             snapshotEvery: recorder?.every ?? 0, observe: recordStep,
-                            progress: reporter.callback(offset: k * stepsPerStage))
+                            progress: reporter.callback(offset: k * stepsPerStage),
+                            checkpoints: checkpoints?.forNetwork(k, finished: { finished }))
+        }
+        finished.append(FitCheckpoint.Finished(parameters: net.parameterBytes, losses: history.losses, seconds: history.seconds))
         stepsSoFar += history.losses.count
         if let recordInput { recordSum = Recorder.sum(recordSum, net.predict(recordInput), scale: eps) }
         model.append(weight: eps, kappa: kappa, network: net)
@@ -62,7 +73,7 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
         net.releaseBuffers()
         records.append(ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
                                        parameterCount: net.parameterCount))
-        if reporter.stopped { break }
+        if reporter.stopped || checkpoints?.policy.interrupted == true { break }
     }
     return (model, records)
 }

@@ -1,0 +1,211 @@
+import Experiments
+import Foundation
+
+/// The steps of `SiteBuilder.build`, by the names its events and errors use.
+enum Step {
+    static let load = "load specs"
+    static let plan = "plan"
+    static let trainOrRestore = "train or restore"
+    static let figures = "figures"
+    static let pages = "pages"
+    static let write = "write site"
+}
+
+/// One declared run of a build, with its key (computed once, by the plan step).
+struct DeclaredRun {
+    /// Its place among all the build's runs (0-based), for the progress events.
+    let index: Int
+    let report: Report
+    let spec: ExperimentSpec
+    let key: String
+}
+
+/// The plan step's output: every declared run, and the run store, opened and locked.
+struct BuildPlan {
+    /// The runs this build does (a shard's share, or all).
+    let runs: [DeclaredRun]
+    /// How many runs the reports declare (a shard does some of them).
+    let declaredCount: Int
+    let store: RunStore?
+
+    /// Run keys by report and run name (what the figures' cache keys are made of).
+    var keys: [String: [String: String]] {
+        var keys: [String: [String: String]] = [:]
+        for run in runs where keys[run.report.id]?[run.spec.name] == nil { keys[run.report.id, default: [:]][run.spec.name] = run.key }
+        return keys
+    }
+}
+
+/// The train-or-restore step's output.
+struct RunOutcomes {
+    /// Results by report and run name.
+    var results: [String: [String: RunResult]] = [:]
+    /// Per report, the runs taken from the store (or from an identical run of this build).
+    var restored: [String: Set<String>] = [:]
+    /// Runs done (trained or restored) and the failed ones, as "report/run", sorted.
+    var runs = 0
+    var failedRuns: [String] = []
+
+    mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool) {
+        results[run.report.id, default: [:]][run.spec.name] = result
+        if isRestored { restored[run.report.id, default: []].insert(run.spec.name) }
+        runs += 1
+        if result.status == .failed { failedRuns.append("\(run.report.id)/\(run.spec.name)") }
+    }
+}
+
+extension SiteBuilder {
+    /// Step "load specs": the reports the command has already loaded (and validated), or else
+    /// those of `reportsDirectory`. Throws `SpecProblems`, or `BuildError` when there are none.
+    func loadReports(_ loaded: [Report]?) throws -> [Report] {
+        SiteOutput.projectRoot = SiteOutput.resolved(reportsDirectory.deletingLastPathComponent())
+        let reports = try loaded ?? ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
+        if reports.isEmpty {
+            throw BuildError(step: Step.load, path: SiteOutput.display(reportsDirectory), message: "no reports (*.md) found")
+        }
+        return reports
+    }
+
+    /// Every declared run of `reports` in page order, with its key.
+    func declaredRuns(_ reports: [Report]) -> [DeclaredRun] {
+        var runs: [DeclaredRun] = []
+        for report in reports {
+            for spec in report.experiments {
+                runs.append(DeclaredRun(index: runs.count, report: report, spec: spec, key: RunStore.key(for: spec)))
+            }
+        }
+        return runs
+    }
+
+    /// Step "plan": the declared runs with their keys, and the store opened and locked. With
+    /// `frozen`, throws when a run is missing from the store.
+    func makePlan(_ reports: [Report]) throws -> BuildPlan {
+        let runs = declaredRuns(reports)
+        var store: RunStore?
+        if let storeDirectory {
+            do {
+                store = try RunStore(root: storeDirectory)
+                try store?.lock()
+            } catch {
+                throw BuildError(step: Step.plan, path: SiteOutput.display(storeDirectory),
+                                 message: error is StoreError ? "\(error)" : SiteOutput.describe(error))
+            }
+        }
+        if frozen {
+            let missing = runs.filter { store?.result(for: $0.spec, key: $0.key) == nil }.map { "\($0.report.id)/\($0.spec.name)" }
+            if !missing.isEmpty {
+                store?.unlock()
+                throw BuildError(step: Step.plan, path: storeDirectory?.path ?? "(no store)",
+                                 message: "--frozen trains nothing, but \(missing.count) run(s) are not in the store: \(missing.joined(separator: ", "))")
+            }
+        }
+        return BuildPlan(runs: shard.map { shard in runs.filter { shard.contains(key: $0.key) } } ?? runs,
+                         declaredCount: runs.count, store: store)
+    }
+
+    /// Step "train or restore": each run from the store, or trained (`jobs` at a time) and
+    /// stored. Two declarations with one key (the same run reached from two sweeps) train once:
+    /// the copies take the result of the first, as if restored from the store.
+    func trainOrRestore(_ plan: BuildPlan, events: (BuildEvent) -> Void) throws -> RunOutcomes {
+        var outcomes = RunOutcomes()
+        let store = plan.store, total = plan.declaredCount
+        var toTrain: [DeclaredRun] = []
+        var firstByKey: [String: DeclaredRun] = [:]
+        var sameAs: [DeclaredRun] = []
+        for run in plan.runs {
+            let cached = store?.result(for: run.spec, key: run.key)
+            if firstByKey[run.key] != nil, cached == nil {
+                sameAs.append(run)
+                continue
+            }
+            firstByKey[run.key] = firstByKey[run.key] ?? run
+            if let cached {
+                events(.runRestored(report: run.report.id, run: run.spec.name, index: run.index + 1, count: total))
+                outcomes.add(cached, of: run, restored: true)
+                store?.remember(run.spec, report: run.report.id)
+            } else {
+                toTrain.append(run)
+            }
+        }
+        if !toTrain.isEmpty {
+            events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.estimate($0.spec)) }, uniquingKeysWith: +)))
+        }
+        try train(toTrain, total: total, store: store, events: events, into: &outcomes)
+        for run in sameAs {
+            let first = firstByKey[run.key]!
+            guard var result = outcomes.results[first.report.id]?[first.spec.name] else { continue }
+            result.name = run.spec.name
+            events(.runRestored(report: run.report.id, run: run.spec.name, index: run.index + 1, count: total))
+            outcomes.add(result, of: run, restored: true)
+            store?.remember(run.spec, report: run.report.id)
+        }
+        outcomes.failedRuns.sort()
+        return outcomes
+    }
+
+    /// Trains `runs`, `jobs` at a time (the engine's threads are the caller's: the cores the
+    /// jobs leave), storing each result as it finishes. With a store, each run checkpoints into
+    /// the store's temporary area every `checkpointInterval` seconds and continues from its
+    /// checkpoint after a killed build; the checkpoint is removed once the result is stored.
+    private func train(_ runs: [DeclaredRun], total: Int, store: RunStore?, events: (BuildEvent) -> Void,
+                       into outcomes: inout RunOutcomes) throws {
+        let workers = max(1, min(jobs, runs.count))
+        let lock = NSLock()
+        var next = 0
+        var storeFailure: BuildError?
+        var done = outcomes
+        withoutActuallyEscaping(events) { events in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    lock.lock()
+                    guard next < runs.count, storeFailure == nil else { lock.unlock(); return }
+                    let run = runs[next]
+                    next += 1
+                    events(.runStarted(report: run.report.id, run: run.spec.name, index: run.index + 1, count: total,
+                                       steps: run.spec.train.steps))
+                    lock.unlock()
+                    let checkpoints = store.map {
+                        RunCheckpointing(file: $0.checkpointFile(forKey: run.key), interval: checkpointInterval)
+                    }
+                    var result = Runner.run(run.spec, progress: { progress in
+                        lock.lock(); events(.runProgress(progress)); lock.unlock()
+                    }, checkpoints: checkpoints)
+                    result.message = result.message.map(SiteOutput.scrub)  // stored and published: no paths of this machine
+                    lock.lock()
+                    do {
+                        try store?.store(result, for: run.spec, key: run.key)
+                        store?.remember(run.spec, report: run.report.id)
+                        store?.removeCheckpoint(forKey: run.key)
+                    } catch {
+                        storeFailure = BuildError(step: Step.trainOrRestore, path: storeDirectory.map(SiteOutput.display) ?? "",
+                                                  message: "cannot store run \(run.spec.name): \(error is StoreError ? "\(error)" : SiteOutput.describe(error))")
+                    }
+                    done.add(result, of: run, restored: false)
+                    events(.runFinished(report: run.report.id, run: run.spec.name, result: result))
+                    lock.unlock()
+                }
+            }
+        }
+        outcomes = done
+        if let storeFailure { throw storeFailure }
+    }
+
+    /// Step "pages" of one report: its claims checked, its pages and site entry written.
+    func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, figures: [String: FigureFiles],
+                     provenance: Provenance, templates: SiteTemplates, to folder: URL, events: (BuildEvent) -> Void,
+                     summary: inout BuildSummary) throws -> SiteEntry {
+        let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile) }
+        for claim in claims {
+            events(.claimChecked(report: report.id, claim: claim))
+            summary.claims.append((report.id, claim))
+        }
+        var page = ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: restored)
+        page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        page.runKeys = keys
+        try writePages(page, templates: templates, to: folder)
+        let siteEntry = SiteEntry(page: page)
+        try write(siteEntry.json(), to: folder.appendingPathComponent(SiteEntry.fileName), step: Step.pages)
+        summary.reports += 1
+        return siteEntry
+    }
+}
