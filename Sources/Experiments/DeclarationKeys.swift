@@ -130,7 +130,7 @@ public enum DeclarationKeys {
                     case .constant:
                         DeclarationValue.insert(.number(spec.task.amplitudes.first ?? 1), at: key, into: &entries)
                         continue
-                    case .decreasing, .increasing, .xDependent:
+                    case .decreasing, .increasing, .xDependent, .rahamanIncreasing:
                         DeclarationValue.insert(.text(spec.task.amplitudeProfile.rawValue), at: key, into: &entries)
                         continue
                     }

@@ -249,6 +249,7 @@ public enum Runner {
         switch spec.task.amplitudeProfile {
         case .decreasing: amplitudes = .decreasing
         case .increasing: amplitudes = .increasing
+        case .rahamanIncreasing: amplitudes = .rahamanIncreasing
         case .xDependent: amplitudes = .xDependent
         case .explicit: amplitudes = .explicit(spec.task.amplitudes)
         case .constant: amplitudes = .constant(spec.task.amplitudes.first ?? 1)

@@ -92,8 +92,14 @@ public enum TaskSplit: String, CaseIterable, Codable, Sendable {
 /// `task.amplitudes` of a sum of sines: a named profile, or `explicit` when the block lists one
 /// amplitude per frequency (and `constant` when it gives one number).
 public enum AmplitudeProfile: String, CaseIterable, Codable, Sendable {
+    /// Fang & Xu's profiles (MGDL §3.1): `decreasing` 1.05 − 0.05 j, `increasing` 0.05 j,
+    /// `x_dependent` e^(−x) cos((j − 1) x).
     case constant, decreasing, increasing
     case xDependent = "x_dependent"
+    /// Rahaman et al.'s Fig. 1b profile: α_j = j / n for n frequencies (0.1, 0.2, …, 1.0 for their
+    /// ten), the largest amplitude on the highest frequency. Named apart from Fang & Xu's
+    /// `increasing` (0.05 j), which is a different family.
+    case rahamanIncreasing = "rahaman_increasing"
     /// Not a word of the format: the block wrote a list.
     case explicit
 

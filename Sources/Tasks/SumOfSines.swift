@@ -17,6 +17,8 @@ public struct SumOfSines: Sendable, Equatable {
         case xDependent
         /// α_j = 0.05 j, j = 1, 2, ... (0.05, 0.10, ...).
         case increasing
+        /// α_j = j / n, j = 1, ..., n for n frequencies: Rahaman et al.'s 0.1, 0.2, ..., 1.0 (n = 10).
+        case rahamanIncreasing
         /// α_j given one per frequency.
         case explicit([Double])
 
@@ -101,6 +103,7 @@ public struct SumOfSines: Sendable, Equatable {
         case .decreasing: return 1.05 - 0.05 * Double(j + 1)
         case .xDependent: return exp(-x) * cos(Double(j) * x)
         case .increasing: return 0.05 * Double(j + 1)
+        case .rahamanIncreasing: return Double(j + 1) / Double(frequencies.count)
         case .explicit(let list): return list[j]
         }
     }

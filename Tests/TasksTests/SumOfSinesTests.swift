@@ -42,6 +42,16 @@ final class SumOfSinesTests: XCTestCase {
         XCTAssertEqual(given(x), handSum([3, -1, 0.25]), accuracy: 1e-14)
     }
 
+    /// Rahaman et al.'s Fig. 1b amplitudes: j/n, so 0.1 … 1.0 for their ten frequencies; not
+    /// Fang & Xu's `increasing` (0.05 j).
+    func testRahamanIncreasingProfile() {
+        let up = SumOfSines(frequencies: frequencies, amplitudes: .rahamanIncreasing, phases: phases)
+        XCTAssertEqual(up(x), handSum([1.0 / 3, 2.0 / 3, 1]), accuracy: 1e-14)
+        let ten = SumOfSines(frequencies: (1...10).map { Double(5 * $0) }, amplitudes: .rahamanIncreasing, phases: Array(repeating: 0, count: 10))
+        for j in 0..<10 { XCTAssertEqual(ten.amplitude(j, at: 0.3), 0.1 * Double(j + 1), accuracy: 1e-15) }
+        XCTAssertNotEqual(ten.amplitude(0, at: 0), SumOfSines(frequencies: ten.frequencies, amplitudes: .increasing, phases: ten.phases).amplitude(0, at: 0))
+    }
+
     func testFrequencyRange() {
         let f = SumOfSines(frequencyRange: 5...50, step: 5, phases: SumOfSines.seededPhases(count: 10, seed: 3))
         XCTAssertEqual(f.frequencies, [5, 10, 15, 20, 25, 30, 35, 40, 45, 50])
