@@ -3,7 +3,7 @@ import Foundation
 
 /// The version of the training code that produced a stored result. Bump it when a change to the
 /// engine, the methods or the runner changes results: every run then trains again.
-public let engineVersion = "2"
+let engineVersion = "2"
 
 /// A content-addressed store of run results.
 ///
@@ -56,7 +56,7 @@ public final class RunStore {
 
     /// The canonical bytes a key is computed from: the declaration without its name and profile
     /// (which do not change the result), with sorted keys.
-    public static func canonicalDeclaration(_ spec: ExperimentSpec) -> Data {
+    static func canonicalDeclaration(_ spec: ExperimentSpec) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(anonymous(spec))) ?? Data()
@@ -70,7 +70,7 @@ public final class RunStore {
         return encoder
     }
 
-    public static func decoder() -> JSONDecoder {
+    static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
@@ -216,7 +216,7 @@ public final class RunStore {
     }
 
     /// The file of an entry that lists the SHA-256 of each of its other files.
-    public static let digestName = "digest.json"
+    static let digestName = "digest.json"
 
     static func digestFile(_ files: [String: Data]) throws -> Data {
         try JSONEncoder.sortedKeys.encode(files.mapValues { digest($0) })
@@ -315,7 +315,7 @@ public final class RunStore {
     }
 
     /// Every stored run entry that does not verify (for `verify-store` and `merge-stores`).
-    public func corruptEntries() -> [String] {
+    func corruptEntries() -> [String] {
         problems().filter { $0.kind == "runs" }.map(\.key)
     }
 

@@ -5,13 +5,13 @@ import Numerics
 /// passed since the start or the last checkpoint (0: after every epoch). One policy serves a
 /// whole run (every grade, stage or network of a method).
 public final class CheckpointPolicy: @unchecked Sendable {
-    public let interval: Double
+    let interval: Double
     private var last: Double
     /// Checkpoints taken so far.
     public private(set) var saved = 0
     /// Test hook: after this many checkpoints the training stops as if the process had been
     /// killed there (`interrupted` is then true and the result is incomplete: never keep it).
-    public var interruptAfter: Int?
+    var interruptAfter: Int?
     public private(set) var interrupted = false
 
     public init(interval: Double) {
@@ -36,27 +36,27 @@ public final class CheckpointPolicy: @unchecked Sendable {
 /// was recorded. Continuing from it gives the same bits as never having stopped.
 public struct TrainerCheckpoint: Codable, Sendable {
     /// Epochs done (the next one to run) and optimizer steps done.
-    public var epoch: Int
-    public var step: Int
-    public var rng: SeededGenerator
-    public var permutation: [Int]
-    public var losses: [Double]
-    public var snapshots: [TrainingSnapshot]
+    var epoch: Int
+    var step: Int
+    var rng: SeededGenerator
+    var permutation: [Int]
+    var losses: [Double]
+    var snapshots: [TrainingSnapshot]
     /// The last step `observe` was called for (-1: none).
-    public var lastObserved: Int
+    var lastObserved: Int
     /// Per network: the parameters and the optimizer's buffers, as raw bytes of the precision trained.
-    public var parameters: [Data]
-    public var optimizerBuffers: [[Data]]
+    var parameters: [Data]
+    var optimizerBuffers: [[Data]]
     /// Seconds of training before the checkpoint.
-    public var seconds: Double
+    var seconds: Double
 }
 
 /// How one training loop checkpoints: when (`policy`), from which checkpoint it resumes (nil:
 /// from the start), and what receives each new checkpoint.
 public struct TrainerCheckpoints {
-    public let policy: CheckpointPolicy
-    public let resume: TrainerCheckpoint?
-    public let save: (TrainerCheckpoint) -> Void
+    let policy: CheckpointPolicy
+    let resume: TrainerCheckpoint?
+    let save: (TrainerCheckpoint) -> Void
 
     public init(policy: CheckpointPolicy, resume: TrainerCheckpoint?, save: @escaping (TrainerCheckpoint) -> Void) {
         self.policy = policy; self.resume = resume; self.save = save
@@ -67,20 +67,20 @@ public struct TrainerCheckpoints {
 /// the one in training.
 public struct FitCheckpoint: Codable, Sendable {
     /// One finished grade or stage: its parameters (raw bytes) and what its training recorded.
-    public struct Finished: Codable, Sendable {
-        public var parameters: Data
-        public var losses: [Double]
-        public var seconds: Double
+    struct Finished: Codable, Sendable {
+        var parameters: Data
+        var losses: [Double]
+        var seconds: Double
     }
-    public var finished: [Finished]
-    public var current: TrainerCheckpoint
+    var finished: [Finished]
+    var current: TrainerCheckpoint
 }
 
 /// How `fit` checkpoints (see `TrainerCheckpoints`).
 public struct FitCheckpoints {
-    public let policy: CheckpointPolicy
-    public let resume: FitCheckpoint?
-    public let save: (FitCheckpoint) -> Void
+    let policy: CheckpointPolicy
+    let resume: FitCheckpoint?
+    let save: (FitCheckpoint) -> Void
 
     public init(policy: CheckpointPolicy, resume: FitCheckpoint?, save: @escaping (FitCheckpoint) -> Void) {
         self.policy = policy; self.resume = resume; self.save = save

@@ -47,9 +47,9 @@ public final class Network<T: RealScalar> {
     }
 
     /// Input width.
-    public var inputWidth: Int { layers[0].inputs }
+    var inputWidth: Int { layers[0].inputs }
     /// Output width.
-    public var outputWidth: Int { layers[layers.count - 1].outputs }
+    var outputWidth: Int { layers[layers.count - 1].outputs }
 
     func initialize(_ initializer: Initializer, seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
@@ -77,7 +77,7 @@ public final class Network<T: RealScalar> {
     // MARK: - Parameters
 
     /// The weights of layer `layer`, inputs x outputs (the transpose of PyTorch's `weight`).
-    public func weights(layer: Int) -> Matrix<T> {
+    func weights(layer: Int) -> Matrix<T> {
         let l = layers[layer]
         return Matrix(rows: l.inputs, cols: l.outputs) { out in
             copyElements(from: parameters.pointer + weightOffsets[layer], to: out.baseAddress!, count: l.inputs * l.outputs)
@@ -127,7 +127,7 @@ public final class Network<T: RealScalar> {
     }
 
     /// The biases of layer `layer`.
-    public func bias(layer: Int) -> [T] {
+    func bias(layer: Int) -> [T] {
         let n = layers[layer].outputs
         return [T](unsafeUninitializedCapacity: n) { buffer, count in
             copyElements(from: parameters.pointer + biasOffsets[layer], to: buffer.baseAddress!, count: n)
@@ -136,7 +136,7 @@ public final class Network<T: RealScalar> {
     }
 
     /// Replaces the parameters of layer `layer` (weights inputs x outputs).
-    public func setParameters(layer: Int, weights: Matrix<T>, bias: [T]) {
+    func setParameters(layer: Int, weights: Matrix<T>, bias: [T]) {
         let l = layers[layer]
         precondition(weights.rows == l.inputs && weights.cols == l.outputs && bias.count == l.outputs,
                      "Network.setParameters: layer \(layer) is \(l.inputs)x\(l.outputs)")
@@ -149,7 +149,7 @@ public final class Network<T: RealScalar> {
     }
 
     /// Frees the cached activation and gradient buffers (they are rebuilt on demand).
-    public func releaseBuffers() {
+    func releaseBuffers() {
         workspaces = [:]
         workerWorkspaces = []
         workerGradients = []
@@ -174,12 +174,12 @@ public final class Network<T: RealScalar> {
 
     /// The output of the last hidden layer (after its activation) for every row of `x`: the
     /// features a next MGDL grade trains on. For a one-layer network, `x` itself.
-    public func lastHiddenFeatures(_ x: Matrix<T>) -> Matrix<T> {
+    func lastHiddenFeatures(_ x: Matrix<T>) -> Matrix<T> {
         layers.count < 2 ? x : outputs(of: layers.count - 2, x)
     }
 
     /// The output of layer `layer` (after its activation) for every row of `x`.
-    public func outputs(of layer: Int, _ x: Matrix<T>) -> Matrix<T> {
+    func outputs(of layer: Int, _ x: Matrix<T>) -> Matrix<T> {
         precondition(x.cols == inputWidth, "Network: input has \(x.cols) columns, the network takes \(inputWidth)")
         precondition(layer >= 0 && layer < layers.count, "Network: no layer \(layer)")
         let width = layers[layer].outputs

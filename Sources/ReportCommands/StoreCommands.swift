@@ -21,13 +21,13 @@ struct PlanCommand: ParsableCommand {
     var jobs: Int?
 
     func run() throws {
-        _ = try options.load()
+        let reports = try options.load()
         var builder = SiteBuilder(reportsDirectory: options.reportsDirectory, templatesDirectory: URL(fileURLWithPath: "."),
                                   outputDirectory: URL(fileURLWithPath: "."), profile: options.profile, only: options.only,
                                   storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
         builder.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let plan = try builder.plan()
+        let plan = try builder.plan(reports: reports)
         for run in plan {
             let status = run.cached ? "cached" : "to run"
             print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))" + (run.cached ? "" : "  (\(run.reason))"))

@@ -5,8 +5,8 @@ import Foundation
 /// points seen × weights × epochs (every network of a multi-grade, multi-scale or multi-stage
 /// method counts). Only ratios matter: the progress display calibrates it against the measured
 /// rate to give an overall ETA, so the constant factors of backward passes and optimizers cancel.
-public enum RunCost {
-    public static func estimate(_ spec: ExperimentSpec) -> Double {
+enum RunCost {
+    static func estimate(_ spec: ExperimentSpec) -> Double {
         let task = spec.task
         let points: Double
         if task.kind == .image, let size = task.size {

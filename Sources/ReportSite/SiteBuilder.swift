@@ -96,10 +96,10 @@ public struct SiteBuilder {
         public let reason: String
     }
 
-    /// Loads and validates the reports and says, for every run, whether the store has it.
-    public func plan() throws -> [PlannedRun] {
+    /// Says, for every run of `reports` (loaded and validated here when nil), whether the store has it.
+    public func plan(reports loaded: [Report]? = nil) throws -> [PlannedRun] {
         useComputeThreadsForKeys()
-        let reports = try ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
+        let reports = try loaded ?? ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
         return declaredRuns(reports).map { run in
             let cached = store?.result(for: run.spec, key: run.key) != nil
@@ -119,7 +119,7 @@ public struct SiteBuilder {
         var summary = BuildSummary()
         useComputeThreadsForKeys()
         events(.step(Step.load))
-        let reports = try loadReports(loaded)
+        let reports = try loaded ?? ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         // The output folder and the templates are checked before anything is trained; a shard
         // writes no site and needs neither.
         try checkFolders()

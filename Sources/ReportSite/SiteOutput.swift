@@ -25,8 +25,8 @@ public struct OutputFolderError: Error, CustomStringConvertible {
 ///   build that changes nothing swaps nothing: incremental rebuilds rewrite nothing.
 /// - Files in the output folder that are not in the manifest (added by the user, e.g. `CNAME`)
 ///   are carried over into the new site, never deleted; a build that would overwrite one stops.
-public enum SiteOutput {
-    public static let markerName = ".mgdl-site.json"
+enum SiteOutput {
+    static let markerName = ".mgdl-site.json"
 
     struct Marker: Codable {
         var tool: String
@@ -39,7 +39,7 @@ public enum SiteOutput {
     /// reads or keeps (reports, store, templates): the output may not be one of them, contain one or
     /// lie inside one. The current directory and the reports' parent (the project root) are refused
     /// as well, and so are their `.git` folders.
-    public static func check(output: URL, reports: URL, store: URL?, templates: URL?) throws {
+    static func check(output: URL, reports: URL, store: URL?, templates: URL?) throws {
         let fm = FileManager.default
         let shown = display(output)
         let out = resolved(output)
@@ -81,7 +81,7 @@ public enum SiteOutput {
     }
 
     /// Refuses a run store path that is a file.
-    public static func checkStore(_ store: URL?) throws {
+    static func checkStore(_ store: URL?) throws {
         guard let store else { return }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: store.path, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -281,7 +281,7 @@ public enum SiteOutput {
 
     /// A message with this machine's paths made relative: the current folder's and the project's
     /// paths are removed.
-    public static func scrub(_ message: String) -> String {
+    static func scrub(_ message: String) -> String {
         var text = message
         let cwd = FileManager.default.currentDirectoryPath
         for root in Set([cwd, resolved(URL(fileURLWithPath: cwd))] + (projectRoot.map { [$0] } ?? [])) where root.count > 1 {

@@ -1,6 +1,6 @@
 @testable import Experiments
 import Foundation
-import Learning
+@testable import Learning
 import XCTest
 
 /// Resumable runs: a run interrupted after a checkpoint and run again continues from it and

@@ -20,20 +20,20 @@ import Darwin
 ///
 /// Accuracy: Double throughout; ρ is clamped to [−1, 1] before `acos`, so rounding can never
 /// make it NaN. A zero-norm input gives Σ = 0 and Σ̇ = κ₀(0) = ½ (its pre-activations are 0).
-public enum ReLUNeuralTangentKernel {
+enum ReLUNeuralTangentKernel {
     /// κ₁(t) = (√(1 − t²) + (π − arccos t)·t)/π, the degree-1 arc-cosine kernel (κ₁(1) = 1).
-    public static func arcCosine1(_ t: Double) -> Double {
+    static func arcCosine1(_ t: Double) -> Double {
         let c = min(1, max(-1, t))
         return ((1 - c * c).squareRoot() + (Double.pi - acos(c)) * c) / Double.pi
     }
 
     /// κ₀(t) = (π − arccos t)/π, the degree-0 arc-cosine kernel (κ₀(1) = 1, κ₀(0) = ½).
-    public static func arcCosine0(_ t: Double) -> Double {
+    static func arcCosine0(_ t: Double) -> Double {
         (Double.pi - acos(min(1, max(-1, t)))) / Double.pi
     }
 
     /// Θ(x, y) for inputs with squared norms `xx`, `yy` and inner product `xy`.
-    public static func kernel(xx: Double, yy: Double, xy: Double, hiddenLayers: Int) -> Double {
+    static func kernel(xx: Double, yy: Double, xy: Double, hiddenLayers: Int) -> Double {
         precondition(hiddenLayers >= 0, "ReLUNeuralTangentKernel: negative layer count")
         let scale = (xx * yy).squareRoot()
         var sigma = xy, theta = xy
@@ -47,7 +47,7 @@ public enum ReLUNeuralTangentKernel {
     }
 
     /// Θ(x, y) for two input vectors of one width.
-    public static func kernel(_ x: [Double], _ y: [Double], hiddenLayers: Int) -> Double {
+    static func kernel(_ x: [Double], _ y: [Double], hiddenLayers: Int) -> Double {
         precondition(x.count == y.count, "ReLUNeuralTangentKernel: inputs of widths \(x.count) and \(y.count)")
         var xx = 0.0, yy = 0.0, xy = 0.0
         for (a, b) in zip(x, y) { xx += a * a; yy += b * b; xy += a * b }
@@ -57,7 +57,7 @@ public enum ReLUNeuralTangentKernel {
     /// The composed kernel of a scalar input behind the Fourier-feature mapping
     /// γ(v) = [a_j cos 2πb_j v, a_j sin 2πb_j v] / ‖a‖: stationary, a function of Δ = v − v' alone,
     /// since ⟨γ(v), γ(v')⟩ = Σ a_j² cos(2π b_j Δ) / Σ a_j² and ‖γ‖ = 1.
-    public static func mappedKernel(difference: Double, amplitudes a: [Double], frequencies b: [Double],
+    static func mappedKernel(difference: Double, amplitudes a: [Double], frequencies b: [Double],
                                     hiddenLayers: Int) -> Double {
         precondition(a.count == b.count && !a.isEmpty, "ReLUNeuralTangentKernel: one amplitude per frequency")
         var dot = 0.0, norm = 0.0
