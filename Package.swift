@@ -35,11 +35,13 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLBFGS", pkgConfig: "liblbfgs",
+                       providers: [.apt(["liblbfgs-dev"])]),
 
         // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
         .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
-        .target(name: "Learning", dependencies: ["Numerics"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
+        .target(name: "Learning", dependencies: ["Numerics", "CLBFGS"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics.
         .target(name: "Tasks", dependencies: ["Numerics", "CCairo", "CZlib"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.

@@ -75,6 +75,9 @@ public enum DeclarationKeys {
         "model.activation": .key("activation"),
         "model.initializer": .key("init"),
         "model.output": .key("output"),
+        "model.factor": .key("factor"),
+        "model.bands": .key("bands"),
+        "model.bandWidth": .key("band_width"),
 
         "features": .key("features"),
         "features.kind": .key("kind"),
@@ -98,6 +101,7 @@ public enum DeclarationKeys {
         "train.grades.learningRate": .key("lr"),
         "train.grades.finalLearningRate": .key("lr_final"),
         "train.grades.steps": .key("epochs"),
+        "train.lbfgs": .key("lbfgs"),
     ]
 
     /// The run's declaration in the report's keys, in the order the spec declares its fields.

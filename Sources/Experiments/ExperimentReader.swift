@@ -164,8 +164,12 @@ extension ExperimentSpec {
         return result
     }
 
-    /// What `mlp` (one network on a 1-D grid) cannot fit.
+    /// What `mlp` (one network on a 1-D grid) and `phase_shift` (bands of a 1-D regression
+    /// target) cannot fit.
     private static func checkTask(_ task: TaskSpec, of method: MethodKind, at node: Node, _ path: String, reader: SpecReader) {
+        if method == .phaseShift && (task.inputDimension != 1 || task.kind == .dataset || task.targets != nil) {
+            reader.report(node, path, "method 'phase_shift' (PhaseDNN) splits a 1-D regression target into frequency bands; it does not take images, manifolds, datasets or classes")
+        }
         guard method == .mlp else { return }
         if task.inputDimension != 1 || task.kind == .dataset {
             reader.report(node, path, "method 'mlp' fits 1-D targets only; use sgdl (the same network) for images, manifolds and datasets")

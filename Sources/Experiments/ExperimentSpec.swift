@@ -97,11 +97,12 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public struct ModelSpec: Sendable, Equatable, Codable {
         /// `mlp`: every width, input to output.
         public var widths: [Int]
-        /// `sgdl`, `mscale`, `multistage`: hidden widths.
+        /// `sgdl`, `mscale`, `mscale_groups`, `adaptive_activation`, `phase_shift` (each band's
+        /// network), `multistage`: hidden widths.
         public var hidden: [Int]
         /// `mgdl`: the hidden widths of each grade.
         public var grades: [[Int]]
-        /// `mscale`: input scales a_i.
+        /// `mscale`, `mscale_groups`: input scales a_i.
         public var scales: [Double]
         /// `multistage`: the number of stages.
         public var stages: Int
@@ -110,6 +111,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `sgdl`: the output activation, `sigmoid` (Tancik et al.'s image network); nil: identity
         /// (left out of the run key so existing keys stay).
         public var output: OutputActivation? = nil
+        /// `adaptive_activation`: the fixed factor n of f(n·a·z) (nil for the other methods,
+        /// which keeps their run keys).
+        public var factor: Double? = nil
+        /// `phase_shift`: the number of frequency bands and their width Δ in cycles per unit
+        /// input (nil for the other methods).
+        public var bands: Int? = nil
+        public var bandWidth: Double? = nil
     }
 
     /// The method-specific keys of `model` each method takes (`init` is every method's).
@@ -118,7 +126,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         case .mlp: return ["widths", "activation", "init"]
         case .sgdl: return ["hidden", "init", "output"]
         case .mgdl: return ["grades", "init"]
-        case .mscale: return ["hidden", "scales", "activation", "init"]
+        case .mscale, .mscaleGroups: return ["hidden", "scales", "activation", "init"]
+        case .adaptiveActivation: return ["hidden", "activation", "factor", "init"]
+        case .phaseShift: return ["hidden", "bands", "band_width", "activation", "init"]
         case .multistage: return ["hidden", "stages", "init"]
         }
     }
@@ -154,6 +164,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `mgdl`: one entry per grade overriding `lr`, `lr_final` and `epochs` for that grade
         /// (a key left out keeps the block's value); nil: every grade trains alike.
         public var grades: [GradeTrainSpec]?
+        /// `multistage`: L-BFGS iterations per stage after its Adam epochs (`train.lbfgs`); nil: none.
+        public var lbfgs: Int? = nil
     }
 
     /// One grade's own learning rates and epochs (`train.grades[l]`).

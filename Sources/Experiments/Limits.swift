@@ -173,10 +173,13 @@ public enum Limits {
                 defer { previous = grade.last ?? previous }
                 return [previous] + grade + [output]
             }
-        case .sgdl, .mscale, .multistage:
+        case .sgdl, .mscale, .multistage, .mscaleGroups, .adaptiveActivation:
             // MscaleDNN sums one subnetwork per scale; multi-stage one network per stage.
             let copies = spec.method == .mscale ? max(1, model.scales.count) : spec.method == .multistage ? max(1, model.stages) : 1
             networks = Array(repeating: [featureWidth] + model.hidden + [output], count: copies)
+        case .phaseShift:
+            // One network per band, two outputs (real and imaginary part).
+            networks = Array(repeating: [featureWidth] + model.hidden + [2], count: max(1, model.bands ?? 1))
         }
         var parameters = 0, activations = 0
         for widths in networks {

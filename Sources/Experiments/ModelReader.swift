@@ -22,7 +22,22 @@ struct ModelReader {
         switch method {
         case .mlp: ok = readMLP(into: &model)
         case .mgdl: ok = readGrades(into: &model)
-        case .mscale: ok = readMscale(into: &model)
+        case .mscale, .mscaleGroups: ok = readMscale(into: &model)
+        case .adaptiveActivation:
+            let hidden = m.intList("hidden", minimum: 1)
+            model.hidden = hidden ?? []
+            model.activation = m.string("activation", default: Activation.tanh.rawValue, oneOf: Activation.adaptiveChoices.map(\.rawValue))
+                .flatMap(Activation.init(rawValue:)) ?? .tanh
+            model.factor = m.double("factor", default: 10, positive: true) ?? 10
+            ok = hidden != nil
+        case .phaseShift:
+            let hidden = m.intList("hidden", minimum: 1)
+            model.hidden = hidden ?? []
+            model.activation = m.string("activation", default: Activation.relu.rawValue, oneOf: Activation.adaptiveChoices.map(\.rawValue))
+                .flatMap(Activation.init(rawValue:)) ?? .relu
+            model.bands = m.int("bands", minimum: 1)
+            model.bandWidth = m.double("band_width", positive: true)
+            ok = hidden != nil && model.bands != nil && model.bandWidth != nil
         case .multistage:
             let hidden = m.intList("hidden", minimum: 1)
             let stages = m.int("stages", minimum: 1)
@@ -79,6 +94,9 @@ struct ModelReader {
         model.hidden = m.intList("hidden", minimum: 1) ?? { ok = false; return [] }()
         if let list = m.required("scales"), case .sequence(let items) = list {
             model.scales = items.enumerated().compactMap { readDouble($1, "\(m.path("scales"))[\($0)]", positive: true, reader: reader) }
+            if method == .mscaleGroups, let first = model.hidden.first, items.count > first {
+                reader.report(list, m.path("scales"), "\(items.count) scale groups need at least \(items.count) units in the first hidden layer, which has \(first)"); ok = false
+            }
         } else { ok = false }
         model.activation = (m.choice("activation", default: MscaleActivation.s2ReLU) ?? .s2ReLU).activation
         return ok
@@ -96,6 +114,9 @@ struct ModelReader {
         let seed = map.int("seed", default: 0, minimum: 0) ?? 0
         if method == .mlp && kind != .none {
             reader.report(node, keyPath, "method 'mlp' takes no input features; use sgdl (the same network) with features")
+        }
+        if method == .phaseShift && kind != .none {
+            reader.report(node, keyPath, "method 'phase_shift' shifts frequency bands of the raw 1-D input; it takes no input features")
         }
         return ExperimentSpec.FeatureSpec(kind: kind, scale: scale, count: count, seed: UInt64(seed))
     }

@@ -192,11 +192,17 @@ public enum Runner {
         case .mlp: return .network
         case .sgdl: return .method(.sgdl(hidden: spec.model.hidden))
         case .mgdl: return .method(.mgdl(grades: spec.model.grades))
-        case .mscale:
+        case .mscale, .mscaleGroups:
             guard let activation = MscaleActivation(rawValue: spec.model.activation.rawValue) else {
-                throw DeclarationError(description: "method mscale takes activation \(MscaleActivation.allCases.map(\.rawValue).joined(separator: " or ")), not \(spec.model.activation.rawValue)")
+                throw DeclarationError(description: "method \(spec.method) takes activation \(MscaleActivation.allCases.map(\.rawValue).joined(separator: " or ")), not \(spec.model.activation.rawValue)")
             }
-            return .method(.mscale(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation))
+            return .method(spec.method == .mscale ? .mscale(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation)
+                           : .mscaleGroups(scales: spec.model.scales, hidden: spec.model.hidden, activation: activation))
+        case .adaptiveActivation:
+            return .method(.adaptive(hidden: spec.model.hidden, activation: spec.model.activation, factor: spec.model.factor ?? 10))
+        case .phaseShift:
+            return .method(.phaseShift(bands: spec.model.bands ?? 1, bandWidth: spec.model.bandWidth ?? 1, hidden: spec.model.hidden,
+                                       activation: spec.model.activation))
         case .multistage: return .method(.multistage(stages: spec.model.stages, hidden: spec.model.hidden))
         }
     }
@@ -342,6 +348,7 @@ public enum Runner {
                                       epochs: spec.train.steps, seed: spec.seed,
                                       initializer: spec.model.initializer)
         if spec.model.output == .sigmoid { training.outputActivation = .sigmoid }
+        training.lbfgsIterations = spec.train.lbfgs ?? 0
         training.perGrade = spec.train.grades?.map { grade in
             GradeSchedule(optimizer: optimizer(spec, learningRate: grade.learningRate),
                           schedule: schedule(initial: grade.learningRate, final: grade.finalLearningRate), epochs: grade.steps)

@@ -62,13 +62,16 @@ public enum SpecSchema {
             Key(name: "split_seed", type: "integer", description: "dataset: seed of the shuffle that splits the samples"),
             Key(name: "noise", type: "object", description: "label noise on the training targets: {kind: additive|multiplicative, amplitude: β, frequency: k}, a sine of 2πk‖x‖"),
         ]),
-        ("experiment.model", "mlp: widths, activation; sgdl: hidden; mgdl: grades; mscale: hidden, scales, activation; multistage: hidden, stages", [
+        ("experiment.model", "mlp: widths, activation; sgdl: hidden; mgdl: grades; mscale, mscale_groups: hidden, scales, activation; adaptive_activation: hidden, activation, factor; phase_shift: hidden, bands, band_width, activation; multistage: hidden, stages", [
             Key(name: "widths", type: "array", description: "mlp: every width, input to output"),
-            Key(name: "hidden", type: "array", description: "sgdl, mscale, multistage: hidden widths"),
+            Key(name: "hidden", type: "array", description: "sgdl, mscale, mscale_groups, adaptive_activation, phase_shift (each band's network), multistage: hidden widths"),
             Key(name: "grades", type: "array", description: "mgdl: hidden widths of each grade, e.g. [[256, 256], [256, 256]]"),
-            Key(name: "scales", type: "array", description: "mscale: input scales aᵢ"),
+            Key(name: "scales", type: "array", description: "mscale: input scales aᵢ of the subnetworks; mscale_groups: of the first-layer unit groups"),
+            Key(name: "factor", type: "number", description: "adaptive_activation: the fixed factor n of f(n·a·z), a trainable (default 10)"),
+            Key(name: "bands", type: "integer", description: "phase_shift: number of frequency bands jΔ ± Δ/2, j = 0, 1, ..."),
+            Key(name: "band_width", type: "number", description: "phase_shift: band width Δ in cycles per unit input"),
             Key(name: "stages", type: "integer", description: "multistage: number of stages"),
-            Key(name: "activation", type: "string", description: "hidden activation (mlp) or srelu / s2relu (mscale)",
+            Key(name: "activation", type: "string", description: "hidden activation (mlp; adaptive_activation, phase_shift: relu, tanh, sin, sigmoid) or srelu / s2relu (mscale, mscale_groups)",
                 choices: Activation.words),
             Key(name: "init", type: "string", description: "weight initialisation", choices: Initializer.words),
             Key(name: "output", type: "string", description: "sgdl: output activation (sigmoid: Tancik et al.'s image network); default identity",
@@ -94,6 +97,7 @@ public enum SpecSchema {
             Key(name: "loss", type: "string", description: "mse = mean((f − y)²) (default); half_mse = mse / 2 (MGDL's and Tancik's ½·MSE); bce = binary cross-entropy of logits (sgdl, mscale; zero_one targets)",
                 choices: Loss.words),
             Key(name: "grades", type: "array", description: "mgdl: one entry per grade, {lr, lr_final, epochs}, overriding the block's values for that grade"),
+            Key(name: "lbfgs", type: "integer", description: "multistage: full-batch L-BFGS iterations per stage after its Adam epochs (libLBFGS)"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),

@@ -34,13 +34,20 @@ struct TrainReader {
         let loss = r.choice("loss", default: Loss.mse) ?? .mse
         let grades = readGrades(model: model, lr: lr, lrFinal: lrFinal, epochs: steps)
         if loss == .bce { checkBinaryCrossEntropy(task: task) }
+        var lbfgs: Int?
+        if let node = r["lbfgs"] {
+            lbfgs = readInt(node, r.path("lbfgs"), minimum: 1, reader: reader)
+            if method != .multistage {
+                reader.report(node, r.path("lbfgs"), "train.lbfgs refines each stage of method 'multistage' with L-BFGS; method '\(method)' does not use it")
+            }
+        }
         guard let optimizer, let lr, let steps, let recordEvery, let precision else { return nil }
         // nil rather than false or the default: keys of runs declared before these options stay.
         return ExperimentSpec.TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
                                         recordEvery: recordEvery, precision: precision, recordNorms: recordNorms,
                                         keepPredictions: keepPredictions,
                                         recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
-                                        loss: loss == .mse ? nil : loss, grades: grades)
+                                        loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs)
     }
 
     private func readRecordNorms() -> Bool? {

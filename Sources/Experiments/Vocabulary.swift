@@ -18,6 +18,12 @@ public enum MethodKind: String, CaseIterable, Codable, Sendable {
     case mgdl
     /// MscaleDNN: subnetworks on scaled inputs, trained jointly.
     case mscale
+    /// MscaleDNN-1: one network whose first-layer unit groups see the input scaled by aᵢ.
+    case mscaleGroups = "mscale_groups"
+    /// Globally adaptive activations (Jagtap et al.): f(n·a·z), one trainable slope a.
+    case adaptiveActivation = "adaptive_activation"
+    /// PhaseDNN (Cai, Li & Liu): frequency bands shifted down, one network per band (1-D).
+    case phaseShift = "phase_shift"
     /// Multi-stage networks (Wang & Lai): each stage fits the residual of the ones before.
     case multistage
 
@@ -32,6 +38,9 @@ public enum MethodKind: String, CaseIterable, Codable, Sendable {
         case .sgdl: return "single-grade: one deep network trained end to end"
         case .mgdl: return "multi-grade: shallow grades trained one after another, each on the frozen features of the one before and on the residual"
         case .mscale: return "MscaleDNN: subnetworks on scaled inputs"
+        case .mscaleGroups: return "MscaleDNN-1: one network whose first-layer unit groups see the input scaled"
+        case .adaptiveActivation: return "adaptive activation: one network with a trainable slope in every hidden activation"
+        case .phaseShift: return "PhaseDNN: frequency bands of the data shifted to low frequency, each fitted by its own network"
         case .multistage: return "multi-stage: each stage fits the residual of the ones before"
         }
     }
@@ -151,6 +160,8 @@ public enum TableKind: String, CaseIterable, Codable, Sendable {
 extension Activation {
     /// The hidden activations of one network (`mlp`): every activation but MscaleDNN's.
     static let mlpChoices = allCases.filter { a in !MscaleActivation.allCases.contains { $0.rawValue == a.rawValue } }
+    /// The hidden activations of `adaptive_activation` and `phase_shift`: mlp's but identity.
+    static let adaptiveChoices = mlpChoices.filter { $0 != .identity }
 }
 
 extension CaseIterable where Self: RawRepresentable, Self.RawValue == String {

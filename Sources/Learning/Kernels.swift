@@ -206,6 +206,44 @@ func sgdUpdate<T: RealScalar>(_ p: UnsafeMutablePointer<T>, grad: UnsafePointer<
     }
 }
 
+/// m[r, j] *= s[j] for a rows x cols row-major matrix (MscaleDNN-1's first-layer unit scales).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func scaleColumns<T: RealScalar>(_ m: UnsafeMutablePointer<T>, rows: Int, cols: Int, by s: UnsafePointer<T>) {
+    for r in 0..<rows {
+        let row = m + r * cols
+        for j in 0..<cols { row[j] *= s[j] }
+    }
+}
+
+/// x[i] *= c for `count` elements.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func scaleElements<T: RealScalar>(_ x: UnsafeMutablePointer<T>, count: Int, by c: T) {
+    for i in 0..<count { x[i] *= c }
+}
+
+/// Σ x[i]·y[i] over `count` elements, accumulated in `T`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func dotElements<T: RealScalar>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, count: Int) -> T {
+    var s: T = 0
+    for i in 0..<count { s += x[i] * y[i] }
+    return s
+}
+
+/// out[j] = Σ_r m[r, j] (or += with `accumulate`) for a rows x cols row-major matrix.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func columnSums<T: RealScalar>(_ m: UnsafePointer<T>, rows: Int, cols: Int, into out: UnsafeMutablePointer<T>,
+                               accumulate: Bool) {
+    if !accumulate { out.update(repeating: 0, count: cols) }
+    for r in 0..<rows {
+        let row = m + r * cols
+        for j in 0..<cols { out[j] += row[j] }
+    }
+}
+
 /// y[i] += x[i] for `count` elements.
 @_specialize(where T == Float)
 @_specialize(where T == Double)

@@ -10,8 +10,14 @@ import Numerics
 public final class Network<T: RealScalar> {
     /// The layers, input to output.
     public let layers: [LayerSpec]
-    /// Total number of weights and biases.
+    /// Total number of weights and biases (plus the adaptive slope, when `options` has one).
     public let parameterCount: Int
+    /// The remedies' variations of the dense layers (default: none).
+    public let options: NetworkOptions
+    /// Index of the adaptive slope a in `parameters` (the last one), nil without it.
+    let slopeIndex: Int?
+    /// `options.firstLayerUnitScales` in `T`, nil without them.
+    let unitScales: AlignedBuffer<T>?
 
     let parameters: AlignedBuffer<T>
     let gradients: AlignedBuffer<T>
@@ -24,8 +30,15 @@ public final class Network<T: RealScalar> {
     var workerGradients: [AlignedBuffer<T>] = []
 
     /// A network of the given layers with initialised parameters.
-    public init(layers: [LayerSpec], initializer: Initializer = .pytorchDefault, seed: UInt64) {
+    public init(layers: [LayerSpec], initializer: Initializer = .pytorchDefault, seed: UInt64,
+                options: NetworkOptions = NetworkOptions()) {
         precondition(!layers.isEmpty, "Network: no layers")
+        if let s = options.firstLayerUnitScales {
+            precondition(s.count == layers[0].outputs, "Network: \(s.count) unit scales for a first layer of \(layers[0].outputs) units")
+        }
+        if let n = options.adaptiveActivationFactor {
+            precondition(n > 0 && n.isFinite, "Network: the adaptive activation factor must be positive")
+        }
         for i in 1..<max(layers.count, 1) where layers[i].inputs != layers[i - 1].outputs {
             preconditionFailure("Network: layer \(i) takes \(layers[i].inputs) inputs but layer \(i - 1) gives \(layers[i - 1].outputs)")
         }
@@ -35,11 +48,29 @@ public final class Network<T: RealScalar> {
             w.append(offset); offset += l.inputs * l.outputs
             b.append(offset); offset += l.outputs
         }
+        self.options = options
+        slopeIndex = options.adaptiveActivationFactor == nil ? nil : offset
+        if slopeIndex != nil { offset += 1 }
         weightOffsets = w; biasOffsets = b; parameterCount = offset
         parameters = AlignedBuffer(count: offset)
         gradients = AlignedBuffer(count: offset)
+        if let s = options.firstLayerUnitScales {
+            let buffer = AlignedBuffer<T>(count: s.count)
+            for (j, v) in s.enumerated() { buffer.pointer[j] = T(v) }
+            unitScales = buffer
+        } else {
+            unitScales = nil
+        }
         initialize(initializer, seed: seed)
+        // Jagtap et al. start from n·a = 1: the plain activation.
+        if let i = slopeIndex, let n = options.adaptiveActivationFactor { parameters.pointer[i] = T(1 / n) }
     }
+
+    /// The adaptive activation's trainable slope a (hidden layers compute f(n·a·z)), nil without it.
+    public var adaptiveSlope: Double? { slopeIndex.map { Double(parameters.pointer[$0]) } }
+
+    /// Whether layer `layer`'s activation is adaptive (every hidden layer, not the output layer).
+    func isAdaptive(_ layer: Int) -> Bool { slopeIndex != nil && layer < layers.count - 1 }
 
     /// A multilayer perceptron as described by `spec`.
     public convenience init(spec: NetworkSpec, seed: UInt64) {
@@ -204,7 +235,7 @@ public final class Network<T: RealScalar> {
     /// The buffers for batches of up to `rows` rows, made once and cached.
     func workspace(rows: Int) -> Workspace<T> {
         if let ws = workspaces[rows] { return ws }
-        let ws = Workspace<T>(layers: layers, rows: rows)
+        let ws = Workspace<T>(layers: layers, rows: rows, adaptive: slopeIndex != nil)
         workspaces[rows] = ws
         return ws
     }
@@ -213,7 +244,7 @@ public final class Network<T: RealScalar> {
     func workerBuffers(_ worker: Int, rows: Int) -> (Workspace<T>, AlignedBuffer<T>) {
         while workerWorkspaces.count < worker { workerWorkspaces.append([:]) }
         while workerGradients.count < worker { workerGradients.append(AlignedBuffer(count: parameterCount)) }
-        let ws = workerWorkspaces[worker - 1][rows] ?? Workspace<T>(layers: layers, rows: rows)
+        let ws = workerWorkspaces[worker - 1][rows] ?? Workspace<T>(layers: layers, rows: rows, adaptive: slopeIndex != nil)
         workerWorkspaces[worker - 1][rows] = ws
         return (ws, workerGradients[worker - 1])
     }
@@ -236,8 +267,20 @@ public final class Network<T: RealScalar> {
                      alpha: 1, a: x, lda: spec.inputs, b: w, ldb: spec.outputs,
                      beta: 0, c: out, ldc: spec.outputs)
             }
-            biasActivate(out, pre: ws.preactivations[l]?.pointer, rows: rows, cols: spec.outputs,
-                         bias: p + biasOffsets[l], activation: spec.activation)
+            if l == 0, let s = unitScales { scaleColumns(out, rows: rows, cols: spec.outputs, by: s.pointer) }
+            if isAdaptive(l), let slope = slopeIndex {
+                // z = xW + b kept for the slope's gradient; a = f(c·z), c = n·a.
+                let z = ws.adaptiveInputs[l]!.pointer
+                biasActivate(out, pre: nil, rows: rows, cols: spec.outputs, bias: p + biasOffsets[l], activation: .identity)
+                copyElements(from: out, to: z, count: rows * spec.outputs)
+                let c = T(options.adaptiveActivationFactor!) * p[slope]
+                scaleElements(out, count: rows * spec.outputs, by: c)
+                biasActivate(out, pre: ws.preactivations[l]?.pointer, rows: rows, cols: spec.outputs,
+                             bias: ws.zeros.pointer, activation: spec.activation)
+            } else {
+                biasActivate(out, pre: ws.preactivations[l]?.pointer, rows: rows, cols: spec.outputs,
+                             bias: p + biasOffsets[l], activation: spec.activation)
+            }
             x = UnsafePointer(out)
         }
     }
@@ -254,12 +297,26 @@ public final class Network<T: RealScalar> {
         let beta: T = accumulate ? 1 : 0
         let p = parameters.pointer, gp = gradientBuffer ?? gradients.pointer
         var g = ws.gradA.pointer, other = ws.gradB.pointer
+        if let slope = slopeIndex, !accumulate { gp[slope] = 0 }
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let spec = layers[l]
             let x = l == 0 ? input : UnsafePointer(ws.outputs[l - 1].pointer)
-            activationBackward(g, out: ws.outputs[l].pointer, pre: ws.preactivations[l].map { UnsafePointer($0.pointer) },
-                               rows: rows, cols: spec.outputs, activation: spec.activation,
-                               biasGrad: gp + biasOffsets[l], accumulate: accumulate)
+            if isAdaptive(l), let slope = slopeIndex {
+                // a = f(c·z), c = n·a: dL/d(c·z) = g·f'(c·z); dL/dz = c·that; dL/da += n·Σ dL/d(c·z)·z.
+                activationBackward(g, out: ws.outputs[l].pointer, pre: ws.preactivations[l].map { UnsafePointer($0.pointer) },
+                                   rows: rows, cols: spec.outputs, activation: spec.activation,
+                                   biasGrad: ws.zeros.pointer + ws.zeros.count / 2)
+                let n = T(options.adaptiveActivationFactor!)
+                gp[slope] += n * dotElements(g, ws.adaptiveInputs[l]!.pointer, count: rows * spec.outputs)
+                scaleElements(g, count: rows * spec.outputs, by: n * p[slope])
+                columnSums(g, rows: rows, cols: spec.outputs, into: gp + biasOffsets[l], accumulate: accumulate)
+            } else {
+                activationBackward(g, out: ws.outputs[l].pointer, pre: ws.preactivations[l].map { UnsafePointer($0.pointer) },
+                                   rows: rows, cols: spec.outputs, activation: spec.activation,
+                                   biasGrad: gp + biasOffsets[l], accumulate: accumulate)
+            }
+            // z = s ∘ (xW) + b in the first layer: d(xW) = dz ∘ s.
+            if l == 0, let s = unitScales { scaleColumns(g, rows: rows, cols: spec.outputs, by: s.pointer) }
             // dW = xᵀ · dZ   (inputs x outputs)
             if spec.outputs == 1 {
                 gemv(transpose: true, m: rows, n: spec.inputs, alpha: 1, a: x, lda: spec.inputs,
@@ -294,13 +351,19 @@ final class Workspace<T: RealScalar> {
     /// Minibatch inputs and targets (allocated on first use).
     var batchInputs: AlignedBuffer<T>?
     var batchTargets: AlignedBuffer<T>?
+    /// Adaptive activations: per hidden layer z = xW + b (before the factor n·a), else nil.
+    let adaptiveInputs: [AlignedBuffer<T>?]
+    /// Zeros (the bias of an adaptive layer's activation pass), then scratch: 2 x widest.
+    let zeros: AlignedBuffer<T>
 
-    init(layers: [LayerSpec], rows: Int) {
+    init(layers: [LayerSpec], rows: Int, adaptive: Bool = false) {
         capacity = rows
         outputs = layers.map { AlignedBuffer(count: rows * $0.outputs) }
         preactivations = layers.map { $0.activation.needsPreactivation ? AlignedBuffer(count: rows * $0.outputs) : nil }
         let widest = layers.map(\.outputs).max()!
         gradA = AlignedBuffer(count: rows * widest)
         gradB = AlignedBuffer(count: rows * widest)
+        adaptiveInputs = layers.indices.map { l in adaptive && l < layers.count - 1 ? AlignedBuffer(count: rows * layers[l].outputs) : nil }
+        zeros = AlignedBuffer(count: adaptive ? 2 * widest : 0)   // zero-initialised
     }
 }

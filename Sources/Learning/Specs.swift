@@ -88,6 +88,23 @@ public struct LayerSpec: Sendable, Equatable {
     }
 }
 
+/// Variations of the dense layers that two remedies need; the default is the plain network.
+public struct NetworkOptions: Sendable, Equatable {
+    /// MscaleDNN-1 (Liu, Cai & Xu 2020): first-layer unit j computes f(s_j·(xW)_j + b_j), i.e.
+    /// it sees the input multiplied by s_j (one entry per first-layer unit). nil: every s_j = 1.
+    public var firstLayerUnitScales: [Double]?
+    /// Globally adaptive activation (Jagtap, Kawaguchi & Karniadakis 2020): every hidden layer
+    /// computes f(n·a·z), z = xW + b, with n this fixed factor and a one trainable slope shared
+    /// by every neuron, stored as the network's last parameter and initialised to 1/n (so
+    /// training starts from f(z)). nil: f(z).
+    public var adaptiveActivationFactor: Double?
+
+    public init(firstLayerUnitScales: [Double]? = nil, adaptiveActivationFactor: Double? = nil) {
+        self.firstLayerUnitScales = firstLayerUnitScales
+        self.adaptiveActivationFactor = adaptiveActivationFactor
+    }
+}
+
 /// A multilayer perceptron: widths from input to output, one activation for the hidden layers
 /// and one for the output layer.
 public struct NetworkSpec: Sendable, Equatable {

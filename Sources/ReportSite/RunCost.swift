@@ -42,12 +42,18 @@ enum RunCost {
             perEpoch = Double(max(1, model.scales.count)) * weights([input] + model.hidden + [output])
         case .multistage:
             perEpoch = Double(max(1, model.stages)) * weights([input] + model.hidden + [output])
-        case .sgdl:
+        case .phaseShift:
+            let bands = max(1, model.bands ?? 1)
+            perEpoch = weights([input] + model.hidden + [1]) + Double(bands - 1) * weights([input] + model.hidden + [2])
+        case .sgdl, .mscaleGroups, .adaptiveActivation:
             perEpoch = weights([input] + model.hidden + [output])
         }
         // `steps` is optimizer steps (mlp) or epochs per network (the others).
         let batches = spec.train.batch.map { max(1, (Int(points) + $0 - 1) / $0) } ?? 1
-        let epochs = spec.method == .mlp ? Double(max(1, spec.train.steps)) / Double(batches) : Double(max(1, spec.train.steps))
+        // An L-BFGS iteration (multistage `train.lbfgs`) is one full-batch evaluation or, in a line
+        // search, a few: counted as one epoch.
+        let epochs = spec.method == .mlp ? Double(max(1, spec.train.steps)) / Double(batches)
+            : Double(max(1, spec.train.steps) + (spec.train.lbfgs ?? 0))
         return max(1, points * perEpoch * epochs)
     }
 }

@@ -158,4 +158,50 @@ final class GradientCheckTests: XCTestCase {
             check(net, randomMatrix(7, 3, &rng), randomMatrix(7, 2, &rng, scale: 0.8), loss, "mlp \(hidden)/\(output)")
         }
     }
+
+    /// The remedies' engine variations: MscaleDNN-1's first-layer unit scales, the globally
+    /// adaptive activation's slope (every hidden activation, slope moved off its initial 1/n so
+    /// n·a ≠ 1), and both together; 19 and 17 units so vector and scalar paths both run.
+    func testRemedyOptions() {
+        let scales = (0..<19).map { [1.0, 2.0, 4.0, 8.0][$0 * 4 / 19] }
+        var cases: [(Activation, NetworkOptions, String)] = [(.relu, NetworkOptions(firstLayerUnitScales: scales), "unit scales relu"),
+                                                             (.s2ReLU, NetworkOptions(firstLayerUnitScales: scales), "unit scales s2relu")]
+        for activation in Activation.allCases {
+            cases.append((activation, NetworkOptions(adaptiveActivationFactor: 10), "adaptive \(activation)"))
+        }
+        cases.append((.tanh, NetworkOptions(firstLayerUnitScales: scales, adaptiveActivationFactor: 5), "both tanh"))
+        for (activation, options, label) in cases {
+            var rng = SeededGenerator(seed: 26)
+            let net = Network<Double>(layers: [LayerSpec(inputs: 2, outputs: 19, activation: activation),
+                                               LayerSpec(inputs: 19, outputs: 17, activation: activation),
+                                               LayerSpec(inputs: 17, outputs: 1, activation: .identity)],
+                                      initializer: .glorotNormal, seed: 6, options: options)
+            if let slope = net.slopeIndex {
+                XCTAssertEqual(net.adaptiveSlope!, 1 / options.adaptiveActivationFactor!, accuracy: 1e-15)
+                XCTAssertEqual(slope, net.parameterCount - 1)
+                net.parameters.pointer[slope] = 0.13
+            }
+            // s2ReLU is compactly supported on (0, 1): small inputs keep most units inside.
+            let scale = activation == .s2ReLU || activation == .sReLU ? 0.1 : 1
+            check(net, randomMatrix(4, 2, &rng, scale: scale), randomMatrix(4, 1, &rng), .mse, label)
+        }
+        // The options change the function: f(s·xW + b) is f((s·x)W + b), and f(n·a·z).
+        var rng = SeededGenerator(seed: 27)
+        let x = randomMatrix(5, 1, &rng)
+        let scaledNet = Network<Double>(layers: [LayerSpec(inputs: 1, outputs: 4, activation: .tanh),
+                                                 LayerSpec(inputs: 4, outputs: 1, activation: .identity)],
+                                        seed: 7, options: NetworkOptions(firstLayerUnitScales: [3, 3, 3, 3]))
+        let plainNet = Network<Double>(layers: scaledNet.layers, seed: 7)
+        let tripled = Matrix(rows: 5, cols: 1, values: x.values.map { 3 * $0 })
+        for (a, b) in zip(scaledNet.predict(x).values, plainNet.predict(tripled).values) { XCTAssertEqual(a, b, accuracy: 1e-14) }
+        let adaptiveNet = Network<Double>(layers: scaledNet.layers, seed: 7, options: NetworkOptions(adaptiveActivationFactor: 4))
+        for (a, b) in zip(adaptiveNet.predict(x).values, plainNet.predict(x).values) { XCTAssertEqual(a, b, accuracy: 1e-14) }
+        adaptiveNet.parameters.pointer[adaptiveNet.slopeIndex!] = 0.5   // n·a = 2: tanh(2z)
+        let z = plainNet.outputs(of: 0, x).values.map { Foundation.atanh($0) }   // plain hidden layer: tanh(z)
+        let w = plainNet.weights(layer: 1).values, b = plainNet.bias(layer: 1)[0]
+        for r in 0..<5 {
+            let expected = (0..<4).reduce(b) { $0 + w[$1] * Foundation.tanh(2 * z[r * 4 + $1]) }
+            XCTAssertEqual(adaptiveNet.predict(x).values[r], expected, accuracy: 1e-12)
+        }
+    }
 }

@@ -163,12 +163,47 @@ func trainModel<T: RealScalar>(method: Method, training: MethodTraining, x: Matr
                                               training: training, x: x, y: y, reporter: reporter, recorder: recorder,
                                               checkpoints: checkpoints)
         return TrainedModel(components: [record], outputs: { [model.predict($0)] })
+    case .mscaleGroups(let scales, let hidden, let activation):
+        precondition(!hidden.isEmpty, "MscaleDNN-1: need at least one hidden layer")
+        let options = NetworkOptions(firstLayerUnitScales: Method.groupScales(scales, units: hidden[0]))
+        return trainSingleNetwork(hidden: hidden, activation: activation.activation, options: options,
+                                  training: training, x: x, y: y, steps: steps, recorder: recorder, progress: progress)
+    case .adaptive(let hidden, let activation, let factor):
+        let options = NetworkOptions(adaptiveActivationFactor: factor)
+        return trainSingleNetwork(hidden: hidden, activation: activation, options: options,
+                                  training: training, x: x, y: y, steps: steps, recorder: recorder, progress: progress)
+    case .phaseShift(let bands, let bandWidth, let hidden, let activation):
+        let reporter = StepReporter(total: steps * bands, callback: progress)
+        let (model, records) = trainPhaseShift(bands: bands, bandWidth: bandWidth, hidden: hidden, activation: activation,
+                                               training: training, x: x, y: y, reporter: reporter, recorder: recorder)
+        return TrainedModel(components: records, outputs: model.bandOutputs)
     case .multistage(let stages, let hidden):
-        let reporter = StepReporter(total: steps * stages, callback: progress)
+        let reporter = StepReporter(total: (steps + training.lbfgsIterations) * stages, callback: progress)
         let (model, records) = trainMultiStage(stages: stages, hidden: hidden, training: training, x: x, y: y,
                                                reporter: reporter, recorder: recorder, checkpoints: checkpoints)
         return TrainedModel(components: records, outputs: model.stageOutputs)
     }
+}
+
+/// One network `[d, hidden..., d_out]` (hidden activation `activation`, linear output, the
+/// engine variation `options`) trained by `train` with network seeds of index 0.
+func trainSingleNetwork<T: RealScalar>(hidden: [Int], activation: Activation, options: NetworkOptions,
+                                       training: MethodTraining, x: Matrix<T>, y: Matrix<T>, steps: Int,
+                                       recorder: Recorder<T>?, progress: ((Int, Int, Double) -> Bool)?) -> TrainedModel<T> {
+    let reporter = StepReporter(total: steps, callback: progress)
+    let t0 = monotonicSeconds()
+    let spec = NetworkSpec(widths: [x.cols] + hidden + [y.cols], hidden: activation, output: .identity,
+                           initializer: training.initializer)
+    let seeds = training.componentSeeds(0)
+    let net = Network<T>(layers: spec.layers, initializer: spec.initializer, seed: seeds.network, options: options)
+    let observe: ((Int) -> Void)? = recorder.map { r in { step in r.record(step, Recorder.sum([], net.predict(r.inputs))) } }
+    let history = train(net, x: x, y: y, spec: training.trainingSpec(batchSeed: seeds.batches),
+                        snapshotEvery: recorder?.every ?? 0, observe: observe,
+                        progress: reporter.callback(offset: 0))
+    net.releaseBuffers()
+    let record = ComponentRecord(losses: history.losses, seconds: monotonicSeconds() - t0,
+                                 parameterCount: net.parameterCount)
+    return TrainedModel(components: [record], outputs: { [net.predict($0)] })
 }
 
 /// Maps the per-network progress of `train` onto the steps of all networks, and remembers a stop.

@@ -30,6 +30,27 @@ public enum Method: Sendable, Equatable {
     /// hidden layers, and for k ≥ 2 a sin first layer whose frequency is set from the residual's
     /// dominant FFT frequency. Float64 recommended.
     case multistage(stages: Int, hidden: [Int])
+    /// MscaleDNN-1: one network `d_in -> hidden... -> d_out` whose first hidden layer is split
+    /// into `scales.count` consecutive groups of (nearly) equal size, group i seeing the input
+    /// multiplied by aᵢ; the given hidden activation throughout, linear output.
+    case mscaleGroups(scales: [Double], hidden: [Int], activation: MscaleActivation)
+    /// Globally adaptive activation (Jagtap et al.): one network whose hidden layers compute
+    /// f(n·a·z) with a single trainable a (initialised to 1/n) and n = `factor`.
+    case adaptive(hidden: [Int], activation: Activation, factor: Double)
+    /// PhaseDNN (Cai, Li & Liu), parallel form, 1-D: the data's frequency bands
+    /// |ν − jΔ| ≤ Δ/2, j = 0..<bands (Δ = `bandWidth`, cycles per unit input) are shifted down to
+    /// [−Δ/2, Δ/2] and each is fitted by its own network `1 -> hidden... -> 2` (real and imaginary
+    /// part; band 0: 1 output), then shifted back and summed.
+    case phaseShift(bands: Int, bandWidth: Double, hidden: [Int], activation: Activation)
+}
+
+extension Method {
+    /// MscaleDNN-1's first-layer unit scales: `units` split into `scales.count` consecutive groups,
+    /// group i = units [⌊i·units/N⌋, ⌊(i+1)·units/N⌋) scaled by aᵢ.
+    static func groupScales(_ scales: [Double], units: Int) -> [Double] {
+        precondition(!scales.isEmpty && scales.count <= units, "MscaleDNN-1: need 1 to \(units) scales for \(units) first-layer units")
+        return (0..<units).map { j in scales[j * scales.count / units] }
+    }
 }
 
 /// How each network (each grade, stage, subnetwork set, or the SGDL net) is trained. Every
@@ -52,6 +73,9 @@ public struct MethodTraining: Sendable, Equatable {
     /// SGDL only: the output layer's activation (Tancik et al.'s image network ends in a
     /// sigmoid); the other methods sum unbounded outputs and ignore it.
     public var outputActivation: Activation = .identity
+    /// Multi-stage only: after its Adam epochs, each stage runs up to this many full-batch L-BFGS
+    /// iterations (`refineWithLBFGS`), as Wang & Lai do; 0: none.
+    public var lbfgsIterations: Int = 0
 
     public init(optimizer: Optimizer, schedule: LearningRateSchedule, loss: Loss = .mse, batchSize: Int?,
                 epochs: Int, seed: UInt64, initializer: Initializer = .pytorchDefault) {

@@ -28,7 +28,7 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
     precondition(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "multi-stage: need hidden layers of positive width")
     let model = MultiStageModel<T>()
     var records: [ComponentRecord] = []
-    let stepsPerStage = training.steps(rows: x.rows)
+    let stepsPerStage = training.steps(rows: x.rows) + training.lbfgsIterations
     var residual = y
     var recordSum: [Double] = []
     var stepsSoFar = 0
@@ -60,10 +60,22 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
             net.parameters.restore(restored[k].parameters)
             history = TrainingHistory(losses: restored[k].losses, snapshots: [], seconds: restored[k].seconds)
         } else {
-            history = train(net, x: input, y: target, spec: training.trainingSpec(batchSeed: seeds.batches),
-                            snapshotEvery: recorder?.every ?? 0, observe: recordStep,
-                            progress: reporter.callback(offset: k * stepsPerStage),
-                            checkpoints: checkpoints?.forNetwork(k, finished: { finished }))
+            let adam = train(net, x: input, y: target, spec: training.trainingSpec(batchSeed: seeds.batches),
+                             snapshotEvery: recorder?.every ?? 0, observe: recordStep,
+                             progress: reporter.callback(offset: k * stepsPerStage),
+                             checkpoints: checkpoints?.forNetwork(k, finished: { finished }))
+            if training.lbfgsIterations > 0 && !reporter.stopped && checkpoints?.policy.interrupted != true {
+                // Wang & Lai: Adam, then L-BFGS on the same normalised residual (one "step" per iteration).
+                let outcome = refineWithLBFGS(net, x: input, y: target, loss: training.loss, iterations: training.lbfgsIterations)
+                history = TrainingHistory(losses: adam.losses + outcome.losses, snapshots: adam.snapshots,
+                                          seconds: monotonicSeconds() - t0)
+                if !outcome.losses.isEmpty {
+                    recordStep?(history.losses.count)
+                    _ = reporter.callback(offset: k * stepsPerStage)?(history.losses.count, 0, outcome.losses.last!)
+                }
+            } else {
+                history = adam
+            }
         }
         finished.append(FitCheckpoint.Finished(parameters: net.parameterBytes, losses: history.losses, seconds: history.seconds))
         stepsSoFar += history.losses.count
