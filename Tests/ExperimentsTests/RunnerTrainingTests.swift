@@ -63,7 +63,8 @@ final class RunnerTrainingTests: XCTestCase {
             let training = try Runner.methodToTrain(spec)
             switch (kind, training) {
             case (.mlp, .network), (.sgdl, .method(.sgdl)), (.mgdl, .method(.mgdl)), (.mscale, .method(.mscale)),
-                 (.multistage, .method(.multistage)):
+                 (.multistage, .method(.multistage)), (.mscaleGroups, .method(.mscaleGroups)),
+                 (.adaptiveActivation, .method(.adaptive)), (.phaseShift, .method(.phaseShift)):
                 break
             default:
                 XCTFail("\(kind) trains as \(training)")
