@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Numerics"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Learning"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite"]),
+        .testTarget(name: "ReportSiteTests", dependencies: ["ReportSite", "Plotting"]),
         .testTarget(name: "ReportCommandsTests", dependencies: ["ReportCommands"]),
     ]
 )

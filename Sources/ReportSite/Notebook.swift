@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Plotting
 
 /// The notebook of a report, `site/<report>/<report>.ipynb`, in nbformat 4.5.
 ///
@@ -289,150 +290,16 @@ struct Notebook {
             + embedded.joined(separator: "\n") + "\n"
     }
 
-    /// The code cell that redraws one figure from its CSV. Labels, titles, log scales and the grid
-    /// come from the figure itself (read back from its alt text); each kind gets a drawing that
-    /// suits it, anything else the generic one.
+    /// The code cell that redraws one figure from its CSV: its kind's (`FigureKind.recipe`), with
+    /// the figure's own grid, titles, labels and log axes (`FigureOutline`, kept with the figure).
     func figureCode(_ spec: FigureSpec) -> String {
         let files = page.figures[spec.name]
-        let info = FigureInfo.parse(files?.altText ?? "")
-        let path = Self.py("figures/\(spec.name).csv")
-        let width = (files?.width ?? 640) / 100, height = (files?.height ?? 420) / 100
-        let size = "figsize=(\(Self.decimal(width)), \(Self.decimal(height)))"
-        let first = info.panels[1] ?? FigureInfo.Panel()
-        func label(_ text: String?, _ fallback: String) -> String { Self.py(text ?? fallback) }
-        switch spec.kind {
-        case .spectralEvolution:
-            return """
-                # \(spec.name): colour = |f̃(k)| / A_k of the prediction at each target frequency k (x) and recorded iteration (y).
-                rows = load_figure(\(path))
-                k, iteration, amplitude = heatmap(rows)
-                fig, ax = plt.subplots(\(size), constrained_layout=True)
-                mesh = ax.pcolormesh(edges(k), edges(iteration), amplitude, cmap="viridis", vmin=0, vmax=1)
-                ax.set_xlabel(\(label(first.xLabel, "frequency k")))
-                ax.set_ylabel(\(label(first.yLabel, "training iteration")))
-                fig.colorbar(mesh, ax=ax, label=\(label(first.colorbar, "|f̃(k)| / A_k (clipped to [0, 1])")))
-                plt.show()
-                """
-        case .loss:
-            return """
-                # \(spec.name): training loss at every step\(first.yLog ? ", log scale" : "") (long runs: the min and max of each step bucket).
-                rows = load_figure(\(path))
-                fig, ax = plt.subplots(\(size), constrained_layout=True)
-                curves = series(rows, 1)
-                for name, (step, loss) in curves.items():
-                    ax.plot(step, loss, label=name, linewidth=1)
-                for r in rows:
-                    if r["kind"] == "vline":  # e.g. where a new grade or stage starts
-                        ax.axvline(num(r["x"]), linestyle="--", color="0.5", linewidth=1)
-                ax.set_yscale(\(first.yLog ? "\"log\"" : "\"linear\""))
-                ax.set_xlabel(\(label(first.xLabel, "training iteration")))
-                ax.set_ylabel(\(label(first.yLabel, "training loss (MSE)")))
-                if len(curves) > 1:
-                    ax.legend()
-                plt.show()
-                """
-        case .fit:
-            return """
-                # \(spec.name): the target and the network's prediction on the grid, one panel per recorded iteration.
-                rows = load_figure(\(path))
-                titles = {\(info.panels.sorted { $0.key < $1.key }.compactMap { p in p.value.title.map { "\(p.key): \(Self.py($0))" } }.joined(separator: ", "))}
-                fig, axes = plt.subplots(\(info.rows), \(info.columns), \(size), sharex=True, sharey=True, squeeze=False,
-                                         constrained_layout=True)
-                shown = panels(rows)
-                for panel, ax in enumerate(axes.flat, start=1):
-                    if panel not in shown:
-                        ax.set_visible(False)
-                        continue
-                    for name, (z, value) in series(rows, panel).items():
-                        target = name.startswith("target")
-                        ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6,
-                                linestyle="--" if target else "-", zorder=3 if target else 2)
-                    ax.set_title(titles.get(panel, f"panel {panel}"))
-                for ax in axes[-1]:
-                    ax.set_xlabel(\(label(first.xLabel, "x")))
-                for ax in axes[:, 0]:
-                    ax.set_ylabel(\(label(first.yLabel, "value")))
-                axes[0, 0].legend()
-                plt.show()
-                """
-        case .curves, .layerNorms, .gradeSpectra, .reconstruction, .validationLoss:
-            // Every panel redrawn generically from the CSV, with the labels of the alt text.
-            let labels = info.panels.sorted { $0.key < $1.key }.map { p in
-                "\(p.key): (\(Self.py(p.value.title ?? "")), \(Self.py(p.value.xLabel ?? "")), \(Self.py(p.value.yLabel ?? "")), \(p.value.yLog ? "True" : "False"))"
-            }.joined(separator: ", ")
-            return """
-                # \(spec.name) (\(spec.kind)): every panel redrawn from the CSV.
-                rows = load_figure(\(path))
-                labels = {\(labels)}  # panel: (title, x label, y label, log y)
-                fig, axes = plt.subplots(\(info.rows), \(info.columns), \(size), squeeze=False, constrained_layout=True)
-                shown = panels(rows)
-                for panel, ax in enumerate(axes.flat, start=1):
-                    if panel not in shown:
-                        ax.set_visible(False)
-                        continue
-                    draw_panel(ax, rows, panel)
-                    title, xlabel, ylabel, logy = labels.get(panel, ("", "", "", False))
-                    ax.set_title(title)
-                    ax.set_xlabel(xlabel)
-                    ax.set_ylabel(ylabel)
-                    if logy:
-                        ax.set_yscale("log")
-                if any(len(series(rows, p)) > 1 for p in shown):
-                    axes[0, 0].legend()
-                plt.show()
-                """
-        }
+        let cell = NotebookFigureCell(spec: spec, outline: files?.outline ?? FigureOutline(),
+                                      width: files?.width ?? 640, height: files?.height ?? 420)
+        return spec.kind.recipe.notebookCell(cell)
     }
 
     static func decimal(_ v: Double) -> String {
         String(format: "%.2f", v)
-    }
-}
-
-/// What a figure's panels show, read back from the alt text Plotting writes for it
-/// ("4 panels in a 2 by 2 grid." / `Panel 1 "title": x axis "label" (log scale) from …; y axis …`).
-/// Anything it cannot read is left nil and the notebook falls back to the recipe's usual labels.
-struct FigureInfo {
-    struct Panel {
-        var title: String?
-        var xLabel: String?
-        var yLabel: String?
-        var xLog = false
-        var yLog = false
-        var colorbar: String?
-    }
-
-    var rows = 1
-    var columns = 1
-    var panels: [Int: Panel] = [:]
-
-    static func parse(_ alt: String) -> FigureInfo {
-        var info = FigureInfo()
-        let lines = alt.components(separatedBy: "\n")
-        if let head = lines.first, let m = match(#"in a (\d+) by (\d+) grid"#, head), let r = Int(m[1] ?? ""), let c = Int(m[2] ?? "") {
-            info.rows = max(1, r)
-            info.columns = max(1, c)
-        }
-        for line in lines.dropFirst() {
-            guard let m = match(#"^Panel(?: (\d+))?(?: "([^"]*)")?: x axis(?: "([^"]*)")?( \(log scale\))? from .*?; y axis(?: "([^"]*)")?( \(log scale\))? from "#, line) else { continue }
-            var panel = Panel()
-            panel.title = m[2]
-            panel.xLabel = m[3]
-            panel.xLog = m[4] != nil
-            panel.yLabel = m[5]
-            panel.yLog = m[6] != nil
-            panel.colorbar = match(#"colour bar "([^"]*)""#, line)?[1] ?? nil
-            info.panels[Int(m[1] ?? "1") ?? 1] = panel
-        }
-        return info
-    }
-
-    /// The capture groups of the first match (nil for a group that did not take part).
-    static func match(_ pattern: String, _ text: String) -> [String?]? {
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-              let m = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        return (0..<m.numberOfRanges).map { i in
-            Range(m.range(at: i), in: text).map { String(text[$0]) }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Plotting
 import Ink
 
 /// The files drawn for one declared figure (or why it could not be drawn).
@@ -14,6 +15,8 @@ struct FigureFiles {
     var height: Double = 420
     /// The figure's CSV, embedded in the notebook.
     var csv: Data? = nil
+    /// The figure's grid, titles, labels and scales, for its notebook cell.
+    var outline = FigureOutline()
 }
 
 /// The data a report page is rendered from (Mustache context), and its downloads.

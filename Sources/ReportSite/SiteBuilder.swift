@@ -242,7 +242,7 @@ public struct SiteBuilder {
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
-        struct Meta: Codable { let altText: String; let width: Double; let height: Double }
+        struct Meta: Codable { let altText: String; let width: Double; let height: Double; let outline: FigureOutline }
         for spec in report.figures {
             var spec0 = spec
             spec0.line = 0
@@ -262,7 +262,8 @@ public struct SiteBuilder {
                         "light.pdf": try figure.pdf(theme: .light, documentTitle: spec.caption.isEmpty ? "\(report.title): \(spec.name)" : spec.caption),
                         "dark.svg": try figure.svg(theme: .dark), "dark.png": try figure.png(theme: .dark),
                         "data.csv": Data(figure.csv().utf8),
-                        "meta.json": try JSONEncoder.sorted.encode(Meta(altText: figure.altText(), width: figure.width, height: figure.height)),
+                        "meta.json": try JSONEncoder.sorted.encode(Meta(altText: figure.altText(), width: figure.width, height: figure.height,
+                                                                           outline: figure.outline)),
                     ]
                     store?.cache(kind: "figures", key: key, files: rendered)
                     summary.figuresDrawn += 1
@@ -277,7 +278,7 @@ public struct SiteBuilder {
                 try write(rendered["dark.png"]!, to: dark.appendingPathExtension("png"), step: Step.figures)
                 try write(rendered["data.csv"]!, to: base.appendingPathExtension("csv"), step: Step.figures)
                 files[spec.name] = FigureFiles(name: spec.name, altText: meta.altText, error: nil, png: rendered["light.png"]!,
-                                               width: meta.width, height: meta.height, csv: rendered["data.csv"])
+                                               width: meta.width, height: meta.height, csv: rendered["data.csv"], outline: meta.outline)
                 summary.figures += 1
             } catch let error as BuildError {
                 throw error

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Plotting
 @testable import ReportSite
 import XCTest
 
@@ -158,23 +159,42 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertEqual(Notebook.py("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"")
     }
 
-    func testFigureInfoReadsPanelsFromAltText() {
-        let info = FigureInfo.parse("""
-            4 panels in a 2 by 2 grid.
-            Panel 1 "iteration 0": x axis "z" from 0 to 1; y axis "value" from -2 to 2. line "target" (32 points).
-            Panel 2 "iteration 10": x axis "z" from 0 to 1; y axis "loss" (log scale) from 0.1 to 1. line "network".
-            """)
-        XCTAssertEqual(info.rows, 2)
-        XCTAssertEqual(info.columns, 2)
-        XCTAssertEqual(info.panels[1]?.title, "iteration 0")
-        XCTAssertEqual(info.panels[2]?.yLabel, "loss")
-        XCTAssertEqual(info.panels[2]?.yLog, true)
-        XCTAssertEqual(info.panels[1]?.yLog, false)
-        let single = FigureInfo.parse("One panel.\nPanel: x axis \"k\" from 0 to 4; y axis \"it\" from 0 to 1. heatmap 2×2 (viridis colormap, colour bar \"ratio\").")
-        XCTAssertEqual(single.rows, 1)
-        XCTAssertEqual(single.panels[1]?.xLabel, "k")
-        XCTAssertEqual(single.panels[1]?.colorbar, "ratio")
-        XCTAssertTrue(FigureInfo.parse("something else").panels.isEmpty)
+    /// A figure's notebook cell is written from the figure's outline (grid, titles, labels, log
+    /// axes, colour bar) kept beside it, not read back from its alt text.
+    func testNotebookCellsUseTheFiguresOutline() throws {
+        let figure = Figure(width: 800, height: 600)
+        let panels = figure.grid(rows: 2, columns: 2)
+        panels[0].title = "iteration 0"
+        panels[0].xLabel = "z"
+        panels[0].yLabel = "value"
+        panels[0].line(x: [0, 1], y: [1, 2], label: "target")
+        panels[1].title = "iteration 10"
+        panels[1].yLabel = "loss"
+        panels[1].yScale = .log
+        panels[1].line(x: [0, 1], y: [1, 2])
+        let outline = figure.outline
+        XCTAssertEqual(outline.rows, 2)
+        XCTAssertEqual(outline.columns, 2)
+        XCTAssertEqual(outline.panels.map(\.number), [1, 2], "empty panels are left out")
+        XCTAssertEqual(outline.panel(1)?.title, "iteration 0")
+        XCTAssertEqual(outline.panel(2)?.yLabel, "loss")
+        XCTAssertEqual(outline.panel(2)?.yLog, true)
+        XCTAssertEqual(outline.panel(1)?.yLog, false)
+        let heat = Figure()
+        let axes = heat.addAxes()
+        axes.xLabel = "$k$"
+        axes.colorbar(for: axes.heatmap([[0, 1]], x: [0, 1], y: [0]), label: "ratio")
+        XCTAssertEqual(heat.outline.panel(1)?.xLabel, "k", "labels as plain text")
+        XCTAssertEqual(heat.outline.panel(1)?.colorbar, "ratio")
+
+        var spec = try Self.figureSpec(kind: "layer_norms")
+        spec.name = "norms"
+        let cell = spec.kind.recipe.notebookCell(NotebookFigureCell(spec: spec, outline: outline, width: 800, height: 600))
+        XCTAssertTrue(cell.contains("plt.subplots(2, 2, figsize=(8.00, 6.00)"), cell)
+        XCTAssertTrue(cell.contains(#"2: ("iteration 10", "", "loss", True)"#), cell)
+        let fit = FigureKind.fit.recipe.notebookCell(NotebookFigureCell(spec: spec, outline: outline, width: 800, height: 600))
+        XCTAssertTrue(fit.contains(#"titles = {1: "iteration 0", 2: "iteration 10"}"#), fit)
+        XCTAssertTrue(fit.contains(#"ax.set_xlabel("z")"#), fit)
     }
 
     // MARK: - Pages

@@ -1,0 +1,92 @@
+import Experiments
+import Foundation
+import Plotting
+
+/// One figure kind: how it is drawn from the runs it shows, and the notebook cell that redraws it
+/// from its CSV. Each kind is one file in this folder; `FigureKind.recipe` names them all, so a
+/// kind added to the format without its file does not compile.
+protocol FigureRecipe {
+    /// The figure, from the series it shows (a run and its repeats each).
+    static func draw(_ input: FigureInput) throws -> Figure
+    /// The notebook's code cell that redraws the figure from `figures/NAME.csv`.
+    static func notebookCell(_ cell: NotebookFigureCell) -> String
+}
+
+extension FigureKind {
+    /// The file that draws this kind.
+    var recipe: FigureRecipe.Type {
+        switch self {
+        case .spectralEvolution: return SpectralEvolutionFigure.self
+        case .loss: return LossFigure.self
+        case .curves: return CurvesFigure.self
+        case .fit: return FitFigure.self
+        case .layerNorms: return LayerNormsFigure.self
+        case .gradeSpectra: return GradeSpectraFigure.self
+        case .reconstruction: return ReconstructionFigure.self
+        case .validationLoss: return ValidationLossFigure.self
+        }
+    }
+}
+
+/// What a recipe draws from: the declared figure and the series of the runs it shows.
+struct FigureInput {
+    let spec: FigureSpec
+    let series: [FigureRecipes.Series]
+    /// Run name -> its sweep label ("" without a sweep).
+    let runLabels: [String: String]
+    /// Series name -> its first run's sweep label, or its name.
+    let seriesLabels: [String: String]
+}
+
+/// What a figure's notebook cell is written from: the declared figure, its CSV's path and size,
+/// and the structure of the figure as drawn (`FigureOutline`: grid, titles, labels, scales).
+struct NotebookFigureCell {
+    let spec: FigureSpec
+    let outline: FigureOutline
+    /// The CSV's path relative to the notebook, as a Python literal.
+    let path: String
+    /// matplotlib's `figsize=(w, h)` in inches, the site figure's size at 100 px per inch.
+    let size: String
+
+    init(spec: FigureSpec, outline: FigureOutline, width: Double, height: Double) {
+        self.spec = spec
+        self.outline = outline
+        self.path = Notebook.py("figures/\(spec.name).csv")
+        self.size = "figsize=(\(Notebook.decimal(width / 100)), \(Notebook.decimal(height / 100)))"
+    }
+
+    /// The first panel (the labels of a one-panel figure).
+    var first: FigureOutline.Panel { outline.panel(1) ?? FigureOutline.Panel(number: 1) }
+
+    /// A label as a Python literal: the figure's own, else the recipe's usual one.
+    func label(_ text: String?, _ fallback: String) -> String { Notebook.py(text ?? fallback) }
+
+    /// Every panel redrawn from the CSV with the helpers' `draw_panel`, with the figure's own
+    /// titles, labels and log axes: for kinds whose panels need nothing special.
+    static func generic(_ cell: NotebookFigureCell) -> String {
+            let labels = cell.outline.panels.map { p in
+                "\(p.number): (\(Notebook.py(p.title ?? "")), \(Notebook.py(p.xLabel ?? "")), \(Notebook.py(p.yLabel ?? "")), \(p.yLog ? "True" : "False"))"
+            }.joined(separator: ", ")
+            return """
+                # \(cell.spec.name) (\(cell.spec.kind)): every panel redrawn from the CSV.
+                rows = load_figure(\(cell.path))
+                labels = {\(labels)}  # panel: (title, x label, y label, log y)
+                fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
+                shown = panels(rows)
+                for panel, ax in enumerate(axes.flat, start=1):
+                    if panel not in shown:
+                        ax.set_visible(False)
+                        continue
+                    draw_panel(ax, rows, panel)
+                    title, xlabel, ylabel, logy = labels.get(panel, ("", "", "", False))
+                    ax.set_title(title)
+                    ax.set_xlabel(xlabel)
+                    ax.set_ylabel(ylabel)
+                    if logy:
+                        ax.set_yscale("log")
+                if any(len(series(rows, p)) > 1 for p in shown):
+                    axes[0, 0].legend()
+                plt.show()
+                """
+    }
+}

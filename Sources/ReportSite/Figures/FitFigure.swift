@@ -1,0 +1,80 @@
+import Experiments
+import Foundation
+import Plotting
+
+/// `fit`: the target and the network on the grid at a few iterations.
+enum FitFigure: FigureRecipe {
+    static func draw(_ input: FigureInput) throws -> Figure {
+        try FigureRecipes.fit(input.series[0], at: input.spec.at)
+    }
+
+    /// The notebook's cell: redraws the figure from its CSV.
+    static func notebookCell(_ cell: NotebookFigureCell) -> String {
+        return """
+            # \(cell.spec.name): the target and the network's prediction on the grid, one panel per recorded iteration.
+            rows = load_figure(\(cell.path))
+            titles = {\(cell.outline.panels.compactMap { p in p.title.map { "\(p.number): \(Notebook.py($0))" } }.joined(separator: ", "))}
+            fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), sharex=True, sharey=True, squeeze=False,
+                                     constrained_layout=True)
+            shown = panels(rows)
+            for panel, ax in enumerate(axes.flat, start=1):
+                if panel not in shown:
+                    ax.set_visible(False)
+                    continue
+                for name, (z, value) in series(rows, panel).items():
+                    target = name.startswith("target")
+                    ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6,
+                            linestyle="--" if target else "-", zorder=3 if target else 2)
+                ax.set_title(titles.get(panel, f"panel {panel}"))
+            for ax in axes[-1]:
+                ax.set_xlabel(\(cell.label(cell.first.xLabel, "x")))
+            for ax in axes[:, 0]:
+                ax.set_ylabel(\(cell.label(cell.first.yLabel, "value")))
+            axes[0, 0].legend()
+            plt.show()
+            """
+    }
+}
+
+extension FigureRecipes {
+    /// Target and network on the grid at four iterations (nearest recorded snapshots). Of a
+    /// repeated run, the first copy is shown (the copies' targets differ when their phases do),
+    /// and the panel titles say so.
+    static func fit(_ series: Series, at requested: [Int]) throws -> Figure {
+        let run = series.first
+        guard !run.snapshots.isEmpty else { throw RecipeError(description: "run '\(run.name)' recorded no predictions") }
+        let snapshots = chooseSnapshots(run.snapshots, requested: requested)
+        // Up to three panels in one row, four or more two to a row: no empty panel (requested
+        // steps past the end of training collapse onto the last snapshot).
+        let columns = snapshots.count <= 3 ? snapshots.count : 2
+        let rows = (snapshots.count + columns - 1) / columns
+        let figure = Figure(width: columns == 3 ? 1080 : 880, height: rows == 1 ? 340 : 520)
+        let panels = figure.grid(rows: rows, columns: columns, sharedX: true, sharedY: true)
+        for (panel, snapshot) in zip(panels, snapshots) {
+            panel.title = "iteration \(snapshot.step)" + (series.runs.count > 1 ? " (run 1 of \(series.runs.count))" : "")
+            panel.line(x: run.inputs, y: snapshot.prediction, label: "network", width: 1.6)
+            // The target over the network, dashed, so neither hides the other.
+            panel.line(x: run.inputs, y: run.target, label: "target", color: Color(hex: "#7f7f7f"), width: 1.2, dashed: true)
+            panel.xLabel = "x"
+            panel.yLabel = "value"
+        }
+        panels.first?.showsLegend = true
+        return figure
+    }
+
+    static func chooseSnapshots(_ all: [RunResult.Snapshot], requested: [Int]) -> [RunResult.Snapshot] {
+        var chosen: [RunResult.Snapshot] = []
+        let wanted: [Int]
+        if requested.isEmpty {
+            let last = all.last!.step
+            wanted = [0, last / 8, last / 3, last]
+        } else {
+            wanted = requested
+        }
+        for step in wanted {
+            let nearest = all.min { abs($0.step - step) < abs($1.step - step) }!
+            if !chosen.contains(where: { $0.step == nearest.step }) { chosen.append(nearest) }
+        }
+        return chosen
+    }
+}

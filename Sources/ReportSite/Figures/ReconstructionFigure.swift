@@ -1,0 +1,87 @@
+import Experiments
+import Foundation
+import Plotting
+import Tasks
+
+/// `reconstruction`: an image task's target and the model, grade by grade or at the `at:` steps.
+enum ReconstructionFigure: FigureRecipe {
+    static func draw(_ input: FigureInput) throws -> Figure {
+        if !input.spec.at.isEmpty { return try FigureRecipes.reconstructionSteps(input.series.map(\.first), at: input.spec.at, labels: input.runLabels) }
+        return try FigureRecipes.reconstruction(input.series.map(\.first), labels: input.runLabels)
+    }
+
+    /// The notebook's cell: redraws the figure from its CSV.
+    static func notebookCell(_ cell: NotebookFigureCell) -> String {
+        NotebookFigureCell.generic(cell)
+    }
+}
+
+extension FigureRecipes {
+    /// Image reconstructions: per run, the target and, grade by grade, the model summed up to that
+    /// grade with its PSNR against the whole image (predictions clamped to [0, 1], never smoothed).
+    static func reconstruction(_ runs: [RunResult], labels: [String: String]) throws -> Figure {
+        guard runs.allSatisfy({ $0.image != nil && $0.grades != nil }) else {
+            throw RecipeError(description: "reconstruction needs runs of an image task")
+        }
+        if runs.count > 1, runs.allSatisfy({ $0.grades!.count == 1 && $0.target == runs[0].target }) {
+            // One network per run and one image: a single row, the target then each run.
+            let shape = runs[0].image!
+            let figure = Figure(width: Double(runs.count + 1) * 210 + 30, height: 270)
+            let panels = figure.grid(rows: 1, columns: runs.count + 1)
+            panels[0].image(runs[0].target, width: shape.width, height: shape.height, channels: shape.channels)
+            panels[0].title = "target"
+            for (panel, run) in zip(panels.dropFirst(), runs) {
+                let clamped = run.grades![0].output.map { min(max($0, 0), 1) }
+                panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+                panel.title = String(format: "%@: %.1f dB", label, Metrics.psnr(prediction: clamped, target: run.target))
+            }
+            return figure
+        }
+        let columns = 1 + (runs.map { $0.grades!.count }.max() ?? 1)
+        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
+        let panels = figure.grid(rows: runs.count, columns: columns)
+        for (r, run) in runs.enumerated() {
+            let shape = run.image!
+            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
+            var sum = [Double](repeating: 0, count: run.target.count)
+            let grades = run.grades!
+            for (g, grade) in grades.enumerated() {
+                for i in sum.indices { sum[i] += grade.output[i] }
+                let clamped = sum.map { min(max($0, 0), 1) }
+                let psnr = Metrics.psnr(prediction: clamped, target: run.target)
+                row[g + 1].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                let name = grades.count > 1 ? "grade \(g + 1)" : "network"
+                row[g + 1].title = String(format: "%@: %.1f dB", name, psnr)
+            }
+        }
+        return figure
+    }
+
+    /// Image reconstructions during training (`at:` steps): per run, the target and the kept
+    /// prediction nearest each asked step (`train.keep_predictions`), with its PSNR on the whole
+    /// image (predictions clamped to [0, 1]).
+    static func reconstructionSteps(_ runs: [RunResult], at requested: [Int], labels: [String: String]) throws -> Figure {
+        guard runs.allSatisfy({ $0.image != nil }) else { throw RecipeError(description: "reconstruction needs runs of an image task") }
+        let chosen = runs.map { chooseSnapshots($0.snapshots, requested: requested) }
+        let columns = 1 + (chosen.map(\.count).max() ?? 1)
+        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
+        let panels = figure.grid(rows: runs.count, columns: columns)
+        for (r, run) in runs.enumerated() {
+            let shape = run.image!
+            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
+            for (panel, snapshot) in zip(row.dropFirst(), chosen[r]) {
+                let clamped = snapshot.prediction.map { min(max($0, 0), 1) }
+                panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                panel.title = String(format: "step %d: %.1f dB", snapshot.step, Metrics.psnr(prediction: clamped, target: run.target))
+            }
+        }
+        return figure
+    }
+}

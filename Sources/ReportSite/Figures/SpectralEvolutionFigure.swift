@@ -1,0 +1,65 @@
+import Experiments
+import Foundation
+import Plotting
+
+/// `spectral_evolution`: the amplitude of each target frequency in the prediction over training
+/// (Rahaman et al., Fig. 1), one heatmap panel per series.
+enum SpectralEvolutionFigure: FigureRecipe {
+    static func draw(_ input: FigureInput) throws -> Figure {
+        try FigureRecipes.spectralEvolution(input.series, labels: input.seriesLabels)
+    }
+
+    /// The notebook's cell: redraws the figure from its CSV.
+    static func notebookCell(_ cell: NotebookFigureCell) -> String {
+        return """
+            # \(cell.spec.name): colour = |f̃(k)| / A_k of the prediction at each target frequency k (x) and recorded iteration (y).
+            rows = load_figure(\(cell.path))
+            k, iteration, amplitude = heatmap(rows)
+            fig, ax = plt.subplots(\(cell.size), constrained_layout=True)
+            mesh = ax.pcolormesh(edges(k), edges(iteration), amplitude, cmap="viridis", vmin=0, vmax=1)
+            ax.set_xlabel(\(cell.label(cell.first.xLabel, "frequency k")))
+            ax.set_ylabel(\(cell.label(cell.first.yLabel, "training iteration")))
+            fig.colorbar(mesh, ax=ax, label=\(cell.label(cell.first.colorbar, "|f̃(k)| / A_k (clipped to [0, 1])")))
+            plt.show()
+            """
+    }
+}
+
+extension FigureRecipes {
+    /// x = frequency k, y = iteration, colour = 2|DFT(prediction)(k)|/n divided by the target's
+    /// amplitude A_k (Rahaman et al., Fig. 1), averaged over repeats; one panel per series. The
+    /// colour scale is [0, 1] and clips (values above 1 show at the end colour); the CSV keeps
+    /// the unclipped ratio.
+    static func spectralEvolution(_ groups: [Series], labels: [String: String]) throws -> Figure {
+        let evolutions = try groups.map { group -> SpectralEvolution in
+            guard let e = SpectralEvolution.mean(of: group.runs) else {
+                let recorded = group.runs.allSatisfy { $0.snapshots.count > 1 || ($0.spectra?.count ?? 0) > 1 }
+                throw RecipeError(description: recorded
+                    ? "the repeats of '\(group.name)' were recorded at different steps, so they cannot be averaged"
+                    : "run '\(group.first.name)' recorded no predictions during training (set train.record_every)")
+            }
+            guard e.steps.count > 1 else {
+                throw RecipeError(description: "run '\(group.first.name)' recorded only its final prediction: a spectral-evolution heatmap needs snapshots during training (train.record_every)")
+            }
+            return e
+        }
+        let columns = min(groups.count, 2)
+        let rows = (groups.count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: true)
+        for (i, (panel, e)) in zip(panels, evolutions).enumerated() {
+            let n = groups[i].runs.count
+            if groups.count > 1 || n > 1 {
+                panel.title = (groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : "") + (n > 1 ? (groups.count > 1 ? " · " : "") + "mean of \(n) runs" : "")
+            }
+            panel.xLabel = "frequency k"
+            panel.yLabel = "training iteration"
+            let heatmap = panel.heatmap(e.rows, x: e.frequencies.map(Double.init), y: e.steps.map(Double.init),
+                                        colormap: .viridis, range: 0...1)
+            if i == evolutions.count - 1 || columns == 1 {
+                panel.colorbar(for: heatmap, label: "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])")
+            }
+        }
+        return figure
+    }
+}
