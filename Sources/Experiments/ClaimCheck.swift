@@ -1,0 +1,220 @@
+import Foundation
+import Tasks
+import Yams
+
+/// A claim's verdict.
+public enum ClaimVerdict: String, Sendable, Codable, CaseIterable {
+    case reproduced
+    case notReproduced = "not_reproduced"
+    case notRun = "not_run"
+
+    public var words: String {
+        switch self {
+        case .reproduced: return "reproduced"
+        case .notReproduced: return "not reproduced"
+        case .notRun: return "not run at this profile"
+        }
+    }
+}
+
+/// A checked claim: the verdict and the evidence behind it, in words.
+public struct ClaimResult: Sendable, Codable, Equatable {
+    public var name: String
+    public var verdict: ClaimVerdict
+    /// What we measured and how it compares, e.g. "ours 1.1e-5 (mean of 3), paper 6.5e-6: ×1.69, within ×2".
+    public var evidence: String
+}
+
+/// Checks claims on a report's runs.
+public enum ClaimCheck {
+    /// Numbers in claims' evidence: 3 significant digits.
+    static func number(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        if !v.isFinite { return "\(v)" }
+        let magnitude = abs(v)
+        if magnitude >= 1e-3 && magnitude < 1e5 {
+            var text = String(format: "%.3g", v)
+            if text.contains("e") { text = String(format: "%.0f", v) }
+            return text
+        }
+        return String(format: "%.2e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e")
+    }
+
+    /// The runs a claim's name stands for: the run itself, or every repeat of it, or the runs of
+    /// the experiment block of that name. Names are resolved against `specs` (the report's runs).
+    public static func members(_ name: String, specs: [ExperimentSpec]) -> [ExperimentSpec] {
+        let exact = specs.filter { $0.name == name || $0.repeatOf == name }
+        if !exact.isEmpty { return exact }
+        return specs.filter { $0.group == name }
+    }
+
+    /// Checks `claim` on `runs` (by run name) built at `profile`.
+    public static func check(_ claim: ClaimSpec, specs: [ExperimentSpec], runs: [String: RunResult], profile: String) -> ClaimResult {
+        func result(_ verdict: ClaimVerdict, _ evidence: String) -> ClaimResult {
+            ClaimResult(name: claim.name, verdict: verdict, evidence: evidence)
+        }
+        if !claim.profiles.isEmpty && !claim.profiles.contains(profile) {
+            return result(.notRun, "checked only at profile\(claim.profiles.count == 1 ? "" : "s") \(claim.profiles.joined(separator: ", ")); this build used profile '\(profile.isEmpty ? "(none)" : profile)'")
+        }
+        // Gather each named series' results.
+        func series(_ name: String) -> Result<[RunResult], ClaimFailure> {
+            let members = members(name, specs: specs)
+            guard !members.isEmpty else { return .failure(.notRun("no run is named '\(name)'")) }
+            var out: [RunResult] = []
+            for spec in members {
+                guard let run = runs[spec.name] else { return .failure(.notRun("run \(spec.name) has no result")) }
+                guard run.status == .ok else { return .failure(.notReproduced("run \(spec.name) failed: \(run.message ?? "no message")")) }
+                out.append(run)
+            }
+            return .success(out)
+        }
+        func metricMean(_ runs: [RunResult], _ metric: ClaimMetric, _ name: String) -> Result<(Double, Int), ClaimFailure> {
+            let values = runs.compactMap { metric.value(of: $0) }
+            guard values.count == runs.count else { return .failure(.notReproduced("run \(name) has no \(metric.words)")) }
+            return .success((values.reduce(0, +) / Double(values.count), values.count))
+        }
+        func n(_ count: Int) -> String { count > 1 ? " (mean of \(count) runs)" : "" }
+        do throws(ClaimFailure) {
+            switch claim.kind {
+            case .value:
+                guard let metric = claim.metric, let paper = claim.paper, let tolerance = claim.tolerance else {
+                    return result(.notReproduced, "the claim is incomplete")
+                }
+                let (ours, count) = try metricMean(series(claim.run).get(), metric, claim.run).get()
+                let holds: Bool
+                var comparison: String
+                switch tolerance {
+                case .factor(let f):
+                    let ratio = ours / paper
+                    holds = ratio.isFinite && ratio >= 1 / f && ratio <= f
+                    comparison = "ours ÷ paper = \(number(ratio))"
+                case .decibels(let d):
+                    holds = abs(ours - paper) <= d
+                    comparison = "difference \(number(ours - paper)) dB"
+                case .absolute(let a):
+                    holds = abs(ours - paper) <= a
+                    comparison = "difference \(number(ours - paper))"
+                }
+                comparison += holds ? ", \(tolerance.words)" : ", not \(tolerance.words)"
+                let unit = metric.isDecibels ? " dB" : ""
+                return result(holds ? .reproduced : .notReproduced,
+                              "\(metric.words) of \(claim.run): ours \(number(ours))\(unit)\(n(count)), paper \(number(paper))\(unit); \(comparison)")
+            case .compare:
+                guard let metric = claim.metric, let than = claim.than else { return result(.notReproduced, "the claim is incomplete") }
+                let (a, countA) = try metricMean(series(claim.run).get(), metric, claim.run).get()
+                let (b, countB) = try metricMean(series(than).get(), metric, than).get()
+                let holds: Bool
+                let ratio: Double
+                switch claim.direction {
+                case .below:
+                    holds = a <= b / claim.factor
+                    ratio = b / a
+                case .above:
+                    holds = a >= b * claim.factor
+                    ratio = a / b
+                }
+                let side = claim.direction == .below ? "below" : "above"
+                return result(holds ? .reproduced : .notReproduced,
+                              "\(metric.words): \(claim.run) \(number(a))\(n(countA)), \(than) \(number(b))\(n(countB)); \(claim.run) is ×\(number(ratio)) \(side) (claimed: at least ×\(number(claim.factor)))")
+            case .order:
+                let members = try series(claim.run).get()
+                return orderResult(claim, members)
+            }
+        } catch {
+            switch error {
+            case .notRun(let why): return result(.notRun, why)
+            case .notReproduced(let why): return result(.notReproduced, why)
+            }
+        }
+    }
+
+    enum ClaimFailure: Error {
+        case notRun(String)
+        case notReproduced(String)
+    }
+
+    /// The `order` check on the mean spectral evolution of `runs`.
+    static func orderResult(_ claim: ClaimSpec, _ runs: [RunResult]) -> ClaimResult {
+        guard let evolution = SpectralEvolution.mean(of: runs) else {
+            return ClaimResult(name: claim.name, verdict: .notReproduced,
+                               evidence: "\(claim.run) recorded no spectra to check the order on (an mlp run with train.record_every, or a method that records snapshots)")
+        }
+        let first = evolution.firstReach(threshold: claim.threshold)
+        let k = evolution.frequencies
+        let last = evolution.steps.last ?? 0
+        func when(_ i: Int) -> String { first[i].map { "\($0)" } ?? "never (by \(last))" }
+        var violations: [String] = []
+        for i in k.indices {
+            for j in k.indices where k[j] > k[i] {
+                let a = first[i] ?? Int.max, b = first[j] ?? Int.max
+                if a > b { violations.append("k = \(k[i]) (\(when(i))) after k = \(k[j]) (\(when(j)))") }
+            }
+        }
+        let reached = k.indices.map { "k = \(k[$0]): \(when($0))" }.joined(separator: "; ")
+        let mean = runs.count > 1 ? " (mean over \(runs.count) runs)" : ""
+        let head = "first step at which |f̃(k)|/A_k ≥ \(number(claim.threshold))\(mean): \(reached)"
+        if first.allSatisfy({ $0 == nil }) {
+            return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "no frequency reached \(number(claim.threshold)) of its amplitude by step \(last); \(head)")
+        }
+        if violations.isEmpty { return ClaimResult(name: claim.name, verdict: .reproduced, evidence: head) }
+        let shown = violations.prefix(4).joined(separator: "; ") + (violations.count > 4 ? "; and \(violations.count - 4) more" : "")
+        return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "out of order: \(shown). \(head)")
+    }
+}
+
+/// The normalised amplitude |f̃(k)|/A_k of a run's recorded predictions at its target
+/// frequencies (Rahaman et al.), unclipped; averaged over repeats by `mean(of:)`.
+public struct SpectralEvolution: Sendable, Equatable {
+    public var frequencies: [Int]
+    public var steps: [Int]
+    /// rows[i][j]: snapshot i, frequency j.
+    public var rows: [[Double]]
+    /// With repeats: the standard deviation over them (empty for one run).
+    public var spread: [[Double]] = []
+
+    /// One run's evolution, nil when it recorded nothing.
+    public init?(_ run: RunResult) {
+        guard !run.frequencies.isEmpty, !run.targetAmplitudes.isEmpty else { return nil }
+        if let recorded = run.spectra, !recorded.isEmpty {
+            frequencies = run.frequencies
+            steps = recorded.map(\.step)
+            rows = recorded.map { snapshot in zip(snapshot.amplitudes, run.targetAmplitudes).map { $0 / $1 } }
+            return
+        }
+        guard !run.snapshots.isEmpty, run.image == nil else { return nil }
+        frequencies = run.frequencies
+        steps = run.snapshots.map(\.step)
+        rows = run.snapshots.map {
+            Spectra.relativeAmplitudes(of: $0.prediction, at: run.frequencies, reference: run.targetAmplitudes)
+        }
+    }
+
+    init(frequencies: [Int], steps: [Int], rows: [[Double]], spread: [[Double]]) {
+        self.frequencies = frequencies; self.steps = steps; self.rows = rows; self.spread = spread
+    }
+
+    /// The mean (and standard deviation) over runs recorded at the same steps and frequencies;
+    /// nil if any run recorded nothing or the runs do not line up.
+    public static func mean(of runs: [RunResult]) -> SpectralEvolution? {
+        let all = runs.compactMap(SpectralEvolution.init)
+        guard let first = all.first, all.count == runs.count else { return nil }
+        if all.count == 1 { return first }
+        guard all.allSatisfy({ $0.steps == first.steps && $0.frequencies == first.frequencies }) else { return nil }
+        let count = Double(all.count)
+        var mean = first.rows, spread = first.rows
+        for i in first.rows.indices {
+            for j in first.rows[i].indices {
+                let values = all.map { $0.rows[i][j] }
+                let m = values.reduce(0, +) / count
+                mean[i][j] = m
+                spread[i][j] = (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (count - 1)).squareRoot()
+            }
+        }
+        return SpectralEvolution(frequencies: first.frequencies, steps: first.steps, rows: mean, spread: spread)
+    }
+
+    /// For each frequency, the first recorded step at which the ratio is at least `threshold`.
+    public func firstReach(threshold: Double) -> [Int?] {
+        frequencies.indices.map { j in rows.indices.first { rows[$0][j] >= threshold }.map { steps[$0] } }
+    }
+}
