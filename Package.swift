@@ -37,6 +37,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLBFGS", pkgConfig: "liblbfgs",
                        providers: [.apt(["liblbfgs-dev"])]),
+        // The one C kernel: the machine's FMA peak for `bench` (optimised in debug builds too).
+        .target(name: "CPeakFMA", cSettings: [.unsafeFlags(["-O2"])]),
 
         // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
         .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
@@ -52,13 +54,13 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"], exclude: ["README.md"]),
         // 7. Report site: report pages, figure recipes, templates.
         .target(name: "ReportSite", dependencies: [
-            "Experiments", "Plotting", "Tasks", "Numerics", "Yams",
+            "Experiments", "Learning", "Plotting", "Tasks", "Numerics", "Yams",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Ink", package: "Ink"),
         ], exclude: ["README.md"]),
         // 8. The command line.
         .target(name: "ReportCommands", dependencies: [
-            "ReportSite", "Experiments", "Learning", "Numerics",
+            "ReportSite", "Experiments", "Learning", "Numerics", "CPeakFMA",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
