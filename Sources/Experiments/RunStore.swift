@@ -24,6 +24,11 @@ public final class RunStore {
         }
     }
 
+    /// A store at `root` as it is, creating nothing (see `init(readingFrom:)`).
+    init(uncheckedRoot root: URL) {
+        self.root = root
+    }
+
     deinit { unlock() }
 
     /// Takes the store's lock so that two builds cannot clobber each other.

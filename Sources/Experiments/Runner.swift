@@ -230,7 +230,8 @@ public enum Runner {
 
     static func mse(_ prediction: [Double], _ target: [Double]) -> Double { mse(prediction[...], target[...]) }
 
-    static func failed(_ spec: ExperimentSpec, _ message: String) -> RunResult {
+    /// A failed result for `spec` that says why.
+    public static func failed(_ spec: ExperimentSpec, _ message: String) -> RunResult {
         RunResult(name: spec.name, status: .failed, message: message, inputs: [], target: [],
                   frequencies: spec.task.frequencies, targetAmplitudes: [], losses: [], snapshots: [],
                   seconds: 0, parameterCount: 0, finalRSE: nil)

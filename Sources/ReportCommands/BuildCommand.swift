@@ -95,8 +95,11 @@ struct BuildCommand: ParsableCommand {
     var outDirectory: URL { ProjectRoot.resolve(out, default: "site") }
     var storeDirectory: URL { ProjectRoot.resolve(store, default: ".mgdl-store") }
 
-    @Flag(name: .long, help: "Train nothing: assemble the site from the run store, or fail listing the missing runs.")
+    @Flag(name: .long, help: "Train nothing: assemble the site from the run store and the committed results store (--results); a run in neither fails (its page says so, exit status 1).")
     var frozen = false
+
+    @Option(name: .long, help: ArgumentHelp("Committed results store that --frozen reads after the run store (default: results/ of the project root; fill it with `mgdl-report freeze`).", valueName: "dir"))
+    var results: String?
 
     @Option(name: .long, help: ArgumentHelp("Train only shard i of N (runs split by key) into the store and write no site; merge the stores with `merge-stores`, then `build --frozen`.", valueName: "i/N"))
     var shard: String?
@@ -131,6 +134,7 @@ struct BuildCommand: ParsableCommand {
                                   storeDirectory: storeDirectory, frozen: frozen)
         builder.overrides = try options.overrides()
         builder.shard = shardValue
+        builder.resultsDirectory = ProjectRoot.resolve(results, default: "results")
         if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
         builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every expects a number of seconds >= 0") }

@@ -84,8 +84,11 @@ final class ProgressDisplay {
     private var fractions: [String: Double] = [:]
     private var trainingStart: Date?
 
-    /// The overall ETA: the estimated cost of what is left over the rate measured so far (cost
-    /// done per second since the first training started). Empty until there is a measurement.
+    /// The overall ETA: the estimated training seconds of what is left (`RunCost.seconds`, from
+    /// the engine's measured speed on each run's shapes), calibrated by how the estimate compares
+    /// with the time taken so far (estimated seconds done per second since the first training
+    /// started: parallel jobs and a loaded machine are accounted for). Empty until there is a
+    /// measurement.
     func overallETA(_ now: Date) -> String {
         guard let trainingStart, !costs.isEmpty else { return "" }
         let total = costs.values.reduce(0, +)

@@ -17,7 +17,7 @@ public struct MGDLReport: ParsableCommand {
             The report format is described in docs/report-format.md.
             """,
         version: toolVersion,
-        subcommands: [BuildCommand.self, ServeCommand.self, PlanCommand.self, ValidateCommand.self, MergeStoresCommand.self, VerifyStoreCommand.self,
+        subcommands: [BuildCommand.self, ServeCommand.self, PlanCommand.self, ValidateCommand.self, FreezeCommand.self, MergeStoresCommand.self, VerifyStoreCommand.self,
                       SchemaCommand.self, BenchCommand.self, FigureBenchCommand.self],
         defaultSubcommand: nil
     )

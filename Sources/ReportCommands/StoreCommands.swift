@@ -8,8 +8,13 @@ import ReportSite
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "List every declared run and whether the run store has it; for a miss, say why.",
-        discussion: "Trains nothing. Exit status 2 when a report is invalid."
+        abstract: "List every declared run and whether the run store has it; for a miss, say why and what it will cost.",
+        discussion: """
+            Trains nothing. For each run to train: its training FLOPs and estimated time on this \
+            machine (the engine is timed for a moment on each network shape; see RunCost), then \
+            totals per report and for the profile (with -j N, N runs train at once). \
+            Exit status 2 when a report is invalid.
+            """
     )
 
     @OptionGroup var options: ReportOptions
@@ -30,10 +35,88 @@ struct PlanCommand: ParsableCommand {
         let plan = try builder.plan(reports: reports)
         for run in plan {
             let status = run.cached ? "cached" : "to run"
-            print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))" + (run.cached ? "" : "  (\(run.reason))"))
+            print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))"
+                  + (run.cached ? "" : "  (\(run.reason))  \(Self.flops(run.flops)), ~\(ProgressDisplay.duration(run.seconds))"))
         }
-        let missing = plan.filter { !$0.cached }.count
-        print("\(plan.count) run(s): \(plan.count - missing) cached, \(missing) to run")
+        let toTrain = plan.filter { !$0.cached }
+        var reports: [String] = []
+        for run in plan where !reports.contains(run.report) { reports.append(run.report) }
+        for report in reports {
+            let runs = toTrain.filter { $0.report == report }
+            guard !runs.isEmpty else { continue }
+            print("report \(report): \(runs.count) run(s) to train, \(Self.flops(runs.reduce(0) { $0 + $1.flops })), "
+                  + "~\(ProgressDisplay.duration(runs.reduce(0) { $0 + $1.seconds })) of training")
+        }
+        let seconds = toTrain.reduce(0) { $0 + $1.seconds }
+        var total = "profile \(options.profile): \(plan.count) run(s): \(plan.count - toTrain.count) cached, \(toTrain.count) to run"
+        if !toTrain.isEmpty {
+            total += ", \(Self.flops(toTrain.reduce(0) { $0 + $1.flops })), ~\(ProgressDisplay.duration(seconds)) of training"
+            let jobs = min(builder.jobs, toTrain.count)
+            if jobs > 1 { total += " (~\(ProgressDisplay.duration(seconds / Double(jobs))) with -j \(jobs))" }
+        }
+        print(total)
+    }
+}
+
+extension PlanCommand {
+    /// FLOPs with an SI prefix: "3.2 TFLOP".
+    static func flops(_ value: Double) -> String {
+        let prefixes: [(Double, String)] = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        for (scale, prefix) in prefixes where value >= scale { return String(format: "%.3g %@FLOP", value / scale, prefix) }
+        return String(format: "%.0f FLOP", value)
+    }
+}
+
+struct FreezeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freeze",
+        abstract: "Copy the declared runs of a profile from the run store into the committed results store.",
+        discussion: """
+            The results store (default: results/ of the project root) is meant to be committed: \
+            `build --profile paper --frozen` then builds the site from it with no training. Each \
+            entry is copied verified, as the run store keeps it. Only compact runs are taken: a run \
+            that kept its whole prediction at every recorded step is refused (declare \
+            train.keep_predictions). Trains nothing. Exit status 1 when a declared run is missing \
+            from the run store or refused (the others are still copied), 2 when a report is invalid.
+            """
+    )
+
+    @OptionGroup var options: ReportOptions
+
+    @Option(name: .long, help: ArgumentHelp("Run store to copy from (default: .mgdl-store/ of the project root).", valueName: "dir"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Results store to copy into (default: results/ of the project root).", valueName: "dir"))
+    var results: String?
+
+    func run() throws {
+        let reports = try options.load()
+        let storeDirectory = ProjectRoot.resolve(store, default: ".mgdl-store")
+        guard FileManager.default.fileExists(atPath: storeDirectory.appendingPathComponent("runs").path) else {
+            FileHandle.standardError.write(Data("error: --store \(storeDirectory.path): no run store there\n".utf8))
+            throw ExitCode(2)
+        }
+        let runStore = RunStore(readingFrom: storeDirectory)
+        let resultsDirectory = ProjectRoot.resolve(results, default: "results")
+        let resultsStore = try RunStore(root: resultsDirectory)
+        // A run computed with any thread count will do, as for `build --frozen`.
+        RunStore.acceptAnyThreadCount = true
+        var copied = 0, bytes = 0
+        var problems: [String] = []
+        for report in reports {
+            for spec in report.experiments {
+                do {
+                    bytes += try runStore.freeze(spec, into: resultsStore)
+                    copied += 1
+                } catch {
+                    problems.append("\(report.id)/\(error)")
+                }
+            }
+        }
+        for problem in problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+        print(String(format: "%d run(s) of profile %@ in %@ (%.1f MB)", copied, options.profile, results ?? "results", Double(bytes) / 1e6)
+              + (problems.isEmpty ? "" : "; \(problems.count) not frozen"))
+        if !problems.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -45,6 +45,8 @@ struct RunOutcomes {
     /// Runs done (trained or restored) and the failed ones, as "report/run", sorted.
     var runs = 0
     var failedRuns: [String] = []
+    /// Runs a `frozen` build found in neither store (failed, not trained).
+    var notInStores = 0
 
     mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool) {
         results[run.report.id, default: [:]][run.spec.name] = result
@@ -77,8 +79,7 @@ extension SiteBuilder {
         return runs
     }
 
-    /// Step "plan": the declared runs with their keys, and the store opened and locked. With
-    /// `frozen`, throws when a run is missing from the store.
+    /// Step "plan": the declared runs with their keys, and the store opened and locked.
     func makePlan(_ reports: [Report]) throws -> BuildPlan {
         let runs = declaredRuns(reports)
         var store: RunStore?
@@ -91,14 +92,6 @@ extension SiteBuilder {
                                  message: error is StoreError ? "\(error)" : SiteOutput.describe(error))
             }
         }
-        if frozen {
-            let missing = runs.filter { store?.result(for: $0.spec, key: $0.key) == nil }.map { "\($0.report.id)/\($0.spec.name)" }
-            if !missing.isEmpty {
-                store?.unlock()
-                throw BuildError(step: Step.plan, path: storeDirectory?.path ?? "(no store)",
-                                 message: "--frozen trains nothing, but \(missing.count) run(s) are not in the store: \(missing.joined(separator: ", "))")
-            }
-        }
         return BuildPlan(runs: shard.map { shard in runs.filter { shard.contains(key: $0.key) } } ?? runs,
                          declaredCount: runs.count, store: store)
     }
@@ -106,14 +99,25 @@ extension SiteBuilder {
     /// Step "train or restore": each run from the store, or trained (`jobs` at a time) and
     /// stored. Two declarations with one key (the same run reached from two sweeps) train once:
     /// the copies take the result of the first, as if restored from the store.
+    /// With `frozen` nothing trains: a run the store lacks is restored from the committed results
+    /// store (`resultsDirectory`), and one that neither has is a failed run whose message says so.
     func trainOrRestore(_ plan: BuildPlan, events: (BuildEvent) -> Void) throws -> RunOutcomes {
         var outcomes = RunOutcomes()
         let store = plan.store, total = plan.declaredCount
+        let committed = frozen ? resultsDirectory.map { RunStore(readingFrom: $0) } : nil
         var toTrain: [DeclaredRun] = []
         var firstByKey: [String: DeclaredRun] = [:]
         var sameAs: [DeclaredRun] = []
         for run in plan.runs {
-            let cached = store?.result(for: run.spec, key: run.key)
+            let cached = store?.result(for: run.spec, key: run.key) ?? committed?.result(for: run.spec, key: run.key)
+            if frozen, cached == nil {
+                var missing = Runner.failed(run.spec, frozenMissMessage)
+                missing.name = run.spec.name
+                events(.runFinished(report: run.report.id, run: run.spec.name, result: missing))
+                outcomes.add(missing, of: run, restored: false)
+                outcomes.notInStores += 1
+                continue
+            }
             if firstByKey[run.key] != nil, cached == nil {
                 sameAs.append(run)
                 continue
@@ -128,7 +132,9 @@ extension SiteBuilder {
             }
         }
         if !toTrain.isEmpty {
-            events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.estimate($0.spec)) }, uniquingKeysWith: +)))
+            let speed = EngineSpeed()
+            events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.seconds($0.spec, speed: speed)) },
+                                                      uniquingKeysWith: +)))
         }
         try train(toTrain, total: total, store: store, events: events, into: &outcomes)
         for run in sameAs {

@@ -52,7 +52,8 @@ public enum BuildEvent: Sendable {
     case runFinished(report: String, run: String, result: RunResult)
     case figureFailed(report: String, figure: String, message: String)
     case claimChecked(report: String, claim: ClaimResult)
-    /// The runs this build will train and their estimated costs (`RunCost`), before the first starts.
+    /// The runs this build will train and their estimated training seconds on this machine
+    /// (`RunCost.seconds`, on the thread count each run computes with), before the first starts.
     case trainingPlanned(costs: [String: Double])
 }
 
@@ -65,8 +66,12 @@ public struct SiteBuilder {
     public var only: [String]
     /// The run store (nil: train everything, keep nothing).
     public var storeDirectory: URL?
-    /// Train nothing: fail with the list of runs missing from the store.
+    /// Train nothing: restore every run from the store or the committed results store
+    /// (`resultsDirectory`); a run in neither is shown failed on its page (exit status 1).
     public var frozen = false
+    /// The committed results store (`results/` of the project), read by `frozen` builds after the
+    /// run store; nil: none.
+    public var resultsDirectory: URL?
     /// `-S key=value` overrides, applied to every experiment (or to the one they name).
     public var overrides: [Override] = []
     /// Train only this deterministic share of the runs (by key) and write no site.
@@ -87,24 +92,36 @@ public struct SiteBuilder {
         self.frozen = frozen
     }
 
-    /// One planned run: cached or to train, and why.
+    /// One planned run: cached or to train, and why; for a run to train, its estimated cost.
     public struct PlannedRun: Sendable {
         public let report: String
         public let run: String
         public let key: String
         public let cached: Bool
         public let reason: String
+        /// Training FLOPs (`RunCost.flops`); 0 for a cached run.
+        public var flops: Double = 0
+        /// Estimated training seconds on this machine (`RunCost.seconds`); 0 for a cached run.
+        public var seconds: Double = 0
     }
 
-    /// Says, for every run of `reports` (loaded and validated here when nil), whether the store has it.
+    /// Says, for every run of `reports` (loaded and validated here when nil), whether the store
+    /// has it, and for each run to train its estimated FLOPs and seconds (timing the engine on
+    /// each shape, on the thread count the caller set, as for `build`).
     public func plan(reports loaded: [Report]? = nil) throws -> [PlannedRun] {
         useComputeThreadsForKeys()
         let reports = try loaded ?? ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
+        let speed = EngineSpeed()
         return declaredRuns(reports).map { run in
             let cached = store?.result(for: run.spec, key: run.key) != nil
-            return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: cached,
-                              reason: cached ? "cached" : (store?.missReason(for: run.spec, report: run.report.id) ?? "no store"))
+            var planned = PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: cached,
+                                     reason: cached ? "cached" : (store?.missReason(for: run.spec, report: run.report.id) ?? "no store"))
+            if !cached {
+                planned.flops = RunCost.flops(run.spec)
+                planned.seconds = RunCost.seconds(run.spec, speed: speed)
+            }
+            return planned
         }
     }
 
@@ -175,7 +192,7 @@ public struct SiteBuilder {
             try? FileManager.default.removeItem(at: staging)
             throw error
         }
-        summary.trained = plan.runs.count - summary.restored
+        summary.trained = plan.runs.count - summary.restored - outcomes.notInStores
         summary.seconds = Date().timeIntervalSince(start)
         summary.output = outputDirectory.path
         return summary
@@ -290,6 +307,13 @@ public struct SiteBuilder {
             }
         }
         return files
+    }
+
+    /// What a `frozen` build says of a run that neither store has.
+    var frozenMissMessage: String {
+        let stores = [storeDirectory, resultsDirectory].compactMap { $0 }.map { SiteOutput.display($0) }
+        return "not in the run store\(stores.isEmpty ? "" : " (\(stores.joined(separator: ", ")))"): --frozen trains nothing. "
+            + "Train it (build --profile \(profile)), then add it to the results store (mgdl-report freeze --profile \(profile))"
     }
 
     private func makeStaging() throws -> URL {

@@ -243,12 +243,42 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         let plan = try run(["plan"], in: dir)
         XCTAssertTrue(plan.stdout.contains("to run  tiny/tiny"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("train.lr changed 0.003 -> 0.001"), plan.stdout)
-        // --frozen now refuses, naming the missing run, and leaves the site as it was.
-        let before = try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json"))
+        // --frozen now trains nothing: the missing run fails, by name, and its page says why.
         let frozen = try run(["build", "--templates", templates, "--frozen"], in: dir)
         XCTAssertEqual(frozen.status, 1)
-        XCTAssertTrue(frozen.stderr.contains("tiny/tiny"), frozen.stderr)
-        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json")), before)
+        XCTAssertTrue(frozen.stderr.contains("failed run: tiny/tiny"), frozen.stderr)
+        XCTAssertTrue(frozen.stdout.contains("(0 trained, 0 from the store)"), frozen.stdout)
+        let page = try String(contentsOf: dir.appendingPathComponent("site/tiny/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("--frozen trains nothing"), "the page shows the missing run")
+    }
+
+    /// `freeze` copies compact runs into results/, and `build --frozen` builds from results/ alone.
+    func testFrozenBuildFromTheCommittedResultsStore() throws {
+        let dir = try makeWorkspace(report: Self.tinyReport)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        // The tiny run keeps its whole prediction at every recorded step: refused, by name.
+        let raw = try run(["freeze"], in: dir)
+        XCTAssertEqual(raw.status, 1)
+        XCTAssertTrue(raw.stderr.contains("tiny/tiny: not frozen") && raw.stderr.contains("keep_predictions"), raw.stderr)
+        // Compact recording (spectra, the last prediction): frozen.
+        let compact = Self.tinyReport.replacingOccurrences(of: "  record_every: 10\n", with: "  record_every: 10\n  keep_predictions: []\n")
+        try compact.write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        let freeze = try run(["freeze"], in: dir)
+        XCTAssertEqual(freeze.status, 0, freeze.stderr)
+        XCTAssertTrue(freeze.stdout.contains("1 run(s) of profile quick in results"), freeze.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results/runs").path).count, 1)
+        // Without the run store: everything comes from results/, nothing trains.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".mgdl-store"))
+        let frozen = try run(["build", "--templates", templates, "--frozen", "--out", "frozen"], in: dir)
+        XCTAssertEqual(frozen.status, 0, frozen.stderr)
+        XCTAssertTrue(frozen.stdout.contains("(0 trained, 1 from the store)"), frozen.stdout)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("frozen/tiny/runs/tiny.json")),
+                       try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json")), "the same run, restored")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results/runs").path).count, 1,
+                       "a frozen build writes nothing into results/")
     }
 
     /// The run page, the run's JSON and `plan` write a run in the report's own keys: a block that
