@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Numerics
 import ReportSite
 
 // Commands on the run store: what would train and why, merging shard stores, verifying entries.
@@ -32,6 +33,7 @@ struct PlanCommand: ParsableCommand {
                                   storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
         builder.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLASThreads.set(builder.computeThreads)  // the engine is timed as `build` would run it
         let plan = try builder.plan(reports: reports)
         for run in plan {
             let status = run.cached ? "cached" : "to run"
@@ -39,9 +41,9 @@ struct PlanCommand: ParsableCommand {
                   + (run.cached ? "" : "  (\(run.reason))  \(Self.flops(run.flops)), ~\(ProgressDisplay.duration(run.seconds))"))
         }
         let toTrain = plan.filter { !$0.cached }
-        var reports: [String] = []
-        for run in plan where !reports.contains(run.report) { reports.append(run.report) }
-        for report in reports {
+        var reportIDs: [String] = []
+        for run in plan where !reportIDs.contains(run.report) { reportIDs.append(run.report) }
+        for report in reportIDs {
             let runs = toTrain.filter { $0.report == report }
             guard !runs.isEmpty else { continue }
             print("report \(report): \(runs.count) run(s) to train, \(Self.flops(runs.reduce(0) { $0 + $1.flops })), "

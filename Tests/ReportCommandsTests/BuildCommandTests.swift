@@ -263,7 +263,7 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(raw.status, 1)
         XCTAssertTrue(raw.stderr.contains("tiny/tiny: not frozen") && raw.stderr.contains("keep_predictions"), raw.stderr)
         // Compact recording (spectra, the last prediction): frozen.
-        let compact = Self.tinyReport.replacingOccurrences(of: "  record_every: 10\n", with: "  record_every: 10\n  keep_predictions: []\n")
+        let compact = Self.tinyReport.replacingOccurrences(of: "  record_every: 10\n", with: "  record_every: 10\n  keep_predictions: [60]\n")
         try compact.write(to: dir.appendingPathComponent("reports/tiny.md"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
         let freeze = try run(["freeze"], in: dir)
