@@ -20,7 +20,7 @@ extension RunStore {
 
     /// The folder of the stored entry for `spec` (any thread count when `acceptAnyThreadCount`
     /// is set), or nil when there is none that verifies.
-    public func entryFolder(for spec: ExperimentSpec) -> URL? {
+    func entryFolder(for spec: ExperimentSpec) -> URL? {
         let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != Self.computeThreads }
         for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
             let folder = root.appendingPathComponent("runs/\(Self.key(for: spec, threads: threads))")
@@ -32,7 +32,7 @@ extension RunStore {
     /// Why a stored result is not compact enough to commit, or nil: a run that kept its whole
     /// prediction at every recorded step (an `mlp` with `record_every` and no `keep_predictions`)
     /// would put every raw snapshot into the repository.
-    public static func freezeProblem(_ result: RunResult, spec: ExperimentSpec) -> String? {
+    static func freezeProblem(_ result: RunResult, spec: ExperimentSpec) -> String? {
         let asked = Set(spec.train.keepPredictions ?? []).count
         if result.snapshots.count > asked + 2 {
             return "it keeps \(result.snapshots.count) whole predictions (every recorded step); declare train.keep_predictions "
