@@ -171,10 +171,13 @@ public struct SpectralEvolution: Sendable, Equatable {
     public var rows: [[Double]]
     /// With repeats: the standard deviation over them (empty for one run).
     public var spread: [[Double]] = []
+    /// The ratio is of sums over the bins within ± this of each frequency (`train.spectrum_band`).
+    public var band: Int?
 
     /// One run's evolution, nil when it recorded nothing.
     public init?(_ run: RunResult) {
         guard !run.frequencies.isEmpty, !run.targetAmplitudes.isEmpty else { return nil }
+        band = run.spectrumBand
         if let recorded = run.spectra, !recorded.isEmpty {
             frequencies = run.frequencies
             steps = recorded.map(\.step)
@@ -185,7 +188,8 @@ public struct SpectralEvolution: Sendable, Equatable {
         frequencies = run.frequencies
         steps = run.snapshots.map(\.step)
         rows = run.snapshots.map {
-            Spectra.relativeAmplitudes(of: $0.prediction, at: run.frequencies, reference: run.targetAmplitudes)
+            zip(Spectra.amplitudes(in: Spectra.amplitudeSpectrum($0.prediction), at: run.frequencies, halfWidth: run.spectrumBand ?? 0),
+                run.targetAmplitudes).map { $0 / $1 }
         }
     }
 
@@ -199,7 +203,7 @@ public struct SpectralEvolution: Sendable, Equatable {
         let all = runs.compactMap(SpectralEvolution.init)
         guard let first = all.first, all.count == runs.count else { return nil }
         if all.count == 1 { return first }
-        guard all.allSatisfy({ $0.steps == first.steps && $0.frequencies == first.frequencies }) else { return nil }
+        guard all.allSatisfy({ $0.steps == first.steps && $0.frequencies == first.frequencies && $0.band == first.band }) else { return nil }
         let count = Double(all.count)
         var mean = first.rows, spread = first.rows
         for i in first.rows.indices {
@@ -210,7 +214,9 @@ public struct SpectralEvolution: Sendable, Equatable {
                 spread[i][j] = (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (count - 1)).squareRoot()
             }
         }
-        return SpectralEvolution(frequencies: first.frequencies, steps: first.steps, rows: mean, spread: spread)
+        var result = SpectralEvolution(frequencies: first.frequencies, steps: first.steps, rows: mean, spread: spread)
+        result.band = first.band
+        return result
     }
 
     /// For each frequency, the first recorded step at which the ratio is at least `threshold`.

@@ -102,6 +102,10 @@ public enum DeclarationKeys {
         "train.grades.finalLearningRate": .key("lr_final"),
         "train.grades.steps": .key("epochs"),
         "train.lbfgs": .key("lbfgs"),
+        "train.spectrumBand": .key("spectrum_band"),
+        "train.plane": .key("plane"),
+        "train.plane.size": .key("size"),
+        "train.plane.extent": .key("extent"),
     ]
 
     /// The run's declaration in the report's keys, in the order the spec declares its fields.

@@ -166,6 +166,21 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var grades: [GradeTrainSpec]?
         /// `multistage`: L-BFGS iterations per stage after its Adam epochs (`train.lbfgs`); nil: none.
         public var lbfgs: Int? = nil
+        /// `spectrum_band: b`: the recorded amplitude at each target frequency k (and the
+        /// target's, its reference) is the sum of 2|DFT|/N over the bins k − b … k + b (Fang & Xu's
+        /// Fig. 9 for x-dependent amplitudes); nil (or 0): the bin k alone, which keeps older keys.
+        public var spectrumBand: Int?
+        /// `plane: {size: N, extent: E}` (manifold tasks): after training, every grade is also
+        /// evaluated on an N × N grid of cell centres over [−E, E]², the plane around the curve.
+        public var plane: PlaneSpec?
+    }
+
+    /// The square of the plane a model is evaluated on after training (`train.plane`).
+    public struct PlaneSpec: Sendable, Equatable, Codable {
+        /// Cells per side.
+        public var size: Int
+        /// Half the side: the grid covers [−extent, extent]².
+        public var extent: Double
     }
 
     /// One grade's own learning rates and epochs (`train.grades[l]`).

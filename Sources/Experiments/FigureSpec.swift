@@ -1,4 +1,5 @@
 import Foundation
+import Tasks
 import Yams
 
 /// A declared figure: which recipe draws it, from which runs, with what caption.
@@ -15,6 +16,21 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var options = FigureOptions()
     /// For `curves`: what is plotted (nil: the loss).
     public var metric: CurveMetric?
+    /// For `function_spectra`: the declared functions of x on [0, 1), drawn without any training.
+    public var functions: [DeclaredFunction]?
+    /// For `function_spectra`: the grid size N (points k/N) the spectra are computed on.
+    public var points: Int?
+    /// For `fit`: each multi-grade run (MGDL, multi-stage) is shown after each of its grades
+    /// (nil: not asked for; optional so that older encoded specs decode).
+    public var grades: Bool?
+
+    /// A function a `function_spectra` figure draws: a formula in x, its legend label, and
+    /// whether its line is dashed (drawn over the solid ones).
+    public struct DeclaredFunction: Sendable, Equatable, Codable {
+        public var label: String
+        public var formula: String
+        public var dashed: Bool
+    }
 
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
     static func cannotDraw(_ kind: FigureKind, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
@@ -38,13 +54,16 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             if run.task.kind == .image { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
         case .fit:
             if run.task.kind == .image { return "run '\(run.name)' is an image task; use a reconstruction figure" }
+        case .plane:
+            if run.train.plane == nil { return "run '\(run.name)' is not evaluated over the plane; write train.plane: {size: 64, extent: 1.6} (manifold tasks)" }
+            if run.method == .mlp { return "run '\(run.name)' is an mlp; plane predictions are made by the other methods (sgdl, mgdl, ...)" }
         case .curves:
             if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record its curves"
             }
             if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
-        case .loss, .validationLoss:
+        case .loss, .validationLoss, .functionSpectra:
             break
         }
         return nil
@@ -54,8 +73,25 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("figure"))
         let kind: FigureKind? = map.choice("kind")
-        let runs = map.runNames()
+        let drawsFunctions = kind?.trainsNothing ?? false
+        if drawsFunctions, map["run"] != nil {
+            reader.report(map["run"], map.path("run"), "a \(kind!.rawValue) figure draws its declared functions and trains nothing: it names no run")
+        }
+        let runs = drawsFunctions ? [] : map.runNames()
         let caption = map.string("caption", default: "") ?? ""
+        var functions: [DeclaredFunction] = []
+        var points: Int?
+        if drawsFunctions {
+            functions = readFunctions(map)
+            points = map.int("points", default: 1024, minimum: 8)
+            if let n = points, n > 1 << 22 { reader.report(map["points"], map.path("points"), "at most \(1 << 22) points"); points = nil }
+        } else {
+            for key in ["functions", "points"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' applies to a function_spectra figure")
+            }
+        }
+        let grades = map.bool("grades", default: false)
+        if grades, kind != .fit { reader.report(map["grades"], map.path("grades"), "'grades' applies to a fit figure") }
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         let options = FigureOptions.read(map)
@@ -64,9 +100,46 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             metric = m
             if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves figure") }
         }
-        guard let kind, !runs.isEmpty else { return nil }
-        return FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
-                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), options: options, metric: metric)
+        guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) else { return nil }
+        var spec = FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
+                              line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
+        spec.functions = drawsFunctions ? functions : nil
+        spec.points = drawsFunctions ? points : nil
+        spec.grades = grades ? true : nil
+        return spec
+    }
+
+    /// `functions:` a list of `{label, formula, dashed}` (formulas in x, parsed now: a bad one is
+    /// reported at its column).
+    static func readFunctions(_ map: MappingReader) -> [DeclaredFunction] {
+        let reader = map.reader
+        guard let node = map.required("functions") else { return [] }
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            reader.report(node, map.path("functions"), "expected a list of functions, e.g. [{label: \"f\", formula: \"cos(8*sin(6*pi*x))\"}]")
+            return []
+        }
+        if items.count > 32 {
+            reader.report(node, map.path("functions"), "at most 32 functions in one figure")
+            return []
+        }
+        var functions: [DeclaredFunction] = []
+        for (i, item) in items.enumerated() {
+            let path = "\(map.path("functions"))[\(i)]"
+            guard let entry = MappingReader(item, keyPath: path, reader: reader) else { continue }
+            entry.checkKeys(["label", "formula", "dashed"])
+            guard let formula = entry.string("formula") else { continue }
+            if Limits.rejects(formula: formula, at: entry["formula"], entry.path("formula"), reader: reader) { continue }
+            do { _ = try Formula(formula, variables: ["x"]) } catch let error as FormulaError {
+                reader.report(entry["formula"], entry.path("formula"), "cannot parse the formula: \(error.message) at column \(error.column)\n\(error.source)\n\(error.caretLine)")
+                continue
+            } catch {
+                reader.report(entry["formula"], entry.path("formula"), "cannot parse the formula: \(error)")
+                continue
+            }
+            functions.append(DeclaredFunction(label: entry.string("label", default: formula) ?? formula, formula: formula,
+                                              dashed: entry.bool("dashed", default: false)))
+        }
+        return functions.count == items.count ? functions : []
     }
 }
 

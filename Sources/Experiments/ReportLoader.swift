@@ -233,12 +233,14 @@ private struct NotebookReader {
         problems += reader.problems
     }
 
-    /// Figures and tables name declared experiments; the thumbnail a declared figure.
+    /// Figures and tables name declared experiments (all their runs) or runs of a sweep; the
+    /// thumbnail a declared figure.
     mutating func checkRunNames(thumbnail: (name: String, line: Int)?) {
+        let runNames = Set(experiments.map(\.name))
         for figure in figures {
-            for run in figure.runs where !experimentBlocks.contains(run) {
-                var message = "figure '\(figure.name)' shows run '\(run)', but no experiment of that name is declared"
-                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+            for run in figure.runs where !experimentBlocks.contains(run) && !runNames.contains(run) {
+                var message = "figure '\(figure.name)' shows run '\(run)', but no experiment or run of that name is declared"
+                if let near = closest(to: run, in: experimentBlocks + runNames.sorted()) { message += "; did you mean '\(near)'?" }
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run", message: message))
             }
         }
@@ -246,9 +248,9 @@ private struct NotebookReader {
             problem(thumbnail.line, "thumbnail", "thumbnail names figure '\(thumbnail.name)', which this report does not declare")
         }
         for table in tables {
-            for run in table.runs where !experimentBlocks.contains(run) {
-                var message = "table '\(table.name)' shows run '\(run)', but no experiment of that name is declared"
-                if let near = closest(to: run, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+            for run in table.runs where !experimentBlocks.contains(run) && !runNames.contains(run) {
+                var message = "table '\(table.name)' shows run '\(run)', but no experiment or run of that name is declared"
+                if let near = closest(to: run, in: experimentBlocks + runNames.sorted()) { message += "; did you mean '\(near)'?" }
                 problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).run", message: message))
             }
         }

@@ -15,8 +15,12 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var inputs: [Double]
     public var target: [Double]
     public var frequencies: [Int]
-    /// The target's own amplitude at each frequency, 2|DFT(target)(k)|/n.
+    /// The target's own amplitude at each frequency, 2|DFT(target)(k)|/n (with `spectrumBand`
+    /// b, the sum over the bins k − b … k + b, as the recorded spectra).
     public var targetAmplitudes: [Double]
+    /// `train.spectrum_band`: the recorded spectra and `targetAmplitudes` are sums over the
+    /// bins within ± this of each frequency (nil: the bin itself).
+    public var spectrumBand: Int?
     /// Training loss at every optimizer step.
     public var losses: [Double]
     public var snapshots: [Snapshot]
@@ -36,6 +40,27 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var image: ImageShape?
     public var trainPSNR: Double?
     public var testPSNR: Double?
+    /// Image tasks with several grades: the PSNR of the sum of grades 1 to l on the training and
+    /// test pixels, one per grade (as `trainPSNR`, `testPSNR`: unclamped predictions).
+    public var gradeTrainPSNR: [Double]?
+    /// `train.plane` (manifold tasks): every grade's own output on a grid over the plane.
+    public var plane: PlanePredictions?
+
+    /// Each grade's own output on the `size` × `size` cell centres of [−extent, extent]² (row
+    /// by row from the bottom, y = −extent + (i + ½)·2·extent/size, x alike), and the curve's q.
+    public struct PlanePredictions: Codable, Sendable, Equatable {
+        public var size: Int
+        public var extent: Double
+        public var q: Double
+        /// grades[l][i · size + j]: grade l's own output at row i (y), column j (x).
+        public var grades: [[Double]]
+
+        /// The cell centres along one axis.
+        public var centres: [Double] {
+            (0..<size).map { -extent + (Double($0) + 0.5) * 2 * extent / Double(size) }
+        }
+    }
+    public var gradeTestPSNR: [Double]?
     /// Classification targets: the fraction of samples whose predicted class is the clean
     /// target's class (train: against the clean training labels, whatever noise was trained on).
     public var trainAccuracy: Double?
@@ -137,9 +162,11 @@ public enum Runner {
         let grid = Grid.equispaced(count: spec.task.points)
         let target = grid.map(function)
         let targetSpectrum = target.isEmpty ? [] : Spectra.amplitudeSpectrum(target)
+        let band = spec.train.spectrumBand ?? 0
         var result = RunResult(name: spec.name, status: .ok, message: nil, inputs: grid, target: target,
                                frequencies: spec.task.frequencies,
-                               targetAmplitudes: spec.task.frequencies.map { $0 < targetSpectrum.count ? targetSpectrum[$0] : 0 },
+                               targetAmplitudes: Spectra.amplitudes(in: targetSpectrum, at: spec.task.frequencies, halfWidth: band),
+                               spectrumBand: spec.train.spectrumBand,
                                losses: [], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
         let precision64 = spec.train.precision == .float64
         let resume = checkpoints.flatMap { RunCheckpoint.read($0.file) }
@@ -233,7 +260,7 @@ public enum Runner {
     /// A failed result for `spec` that says why.
     public static func failed(_ spec: ExperimentSpec, _ message: String) -> RunResult {
         RunResult(name: spec.name, status: .failed, message: message, inputs: [], target: [],
-                  frequencies: spec.task.frequencies, targetAmplitudes: [], losses: [], snapshots: [],
+                  frequencies: spec.task.frequencies, targetAmplitudes: [], spectrumBand: nil, losses: [], snapshots: [],
                   seconds: 0, parameterCount: 0, finalRSE: nil)
     }
 
@@ -362,22 +389,31 @@ public enum Runner {
                                  inputDimension: split.inputDimension, outputDimension: split.outputDimension)
         }
         var divergedAt: Int?
-        let evaluateOn = evaluation.flatMap { matrices($0)?.x } ?? train.x
+        let evaluated = evaluation.flatMap { matrices($0)?.x } ?? train.x
+        // `train.plane`: the grid over the plane is evaluated after training only, behind the
+        // evaluation rows (never recorded, never in a metric), and cut off again below.
+        var planeCentres: [Double] = []
+        if let plane = spec.train.plane, spec.task.manifoldQ != nil, evaluated.cols == 2 {
+            planeCentres = (0..<plane.size).map { -plane.extent + (Double($0) + 0.5) * 2 * plane.extent / Double(plane.size) }
+        }
+        let evaluateOn = planeCentres.isEmpty ? evaluated
+            : Matrix<T>(rows: evaluated.rows + planeCentres.count * planeCentres.count, cols: 2,
+                        values: evaluated.values + planeCentres.flatMap { y in planeCentres.flatMap { x in [T(x), T(y)] } })
         // Recorded inputs: the evaluation inputs, then the validation and test sets (for the curves).
         let validationSet = matrices(split.validation), testSet = matrices(split.test)
         // Classification's evaluation inputs already hold the validation and test rows, in the
         // order the curves read them: they are not appended (and predicted) a second time.
         let evaluatesEverySet = encoding != nil && imageTask == nil
         let recordedInputs: Matrix<T> = {
-            if evaluatesEverySet { return evaluateOn }
-            let parts = [evaluateOn] + [validationSet?.x, testSet?.x].compactMap { $0 }
-            return parts.count == 1 ? evaluateOn
-                : Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: evaluateOn.cols, values: parts.flatMap(\.values))
+            if evaluatesEverySet { return evaluated }
+            let parts = [evaluated] + [validationSet?.x, testSet?.x].compactMap { $0 }
+            return parts.count == 1 ? evaluated
+                : Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: evaluated.cols, values: parts.flatMap(\.values))
         }()
         let outWidth = split.train.outputDimension
         // Classification evaluates every set, training rows first: the snapshots, spectra and the
         // training curve take the training rows; the validation and test rows follow.
-        let evalCount = (evaluatesEverySet ? split.train.count : evaluateOn.rows) * outWidth
+        let evalCount = (evaluatesEverySet ? split.train.count : evaluated.rows) * outWidth
         let validationTargets = split.validation.targets, testTargets = split.test.targets
         // Images: PSNR on the protocol's training and test pixels of the whole-image prediction.
         var imageMasks: (train: [Int], test: [Int])?
@@ -434,7 +470,8 @@ public enum Runner {
             let prediction = Array(all[0..<evalCount])
             if !frequencies.isEmpty {
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
-                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: Spectra.amplitudes(in: spectrum, at: frequencies,
+                                                                                                            halfWidth: spec.train.spectrumBand ?? 0)))
             }
             if keep.contains(step) { records.kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
             // The validation curve in the training loss's own terms (bce for classification),
@@ -456,6 +493,12 @@ public enum Runner {
             progress?(RunProgress(run: spec.name, step: step, totalSteps: total, loss: loss))
             return true
         }, checkpoints: fitCheckpoints)
+        if let plane = spec.train.plane, let q = spec.task.manifoldQ, !planeCentres.isEmpty {
+            let start = evaluated.rows * outWidth
+            result.plane = RunResult.PlanePredictions(size: plane.size, extent: plane.extent, q: q,
+                                                      grades: fitted.grades.map { Array($0.output[start...]) })
+            fitted = fitted.restricted(to: 0..<start)
+        }
         if let encoding, let all = evaluation {
             let d = split.outputDimension
             let sets = [(split.train.count, \RunResult.trainAccuracy), (split.validation.count, \RunResult.validationAccuracy),
@@ -490,11 +533,21 @@ public enum Runner {
             let isTest: (Int, Int) -> Bool = spec.task.imageProtocol == .mgdl ? { _, _ in true } : { $0 % 2 == 1 && $1 % 2 == 1 }
             result.trainPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTrain), target: pixels(image.pixels, isTrain))
             result.testPSNR = Metrics.psnr(prediction: pixels(fitted.prediction, isTest), target: pixels(image.pixels, isTest))
+            if fitted.grades.count > 1 {
+                var sum = [Double](repeating: 0, count: image.pixels.count)
+                var train: [Double] = [], test: [Double] = []
+                for grade in fitted.grades where grade.output.count == sum.count {
+                    for i in sum.indices { sum[i] += grade.output[i] }
+                    train.append(Metrics.psnr(prediction: pixels(sum, isTrain), target: pixels(image.pixels, isTrain)))
+                    test.append(Metrics.psnr(prediction: pixels(sum, isTest), target: pixels(image.pixels, isTest)))
+                }
+                if train.count == fitted.grades.count { result.gradeTrainPSNR = train; result.gradeTestPSNR = test }
+            }
         } else {
             result.inputs = split.train.inputDimension == 1 ? split.train.inputs : Grid.equispaced(count: split.train.count)
             result.target = split.train.targets
             let spectrum = Spectra.amplitudeSpectrum(result.target)
-            result.targetAmplitudes = spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
+            result.targetAmplitudes = Spectra.amplitudes(in: spectrum, at: spec.task.frequencies, halfWidth: spec.train.spectrumBand ?? 0)
         }
         result.losses = fitted.losses
         result.validationCurve = records.validationCurve.isEmpty ? nil : records.validationCurve
@@ -505,7 +558,9 @@ public enum Runner {
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount
         result.grades = fitted.grades
-        result.gradeLearningRates = fitted.grades.map { _ in spec.train.learningRate }
+        result.gradeLearningRates = fitted.grades.indices.map { g in
+            spec.train.grades.flatMap { g < $0.count ? $0[g].learningRate : nil } ?? spec.train.learningRate
+        }
         result.gradeBoundaries = fitted.gradeBoundaries
         result.trainRSE = fitted.trainRSE
         result.validationRSE = fitted.validationRSE
@@ -548,7 +603,8 @@ public enum Runner {
             if let compact {
                 let prediction = network.predict(x).values.map { Double($0) }
                 let spectrum = Spectra.amplitudeSpectrum(prediction)
-                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: spec.task.frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }))
+                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: Spectra.amplitudes(in: spectrum, at: spec.task.frequencies,
+                                                                                                            halfWidth: spec.train.spectrumBand ?? 0)))
                 if compact.contains(step) || step == lastStep { records.kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
                 records.curves.append(RunResult.CurvePoint(step: step, trainLoss: mse(prediction, target), trainMetric: Metrics.rse(prediction: prediction, target: target)))
             }

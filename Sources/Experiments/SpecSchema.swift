@@ -98,6 +98,8 @@ public enum SpecSchema {
                 choices: Loss.words),
             Key(name: "grades", type: "array", description: "mgdl: one entry per grade, {lr, lr_final, epochs}, overriding the block's values for that grade"),
             Key(name: "lbfgs", type: "integer", description: "multistage: full-batch L-BFGS iterations per stage after its Adam epochs (libLBFGS)"),
+            Key(name: "plane", type: "object", description: "manifold tasks: {size: N, extent: E}: after training, evaluate every grade on an N × N grid over [−E, E]² (defaults 64 and 1.6), for a plane figure"),
+            Key(name: "spectrum_band", type: "integer", description: "record, at each target frequency k, the sum of the amplitude over the bins k − b … k + b (and divide by the target's same sum): Fang & Xu's Fig. 9 normalisation for x-dependent amplitudes; default 0, the bin alone"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
@@ -105,7 +107,7 @@ public enum SpecSchema {
         ]),
         ("figure", "```figure NAME block", [
             Key(name: "kind", type: "string", description: "the recipe", choices: FigureKind.words),
-            Key(name: "run", type: "array", description: "experiment name(s); a swept experiment means all its runs"),
+            Key(name: "run", type: "array", description: "experiment name(s) or run name(s) of a sweep; a swept experiment means all its runs (function_spectra names none)"),
             Key(name: "caption", type: "string", description: "shown under the figure"),
             Key(name: "at", type: "array", description: "fit: iterations to show; reconstruction: steps whose kept predictions to show"),
             Key(name: "x_range", type: "array", description: "[low, high] of the x axis in every panel (data outside is clipped)"),
@@ -116,6 +118,9 @@ public enum SpecSchema {
             Key(name: "y_label", type: "string", description: "y axis label"),
             Key(name: "on_top", type: "array", description: "series label(s) drawn over the others"),
             Key(name: "metric", type: "string", description: "curves: loss (training loss at every step, validation and test loss at the recorded steps), rse, or psnr", choices: CurveMetric.words),
+            Key(name: "grades", type: "boolean", description: "fit: show each multi-grade run (mgdl, multistage) after each of its grades (the sum of grades 1 to l); other runs at the `at` steps"),
+            Key(name: "functions", type: "array", description: "function_spectra: the functions drawn, [{label, formula (in x on [0, 1); jn(n, x) is the Bessel J_n), dashed}]"),
+            Key(name: "points", type: "integer", description: "function_spectra: the grid size N (points k/N) the spectra 2|DFT|/N are computed on (default 1024)"),
         ]),
         ("claim", "```claim NAME block: what a paper reports, checked on our runs", [
             Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's", choices: ClaimKind.allCases.map(\.rawValue)),

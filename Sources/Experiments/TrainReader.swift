@@ -33,6 +33,8 @@ struct TrainReader {
         let keepPredictions = readKeepPredictions(recordEvery: recordEvery)
         let loss = r.choice("loss", default: Loss.mse) ?? .mse
         let grades = readGrades(model: model, lr: lr, lrFinal: lrFinal, epochs: steps)
+        let band = readSpectrumBand(task: task)
+        let plane = readPlane(task: task)
         if loss == .bce { checkBinaryCrossEntropy(task: task) }
         var lbfgs: Int?
         if let node = r["lbfgs"] {
@@ -47,7 +49,32 @@ struct TrainReader {
                                         recordEvery: recordEvery, precision: precision, recordNorms: recordNorms,
                                         keepPredictions: keepPredictions,
                                         recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
-                                        loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs)
+                                        loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs,
+                                        spectrumBand: band == 0 ? nil : band, plane: plane)
+    }
+
+    /// `spectrum_band: b`: sums of the recorded spectrum over k − b … k + b (a sum_of_sines target).
+    private func readSpectrumBand(task: ExperimentSpec.TaskSpec?) -> Int? {
+        guard r["spectrum_band"] != nil else { return nil }
+        if let task, task.kind != .sumOfSines || task.frequencies.isEmpty {
+            reader.report(r["spectrum_band"], r.path("spectrum_band"), "spectrum_band sums the recorded spectrum around the frequencies of a sum_of_sines target; this task has none")
+        }
+        return r.int("spectrum_band", minimum: 0)
+    }
+
+    /// `plane: {size, extent}` (manifold tasks): the grid over the plane evaluated after training.
+    private func readPlane(task: ExperimentSpec.TaskSpec?) -> ExperimentSpec.PlaneSpec? {
+        guard let node = r["plane"], let pm = MappingReader(node, keyPath: r.path("plane"), reader: reader) else { return nil }
+        pm.checkKeys(["size", "extent"])
+        if let task, task.manifoldQ == nil {
+            reader.report(node, r.path("plane"), "plane evaluates a model of 2-D inputs around its curve: it needs a manifold task (task.manifold)")
+        }
+        guard let size = pm.int("size", default: 64, minimum: 2), let extent = pm.double("extent", default: 1.6, positive: true) else { return nil }
+        if size > 1024 {
+            reader.report(pm["size"], pm.path("size"), "at most 1024 cells a side")
+            return nil
+        }
+        return ExperimentSpec.PlaneSpec(size: size, extent: extent)
     }
 
     private func readRecordNorms() -> Bool? {

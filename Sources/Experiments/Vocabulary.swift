@@ -126,6 +126,13 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case gradeSpectra = "grade_spectra"
     case reconstruction
     case validationLoss = "validation_loss"
+    /// Amplitude spectra of declared functions, no training (names no run).
+    case functionSpectra = "function_spectra"
+    /// Predictions over the plane around a manifold's curve, grade by grade (`train.plane`).
+    case plane
+
+    /// Kinds drawn from declared functions alone: they name no run.
+    public var trainsNothing: Bool { self == .functionSpectra }
 }
 
 /// `kind` of a ```` ```table ```` block: which metrics its columns show.

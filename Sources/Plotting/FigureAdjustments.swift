@@ -12,6 +12,10 @@ extension Axes {
     /// Whether the panel shows an image (no axes, ticks or ranges).
     public var isImage: Bool { isImagePanel }
 
+    /// Whether the panel is an unused cell of the grid (nothing drawn, no title or labels): it
+    /// is not drawn, and options that would give it labels leave it alone.
+    public var isBlank: Bool { isEmpty }
+
     /// The labels of the panel's lines and bands, in drawing order.
     public var seriesLabels: [String] {
         artists.compactMap { artist -> String? in

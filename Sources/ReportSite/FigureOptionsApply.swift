@@ -4,11 +4,11 @@ import Plotting
 
 extension FigureOptions {
     /// Applies the report's options to every panel of a drawn figure (image panels have no axes
-    /// and are left alone). A series named in `on_top` that no panel has is an error listing the
+    /// and are left alone, and so are the unused cells of a grid whose rows are not all full). A series named in `on_top` that no panel has is an error listing the
     /// labels there are, so a typo does not pass silently.
     func apply(to figure: Figure) throws {
         guard !isEmpty else { return }
-        let panels = figure.panels.filter { !$0.isImage }
+        let panels = figure.panels.filter { !$0.isImage && !$0.isBlank }
         for axes in panels {
             if let r = xRange { axes.xLimits = r[0]...r[1] }
             if let r = yRange { axes.yLimits = r[0]...r[1] }

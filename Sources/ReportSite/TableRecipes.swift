@@ -154,7 +154,10 @@ enum TableRecipes {
             if row.failure == nil, members[row.run]?.count == 1, let grades = runs[row.run]?.grades, grades.count > 1 {
                 for g in grades {
                     let key = "\(row.run)/grade-\(g.index + 1)"
-                    let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE]
+                    let run = runs[row.run]
+                    let values: [String: Double?] = ["train": g.trainRSE, "validation": g.validationRSE, "test": g.testRSE,
+                                                     "train_psnr": run?.gradeTrainPSNR.flatMap { g.index < $0.count ? $0[g.index] : nil },
+                                                     "test_psnr": run?.gradeTestPSNR.flatMap { g.index < $0.count ? $0[g.index] : nil }]
                     let own = Cell(ours: nil, paper: nil, metric: "training",
                                    text: specs[row.run].map { settings($0, grade: g.index) } ?? "")
                     expanded.append((key, "\(row.label) · grade \(g.index + 1)", shown.map {

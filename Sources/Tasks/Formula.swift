@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A target written as a formula in x or (x, y), e.g. `cos(8*sin(6*pi*x))`.
 ///
@@ -12,8 +15,10 @@ import Foundation
 ///     primary    := number | constant | variable | function '(' expression ')' | '(' expression ')'
 ///
 /// Numbers: `12`, `0.5`, `.5`, `1e-3`, `2.5E+4`. Constants: `pi`, `e`. Functions: `sin cos tan
-/// asin acos atan sinh cosh tanh exp log` (natural) `log10 sqrt abs`. Variables: `x`, `y` by
-/// default. Names are case-sensitive; spaces are ignored; there is no implicit multiplication.
+/// asin acos atan sinh cosh tanh exp log` (natural) `log10 sqrt abs`, and `jn(n, x)`, the Bessel
+/// function of the first kind J_n(x) of integer order n (the C library's `jn`; a non-integer n
+/// gives NaN). Variables: `x`, `y` by default. Names are case-sensitive; spaces are ignored;
+/// there is no implicit multiplication.
 ///
 /// Evaluation is a walk of the parsed tree in IEEE double arithmetic with libm's functions, so it
 /// agrees bit for bit with the same expression written in Swift with Foundation (same order of
@@ -31,7 +36,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     /// Parses `source`; throws a ``FormulaError`` with the column of the first bad character.
     public init(_ source: String, variables: [String] = ["x", "y"]) throws {
         precondition(Set(variables).count == variables.count, "Formula: repeated variable name")
-        precondition(variables.allSatisfy { Formula.isName($0) && Builtin(rawValue: $0) == nil && $0 != "pi" && $0 != "e" },
+        precondition(variables.allSatisfy { Formula.isName($0) && Builtin(rawValue: $0) == nil && $0 != "pi" && $0 != "e" && $0 != Parser.besselName },
                      "Formula: variable names must be identifiers other than pi, e and the function names")
         var parser = Parser(source: source, variables: variables)
         self.root = try parser.parse()
@@ -103,6 +108,8 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
         case negate(Node)
         case binary(Operator, Node, Node)
         case call(Builtin, Node)
+        /// J_n(x): the order n (an integer, else NaN) and the argument.
+        case bessel(Node, Node)
 
         func evaluate(_ values: [Double]) -> Double {
             switch self {
@@ -110,6 +117,10 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
             case .variable(let i): return i < values.count ? values[i] : 0
             case .negate(let a): return -a.evaluate(values)
             case .call(let f, let a): return f.apply(a.evaluate(values))
+            case .bessel(let order, let argument):
+                let n = order.evaluate(values)
+                guard n.rounded() == n, abs(n) <= Double(Int32.max) else { return .nan }
+                return jn(Int32(n), argument.evaluate(values))
             case .binary(let op, let a, let b):
                 let l = a.evaluate(values)
                 let r = b.evaluate(values)
@@ -128,7 +139,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
             case .number: return []
             case .variable(let i): return [i]
             case .negate(let a), .call(_, let a): return a.usedVariables
-            case .binary(_, let a, let b): return a.usedVariables.union(b.usedVariables)
+            case .binary(_, let a, let b), .bessel(let a, let b): return a.usedVariables.union(b.usedVariables)
             }
         }
     }
@@ -148,6 +159,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
     }
 
     struct Parser {
+        static let besselName = "jn"
         let source: String
         let characters: [Character]
         let variables: [String]
@@ -209,7 +221,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
                 } else if c == "*", i + 1 < characters.count, characters[i + 1] == "*" {
                     tokens.append(Token(kind: .symbol("^"), text: "**", offset: start))
                     i += 2
-                } else if "+-*/^()".contains(c) {
+                } else if "+-*/^(),".contains(c) {
                     tokens.append(Token(kind: .symbol(c), text: String(c), offset: start))
                     i += 1
                 } else {
@@ -307,6 +319,24 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
                 if let index = variables.firstIndex(of: name) { return .variable(index) }
                 if name == "pi" { return .number(Double.pi) }
                 if name == "e" { return .number(M_E) }
+                if name == Self.besselName {
+                    guard isSymbol("(") else { throw error(at: current.offset, "function 'jn' needs two arguments: jn(n, x)") }
+                    let open = current.offset
+                    position += 1
+                    let order = try expression()
+                    guard isSymbol(",") else {
+                        if current.kind == .end { throw error(at: current.offset, "missing ', x)' of 'jn(' at column \(open + 1): write jn(n, x)") }
+                        throw error(at: current.offset, "expected ',' after the order of jn(n, x)")
+                    }
+                    position += 1
+                    let argument = try expression()
+                    guard isSymbol(")") else {
+                        if current.kind == .end { throw error(at: current.offset, "missing ')' to close 'jn(' at column \(open + 1)") }
+                        throw unexpectedAfterOperand()
+                    }
+                    position += 1
+                    return .bessel(order, argument)
+                }
                 if let function = Builtin(rawValue: name) {
                     guard isSymbol("(") else {
                         throw error(at: current.offset, "function '\(name)' needs an argument in parentheses")
@@ -324,7 +354,7 @@ public struct Formula: Sendable, Equatable, CustomStringConvertible {
                     return .call(function, argument)
                 }
                 let known = (variables + ["pi", "e"]).joined(separator: ", ")
-                let functions = Builtin.allCases.map(\.rawValue).joined(separator: " ")
+                let functions = (Builtin.allCases.map(\.rawValue) + [Self.besselName + "(n, x)"]).joined(separator: " ")
                 throw error(at: token.offset, "unknown name '\(name)' (variables and constants: \(known); functions: \(functions))")
             case .end:
                 throw error(at: token.offset, "unexpected end of formula: expected a number, name or '('")

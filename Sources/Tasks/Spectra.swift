@@ -24,6 +24,19 @@ public enum Spectra {
         return amplitudes
     }
 
+    /// The amplitude at each listed frequency k read from a spectrum (``amplitudeSpectrum(_:)``):
+    /// the bin k itself (`halfWidth` 0), or the sum over the bins k − b … k + b (both ends
+    /// included, cut to the spectrum's bins), b = `halfWidth`: Fang & Xu's Fig. 9 normalisation
+    /// for x-dependent amplitudes, whose energy near κⱼ spreads over neighbouring bins. A
+    /// frequency outside the spectrum reads 0. Exact sums of the given values.
+    public static func amplitudes(in spectrum: [Double], at frequencies: [Int], halfWidth: Int = 0) -> [Double] {
+        frequencies.map { k in
+            guard spectrum.indices.contains(k) else { return 0 }
+            let low = max(0, k - max(0, halfWidth)), high = min(spectrum.count - 1, k + max(0, halfWidth))
+            return spectrum[low...high].reduce(0, +)
+        }
+    }
+
     /// Normalised amplitude at each listed integer frequency k of a signal sampled on an
     /// equispaced grid of [0, 1): 2|DFT(x)(k)|/n / A_k (A_k = the target's amplitude, given in
     /// `reference`, one per frequency), i.e. 1 when the component is fully learned (the

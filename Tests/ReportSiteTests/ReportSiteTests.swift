@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Plotting
 @testable import ReportSite
+import Tasks
 import XCTest
 
 /// Fast checks of the pages, run pages and notebooks, without training: runs are made up
@@ -570,5 +571,163 @@ final class FitFigureTests: XCTestCase {
         XCTAssertEqual(chosen.map(\.step), [100, 1000, 8000])
         let figure = try FigureRecipes.fit(FigureRecipes.Series(name: "good", runs: [run]), at: [100, 1000, 10000, 80000])
         XCTAssertEqual(figure.panelCount, 3, "three snapshots, three panels")
+    }
+}
+
+/// Figures of declared functions (no training), per-grade fits, and the band-normalised heatmap.
+final class MultiGradeFigureTests: XCTestCase {
+    func parse(_ text: String) throws -> Report {
+        let (report, problems) = ReportLoader.parse(text: text, id: "m", file: "m.md", profile: "")
+        XCTAssertEqual(problems, [])
+        return try XCTUnwrap(report)
+    }
+
+    /// The Jacobi–Anger lines: cos(8 sin 6πx) has 2|J₂ₖ(8)| at 6k and the expansion lies on it.
+    func testFunctionSpectraOfAJacobiAngerExpansion() throws {
+        let report = try parse("""
+        ---
+        title: "m"
+        ---
+
+        ```figure ja
+        kind: function_spectra
+        points: 256
+        functions:
+          - {label: f, formula: "cos(8*sin(6*pi*x))"}
+          - {label: two terms, formula: "jn(0,8) + 2*jn(2,8)*cos(12*pi*x)", dashed: true}
+        ```
+        """)
+        let spec = try XCTUnwrap(report.figures.first)
+        XCTAssertEqual(spec.runs, [])
+        let figure = try FigureRecipes.figure(for: spec, runs: [:])
+        var amplitude: [String: [Int: Double]] = [:]
+        for line in figure.csv().split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count >= 5, let x = Double(cells[3]), let y = Double(cells[4]) else { continue }
+            amplitude[cells[2], default: [:]][Int(x)] = y
+        }
+        let f = try XCTUnwrap(amplitude["f"]), two = try XCTUnwrap(amplitude["two terms"])
+        // cos(2kθ) with θ = 6πx is frequency 6k: 2|J₂ₖ(8)| at 6k.
+        XCTAssertEqual(f[6]!, 2 * abs(jn(2, 8)), accuracy: 1e-12)
+        XCTAssertEqual(f[12]!, 2 * abs(jn(4, 8)), accuracy: 1e-12)
+        XCTAssertEqual(f[18]!, 2 * abs(jn(6, 8)), accuracy: 1e-12)
+        XCTAssertEqual(f[0]!, abs(jn(0, 8)), accuracy: 1e-12)
+        XCTAssertEqual(f[7]!, 0, accuracy: 1e-12, "only multiples of 6")
+        XCTAssertEqual(two[6]!, f[6]!, accuracy: 1e-12)
+        XCTAssertEqual(two[12]!, 0, accuracy: 1e-12)
+        XCTAssertGreaterThanOrEqual(f.keys.max()!, 42, "the axis reaches the last line above 1% and a margin")
+    }
+
+    /// SGDL at steps against MGDL after each grade: one row per run, a panel per grade.
+    func testFitsPerGradeAndPerStep() throws {
+        let report = try parse("""
+        ---
+        title: "m"
+        ---
+
+        ```experiment c
+        task: {kind: sum_of_sines, frequencies: [1, 4], phases: {seed: 1}, points: 32}
+        train: {lr: 1.0e-2, epochs: 12, record_every: 4, keep_predictions: [4, 8], spectrum_band: 1}
+        sweep:
+          zip:
+            name: [sgdl, mgdl]
+            method: [sgdl, mgdl]
+            model: [{hidden: [8, 8]}, {grades: [[8], [8], [8]]}]
+        ```
+
+        ```figure fits
+        kind: fit
+        run: c
+        grades: true
+        at: [4, 8, 12]
+        ```
+
+        ```figure final
+        kind: fit
+        run: c
+        grades: true
+        at: [12]
+        x_label: "t"
+        ```
+        """)
+        var runs: [String: RunResult] = [:]
+        for spec in report.experiments { runs[spec.name] = Runner.run(spec) }
+        let figure = try FigureRecipes.figure(for: report.figures[0], runs: runs)
+        XCTAssertEqual(figure.panelCount, 6, "two rows of three panels")
+        let alt = figure.altText()
+        for title in ["sgdl: step 4", "sgdl: step 8", "sgdl: step 12", "mgdl: grade 1", "mgdl: grade 3"] {
+            XCTAssertTrue(alt.contains(title), "\(title) missing: \(alt)")
+        }
+        // SGDL's one panel beside MGDL's three: the row's unused cells stay blank, even with an x label.
+        let short = try FigureRecipes.figure(for: report.figures[1], runs: runs)
+        try report.figures[1].options.apply(to: short)
+        XCTAssertEqual(short.panels.filter(\.isBlank).count, 2)
+        XCTAssertEqual(short.panels.filter { $0.xLabel == "t" }.count, 4)
+        // MGDL's last panel is the whole model: its RSE is the run's own.
+        let mgdl = try XCTUnwrap(runs["c--mgdl"])
+        XCTAssertTrue(alt.contains(String(format: "RSE %.2g", mgdl.finalRSE!)), alt)
+        // The band: recorded sums over k − 1 … k + 1, and the target's reference the same sums.
+        XCTAssertEqual(mgdl.spectrumBand, 1)
+        let spectrum = Spectra.amplitudeSpectrum(mgdl.target)
+        XCTAssertEqual(mgdl.targetAmplitudes[1], spectrum[3] + spectrum[4] + spectrum[5], accuracy: 1e-12)
+        let last = try XCTUnwrap(mgdl.spectra?.last)
+        let predicted = Spectra.amplitudeSpectrum(mgdl.snapshots.last!.prediction)
+        XCTAssertEqual(last.amplitudes[0], predicted[0] + predicted[1] + predicted[2], accuracy: 1e-6)
+        let evolution = try FigureRecipes.figure(for: try ReportSiteTests.figureSpec(kind: "spectral_evolution").renamed(run: "c--mgdl"), runs: runs)
+        XCTAssertTrue(evolution.altText().contains("band ±1"), evolution.altText())
+    }
+}
+
+/// Predictions over the plane around a manifold's curve: evaluated after training only, so the
+/// run's training and metrics are those of the same run without them.
+final class PlaneFigureTests: XCTestCase {
+    func testPlanePredictionsLeaveTrainingAloneAndDraw() throws {
+        func report(_ plane: String) throws -> Report {  // `plane`: the train.plane entry
+            let (report, problems) = ReportLoader.parse(text: """
+            ---
+            title: "p"
+            ---
+
+            ```experiment m
+            method: mgdl
+            task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 2}, points: 48, manifold: {q: 4}, split: mgdl, validation: 16, test: 16}
+            model: {grades: [[8], [8]]}
+            train: {lr: 1.0e-2, epochs: 10, precision: float64\(plane)}
+            ```
+
+            ```figure p
+            kind: plane
+            run: m
+            ```
+            """, id: "p", file: "p.md", profile: "")
+            XCTAssertEqual(problems, [])
+            return try XCTUnwrap(report)
+        }
+        let declared = try report(", plane: {size: 6, extent: 1.5}")
+        var plain = declared.experiments[0]
+        plain.train.plane = nil
+        let with = Runner.run(declared.experiments[0])
+        let without = Runner.run(plain)
+        XCTAssertEqual(with.losses, without.losses)
+        XCTAssertEqual(with.testRSE, without.testRSE)
+        XCTAssertEqual(with.grades?.map(\.output), without.grades?.map(\.output))
+        let plane = try XCTUnwrap(with.plane)
+        XCTAssertEqual(plane.grades.count, 2)
+        XCTAssertTrue(plane.grades.allSatisfy { $0.count == 36 && $0.allSatisfy(\.isFinite) })
+        XCTAssertEqual(plane.centres.first!, -1.25, accuracy: 1e-12)
+        XCTAssertNil(without.plane)
+        let spec = declared.figures[0]
+        let figure = try FigureRecipes.figure(for: spec, runs: ["m": with])
+        XCTAssertEqual(figure.panelCount, 4, "a row of two grades over the plane, a row of their errors")
+        XCTAssertTrue(figure.altText().contains("m: grade 2"), figure.altText())
+    }
+}
+
+extension FigureSpec {
+    /// The same figure showing `run` instead.
+    func renamed(run: String) -> FigureSpec {
+        var copy = self
+        copy.runs = [run]
+        return copy
     }
 }

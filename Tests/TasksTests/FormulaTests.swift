@@ -14,6 +14,25 @@ final class FormulaTests: XCTestCase {
                        accuracy: 1e-15)
     }
 
+    /// jn(n, x) is the C library's Bessel function: tabulated values, and the Jacobi–Anger
+    /// expansion cos(a sin θ) = J₀(a) + 2 Σₖ J₂ₖ(a) cos(2kθ), summed to k = 15 (a = 8), to 1e-12.
+    func testBesselFunctionOfTheFirstKind() throws {
+        XCTAssertEqual(try Formula("jn(0, 1)").evaluate([]), 0.7651976865579666, accuracy: 1e-15)
+        XCTAssertEqual(try Formula("jn(1, 1)").evaluate([]), 0.44005058574493355, accuracy: 1e-15)
+        XCTAssertEqual(try Formula("jn(2, 8)").evaluate([]), -0.11299172042407525, accuracy: 1e-14)
+        XCTAssertTrue(try Formula("jn(0.5, 1)").evaluate([]).isNaN, "a non-integer order has no J_n")
+        let terms = (1...15).map { "2*jn(\(2 * $0), 8)*cos(\(2 * $0)*6*pi*x)" }.joined(separator: " + ")
+        let expansion = try Formula("jn(0, 8) + " + terms)
+        let composite = try Formula("cos(8*sin(6*pi*x))")
+        XCTAssertEqual(expansion.dimension, 1)
+        for x in stride(from: 0.0, to: 1, by: 0.037) {
+            XCTAssertEqual(expansion(x), composite(x), accuracy: 1e-12)
+        }
+        XCTAssertThrowsError(try Formula("jn(2)")) { XCTAssertEqual(($0 as? FormulaError)?.column, 5) }
+        XCTAssertThrowsError(try Formula("jn 2, x")) { XCTAssertEqual(($0 as? FormulaError)?.column, 4) }
+        XCTAssertThrowsError(try Formula("sin(1, 2)")) { XCTAssertEqual(($0 as? FormulaError)?.column, 6) }
+    }
+
     func testPrecedenceAndNumbers() throws {
         XCTAssertEqual(try Formula("-2^2").evaluate([]), -4)
         XCTAssertEqual(try Formula("2^3^2").evaluate([]), 512)

@@ -24,6 +24,8 @@ extension FigureKind {
         case .gradeSpectra: return GradeSpectraFigure.self
         case .reconstruction: return ReconstructionFigure.self
         case .validationLoss: return ValidationLossFigure.self
+        case .plane: return PlaneFigure.self
+        case .functionSpectra: return FunctionSpectraFigure.self
         }
     }
 }

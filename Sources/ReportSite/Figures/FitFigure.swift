@@ -2,10 +2,14 @@ import Experiments
 import Foundation
 import Plotting
 
-/// `fit`: the target and the network on the grid at a few iterations.
+/// `fit`: the target and the network on the grid at a few iterations; several runs one row
+/// each, and with `grades` a multi-grade run after each grade (`FigureRecipes.fits`).
 enum FitFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
-        try FigureRecipes.fit(input.series[0], at: input.spec.at)
+        if input.series.count > 1 || input.spec.grades == true {
+            return try FigureRecipes.fits(input.series, at: input.spec.at, byGrade: input.spec.grades == true, labels: input.seriesLabels)
+        }
+        return try FigureRecipes.fit(input.series[0], at: input.spec.at)
     }
 
     /// The notebook's cell: redraws the figure from its CSV.

@@ -49,8 +49,10 @@ extension FigureRecipes {
         let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: true)
         for (i, (panel, e)) in zip(panels, evolutions).enumerated() {
             let n = groups[i].runs.count
-            if groups.count > 1 || n > 1 {
-                panel.title = (groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : "") + (n > 1 ? (groups.count > 1 ? " · " : "") + "mean of \(n) runs" : "")
+            if groups.count > 1 || n > 1 || e.band != nil {
+                let parts = [groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : nil,
+                             n > 1 ? "mean of \(n) runs" : nil, e.band.map { "band ±\($0)" }].compactMap { $0 }
+                panel.title = parts.joined(separator: " · ")
             }
             panel.xLabel = "frequency k"
             panel.yLabel = "training iteration"
