@@ -105,7 +105,26 @@ public final class RunStore {
     /// Set by `build --frozen`, which trains nothing: a run computed with any thread count will do.
     nonisolated(unsafe) public static var acceptAnyThreadCount = false
 
-    public static func key(for spec: ExperimentSpec) -> String { key(for: spec, threads: computeThreads) }
+    public static func key(for spec: ExperimentSpec) -> String { key(for: spec, threads: threads(for: spec)) }
+
+    /// Fewer points per optimizer step than this per thread of `computeThreads`, and a run
+    /// computes on one thread (see `threads(for:)`).
+    public static let oneThreadBelowPointsPerThread = 128
+
+    /// The threads a run computes with: `computeThreads`, except for a run whose optimizer steps
+    /// are too small to use them well (fewer than `oneThreadBelowPointsPerThread` points per
+    /// thread, known from the declaration: the Rahaman network's 200 points on 2 threads), which
+    /// computes on one thread, alone or beside others: the build trains such runs side by side,
+    /// as many at once as there are CPUs (`SiteBuilder`), and each gives the bits (and has the key)
+    /// of the same run trained alone. Measured on 2 threads (`mgdl-report bench repeats`, ten
+    /// 200-point copies): side by side on one thread each took 0.43 of the time of one after the
+    /// other on 2 threads (a loaded machine; W2b's 256-point steps gain only 25% from a second
+    /// thread on a quiet one).
+    public static func threads(for spec: ExperimentSpec) -> Int {
+        guard computeThreads > 1, let points = spec.pointsPerStep,
+              points < oneThreadBelowPointsPerThread * computeThreads else { return computeThreads }
+        return 1
+    }
 
     public static func key(for spec: ExperimentSpec, threads: Int) -> String {
         var hasher = SHA256()
@@ -186,10 +205,11 @@ public final class RunStore {
     public func store(_ result: RunResult, for spec: ExperimentSpec, key: String) throws {
         let encoder = Self.encoder()
         let timeless = result.timeless
-        let provenance = EntryProvenance(seconds: result.seconds, threads: Self.computeThreads,
+        let threads = Self.threads(for: spec)
+        let provenance = EntryProvenance(seconds: result.seconds, threads: threads,
                                          gradeSeconds: result.grades.map { $0.map(\.seconds) })
         try install(["spec.json": try encoder.encode(spec), "result.json": try encoder.encode(timeless),
-                     "compute.json": try encoder.encode(["threads": Self.computeThreads])],
+                     "compute.json": try encoder.encode(["threads": threads])],
                     extras: [Self.provenanceName: try encoder.encode(provenance)],
                     at: entry(key), name: key)
     }

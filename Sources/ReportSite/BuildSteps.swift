@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Numerics
 
 /// The steps of `SiteBuilder.build`, by the names its events and errors use.
 enum Step {
@@ -153,9 +154,28 @@ extension SiteBuilder {
     /// jobs leave), storing each result as it finishes. With a store, each run checkpoints into
     /// the store's temporary area every `checkpointInterval` seconds and continues from its
     /// checkpoint after a killed build; the checkpoint is removed once the result is stored.
+    ///
+    /// Runs whose steps are too small to use the engine's threads well compute on one thread
+    /// (`RunStore.threads(for:)`, which their keys follow): they train first, side by side, as
+    /// many at once as the jobs have threads in all, each with the bits it has when trained alone.
     private func train(_ runs: [DeclaredRun], total: Int, store: RunStore?, events: (BuildEvent) -> Void,
                        into outcomes: inout RunOutcomes) throws {
-        let workers = max(1, min(jobs, runs.count))
+        let threads = BLASThreads.current
+        let small = threads > 1 ? runs.filter { RunStore.threads(for: $0.spec) == 1 } : []
+        if !small.isEmpty {
+            BLASThreads.set(1)
+            defer { BLASThreads.set(threads) }
+            try train(small, workers: jobs * threads, total: total, store: store, events: events, into: &outcomes)
+        }
+        let smallKeys = Set(small.map(\.key))
+        try train(runs.filter { !smallKeys.contains($0.key) }, workers: jobs, total: total, store: store, events: events, into: &outcomes)
+    }
+
+    /// Trains `runs`, `workers` at a time, on the engine's current thread count.
+    private func train(_ runs: [DeclaredRun], workers: Int, total: Int, store: RunStore?, events: (BuildEvent) -> Void,
+                       into outcomes: inout RunOutcomes) throws {
+        guard !runs.isEmpty else { return }
+        let workers = max(1, min(workers, runs.count))
         let lock = NSLock()
         var next = 0
         var storeFailure: BuildError?

@@ -1,6 +1,7 @@
 @testable import Experiments
 import Learning
 import Foundation
+import Numerics
 import XCTest
 
 final class RunStoreTests: XCTestCase {
@@ -153,7 +154,8 @@ final class RunStoreDigestTests: XCTestCase {
         let (store, root) = try makeStore()
         let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
         defer { try? FileManager.default.removeItem(at: root); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
-        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        var spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        spec.task.points = 2 * RunStore.oneThreadBelowPointsPerThread   // steps big enough for 2 threads
         RunStore.computeThreads = 1
         RunStore.acceptAnyThreadCount = false
         let one = RunStore.key(for: spec)
@@ -193,6 +195,51 @@ final class RunStoreDigestTests: XCTestCase {
         XCTAssertFalse(bytes.contains("3.25") || bytes.contains("4.5"), "result.json carries no grade time")
         XCTAssertEqual(store.result(for: spec)?.grades?.map(\.seconds), [3.25, 4.5])
         XCTAssertEqual(graded.timeless.grades?.map(\.seconds), [0, 0])
+    }
+
+    /// A run whose steps are too small for the engine's threads computes on one: its key and
+    /// recorded thread count are those of one thread, whatever `-j` leaves each run.
+    func testSmallStepsComputeOnOneThread() throws {
+        let (store, root) = try makeStore()
+        let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
+        defer { try? FileManager.default.removeItem(at: root); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
+        var spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        RunStore.acceptAnyThreadCount = false
+        RunStore.computeThreads = 2
+        spec.task.points = 200
+        spec.train.batch = nil
+        XCTAssertEqual(spec.pointsPerStep, 200)
+        XCTAssertEqual(RunStore.threads(for: spec), 1, "200 points per step: one thread")
+        XCTAssertEqual(RunStore.key(for: spec), RunStore.key(for: spec, threads: 1))
+        try store.store(result(), for: spec)
+        XCTAssertEqual(RunStore.threads(try? Data(contentsOf: root.appendingPathComponent("runs/\(RunStore.key(for: spec))/compute.json"))), 1)
+        XCTAssertEqual(store.problems().count, 0, "the entry verifies with the thread count it records")
+        RunStore.computeThreads = 1
+        XCTAssertNotNil(store.result(for: spec), "the same run as a one-thread build's")
+        RunStore.computeThreads = 2
+        spec.task.points = 6000
+        XCTAssertEqual(RunStore.threads(for: spec), 2, "6000 points per step: every thread")
+        spec.train.batch = 100
+        XCTAssertEqual(RunStore.threads(for: spec), 1, "minibatches of 100: one thread")
+    }
+
+    /// Runs trained side by side on one thread each (as the build trains small runs) give the
+    /// bits each gives alone.
+    func testSideBySideRunsKeepTheirBits() throws {
+        var spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        let saved = BLASThreads.current
+        defer { BLASThreads.set(saved) }
+        BLASThreads.set(1)
+        let specs: [ExperimentSpec] = (0..<3).map { i in spec.seed = UInt64(i); return spec }
+        let alone = specs.map { Runner.run($0).losses }
+        let lock = NSLock()
+        var together = [[Double]](repeating: [], count: specs.count)
+        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+            let losses = Runner.run(specs[i]).losses
+            lock.lock(); together[i] = losses; lock.unlock()
+        }
+        XCTAssertEqual(together, alone)
+        XCTAssertNotEqual(alone[0], alone[1], "the copies differ")
     }
 
     func testEntriesFromBeforeDigestsAreAdoptedOnlyWhenAsked() throws {

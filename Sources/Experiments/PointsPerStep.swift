@@ -1,0 +1,18 @@
+extension ExperimentSpec {
+    /// Points per optimizer step, from the declaration alone: the batch, or every training point
+    /// (an image's training pixels: all of them under the MGDL protocol, every other row and
+    /// column under Tancik's); nil for a dataset task, whose size is in its file.
+    public var pointsPerStep: Int? {
+        let points: Int
+        switch task.kind {
+        case .dataset:
+            return nil
+        case .image:
+            guard let size = task.size else { return nil }
+            points = task.imageProtocol == .mgdl ? size * size : (size / 2) * (size / 2)
+        case .sumOfSines, .formula, .powerLaw:
+            points = task.points
+        }
+        return max(1, min(points, train.batch ?? points))
+    }
+}
