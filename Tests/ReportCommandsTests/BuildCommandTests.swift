@@ -252,6 +252,18 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertTrue(page.contains("--frozen trains nothing"), "the page shows the missing run")
     }
 
+    /// A run too small for two threads computes on one whatever `-j` leaves it: a `-j 1` build
+    /// restores what a one-job-per-CPU build trained (same key, same bits), and vice versa.
+    func testSmallRunsShareTheirKeyAcrossJobCounts() throws {
+        let dir = try makeWorkspace(report: Self.tinyReport)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = packageRoot.appendingPathComponent("templates").path
+        XCTAssertEqual(try run(["build", "--templates", templates, "--quiet"], in: dir).status, 0)
+        let narrow = try run(["build", "--templates", templates, "-j", "1"], in: dir)
+        XCTAssertEqual(narrow.status, 0, narrow.stderr)
+        XCTAssertTrue(narrow.stdout.contains("(0 trained, 1 from the store)"), narrow.stdout)
+    }
+
     /// `freeze` copies compact runs into results/, and `build --frozen` builds from results/ alone.
     func testFrozenBuildFromTheCommittedResultsStore() throws {
         let dir = try makeWorkspace(report: Self.tinyReport)
