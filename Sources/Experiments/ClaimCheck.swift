@@ -58,6 +58,17 @@ public enum ClaimCheck {
         }
         // Gather each named series' results.
         func series(_ name: String) -> Result<[RunResult], ClaimFailure> {
+            // A list (`run: [a, b]`): the runs of every element together.
+            if let list = name == claim.run ? claim.runList : (name == claim.than ? claim.thanList : nil) {
+                var all: [RunResult] = []
+                for element in list {
+                    switch series(element) {
+                    case .success(let runs): all += runs
+                    case .failure(let failure): return .failure(failure)
+                    }
+                }
+                return .success(all)
+            }
             let members = members(name, specs: specs)
             guard !members.isEmpty else { return .failure(.notRun("no run is named '\(name)'")) }
             var out: [RunResult] = []
@@ -105,6 +116,13 @@ public enum ClaimCheck {
                 let (b, countB) = try metricMean(series(than).get(), metric, than).get()
                 let holds: Bool
                 let ratio: Double
+                let side = claim.direction == .below ? "below" : "above"
+                if let margin = claim.margin {
+                    let gap = claim.direction == .below ? b - a : a - b
+                    let unit = metric.isDecibels ? " dB" : ""
+                    return result(gap >= margin ? .reproduced : .notReproduced,
+                                  "\(metric.words): \(claim.run) \(number(a))\(n(countA)), \(than) \(number(b))\(n(countB)); \(claim.run) is \(number(gap))\(unit) \(side) (claimed: at least \(number(margin))\(unit))")
+                }
                 switch claim.direction {
                 case .below:
                     holds = a <= b / claim.factor
@@ -113,7 +131,6 @@ public enum ClaimCheck {
                     holds = a >= b * claim.factor
                     ratio = a / b
                 }
-                let side = claim.direction == .below ? "below" : "above"
                 return result(holds ? .reproduced : .notReproduced,
                               "\(metric.words): \(claim.run) \(number(a))\(n(countA)), \(than) \(number(b))\(n(countB)); \(claim.run) is ×\(number(ratio)) \(side) (claimed: at least ×\(number(claim.factor)))")
             case .order:

@@ -119,6 +119,13 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
     public var tolerance: ClaimTolerance?
     public var than: String?
     public var factor: Double
+    /// compare: with `margin: D`, run ≥ than + D (above) or run ≤ than − D (below) in the
+    /// metric's unit (a gap in dB), instead of a factor; nil: the factor applies.
+    public var margin: Double? = nil
+    /// `run:` or `than:` written as a list: the claim reads the mean over all of those runs
+    /// (e.g. one mapping on several images); `run` / `than` then hold the names joined by " + ".
+    public var runList: [String]? = nil
+    public var thanList: [String]? = nil
     public var direction: ClaimDirection
     public var threshold: Double
     /// The file line of the block's `run:` key, for messages.
@@ -138,10 +145,19 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             default: reader.report(p, map.path("profiles"), "expected a profile name or a list of them, found \(p.kindDescription)")
             }
         }
-        let run = map.string("run")
+        // `run` (and `than`) may be a list of runs whose metric is averaged.
+        func names(_ key: String) -> (String?, [String]?) {
+            if case .sequence(let items)? = map[key] {
+                let list = items.compactMap(\.string)
+                if list.isEmpty { reader.report(map[key], map.path(key), "expected a run name or a non-empty list of run names") }
+                return (list.isEmpty ? nil : list.joined(separator: " + "), list.count > 1 ? list : nil)
+            }
+            return (map.string(key), nil)
+        }
+        let (run, runList) = names("run")
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
-            .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "direction"], .order: ["threshold"],
+            .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
         ]
         for pair in map.pairs {
             for (other, keys) in allowed where other != kind && keys.contains(pair.key) && !(allowed[kind] ?? []).contains(pair.key) {
@@ -149,7 +165,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             }
         }
         var metric: ClaimMetric?, paper: Double?, tolerance: ClaimTolerance?, than: String?
-        var factor = 1.0, direction = ClaimDirection.below, threshold = 0.9
+        var factor = 1.0, direction = ClaimDirection.below, threshold = 0.9, margin: Double?, thanList: [String]?
         switch kind {
         case .value, .compare:
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
@@ -175,8 +191,13 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
                 reader.report(map["paper"], map.path("paper"), "a factor tolerance needs a positive published value, found \(p)")
             }
         case .compare:
-            than = map.string("than")
+            (than, thanList) = names("than")
             factor = map.double("factor", default: 1, positive: true) ?? 1
+            if map["margin"] != nil {
+                margin = map.double("margin", positive: false)
+                if let m = margin, m < 0 { reader.report(map["margin"], map.path("margin"), "a margin is at least 0, found \(m)") }
+                if map["factor"] != nil { reader.report(map["margin"], map.path("margin"), "give a factor or a margin, not both") }
+            }
             if let d = map.string("direction", default: "below", oneOf: ClaimDirection.allCases.map(\.rawValue)) {
                 direction = ClaimDirection(rawValue: d) ?? .below
             }
@@ -186,10 +207,10 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         guard let statement, let run else { return nil }
         return ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,
                          profiles: profiles, run: run, metric: metric, paper: paper, tolerance: tolerance, than: than,
-                         factor: factor, direction: direction, threshold: threshold,
+                         factor: factor, margin: margin, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
                          line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
     }
 
-    /// The run names this claim reads (`run` and, for compare, `than`).
-    public var runNames: [String] { [run] + (than.map { [$0] } ?? []) }
+    /// The run names this claim reads (`run` and, for compare, `than`; each element of a list).
+    public var runNames: [String] { (runList ?? [run]) + (thanList ?? than.map { [$0] } ?? []) }
 }

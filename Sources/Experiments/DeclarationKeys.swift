@@ -27,6 +27,7 @@ public enum DeclarationKeys {
         "profile": .notAKey("the profile applied"),
         "group": .notAKey("the experiment block"),
         "label": .notAKey("the sweep point"),
+        "sweepValues": .notAKey("the sweep point by key"),
         "repeatOf": .notAKey("repeat bookkeeping"),
         "repeatIndex": .notAKey("repeat bookkeeping"),
         "repeatCount": .notAKey("repeat bookkeeping"),
@@ -61,6 +62,7 @@ public enum DeclarationKeys {
         "task.validationFraction": .key("validation_fraction"),
         "task.testFraction": .key("test_fraction"),
         "task.splitSeed": .key("split_seed"),
+        "task.stride": .key("stride"),
         "task.noise": .key("noise"),
         "task.noise.kind": .key("kind"),
         "task.noise.amplitude": .key("amplitude"),
@@ -84,6 +86,7 @@ public enum DeclarationKeys {
         "features.scale": .key("scale"),
         "features.count": .key("count"),
         "features.seed": .key("seed"),
+        "features.exponent": .key("exponent"),
 
         "train": .key("train"),
         "train.optimizer": .key("optimizer"),

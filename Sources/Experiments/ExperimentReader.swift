@@ -51,6 +51,9 @@ extension ExperimentSpec {
             spec.name = description.name
             spec.group = name
             spec.label = description.label
+            let axes = point.filter { $0.path != ["name"] }
+            spec.sweepValues = axes.isEmpty ? nil
+                : Dictionary(axes.map { ($0.path.joined(separator: "."), Sweep.text($0.value)) }, uniquingKeysWith: { _, last in last })
             spec.profile = applied
             specs += repeated(spec, copies: copies)
         }

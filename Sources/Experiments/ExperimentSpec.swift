@@ -1,6 +1,7 @@
 import Foundation
 import Learning
 import Tasks
+import Yams
 
 /// A declared experiment: a task, a model and how to train it. Decoded from an
 /// ```` ```experiment NAME ```` block with the chosen profile's overlay applied.
@@ -17,6 +18,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var group: String
     /// The sweep point, e.g. `task.amplitudes = decreasing, seed = 1` ("" without a sweep).
     public var label: String
+    /// The sweep point by dotted key, every axis but `name` (`features.scale` -> "10"), as the
+    /// YAML values read; nil without a sweep. Bookkeeping for figures, not part of the run's key.
+    public var sweepValues: [String: String]? = nil
 
     public var features: FeatureSpec
 
@@ -33,6 +37,43 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var scale: Double
         public var count: Int
         public var seed: UInt64
+        /// `power_falloff`: p of the weights a_j = j^(−p) (nil for the other kinds, which keeps their run keys).
+        public var exponent: Double? = nil
+
+        /// The mapping the Learning layer applies.
+        public var mapping: FeatureMapping {
+            switch kind {
+            case .basic: return .basic
+            case .positional: return .positional(scale: scale, count: count)
+            case .positionalPowers: return .positionalPowers(exponent: scale, count: count)
+            case .gaussian: return .gaussian(scale: scale, count: count, seed: seed)
+            case .powerFalloff: return .powerFalloff(exponent: exponent ?? 0, count: count)
+            case .none: return .none
+            }
+        }
+
+        /// Reads a `features` mapping (`extra`: further keys the caller reads itself, e.g. a label).
+        static func read(_ node: Node, keyPath: String, reader: SpecReader, extra: [String] = []) -> FeatureSpec? {
+            guard let map = MappingReader(node, keyPath: keyPath, reader: reader) else { return nil }
+            map.checkKeys(SpecSchema.keys("experiment.features") + extra)
+            let kind = map.choice("kind", default: FeatureKind.none) ?? .none
+            if kind == .powerFalloff, map["scale"] != nil {
+                reader.report(map["scale"], map.path("scale"), "power_falloff has no scale: its frequencies are 1 ... count, weighted j^(-exponent)")
+            }
+            let scale = map.double("scale", default: kind.hasScale ? nil : 1, positive: true) ?? 1
+            let count = map.int("count", default: kind.hasFrequencies ? nil : 0, minimum: 1) ?? 0
+            let seed = map.int("seed", default: 0, minimum: 0) ?? 0
+            var exponent: Double?
+            if kind == .powerFalloff {
+                exponent = map.double("exponent", positive: false)
+                if let p = exponent, p < 0 || !p.isFinite {
+                    reader.report(map["exponent"], map.path("exponent"), "expected a finite exponent of at least 0 (p = ∞ is kind: basic), found \(p)")
+                }
+            } else if map["exponent"] != nil {
+                reader.report(map["exponent"], map.path("exponent"), "'exponent' applies to kind power_falloff")
+            }
+            return FeatureSpec(kind: kind, scale: kind == .powerFalloff ? 1 : scale, count: count, seed: UInt64(seed), exponent: exponent)
+        }
     }
 
     public struct TaskSpec: Sendable, Equatable, Codable {
@@ -78,6 +119,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var splitSeed: UInt64?
         /// Label noise on the training targets; validation and test stay clean.
         public var noise: LabelNoise?
+        /// `split: interleaved`: train on every `stride`-th point of the grid, test on the others
+        /// (nil for the other splits, which keeps their run keys).
+        public var stride: Int? = nil
 
         /// Inputs per sample (1, or 2 for images and manifolds).
         public var inputDimension: Int { kind == .image || manifoldQ != nil ? 2 : 1 }

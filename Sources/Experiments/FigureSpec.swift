@@ -1,5 +1,7 @@
 import Foundation
 import Tasks
+import Learning
+import Numerics
 import Yams
 
 /// A declared figure: which recipe draws it, from which runs, with what caption.
@@ -30,6 +32,32 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         public var label: String
         public var formula: String
         public var dashed: Bool
+    }
+
+    /// For `curves`: one panel per run (nil, the default) or one per set with a line per run.
+    public var panels: CurvePanels? = nil
+    /// For `ntk`: the input mappings whose kernels are drawn, the network's hidden ReLU layers,
+    /// and (in `points`) the samples of the kernel over one period.
+    public var mappings: [KernelMapping]? = nil
+    public var hiddenLayers: Int? = nil
+    /// For `parameter_sweep`: the swept key on the x axis, the swept key whose values make the
+    /// lines (nil: one line), and the run metric on the y axis.
+    public var parameter: String? = nil
+    public var series: String? = nil
+    public var runMetric: ClaimMetric? = nil
+
+    /// Why a `parameter_sweep` figure cannot be drawn from `run`, or nil when it can: the run
+    /// must come from a sweep over `parameter` (numbers) and over `series`, when given.
+    func cannotSweep(_ run: ExperimentSpec) -> String? {
+        guard kind == .parameterSweep, let parameter else { return nil }
+        let values = run.sweepValues ?? [:]
+        guard let x = values[parameter] else {
+            let swept = values.keys.sorted()
+            return "run '\(run.name)' is not swept over '\(parameter)'" + (swept.isEmpty ? " (it is not swept)" : " (its sweep keys: \(swept.joined(separator: ", ")))")
+        }
+        if Double(x) == nil { return "run '\(run.name)' has \(parameter) = \(x), not a number, so it has no place on the x axis" }
+        if let series, values[series] == nil { return "run '\(run.name)' is not swept over '\(series)' (series)" }
+        return nil
     }
 
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
@@ -63,7 +91,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
             if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
-        case .loss, .validationLoss, .functionSpectra:
+        case .loss, .validationLoss, .functionSpectra, .ntk, .parameterSweep:
             break
         }
         return nil
@@ -73,11 +101,46 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("figure"))
         let kind: FigureKind? = map.choice("kind")
-        let drawsFunctions = kind?.trainsNothing ?? false
-        if drawsFunctions, map["run"] != nil {
-            reader.report(map["run"], map.path("run"), "a \(kind!.rawValue) figure draws its declared functions and trains nothing: it names no run")
+        let trainsNothing = kind?.trainsNothing ?? false
+        let drawsFunctions = kind == .functionSpectra
+        if trainsNothing, map["run"] != nil {
+            reader.report(map["run"], map.path("run"), "a \(kind!.rawValue) figure is computed from its declaration and trains nothing: it names no run")
         }
-        let runs = drawsFunctions ? [] : map.runNames()
+        let runs = trainsNothing ? [] : map.runNames()
+        var mappings: [KernelMapping] = []
+        var hiddenLayers: Int?, kernelPoints: Int?
+        if kind == .ntk {
+            if let list = map.required("mappings") {
+                if case .sequence(let items) = list, !items.isEmpty {
+                    for (i, item) in items.enumerated() {
+                        let path = "\(map.path("mappings"))[\(i)]"
+                        guard let features = ExperimentSpec.FeatureSpec.read(item, keyPath: path, reader: reader, extra: ["label"]) else { continue }
+                        let fallback = KernelMapping.defaultLabel(features)
+                        let label = MappingReader(item, keyPath: path, reader: SpecReader(file: reader.file, lineOffset: reader.lineOffset))?
+                            .string("label", default: fallback) ?? fallback
+                        mappings.append(KernelMapping(label: label, features: features))
+                    }
+                    if Set(mappings.map(\.label)).count != mappings.count {
+                        reader.report(list, map.path("mappings"), "two mappings have one label; give each a different 'label'")
+                    }
+                } else {
+                    reader.report(list, map.path("mappings"), "expected a list of input mappings, e.g. [{kind: none}, {kind: power_falloff, exponent: 1, count: 16}]")
+                }
+            }
+            hiddenLayers = map.int("hidden_layers", default: 3, minimum: 1)
+            kernelPoints = map.int("points", default: 256, minimum: 8)
+            if let h = hiddenLayers, h > 100 { reader.report(map["hidden_layers"], map.path("hidden_layers"), "at most 100 hidden layers, found \(h)") }
+            if let p = kernelPoints, p > 65_536 { reader.report(map["points"], map.path("points"), "at most 65,536 samples, found \(p)") }
+        } else {
+            for key in ["mappings", "hidden_layers"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' applies to an ntk figure")
+            }
+        }
+        var panels: CurvePanels?
+        if map["panels"] != nil, let p: CurvePanels = map.choice("panels") {
+            panels = p == .runs ? nil : p
+            if kind != .curves { reader.report(map["panels"], map.path("panels"), "'panels' applies to a curves figure") }
+        }
         let caption = map.string("caption", default: "") ?? ""
         var functions: [DeclaredFunction] = []
         var points: Int?
@@ -86,8 +149,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             points = map.int("points", default: 1024, minimum: 8)
             if let n = points, n > 1 << 22 { reader.report(map["points"], map.path("points"), "at most \(1 << 22) points"); points = nil }
         } else {
-            for key in ["functions", "points"] where map[key] != nil {
-                reader.report(map[key], map.path(key), "'\(key)' applies to a function_spectra figure")
+            for key in ["functions", "points"] where map[key] != nil && !(key == "points" && kind == .ntk) {
+                reader.report(map[key], map.path(key), "'\(key)' applies to a function_spectra\(key == "points" ? " or ntk" : "") figure")
             }
         }
         let grades = map.bool("grades", default: false)
@@ -96,16 +159,32 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         let options = FigureOptions.read(map)
         var metric: CurveMetric?
-        if map["metric"] != nil, let m: CurveMetric = map.choice("metric") {
-            metric = m
-            if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves figure") }
+        var runMetric: ClaimMetric?, parameter: String?, series: String?
+        if kind == .parameterSweep {
+            runMetric = map.choice("metric")
+            parameter = map.string("parameter")
+            series = map["series"] == nil ? nil : map.string("series")
+        } else {
+            if map["metric"] != nil, let m: CurveMetric = map.choice("metric") {
+                metric = m
+                if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves or parameter_sweep figure") }
+            }
+            for key in ["parameter", "series"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' applies to a parameter_sweep figure")
+            }
         }
-        guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) else { return nil }
+        guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk else { return nil }
         var spec = FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
                               line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
         spec.functions = drawsFunctions ? functions : nil
-        spec.points = drawsFunctions ? points : nil
+        spec.points = drawsFunctions ? points : (kind == .ntk ? kernelPoints : nil)
         spec.grades = grades ? true : nil
+        spec.panels = panels
+        spec.mappings = kind == .ntk ? mappings : nil
+        spec.hiddenLayers = hiddenLayers
+        spec.parameter = parameter
+        spec.series = series
+        spec.runMetric = runMetric
         return spec
     }
 
@@ -140,6 +219,41 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                                               dashed: entry.bool("dashed", default: false)))
         }
         return functions.count == items.count ? functions : []
+    }
+}
+
+/// How a `curves` figure lays out its lines.
+public enum CurvePanels: String, Sendable, Codable, CaseIterable {
+    /// One panel per run, with its training, validation and test curves (the default).
+    case runs
+    /// One panel per set (training, validation, test), with one line per run: runs compared.
+    case sets
+}
+
+/// One input mapping of an `ntk` figure and its legend label.
+public struct KernelMapping: Sendable, Equatable, Codable {
+    public var label: String
+    public var features: ExperimentSpec.FeatureSpec
+
+    /// Θ(γ(x), γ(y)): the analytic NTK of a ReLU MLP with `hiddenLayers` hidden layers
+    /// (``ReLUNeuralTangentKernel``, He-scaled, no biases) behind this mapping of scalar inputs.
+    public func kernel(_ x: Double, _ y: Double, hiddenLayers: Int) -> Double {
+        let mapped = features.mapping.apply(Matrix<Double>(rows: 2, cols: 1, values: [x, y])).values
+        let width = mapped.count / 2
+        return ReLUNeuralTangentKernel.kernel(Array(mapped[0..<width]), Array(mapped[width...]), hiddenLayers: hiddenLayers)
+    }
+
+    /// Whether the composed kernel depends on x − y alone (every Fourier mapping; not `none`).
+    public var isStationary: Bool { features.kind != .none }
+
+    /// "no mapping", "basic", "p = 1", "gaussian σ = 10".
+    static func defaultLabel(_ f: ExperimentSpec.FeatureSpec) -> String {
+        switch f.kind {
+        case .none: return "no mapping"
+        case .powerFalloff: return "p = \(String(format: "%g", f.exponent ?? 0))"
+        case .gaussian, .positional, .positionalPowers: return "\(f.kind) σ = \(String(format: "%g", f.scale))"
+        case .basic: return "basic"
+        }
     }
 }
 

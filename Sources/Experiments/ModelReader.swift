@@ -105,19 +105,13 @@ struct ModelReader {
     /// `features:` (Tancik et al.): an input mapping in front of any method but `mlp`.
     static func features(_ node: Node, keyPath: String, method: MethodKind, reader: SpecReader) -> ExperimentSpec.FeatureSpec {
         let none = ExperimentSpec.FeatureSpec(kind: .none, scale: 1, count: 0, seed: 0)
-        guard let map = MappingReader(node, keyPath: keyPath, reader: reader) else { return none }
-        map.checkKeys(SpecSchema.keys("experiment.features"))
-        let kind = map.choice("kind", default: FeatureKind.none) ?? .none
-        let needsCount = kind.hasFrequencies
-        let scale = map.double("scale", default: needsCount ? nil : 1, positive: true) ?? 1
-        let count = map.int("count", default: needsCount ? nil : 0, minimum: 1) ?? 0
-        let seed = map.int("seed", default: 0, minimum: 0) ?? 0
-        if method == .mlp && kind != .none {
+        guard let features = ExperimentSpec.FeatureSpec.read(node, keyPath: keyPath, reader: reader) else { return none }
+        if method == .mlp && features.kind != .none {
             reader.report(node, keyPath, "method 'mlp' takes no input features; use sgdl (the same network) with features")
         }
-        if method == .phaseShift && kind != .none {
+        if method == .phaseShift && features.kind != .none {
             reader.report(node, keyPath, "method 'phase_shift' shifts frequency bands of the raw 1-D input; it takes no input features")
         }
-        return ExperimentSpec.FeatureSpec(kind: kind, scale: scale, count: count, seed: UInt64(seed))
+        return features
     }
 }

@@ -39,12 +39,17 @@ enum Names {
     }
 
     /// Published values for a run the table does not show would silently vanish: an error.
-    static func unknownPaperRuns(_ tables: [TableSpec], keyLines: [String: [(String, Int)]], file: String) -> [SpecProblem] {
+    static func unknownPaperRuns(_ tables: [TableSpec], keyLines: [String: [(String, Int)]], file: String,
+                                 labels: [String: String] = [:]) -> [SpecProblem] {
         tables.flatMap { table in
-            (keyLines[table.name] ?? []).filter { !table.runs.contains(Self.paperRun($0.0, grades: table.grades)) }.map { key, line in
-                var message = "table '\(table.name)' has published values for run '\(key)', which it does not show"
-                if let near = closest(to: key, in: table.runs) { message += "; did you mean '\(near)'?" }
-                else { message += " (it shows: \(table.runs.prefix(6).joined(separator: ", "))\(table.runs.count > 6 ? ", ..." : ""))" }
+            // With `group: label` the rows, and the published values' keys, are the runs' labels.
+            var rows: [String] = []
+            for run in table.runs { let row = table.group == .label ? labels[run] ?? run : run; if !rows.contains(row) { rows.append(row) } }
+            let what = table.group == .label ? "row" : "run"
+            return (keyLines[table.name] ?? []).filter { !rows.contains(Self.paperRun($0.0, grades: table.grades)) }.map { key, line in
+                var message = "table '\(table.name)' has published values for \(what) '\(key)', which it does not show"
+                if let near = closest(to: key, in: rows) { message += "; did you mean '\(near)'?" }
+                else { message += " (it shows: \(rows.prefix(6).joined(separator: ", "))\(rows.count > 6 ? ", ..." : ""))" }
                 return SpecProblem(file: file, line: line, column: 1, keyPath: "\(table.name).paper.values.\(key)", message: message)
             }
         }

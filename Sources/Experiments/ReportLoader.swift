@@ -262,7 +262,7 @@ private struct NotebookReader {
         for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
             for run in claim.runNames {
                 let members = ClaimCheck.members(run, specs: experiments)
-                let key = run == claim.run ? "run" : "than"
+                let key = (claim.runList ?? [claim.run]).contains(run) ? "run" : "than"
                 let runs = Array(Set(members.map { $0.repeatOf ?? $0.name })).sorted()
                 if members.isEmpty {
                     var message = "claim '\(claim.name)' checks run '\(run)', but no experiment or run of that name is declared"
@@ -304,10 +304,11 @@ private struct NotebookReader {
     /// runs it names: errors now, not an empty frame later.
     mutating func checkFiguresAndTables() {
         problems += Names.collisions(experiments: experiments, figures: figures, tables: tables, blockLines: names, file: file)
-        problems += Names.unknownPaperRuns(tables, keyLines: paperKeyLines, file: file)
+        problems += Names.unknownPaperRuns(tables, keyLines: paperKeyLines, file: file,
+                                           labels: Dictionary(experiments.map { ($0.name, $0.label.isEmpty ? $0.name : $0.label) }, uniquingKeysWith: { a, _ in a }))
         for figure in figures {
             let specs = figure.runs.compactMap { name in experiments.first { $0.name == name } }
-            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) }).first {
+            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) ?? figure.cannotSweep($0) }).first {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
             }

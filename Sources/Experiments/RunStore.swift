@@ -88,6 +88,7 @@ public final class RunStore {
         anonymous.profile = ""
         anonymous.group = ""
         anonymous.label = ""
+        anonymous.sweepValues = nil
         anonymous.baseDirectory = ""
         anonymous.repeatOf = nil
         anonymous.repeatIndex = nil

@@ -275,6 +275,11 @@ public enum Runner {
                                                  seed: spec.task.noiseSeed ?? spec.seed)
             return { noise($0) }
         }
+        if spec.task.kind == .bandLimitedPowerLaw {
+            let signal = BandLimitedPowerLaw(points: spec.task.points, exponent: spec.task.exponent ?? 1,
+                                             seed: spec.task.noiseSeed ?? spec.seed)
+            return { signal($0) }
+        }
         if !spec.task.kind.isSampledFunction { return { _ in 0 } }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed,
@@ -325,7 +330,10 @@ public enum Runner {
             }
         } else if let q = spec.task.manifoldQ {
             let manifold = Manifold(q: q)
-            if spec.task.split == .mgdl {
+            if spec.task.split == .interleaved {
+                split = Split.interleaved(grid: Grid.equispaced(count: spec.task.points), stride: spec.task.stride ?? 2,
+                                          inputDimension: 2, embedding: { let p = manifold.point($0); return [p.x, p.y] }, target: function)
+            } else if spec.task.split == .mgdl {
                 split = Split.mgdl(on: manifold, target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
                                    testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
                                    generator: spec.task.generator ?? .xoshiro)
@@ -334,6 +342,9 @@ public enum Runner {
                 split = Split(train: Samples(inputs: manifold.embed(t), targets: t.map(function), inputDimension: 2),
                               validation: .empty(inputDimension: 2), test: .empty(inputDimension: 2))
             }
+        } else if spec.task.split == .interleaved {
+            split = Split.interleaved(grid: Grid.equispaced(count: spec.task.points), stride: spec.task.stride ?? 2,
+                                      inputDimension: 1, embedding: { [$0] }, target: function)
         } else if spec.task.split == .mgdl {
             split = Split.mgdl(target: function, trainCount: spec.task.points, validationCount: spec.task.validation,
                                testCount: spec.task.test, validationSeed: spec.task.validationSeed, testSeed: spec.task.testSeed,
@@ -362,14 +373,7 @@ public enum Runner {
             result.message = "the training set is empty"
             return
         }
-        let features: FeatureMapping
-        switch spec.features.kind {
-        case .basic: features = .basic
-        case .positional: features = .positional(scale: spec.features.scale, count: spec.features.count)
-        case .positionalPowers: features = .positionalPowers(exponent: spec.features.scale, count: spec.features.count)
-        case .gaussian: features = .gaussian(scale: spec.features.scale, count: spec.features.count, seed: spec.features.seed)
-        case .none: features = .none
-        }
+        let features = spec.features.mapping
         var training = MethodTraining(optimizer: optimizer(spec, learningRate: spec.train.learningRate),
                                       schedule: schedule(initial: spec.train.learningRate, final: spec.train.finalLearningRate),
                                       loss: spec.train.loss ?? .mse, batchSize: spec.train.batch,

@@ -118,6 +118,15 @@ enum Sweep {
     }
 
     /// A value as it appears in a run name: letters, digits, '.', '-' and '_' only.
+    /// A sweep value as written, compactly: `10`, `[256, 256]`, `{kind: basic}` (for figures).
+    static func text(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): return s.string
+        case .sequence(let items): return "[" + items.map(text).joined(separator: ", ") + "]"
+        case .mapping(let m): return "{" + m.map { "\($0.key.string ?? ""): \(text($0.value))" }.joined(separator: ", ") + "}"
+        }
+    }
+
     static func label(_ node: Node) -> String {
         let text: String
         switch node {

@@ -25,6 +25,10 @@ public struct TableSpec: Sendable, Equatable, Codable {
     public var grades: Bool = false
     /// `paper.profiles`: the published values apply only at these profiles (empty: at every one).
     public var paperProfiles: [String] = []
+    /// `group: label`: the runs that share a sweep label (one point of the sweep, in every listed
+    /// experiment, e.g. the same mapping on several images) make one row, mean ± std over them;
+    /// published values are keyed by the label. nil: a row per run (repeats combined).
+    public var group: TableGrouping? = nil
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -32,6 +36,8 @@ public struct TableSpec: Sendable, Equatable, Codable {
         let kind: TableKind? = map.choice("kind")
         let runs = map.runNames()
         let grades = map.bool("grades", default: false)
+        let group: TableGrouping? = map["group"] == nil ? nil : map.choice("group")
+        if group != nil && grades { reader.report(map["group"], map.path("group"), "group: label combines runs into one row; it cannot be used with grades: true") }
         var source: String?
         var paper: [String: [String: Double]] = [:]
         var paperProfiles: [String] = []
@@ -69,6 +75,12 @@ public struct TableSpec: Sendable, Equatable, Codable {
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
                          paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,
-                         paperProfiles: paperProfiles)
+                         paperProfiles: paperProfiles, group: group)
     }
+}
+
+/// `group` of a table: how runs are combined into rows.
+public enum TableGrouping: String, Sendable, Codable, CaseIterable {
+    /// The runs that share a sweep label make one row.
+    case label
 }

@@ -24,7 +24,11 @@ final class TaskReader {
         var task = ExperimentSpec.TaskSpec(kind: kind ?? .sumOfSines, frequencies: [], amplitudeProfile: .constant, amplitudes: [1],
                                            split: .grid, points: 0, validation: 0, test: 0, validationSeed: 0, testSeed: 1)
         let frequencies = readFunction(kind, into: &task)
-        if kind == .powerLaw { readPowerLaw(into: &task) }
+        if kind == .powerLaw { readPowerLaw(into: &task) } else if kind == .bandLimitedPowerLaw { readBandLimited(into: &task) } else {
+            for key in ["exponent", "max_frequency", "noise_seed"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "'\(key)' applies to power_law and band_limited_power_law tasks only")
+            }
+        }
         if kind == .image { readImage(into: &task) }
         if kind == .dataset { readDataset(into: &task) } else { refuseDatasetKeys() }
         readTargets(kind, into: &task)
@@ -67,6 +71,15 @@ final class TaskReader {
         task.exponent = t.double("exponent", positive: false)
         task.maxFrequency = t.int("max_frequency", minimum: 1)
         task.noiseSeed = t.int("noise_seed", default: 0, minimum: 0).map(UInt64.init)
+    }
+
+    /// Tancik et al.'s band-limited signal: its band is fixed (the DFT bins below points/4).
+    private func readBandLimited(into task: inout ExperimentSpec.TaskSpec) {
+        task.exponent = t.double("exponent", positive: false)
+        task.noiseSeed = t.int("noise_seed", default: 0, minimum: 0).map(UInt64.init)
+        if t["max_frequency"] != nil {
+            reader.report(t["max_frequency"], t.path("max_frequency"), "band_limited_power_law keeps the DFT bins below points/4 (Tancik et al.'s band); it takes exponent and noise_seed")
+        }
     }
 
     private func readImage(into task: inout ExperimentSpec.TaskSpec) {
@@ -169,6 +182,17 @@ final class TaskReader {
     private func readSamples(needsPoints: Bool, into task: inout ExperimentSpec.TaskSpec) -> Int? {
         task.split = t.choice("split", default: TaskSplit.grid) ?? .grid
         let points = needsPoints ? t.int("points", minimum: 2) : 0
+        if task.split == .interleaved {
+            task.stride = t.int("stride", minimum: 2)
+            if let stride = task.stride, let points, stride >= points {
+                reader.report(t["stride"], t.path("stride"), "a stride of \(stride) leaves no test point among \(points) points: use fewer than \(points)")
+            }
+            for key in ["validation", "test"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "the interleaved split tests on the grid points it does not train on; '\(key)' applies to the mgdl split")
+            }
+        } else if t["stride"] != nil {
+            reader.report(t["stride"], t.path("stride"), "'stride' applies to split: interleaved")
+        }
         task.validation = t.int("validation", default: task.split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
         task.test = t.int("test", default: task.split == .mgdl ? 2000 : 0, minimum: 0) ?? 0
         let validationSeed = t.int("validation_seed", default: 0, minimum: 0) ?? 0

@@ -51,13 +51,15 @@ public enum TaskKind: String, CaseIterable, Codable, Sendable {
     case sumOfSines = "sum_of_sines"
     case formula
     case powerLaw = "power_law"
+    /// Tancik et al.'s band-limited 1/f^α signal (amplitude (1 + k)^(−α) below points/4, min–max normalised).
+    case bandLimitedPowerLaw = "band_limited_power_law"
     case image
     case dataset
 
     /// Whether the task is a function sampled on `points` grid points (not an image or a dataset).
     public var isSampledFunction: Bool {
         switch self {
-        case .sumOfSines, .formula, .powerLaw: return true
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw: return true
         case .image, .dataset: return false
         }
     }
@@ -70,14 +72,19 @@ public enum FeatureKind: String, CaseIterable, Codable, Sendable {
     case positional
     case positionalPowers = "positional_powers"
     case gaussian
+    /// [a_j cos 2πjv, a_j sin 2πjv]/‖a‖ with a_j = j^(−p), j = 1..count (Tancik et al.'s Figs. 2–3).
+    case powerFalloff = "power_falloff"
 
-    /// Whether the mapping takes `scale` and `count` (basic and none take neither).
+    /// Whether the mapping takes `count` (basic and none take no count).
     public var hasFrequencies: Bool {
         switch self {
         case .none, .basic: return false
-        case .positional, .positionalPowers, .gaussian: return true
+        case .positional, .positionalPowers, .gaussian, .powerFalloff: return true
         }
     }
+
+    /// Whether the mapping takes `scale` (power_falloff's frequencies are 1 ... count).
+    public var hasScale: Bool { hasFrequencies && self != .powerFalloff }
 }
 
 /// `train.precision`: the arithmetic.
@@ -96,6 +103,8 @@ public enum TaskSplit: String, CaseIterable, Codable, Sendable {
     case grid
     /// Train on the grid; validate and test on uniform draws (Fang & Xu).
     case mgdl
+    /// Train on every `stride`-th grid point, test on the others (Tancik et al.'s 1-D protocol).
+    case interleaved
 }
 
 /// `task.amplitudes` of a sum of sines: a named profile, or `explicit` when the block lists one
@@ -130,9 +139,13 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case functionSpectra = "function_spectra"
     /// Predictions over the plane around a manifold's curve, grade by grade (`train.plane`).
     case plane
+    /// The analytic neural tangent kernel behind input mappings (no run).
+    case ntk
+    /// A run metric against a swept parameter.
+    case parameterSweep = "parameter_sweep"
 
     /// Kinds drawn from declared functions alone: they name no run.
-    public var trainsNothing: Bool { self == .functionSpectra }
+    public var trainsNothing: Bool { self == .functionSpectra || self == .ntk }
 }
 
 /// `kind` of a ```` ```table ```` block: which metrics its columns show.

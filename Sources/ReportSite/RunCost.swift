@@ -34,7 +34,9 @@ enum RunCost {
     /// The phases a run trains (see the type's documentation).
     static func phases(_ spec: ExperimentSpec) -> [TrainingPhase] {
         let task = spec.task
-        var points = max(1, task.points)
+        // The interleaved split trains on every stride-th point only.
+        let stride = max(1, task.stride ?? 1)
+        var points = max(1, (task.points + stride - 1) / stride)
         var input = task.inputDimension
         var output = 1
         if task.kind == .image, let size = task.size {
@@ -47,7 +49,7 @@ enum RunCost {
         }
         switch spec.features.kind {
         case .basic: input = 2 * input
-        case .positional, .positionalPowers: input = 2 * spec.features.count * input
+        case .positional, .positionalPowers, .powerFalloff: input = 2 * spec.features.count * input
         case .gaussian: input = 2 * spec.features.count
         case .none: break
         }

@@ -258,6 +258,7 @@ public struct SiteBuilder {
         var files: [String: FigureFiles] = [:]
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let sweepValues = Dictionary(report.experiments.compactMap { s in s.sweepValues.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double; let outline: FigureOutline }
         for spec in report.figures {
@@ -266,13 +267,14 @@ public struct SiteBuilder {
             let identity = (try? JSONEncoder.sorted.encode(spec0)) ?? Data()
             let key = RunStore.digest(identity + Data(("figure \(Self.figureVersion)\n" + spec.runs.map {
                 "\($0) \(runKeys[$0] ?? "-") \(runs[$0]?.status.rawValue ?? "-") \(labels[$0] ?? "")"
+                    + (sweepValues[$0].map { v in " " + v.keys.sorted().map { "\($0)=\(v[$0]!)" }.joined(separator: " ") } ?? "")
             }.joined(separator: "\n")).utf8))
             do {
                 var rendered: [String: Data]
                 if let cached = store?.cachedFiles(kind: "figures", key: key, names: names) {
                     rendered = cached
                 } else {
-                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats)
+                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats, sweepValues: sweepValues)
                     try spec.options.apply(to: figure)
                     rendered = [
                         "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),

@@ -101,6 +101,10 @@ enum TableRecipes {
     /// `RUN/grade-N`.
     static func table(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
                       repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> Table {
+        // `group: label`: every run joins the row of its sweep label (repeats included).
+        let repeats = spec.group == .label
+            ? Dictionary(spec.runs.map { ($0, labels[$0].flatMap { $0.isEmpty ? nil : $0 } ?? $0) }, uniquingKeysWith: { a, _ in a })
+            : repeats
         var metrics: [(key: String, title: String, value: (RunResult) -> Double?)] = [
             ("train", "train RSE", { $0.trainRSE ?? $0.finalRSE }),
             ("validation", "validation RSE", { $0.validationRSE }),

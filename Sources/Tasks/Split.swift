@@ -93,6 +93,20 @@ public struct Split: Sendable, Equatable {
                       testCount: testCount, validationSeed: validationSeed, testSeed: testSeed, generator: generator)
     }
 
+    /// Tancik et al.'s 1-D protocol (Figs. 3–4): train on every `stride`-th point of a dense
+    /// `grid` (points 0, c, 2c, …) and test on all the others, in grid order; no validation set.
+    /// Inputs are `embedding(t)` (width `inputDimension`), targets `target(t)`.
+    public static func interleaved(grid: [Double], stride c: Int, inputDimension: Int = 1,
+                                   embedding: (Double) -> [Double] = { [$0] }, target: (Double) -> Double) -> Split {
+        precondition(c >= 2 && grid.count > c, "Split.interleaved: need a stride of at least 2 and more grid points than the stride")
+        let train = grid.indices.filter { $0 % c == 0 }.map { grid[$0] }
+        let test = grid.indices.filter { $0 % c != 0 }.map { grid[$0] }
+        func samples(_ ts: [Double]) -> Samples {
+            Samples(inputs: ts.flatMap(embedding), targets: ts.map(target), inputDimension: inputDimension)
+        }
+        return Split(train: samples(train), validation: .empty(inputDimension: inputDimension), test: samples(test))
+    }
+
     /// Uniform points of [0, 1) from a seed, sorted ascending (SeededGenerator uniforms; with
     /// `.numpy`, NumPy's `RandomState(seed).uniform(0, 1, count)`, as Fang & Xu draw theirs).
     public static func uniformPoints(count: Int, seed: UInt64, generator: TaskGenerator = .xoshiro) -> [Double] {

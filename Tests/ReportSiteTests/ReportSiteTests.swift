@@ -192,7 +192,7 @@ final class ReportSiteTests: XCTestCase {
         spec.name = "norms"
         let cell = spec.kind.recipe.notebookCell(NotebookFigureCell(spec: spec, outline: outline, width: 800, height: 600))
         XCTAssertTrue(cell.contains("plt.subplots(2, 2, figsize=(8.00, 6.00)"), cell)
-        XCTAssertTrue(cell.contains(#"2: ("iteration 10", "", "loss", True)"#), cell)
+        XCTAssertTrue(cell.contains(#"2: ("iteration 10", "", "loss", False, True)"#), "title, labels, log x, log y: \(cell)")
         let fit = FigureKind.fit.recipe.notebookCell(NotebookFigureCell(spec: spec, outline: outline, width: 800, height: 600))
         XCTAssertTrue(fit.contains(#"titles = {1: "iteration 0", 2: "iteration 10"}"#), fit)
         XCTAssertTrue(fit.contains(#"ax.set_xlabel("z")"#), fit)

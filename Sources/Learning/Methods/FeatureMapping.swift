@@ -18,7 +18,11 @@ import Darwin
 ///   (`2**linspace(0, σ_p, m) - 1`; the first is 0, a constant feature); row `a·m + j` of `B`
 ///   is that frequency times e_a (k = m·d). With m = 1 the one frequency is 0;
 /// - `.gaussian(scale: σ, count: m, seed:)`: `B` (m x d) with entries σ·N(0, 1), drawn row by row
-///   from `SeededGenerator(seed:)` (k = m).
+///   from `SeededGenerator(seed:)` (k = m);
+/// - `.powerFalloff(exponent: p, count: m)`: Tancik et al.'s 1-D mapping of Figs. 2–3, per axis
+///   the integer frequencies b_j = j, j = 1...m, each pair weighted by a_j = j^(−p) and the whole
+///   vector divided by ‖a‖ (row `a·m + j − 1` of `B` is j e_a; k = m·d). p = 0 gives equal
+///   weights; large p tends to the basic mapping (their p = ∞).
 ///
 /// Accuracy: 2π·Bv and its cosine and sine are computed in Double and rounded once to `T`, so the
 /// result is within half an ulp of `T` of the exact mapping of the (rounded) inputs, plus the
@@ -34,13 +38,15 @@ public enum FeatureMapping: Sendable, Equatable {
     case positionalPowers(exponent: Double, count: Int)
     /// [cos 2πBv, sin 2πBv] with B (count x d) ~ N(0, scale²) drawn from `seed`.
     case gaussian(scale: Double, count: Int, seed: UInt64)
+    /// Per axis: [a_j cos 2πjv, a_j sin 2πjv] / ‖a‖ with a_j = j^(−exponent), j = 1...count.
+    case powerFalloff(exponent: Double, count: Int)
 
     /// Width of γ(v) for inputs of width `inputWidth`.
     public func outputWidth(inputWidth: Int) -> Int {
         switch self {
         case .none: return inputWidth
         case .basic: return 2 * inputWidth
-        case .positional(_, let m), .positionalPowers(_, let m): return 2 * m * inputWidth
+        case .positional(_, let m), .positionalPowers(_, let m), .powerFalloff(_, let m): return 2 * m * inputWidth
         case .gaussian(_, let m, _): return 2 * m
         }
     }
@@ -77,13 +83,31 @@ public enum FeatureMapping: Sendable, Equatable {
             var values = [Double](repeating: 0, count: m * d)
             for i in 0..<(m * d) { values[i] = sigma * rng.normal() }
             return Matrix(rows: m, cols: d, values: values)
+        case .powerFalloff(_, let m):
+            precondition(m > 0, "FeatureMapping.powerFalloff: count must be positive")
+            var b = Matrix<Double>(rows: m * d, cols: d)
+            for a in 0..<d {
+                for j in 0..<m { b[a * m + j, a] = Double(j + 1) }
+            }
+            return b
         }
+    }
+
+    /// The weight of each row of `B` (the a_j of γ(v) = [a cos 2πBv, a sin 2πBv]), already divided
+    /// by the norm of one axis's weights, or nil when every weight is 1.
+    public func weights(inputWidth d: Int) -> [Double]? {
+        guard case .powerFalloff(let p, let m) = self else { return nil }
+        let a = (1...m).map { pow(Double($0), -p) }
+        let norm = a.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let perAxis = a.map { $0 / norm }
+        return (0..<d).flatMap { _ in perAxis }
     }
 
     /// γ applied to every row of `x` (rows = samples).
     public func apply<T: RealScalar>(_ x: Matrix<T>) -> Matrix<T> {
         guard let b = frequencies(inputWidth: x.cols) else { return x }
         let d = x.cols, k = b.rows, width = 2 * k
+        let w = weights(inputWidth: d) ?? [Double](repeating: 1, count: k)
         let twoPi = 2 * Double.pi
         return Matrix(rows: x.rows, cols: width) { out in
             x.withUnsafeBufferPointer { xv in
@@ -95,8 +119,8 @@ public enum FeatureMapping: Sendable, Equatable {
                             var s = 0.0
                             for a in 0..<d { s += bv[i * d + a] * Double(row[a]) }
                             let phase = twoPi * s
-                            o[i] = T(cos(phase))
-                            o[k + i] = T(sin(phase))
+                            o[i] = T(w[i] * cos(phase))
+                            o[k + i] = T(w[i] * sin(phase))
                         }
                     }
                 }

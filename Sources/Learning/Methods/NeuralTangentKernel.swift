@@ -20,7 +20,7 @@ import Darwin
 ///
 /// Accuracy: Double throughout; ρ is clamped to [−1, 1] before `acos`, so rounding can never
 /// make it NaN. A zero-norm input gives Σ = 0 and Σ̇ = κ₀(0) = ½ (its pre-activations are 0).
-enum ReLUNeuralTangentKernel {
+public enum ReLUNeuralTangentKernel {
     /// κ₁(t) = (√(1 − t²) + (π − arccos t)·t)/π, the degree-1 arc-cosine kernel (κ₁(1) = 1).
     static func arcCosine1(_ t: Double) -> Double {
         let c = min(1, max(-1, t))
@@ -47,7 +47,7 @@ enum ReLUNeuralTangentKernel {
     }
 
     /// Θ(x, y) for two input vectors of one width.
-    static func kernel(_ x: [Double], _ y: [Double], hiddenLayers: Int) -> Double {
+    public static func kernel(_ x: [Double], _ y: [Double], hiddenLayers: Int) -> Double {
         precondition(x.count == y.count, "ReLUNeuralTangentKernel: inputs of widths \(x.count) and \(y.count)")
         var xx = 0.0, yy = 0.0, xy = 0.0
         for (a, b) in zip(x, y) { xx += a * a; yy += b * b; xy += a * b }

@@ -5,7 +5,10 @@ import Plotting
 /// `curves`: training, validation and test loss, RSE or PSNR over training, a panel per run.
 enum CurvesFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
-        try FigureRecipes.curves(input.series, metric: input.spec.metric ?? .loss, labels: input.seriesLabels)
+        if input.spec.panels == .sets {
+            return try FigureRecipes.curvesBySet(input.series, metric: input.spec.metric ?? .loss, labels: input.seriesLabels)
+        }
+        return try FigureRecipes.curves(input.series, metric: input.spec.metric ?? .loss, labels: input.seriesLabels)
     }
 
     /// The notebook's cell: redraws the figure from its CSV.

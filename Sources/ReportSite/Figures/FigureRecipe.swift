@@ -26,6 +26,8 @@ extension FigureKind {
         case .validationLoss: return ValidationLossFigure.self
         case .plane: return PlaneFigure.self
         case .functionSpectra: return FunctionSpectraFigure.self
+        case .ntk: return NTKFigure.self
+        case .parameterSweep: return ParameterSweepFigure.self
         }
     }
 }
@@ -38,6 +40,8 @@ struct FigureInput {
     let runLabels: [String: String]
     /// Series name -> its first run's sweep label, or its name.
     let seriesLabels: [String: String]
+    /// Run name -> its sweep point by dotted key (`parameter_sweep`).
+    var sweepValues: [String: [String: String]] = [:]
 }
 
 /// What a figure's notebook cell is written from: the declared figure, its CSV's path and size,
@@ -67,12 +71,12 @@ struct NotebookFigureCell {
     /// titles, labels and log axes: for kinds whose panels need nothing special.
     static func generic(_ cell: NotebookFigureCell) -> String {
             let labels = cell.outline.panels.map { p in
-                "\(p.number): (\(Notebook.py(p.title ?? "")), \(Notebook.py(p.xLabel ?? "")), \(Notebook.py(p.yLabel ?? "")), \(p.yLog ? "True" : "False"))"
+                "\(p.number): (\(Notebook.py(p.title ?? "")), \(Notebook.py(p.xLabel ?? "")), \(Notebook.py(p.yLabel ?? "")), \(p.xLog ? "True" : "False"), \(p.yLog ? "True" : "False"))"
             }.joined(separator: ", ")
             return """
                 # \(cell.spec.name) (\(cell.spec.kind)): every panel redrawn from the CSV.
                 rows = load_figure(\(cell.path))
-                labels = {\(labels)}  # panel: (title, x label, y label, log y)
+                labels = {\(labels)}  # panel: (title, x label, y label, log x, log y)
                 fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
                 shown = panels(rows)
                 for panel, ax in enumerate(axes.flat, start=1):
@@ -80,10 +84,12 @@ struct NotebookFigureCell {
                         ax.set_visible(False)
                         continue
                     draw_panel(ax, rows, panel)
-                    title, xlabel, ylabel, logy = labels.get(panel, ("", "", "", False))
+                    title, xlabel, ylabel, logx, logy = labels.get(panel, ("", "", "", False, False))
                     ax.set_title(title)
                     ax.set_xlabel(xlabel)
                     ax.set_ylabel(ylabel)
+                    if logx:
+                        ax.set_xscale("log")
                     if logy:
                         ax.set_yscale("log")
                 if any(len(series(rows, p)) > 1 for p in shown):

@@ -1,0 +1,198 @@
+import Experiments
+import Foundation
+@testable import ReportSite
+import XCTest
+
+/// The figure kinds and options of Tancik et al.'s 1-D report: `ntk` (no run) and `curves` with
+/// `panels: sets`, and the task options they draw from (`band_limited_power_law`, `split:
+/// interleaved`, `features.kind: power_falloff`).
+final class TancikFiguresTests: XCTestCase {
+    static let experiment = """
+        ```experiment f
+        method: sgdl
+        task: {kind: band_limited_power_law, exponent: 1, noise_seed: 2, points: 64, split: interleaved, stride: 4}
+        model: {hidden: [8, 8]}
+        train: {optimizer: sgd, lr: 1.0e-2, epochs: 30, record_every: 10}
+        sweep:
+          zip:
+            name: [p-1, none]
+            features: [{kind: power_falloff, exponent: 1, count: 4}, {kind: none}]
+        ```
+        """
+
+    static func parse(_ blocks: String) -> (Report?, [SpecProblem]) {
+        ReportLoader.parse(text: "---\nversion: 1\ntitle: t\n---\n\n" + blocks, id: "t", file: "t.md", profile: "")
+    }
+
+    func testNTKFigureNeedsNoRunAndDrawsHeatmapKernelAndSpectrum() throws {
+        let (report, problems) = Self.parse("""
+            ```figure k
+            kind: ntk
+            points: 64
+            mappings:
+              - {kind: none}
+              - {kind: power_falloff, exponent: 0, count: 8}
+              - {kind: basic, label: "p = ∞"}
+            ```
+            """)
+        XCTAssertEqual(problems, [])
+        let spec = try XCTUnwrap(report?.figures.first)
+        XCTAssertEqual(spec.runs, [])
+        XCTAssertEqual(spec.mappings?.map(\.label), ["no mapping", "p = 0", "p = ∞"])
+        let figure = try FigureRecipes.figure(for: spec, runs: [:])
+        XCTAssertEqual(figure.panelCount, 3)
+        let csv = figure.csv()
+        XCTAssertTrue(csv.contains(",heatmap,"), "the no-mapping kernel is a heatmap")
+        // The basic mapping's kernel peaks at Δ = 0 with Θ = (L + 1)·‖γ‖² = 4, and p = 0 is narrower.
+        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        func value(_ panel: String, _ series: String, _ x: Double) -> Double? {
+            rows.first { $0.count >= 5 && $0[0] == panel && $0[2] == series && Double($0[3]).map { abs($0 - x) < 1e-9 } == true }.flatMap { Double($0[4]) }
+        }
+        XCTAssertEqual(try XCTUnwrap(value("2", "p = ∞", 0)), 4, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(value("2", "p = 0", 0)), 4, accuracy: 1e-9)
+        XCTAssertLessThan(try XCTUnwrap(value("2", "p = 0", 0.125)), try XCTUnwrap(value("2", "p = ∞", 0.125)))
+        XCTAssertTrue(figure.altText().contains("log"), "the spectrum is on a log axis")
+    }
+
+    func testNTKFigureRefusesRunsAndOtherKindsRefuseItsKeys() {
+        let (_, withRun) = Self.parse(Self.experiment + "\n\n```figure k\nkind: ntk\nrun: f\nmappings: [{kind: basic}]\n```\n")
+        XCTAssertTrue(withRun.contains { $0.keyPath == "k.run" }, "\(withRun)")
+        let (_, noMappings) = Self.parse("```figure k\nkind: ntk\n```\n")
+        XCTAssertTrue(noMappings.contains { $0.keyPath == "k.mappings" }, "\(noMappings)")
+        let (_, stray) = Self.parse(Self.experiment + "\n\n```figure k\nkind: loss\nrun: f\nmappings: [{kind: basic}]\npanels: sets\n```\n")
+        XCTAssertTrue(stray.contains { $0.keyPath == "k.mappings" }, "\(stray)")
+        XCTAssertTrue(stray.contains { $0.keyPath == "k.panels" }, "\(stray)")
+    }
+
+    func testInterleavedRunsAndCurvesBySet() throws {
+        let (report, problems) = Self.parse(Self.experiment + "\n\n```figure c\nkind: curves\npanels: sets\nrun: f\n```\n")
+        XCTAssertEqual(problems, [])
+        let r = try XCTUnwrap(report)
+        XCTAssertEqual(r.experiments.map(\.name), ["f--p-1", "f--none"])
+        XCTAssertEqual(r.experiments[0].features.kind, .powerFalloff)
+        XCTAssertEqual(r.experiments[0].task.stride, 4)
+        var runs: [String: RunResult] = [:]
+        for spec in r.experiments {
+            let run = Runner.run(spec)
+            XCTAssertEqual(run.status, .ok, run.message ?? "")
+            XCTAssertEqual(run.inputs.count, 16, "trained on every 4th of 64 points")
+            XCTAssertNotNil(run.testRSE)
+            XCTAssertEqual(run.curvePoints.last?.step, 30)
+            XCTAssertTrue(run.curvePoints.allSatisfy { $0.testLoss != nil })
+            runs[spec.name] = run
+        }
+        let labels = Dictionary(uniqueKeysWithValues: r.experiments.map { ($0.name, $0.label) })
+        let figure = try FigureRecipes.figure(for: r.figures[0], runs: runs, labels: labels)
+        XCTAssertEqual(figure.panelCount, 2, "training and test; no validation set")
+        let csv = figure.csv()
+        for series in ["p-1", "none"] { XCTAssertTrue(csv.contains("1,line,\(series),") && csv.contains("2,line,\(series),"), series) }
+    }
+
+    func testTaskAndFeatureOptionsAreChecked() {
+        func problems(_ task: String, _ features: String = "{kind: none}") -> [SpecProblem] {
+            Self.parse("```experiment e\nmethod: sgdl\ntask: \(task)\nfeatures: \(features)\nmodel: {hidden: [4]}\ntrain: {lr: 1.0e-3, epochs: 2}\n```\n").1
+        }
+        XCTAssertEqual(problems("{kind: band_limited_power_law, exponent: 1, points: 32, split: interleaved, stride: 4}"), [])
+        XCTAssertTrue(problems("{kind: sum_of_sines, frequencies: [1], points: 32, stride: 4}").contains { $0.keyPath.hasSuffix("task.stride") })
+        XCTAssertTrue(problems("{kind: sum_of_sines, frequencies: [1], points: 8, split: interleaved, stride: 8}").contains { $0.keyPath.hasSuffix("task.stride") })
+        XCTAssertTrue(problems("{kind: band_limited_power_law, exponent: 1, points: 32, max_frequency: 4}").contains { $0.keyPath.hasSuffix("task.max_frequency") })
+        XCTAssertTrue(problems("{kind: sum_of_sines, frequencies: [1], points: 32, exponent: 2}").contains { $0.keyPath.hasSuffix("task.exponent") })
+        let task = "{kind: sum_of_sines, frequencies: [1], points: 32}"
+        XCTAssertTrue(problems(task, "{kind: power_falloff, count: 4}").contains { $0.keyPath.hasSuffix("features.exponent") })
+        XCTAssertTrue(problems(task, "{kind: power_falloff, exponent: -1, count: 4}").contains { $0.keyPath.hasSuffix("features.exponent") })
+        XCTAssertTrue(problems(task, "{kind: gaussian, scale: 2, count: 4, exponent: 1}").contains { $0.keyPath.hasSuffix("features.exponent") })
+    }
+
+    static let scaleSweep = """
+        ```experiment s
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1, 3], points: 16, split: interleaved, stride: 2}
+        features: {kind: gaussian, scale: 1, count: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 3}
+        repeat: 2
+        sweep:
+          grid:
+            features.scale: [1, 4]
+            model.hidden: [[4], [4, 4]]
+        ```
+        """
+
+    func testParameterSweepAveragesRepeatsPerLineAndPoint() throws {
+        let (report, problems) = Self.parse(Self.scaleSweep + "\n\n```figure p\nkind: parameter_sweep\nrun: s\nparameter: features.scale\nseries: model.hidden\nmetric: test_rse\n```\n")
+        XCTAssertEqual(problems, [])
+        let r = try XCTUnwrap(report)
+        XCTAssertEqual(r.experiments.count, 8)
+        XCTAssertEqual(r.experiments[0].sweepValues, ["features.scale": "1", "model.hidden": "[4]"])
+        var runs: [String: RunResult] = [:]
+        for spec in r.experiments { runs[spec.name] = Runner.run(spec) }
+        let values = Dictionary(uniqueKeysWithValues: r.experiments.map { ($0.name, $0.sweepValues!) })
+        let figure = try FigureRecipes.figure(for: r.figures[0], runs: runs, sweepValues: values)
+        let lines = figure.csv().split(separator: "\n").filter { $0.hasPrefix("1,line,") }
+        XCTAssertEqual(lines.count, 4, "two lines of two points: \(lines)")
+        // The point of hidden [4] at σ = 4 is the mean of its two repeats.
+        let pair = r.experiments.filter { $0.sweepValues == ["features.scale": "4", "model.hidden": "[4]"] }.map { runs[$0.name]!.testRSE! }
+        XCTAssertEqual(pair.count, 2)
+        let point = try XCTUnwrap(lines.first { $0.contains("hidden = [4] (n = 2),4.0,") }, "\(lines)")
+        XCTAssertEqual(Double(point.split(separator: ",")[4])!, (pair[0] + pair[1]) / 2, accuracy: 1e-12 * pair[0])
+        XCTAssertTrue(figure.csv().contains(",band_lower,"), "±1 sd band over the repeats")
+        // Keys that are not swept, or not numbers, are refused at validation.
+        let (_, notSwept) = Self.parse(Self.scaleSweep + "\n\n```figure p\nkind: parameter_sweep\nrun: s\nparameter: train.lr\nmetric: test_rse\n```\n")
+        XCTAssertTrue(notSwept.contains { $0.keyPath == "p.run" && $0.message.contains("not swept over 'train.lr'") }, "\(notSwept)")
+        let (_, notNumber) = Self.parse(Self.scaleSweep + "\n\n```figure p\nkind: parameter_sweep\nrun: s\nparameter: model.hidden\nmetric: test_rse\n```\n")
+        XCTAssertTrue(notNumber.contains { $0.message.contains("not a number") }, "\(notNumber)")
+        let (_, stray) = Self.parse(Self.scaleSweep + "\n\n```figure p\nkind: loss\nrun: s\nparameter: features.scale\n```\n")
+        XCTAssertTrue(stray.contains { $0.keyPath == "p.parameter" }, "\(stray)")
+    }
+
+    /// `group: label` tables and claims over lists of runs with a margin: one mapping on several
+    /// experiments (images) as one row, and its mean compared with a gap.
+    func testGroupedTableAndClaimsOverListsWithAMargin() throws {
+        func block(_ name: String, _ seed: Int) -> String {
+            """
+            ```experiment \(name)
+            method: sgdl
+            seed: \(seed)
+            task: {kind: sum_of_sines, frequencies: [1, 3], points: 16, split: interleaved, stride: 2}
+            model: {hidden: [4]}
+            train: {lr: 1.0e-2, epochs: 3}
+            sweep:
+              zip:
+                name: [none, basic]
+                features: [{kind: none}, {kind: basic}]
+            ```
+            """
+        }
+        let table = "```table t\nkind: rse\nrun: [a, b]\ngroup: label\npaper:\n  source: s\n  values:\n    basic: {test: 0.5}\n```\n"
+        let claim = "```claim c\nkind: compare\nstatement: s\nrun: [a--basic, b--basic]\nthan: [a--none, b--none]\nmetric: test_rse\nmargin: 0\n```\n"
+        let (report, problems) = Self.parse(block("a", 0) + "\n\n" + block("b", 1) + "\n\n" + table + "\n" + claim)
+        XCTAssertEqual(problems, [])
+        let r = try XCTUnwrap(report)
+        var runs: [String: RunResult] = [:]
+        for spec in r.experiments { runs[spec.name] = Runner.run(spec) }
+        let labels = Dictionary(uniqueKeysWithValues: r.experiments.map { ($0.name, $0.label) })
+        let t = TableRecipes.table(for: r.tables[0], runs: runs, labels: labels)
+        XCTAssertEqual(t.rows.map(\.run), ["none", "basic"])
+        let test = try XCTUnwrap(t.columns.firstIndex(of: "test RSE"))
+        let cell = t.rows[1].cells[test]
+        XCTAssertEqual(cell.count, 2)
+        XCTAssertEqual(cell.ours!, (runs["a--basic"]!.testRSE! + runs["b--basic"]!.testRSE!) / 2, accuracy: 1e-12)
+        XCTAssertEqual(cell.paper, 0.5)
+        let claimSpec = r.claims[0]
+        XCTAssertEqual(claimSpec.runNames, ["a--basic", "b--basic", "a--none", "b--none"])
+        let mean = { (names: [String]) in names.map { runs[$0]!.testRSE! }.reduce(0, +) / Double(names.count) }
+        let gap = mean(["a--none", "b--none"]) - mean(["a--basic", "b--basic"])
+        let result = ClaimCheck.check(claimSpec, specs: r.experiments, runs: runs, profile: "")
+        XCTAssertEqual(result.verdict, gap >= 0 ? .reproduced : .notReproduced, result.evidence)
+        XCTAssertTrue(result.evidence.contains("mean of 2 runs"), result.evidence)
+        var strict = claimSpec
+        strict.margin = abs(gap) + 1
+        XCTAssertEqual(ClaimCheck.check(strict, specs: r.experiments, runs: runs, profile: "").verdict, .notReproduced)
+        // A published value keyed by a run, not a label, is refused; a margin with a factor too.
+        let (_, wrong) = Self.parse(block("a", 0) + "\n\n" + table.replacingOccurrences(of: "    basic:", with: "    a--basic:"))
+        XCTAssertTrue(wrong.contains { $0.message.contains("row 'a--basic'") }, "\(wrong)")
+        let (_, both) = Self.parse(block("a", 0) + "\n\n" + claim.replacingOccurrences(of: "[a--basic, b--basic]", with: "a--basic")
+            .replacingOccurrences(of: "[a--none, b--none]", with: "a--none").replacingOccurrences(of: "margin: 0", with: "margin: 0\nfactor: 2"))
+        XCTAssertTrue(both.contains { $0.keyPath == "c.margin" }, "\(both)")
+    }
+}
