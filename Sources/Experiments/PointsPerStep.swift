@@ -10,8 +10,10 @@ extension ExperimentSpec {
         case .image:
             guard let size = task.size else { return nil }
             points = task.imageProtocol == .mgdl ? size * size : (size / 2) * (size / 2)
-        case .sumOfSines, .formula, .powerLaw:
-            points = task.points
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw:
+            // The interleaved split trains on every stride-th grid point only.
+            let stride = max(1, task.stride ?? 1)
+            points = (task.points + stride - 1) / stride
         }
         return max(1, min(points, train.batch ?? points))
     }
