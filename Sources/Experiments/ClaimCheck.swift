@@ -28,7 +28,7 @@ public struct ClaimResult: Sendable, Codable, Equatable {
 /// Checks claims on a report's runs.
 public enum ClaimCheck {
     /// Numbers in claims' evidence: 3 significant digits.
-    static func number(_ v: Double) -> String {
+    public static func number(_ v: Double) -> String {
         if v == 0 { return "0" }
         if !v.isFinite { return "\(v)" }
         let magnitude = abs(v)
@@ -136,6 +136,9 @@ public enum ClaimCheck {
             case .order:
                 let members = try series(claim.run).get()
                 return orderResult(claim, members)
+            case .robustnessOrder:
+                let members = try series(claim.run).get()
+                return robustnessResult(claim, members)
             }
         } catch {
             switch error {
@@ -239,5 +242,37 @@ public struct SpectralEvolution: Sendable, Equatable {
     /// For each frequency, the first recorded step at which the ratio is at least `threshold`.
     public func firstReach(threshold: Double) -> [Int?] {
         frequencies.indices.map { j in rows.indices.first { rows[$0][j] >= threshold }.map { steps[$0] } }
+    }
+}
+extension ClaimCheck {
+    /// The `robustness_order` check on the mean perturbation measurement of `runs`.
+    static func robustnessResult(_ claim: ClaimSpec, _ runs: [RunResult]) -> ClaimResult {
+        let all = runs.compactMap(\.perturbation)
+        guard all.count == runs.count, let first = all.first, all.allSatisfy({ $0.deltas == first.deltas }),
+              let k = runs.first?.frequencies, !k.isEmpty else {
+            return ClaimResult(name: claim.name, verdict: .notReproduced,
+                               evidence: "\(claim.run) measured no perturbations to check (write train.perturb on an mlp)")
+        }
+        // For each frequency, the first δ at which the mean ratio is below the threshold.
+        let falls: [Double?] = k.indices.map { j in
+            first.deltas.indices.first { i in all.reduce(0) { $0 + $1.ratios[i][j] } / Double(all.count) < claim.threshold }.map { first.deltas[$0] }
+        }
+        let largest = first.deltas.last ?? 0
+        func when(_ j: Int) -> String { falls[j].map { "δ = \(number($0))" } ?? "never (by δ = \(number(largest)))" }
+        var violations: [String] = []
+        for i in k.indices {
+            for j in k.indices where k[j] > k[i] {
+                let low = falls[i] ?? .infinity, high = falls[j] ?? .infinity
+                if high > low { violations.append("k = \(k[j]) (\(when(j))) after k = \(k[i]) (\(when(i)))") }
+            }
+        }
+        let mean = runs.count > 1 ? " (mean over \(first.directions) directions × \(runs.count) runs)" : " (mean over \(first.directions) directions)"
+        let head = "first δ at which |f̃_θ(k)|/|f̃_θ*(k)| < \(number(claim.threshold))\(mean): " + k.indices.map { "k = \(k[$0]): \(when($0))" }.joined(separator: "; ")
+        if falls.allSatisfy({ $0 == nil }) {
+            return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "no frequency fell below \(number(claim.threshold)) by δ = \(number(largest)); \(head)")
+        }
+        if violations.isEmpty { return ClaimResult(name: claim.name, verdict: .reproduced, evidence: head) }
+        let shown = violations.prefix(4).joined(separator: "; ") + (violations.count > 4 ? "; and \(violations.count - 4) more" : "")
+        return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "out of order: \(shown). \(head)")
     }
 }

@@ -12,6 +12,11 @@ public enum ClaimKind: String, Sendable, Codable, CaseIterable {
     case order
     /// One run's metric at least `factor` times below (or above) another's.
     case compare
+    /// Robustness to parameter perturbation (Rahaman et al., Fig. 3): every higher target
+    /// frequency falls below `threshold` of its trained amplitude at a perturbation size δ no
+    /// larger than every lower one (the first δ at which |f̃_θ(k)|/|f̃_θ*(k)|, averaged over the
+    /// directions and repeats, is below `threshold`).
+    case robustnessOrder = "robustness_order"
 }
 
 /// The metrics a claim can read from a run (mean over its repeats).
@@ -28,10 +33,44 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     case trainAccuracy = "train_accuracy"
     case validationAccuracy = "validation_accuracy"
     case testAccuracy = "test_accuracy"
+    /// The mean of the normalised amplitude |f̃(k)|/A_k over the target's frequencies and the
+    /// recorded steps (the mean of the spectral-evolution heatmap, unclipped): the larger, the
+    /// sooner the frequencies were learned.
+    case meanSpectralRatio = "mean_spectral_ratio"
+
+    /// Why `spec`'s runs cannot have this metric, from the declaration alone (nil: they can).
+    public func unavailable(for spec: ExperimentSpec) -> String? {
+        let task = spec.task
+        let hasValidation = task.kind == .dataset ? (task.validationFraction ?? 0.2) > 0 : task.split == .mgdl && task.validation > 0
+        let hasTest = task.kind == .dataset ? (task.testFraction ?? 0) > 0 : task.split == .mgdl && task.test > 0
+        let records = spec.method == .mlp || spec.train.recordSnapshots == true
+        switch self {
+        case .trainAccuracy, .validationAccuracy, .testAccuracy:
+            if task.targets == nil { return "its task is a regression (set task.targets for a classification)" }
+        case .trainPSNR, .testPSNR:
+            if task.kind != .image { return "it is not an image task" }
+        case .meanSpectralRatio:
+            if task.kind != .sumOfSines || task.frequencies.isEmpty { return "it has no sum_of_sines target frequencies" }
+            if !records { return "it records nothing during training (write train.record_every)" }
+        case .lowestValidationLoss, .finalValidationLoss:
+            if !hasValidation || spec.method == .mlp || !records { return "it records no validation loss (a validation set and train.record_every, method other than mlp)" }
+        default: break
+        }
+        switch self {
+        case .validationRSE, .validationAccuracy: if !hasValidation { return "it has no validation set" }
+        case .testRSE, .testAccuracy: if !hasTest { return "it has no test set" }
+        default: break
+        }
+        return nil
+    }
 
     /// The metric of one run, nil when the run does not have it (e.g. no test set).
     public func value(of run: RunResult) -> Double? {
         switch self {
+        case .meanSpectralRatio:
+            guard let e = SpectralEvolution(run), !e.rows.isEmpty else { return nil }
+            let all = e.rows.flatMap { $0 }
+            return all.reduce(0, +) / Double(all.count)
         case .trainRSE: return run.trainRSE ?? run.finalRSE
         case .validationRSE: return run.validationRSE
         case .testRSE: return run.testRSE
@@ -46,7 +85,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    var words: String {
+    public var words: String {
         switch self {
         case .trainRSE: return "train RSE"
         case .validationRSE: return "validation RSE"
@@ -59,6 +98,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .trainAccuracy: return "train accuracy"
         case .validationAccuracy: return "validation accuracy"
         case .testAccuracy: return "test accuracy"
+        case .meanSpectralRatio: return "mean normalised amplitude over training"
         }
     }
 
@@ -158,6 +198,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
             .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
+            .robustnessOrder: ["threshold"],
         ]
         for pair in map.pairs {
             for (other, keys) in allowed where other != kind && keys.contains(pair.key) && !(allowed[kind] ?? []).contains(pair.key) {
@@ -169,7 +210,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         switch kind {
         case .value, .compare:
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
-        case .order: break
+        case .order, .robustnessOrder: break
         }
         switch kind {
         case .value:
@@ -203,6 +244,8 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             }
         case .order:
             threshold = map.double("threshold", default: 0.9, positive: true) ?? 0.9
+        case .robustnessOrder:
+            threshold = map.double("threshold", default: 0.5, positive: true) ?? 0.5
         }
         guard let statement, let run else { return nil }
         return ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,

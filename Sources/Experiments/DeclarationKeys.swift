@@ -31,6 +31,7 @@ public enum DeclarationKeys {
         "repeatOf": .notAKey("repeat bookkeeping"),
         "repeatIndex": .notAKey("repeat bookkeeping"),
         "repeatCount": .notAKey("repeat bookkeeping"),
+        "sweepAxes": .notAKey("the sweep point, by axis, numeric where it is"),
         "inputHashes": .notAKey("the input files' contents, part of the run's key"),
         "baseDirectory": .notAKey("where the report lives on this machine"),
 
@@ -109,6 +110,11 @@ public enum DeclarationKeys {
         "train.plane": .key("plane"),
         "train.plane.size": .key("size"),
         "train.plane.extent": .key("extent"),
+        "train.perturb": .key("perturb"),
+        "train.perturb.directions": .key("directions"),
+        "train.perturb.maximum": .key("max"),
+        "train.perturb.deltas": .key("deltas"),
+        "train.perturb.seed": .key("seed"),
     ]
 
     /// The run's declaration in the report's keys, in the order the spec declares its fields.

@@ -55,9 +55,23 @@ extension ExperimentSpec {
             spec.sweepValues = axes.isEmpty ? nil
                 : Dictionary(axes.map { ($0.path.joined(separator: "."), Sweep.text($0.value)) }, uniquingKeysWith: { _, last in last })
             spec.profile = applied
+            spec.sweepAxes = sweepAxes(point)
             specs += repeated(spec, copies: copies)
         }
         return specs
+    }
+
+    /// A sweep point's value on each axis but `name`; nil without a sweep. A value is a number
+    /// when it is one, or a list of one number (`frequencies: [50]`).
+    private static func sweepAxes(_ point: [Sweep.Assignment]) -> [ExperimentSpec.SweepValue]? {
+        guard !point.isEmpty else { return nil }
+        return point.filter { $0.path != ["name"] }.map { assignment in
+            var node = assignment.value
+            if case .sequence(let items) = node, items.count == 1 { node = items[0] }
+            var number: Double?
+            if case .scalar = node { number = node.int.map(Double.init) ?? node.float }
+            return ExperimentSpec.SweepValue(key: assignment.path.joined(separator: "."), text: Sweep.label(assignment.value), number: number)
+        }
     }
 
     /// The block with the profile's overlay merged onto it (profiles are overlays merged onto the

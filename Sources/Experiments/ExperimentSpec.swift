@@ -31,6 +31,20 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     public var repeatIndex: Int?
     /// With `repeat: N`: N.
     public var repeatCount: Int?
+    /// The sweep point's value on each axis (`task.manifold.q` -> 4), in the sweep's order; nil
+    /// without a sweep. Bookkeeping for figures over sweep axes, not part of the run's key.
+    public var sweepAxes: [SweepValue]?
+
+    /// One axis of a sweep point: the dotted key, its value as shown, and as a number when it
+    /// is one (a number, or a list of one number such as `frequencies: [50]`).
+    public struct SweepValue: Sendable, Equatable, Codable {
+        public var key: String
+        public var text: String
+        public var number: Double?
+    }
+
+    /// The value of sweep axis `key` at this run's point, nil when the run has no such axis.
+    public func sweepValue(_ key: String) -> SweepValue? { sweepAxes?.first { $0.key == key } }
 
     public struct FeatureSpec: Sendable, Equatable, Codable {
         public var kind: FeatureKind
@@ -217,6 +231,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `plane: {size: N, extent: E}` (manifold tasks): after training, every grade is also
         /// evaluated on an N × N grid of cell centres over [−E, E]², the plane around the curve.
         public var plane: PlaneSpec?
+        /// `perturb`: after training, the spectrum under random parameter perturbations
+        /// (Rahaman et al.'s Fig. 3; mlp); nil: not measured (keeps older run keys).
+        public var perturb: PerturbSpec? = nil
     }
 
     /// The square of the plane a model is evaluated on after training (`train.plane`).
@@ -225,6 +242,20 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var size: Int
         /// Half the side: the grid covers [−extent, extent]².
         public var extent: Double
+    }
+
+    /// `train.perturb: {directions: 100, max: 5, deltas: 100, seed: 0}`: after training, the
+    /// parameters θ* are moved to θ* + δ·θ̂ along `directions` random unit directions θ̂ (Gaussian,
+    /// normalised over all parameters), for `deltas` values of δ equispaced in [0, max]; at each δ
+    /// the amplitude of the prediction at the target's frequencies is divided by the trained
+    /// model's own and averaged over the directions.
+    public struct PerturbSpec: Sendable, Equatable, Codable {
+        public var directions: Int
+        public var maximum: Double
+        public var deltas: Int
+        public var seed: UInt64
+        /// The perturbation sizes δ.
+        public var sizes: [Double] { (0..<deltas).map { maximum * Double($0) / Double(max(1, deltas - 1)) } }
     }
 
     /// One grade's own learning rates and epochs (`train.grades[l]`).

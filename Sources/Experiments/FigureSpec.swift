@@ -33,6 +33,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         public var formula: String
         public var dashed: Bool
     }
+    /// For `sweep_heatmap`: the metric coloured, and the sweep axes (dotted keys) along x and y.
+    public var heatmapMetric: ClaimMetric? = nil
+    public var xAxis: String? = nil
+    public var yAxis: String? = nil
 
     /// For `curves`: one panel per run (nil, the default) or one per set with a line per run.
     public var panels: CurvePanels? = nil
@@ -85,6 +89,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         case .plane:
             if run.train.plane == nil { return "run '\(run.name)' is not evaluated over the plane; write train.plane: {size: 64, extent: 1.6} (manifold tasks)" }
             if run.method == .mlp { return "run '\(run.name)' is an mlp; plane predictions are made by the other methods (sgdl, mgdl, ...)" }
+        case .perturbation:
+            if run.train.perturb == nil { return "run '\(run.name)' measures no perturbations; write train.perturb: {directions, max, deltas} (mlp)" }
+        case .sweepHeatmap:
+            if run.sweepAxes == nil { return "run '\(run.name)' is not part of a sweep; a sweep_heatmap shows a swept experiment over two of its axes" }
         case .curves:
             if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record its curves"
@@ -93,6 +101,32 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
         case .loss, .validationLoss, .functionSpectra, .ntk, .parameterSweep:
             break
+        }
+        return nil
+    }
+
+    /// Why a `sweep_heatmap` cannot be drawn from the runs of its swept experiment, or nil: each
+    /// run must have a number on both axes, no two runs (but repeats) may share a cell, and
+    /// every run must have the metric.
+    static func cannotDrawHeatmap(_ figure: FigureSpec, from specs: [ExperimentSpec]) -> String? {
+        guard let xKey = figure.xAxis, let yKey = figure.yAxis, let metric = figure.heatmapMetric else { return nil }
+        let axes = specs.first?.sweepAxes?.map(\.key) ?? []
+        var cells: [String: String] = [:]
+        for spec in specs {
+            for key in [xKey, yKey] {
+                guard let value = spec.sweepValue(key) else {
+                    return "'\(key)' is not an axis of the sweep (its axes: \(axes.joined(separator: ", ")))"
+                }
+                if value.number == nil { return "the sweep's values of \(key) are not numbers ('\(value.text)')" }
+            }
+            let point = "\(spec.sweepValue(xKey)!.number!) \(spec.sweepValue(yKey)!.number!)"
+            let series = spec.repeatOf ?? spec.name
+            if let other = cells[point], other != series {
+                let rest = axes.filter { $0 != xKey && $0 != yKey }
+                return "runs '\(other)' and '\(series)' fall in one cell of (\(xKey), \(yKey))\(rest.isEmpty ? "" : ": the sweep has other axes (\(rest.joined(separator: ", "))); draw a sweep over two axes")"
+            }
+            cells[point] = series
+            if let reason = metric.unavailable(for: spec) { return "run '\(spec.name)' has no \(metric.words): \(reason)" }
         }
         return nil
     }
@@ -159,8 +193,16 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
         let options = FigureOptions.read(map)
         var metric: CurveMetric?
+        var heatmapMetric: ClaimMetric?
+        var xAxis: String?, yAxis: String?
         var runMetric: ClaimMetric?, parameter: String?, series: String?
-        if kind == .parameterSweep {
+        if kind == .sweepHeatmap {
+            heatmapMetric = map.choice("metric")
+            xAxis = map.string("x")
+            yAxis = map.string("y")
+            if let x = xAxis, x == yAxis { reader.report(map["y"], map.path("y"), "x and y must be two different sweep axes, both are '\(x)'") }
+            if runs.count > 1 { reader.report(map["run"], map.path("run"), "a sweep_heatmap shows one swept experiment, found \(runs.count) names") }
+        } else if kind == .parameterSweep {
             runMetric = map.choice("metric")
             parameter = map.string("parameter")
             series = map["series"] == nil ? nil : map.string("series")
@@ -185,6 +227,9 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         spec.parameter = parameter
         spec.series = series
         spec.runMetric = runMetric
+        spec.heatmapMetric = heatmapMetric
+        spec.xAxis = xAxis
+        spec.yAxis = yAxis
         return spec
     }
 

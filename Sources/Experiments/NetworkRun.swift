@@ -56,6 +56,9 @@ extension Runner {
         result.snapshots = compact == nil ? history.snapshots.map { RunResult.Snapshot(step: $0.step, prediction: $0.prediction) } : records.kept
         if compact != nil { result.spectra = records.spectra; result.curves = records.curves }
         if spec.train.recordNorms == true { result.layerNorms = records.norms }
+        if let perturb = spec.train.perturb, divergedAt == nil {
+            result.perturbation = perturbation(of: network, on: x, frequencies: spec.task.frequencies, perturb)
+        }
         result.seconds = history.seconds
         result.parameterCount = network.parameterCount
         if let step = divergedAt ?? history.losses.firstIndex(where: { !$0.isFinite }) {

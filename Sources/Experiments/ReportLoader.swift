@@ -271,6 +271,9 @@ private struct NotebookReader {
                 } else if runs.count > 1 {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
                                                 message: "claim '\(claim.name)' names '\(run)', a sweep of \(runs.count) runs: name one of them (\(runs.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", ..." : ""))"))
+                } else if claim.kind == .robustnessOrder, let spec = members.first, spec.train.perturb == nil {
+                    problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
+                                                message: "a robustness_order claim reads the perturbation measurement: '\(run)' needs train.perturb (an mlp on a sum_of_sines task)"))
                 } else if claim.kind == .order, let spec = members.first,
                           !(spec.task.kind == .sumOfSines && !spec.task.frequencies.isEmpty) {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
@@ -311,6 +314,9 @@ private struct NotebookReader {
             if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) ?? figure.cannotSweep($0) }).first {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
+            } else if figure.kind == .sweepHeatmap, let reason = FigureSpec.cannotDrawHeatmap(figure, from: specs) {
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
+                                            message: "figure '\(figure.name)' (sweep_heatmap) cannot be drawn: \(reason)"))
             }
         }
     }

@@ -93,6 +93,7 @@ public final class RunStore {
         anonymous.repeatOf = nil
         anonymous.repeatIndex = nil
         anonymous.repeatCount = nil
+        anonymous.sweepAxes = nil
         return anonymous
     }
 

@@ -129,6 +129,18 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// `train.record_norms`: the spectral norm of every weight matrix at each recorded step.
     public var layerNorms: [LayerNormSnapshot]?
 
+    /// `train.perturb`: the normalised spectrum of the trained model under parameter perturbations.
+    public var perturbation: Perturbation?
+
+    public struct Perturbation: Codable, Sendable, Equatable {
+        /// The perturbation sizes δ (the norm of θ − θ*).
+        public var deltas: [Double]
+        public var directions: Int
+        /// ratios[i][j]: at deltas[i] and the j-th target frequency, |f̃_θ(k)| / |f̃_θ*(k)|,
+        /// the mean over the directions.
+        public var ratios: [[Double]]
+    }
+
     public struct LayerNormSnapshot: Codable, Sendable, Equatable {
         public var step: Int
         /// One per layer, input to output.
@@ -577,6 +589,43 @@ public enum Runner {
             result.status = .failed
             result.message = "the fitted model's predictions are not finite"
         }
+    }
+}
+
+extension Runner {
+    /// Rahaman et al.'s robustness measurement (Fig. 3): the trained parameters θ* are moved to
+    /// θ* + δ·θ̂ for `spec.directions` directions θ̂ (independent standard normal entries drawn
+    /// from `spec.seed`, divided by their Euclidean norm over every weight and bias) and each δ of
+    /// `spec.sizes`; the amplitude 2|DFT(prediction)(k)|/N at each target frequency, divided by the
+    /// trained network's own amplitude there, is averaged over the directions. The network is
+    /// left with θ*. Directions are drawn in Double; parameters are rounded to T once per δ.
+    static func perturbation<T: RealScalar>(of network: Network<T>, on x: Matrix<T>, frequencies: [Int],
+                                            _ spec: ExperimentSpec.PerturbSpec) -> RunResult.Perturbation {
+        func amplitudes() -> [Double] {
+            let spectrum = Spectra.amplitudeSpectrum(network.predict(x).values.map { Double($0) })
+            return frequencies.map { $0 < spectrum.count ? spectrum[$0] : 0 }
+        }
+        let trained = network.flatParameters
+        let theta = trained.map { Double($0) }
+        let reference = amplitudes()
+        let sizes = spec.sizes
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: frequencies.count), count: sizes.count)
+        var generator = SeededGenerator(seed: spec.seed)
+        var direction = [Double](repeating: 0, count: theta.count)
+        var moved = trained
+        for _ in 0..<spec.directions {
+            for i in direction.indices { direction[i] = generator.normal() }
+            let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for i in direction.indices { direction[i] /= norm }
+            for (row, delta) in sizes.enumerated() {
+                for i in moved.indices { moved[i] = T(theta[i] + delta * direction[i]) }
+                network.flatParameters = moved
+                for (j, a) in amplitudes().enumerated() { sums[row][j] += a / reference[j] }
+            }
+        }
+        network.flatParameters = trained
+        let n = Double(spec.directions)
+        return RunResult.Perturbation(deltas: sizes, directions: spec.directions, ratios: sums.map { $0.map { $0 / n } })
     }
 }
 

@@ -102,6 +102,7 @@ public enum SpecSchema {
             Key(name: "lbfgs", type: "integer", description: "multistage: full-batch L-BFGS iterations per stage after its Adam epochs (libLBFGS)"),
             Key(name: "plane", type: "object", description: "manifold tasks: {size: N, extent: E}: after training, evaluate every grade on an N × N grid over [−E, E]² (defaults 64 and 1.6), for a plane figure"),
             Key(name: "spectrum_band", type: "integer", description: "record, at each target frequency k, the sum of the amplitude over the bins k − b … k + b (and divide by the target's same sum): Fang & Xu's Fig. 9 normalisation for x-dependent amplitudes; default 0, the bin alone"),
+            Key(name: "perturb", type: "object", description: "mlp: after training, the spectrum at the target's frequencies with the parameters moved by δ along random unit directions ({directions, max, deltas, seed}), for a perturbation figure"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),
@@ -128,9 +129,11 @@ public enum SpecSchema {
             Key(name: "grades", type: "boolean", description: "fit: show each multi-grade run (mgdl, multistage) after each of its grades (the sum of grades 1 to l); other runs at the `at` steps"),
             Key(name: "functions", type: "array", description: "function_spectra: the functions drawn, [{label, formula (in x on [0, 1); jn(n, x) is the Bessel J_n), dashed}]"),
             Key(name: "points", type: "integer", description: "function_spectra: the grid size N (points k/N) the spectra 2|DFT|/N are computed on (default 1024); ntk: samples of the kernel over one period (default 256)"),
+            Key(name: "x", type: "string", description: "sweep_heatmap: the sweep axis (dotted key, e.g. task.frequencies) along x"),
+            Key(name: "y", type: "string", description: "sweep_heatmap: the sweep axis along y"),
         ]),
         ("claim", "```claim NAME block: what a paper reports, checked on our runs", [
-            Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's", choices: ClaimKind.allCases.map(\.rawValue)),
+            Key(name: "kind", type: "string", description: "value: a published number within a tolerance; order: lower frequencies learned no later than higher ones; compare: one run's metric at least `factor` times below (or above) another's; robustness_order: higher frequencies fall below `threshold` of their trained amplitude at a parameter perturbation no larger than lower ones", choices: ClaimKind.allCases.map(\.rawValue)),
             Key(name: "statement", type: "string", description: "what the paper reports, in words (shown with the verdict)"),
             Key(name: "source", type: "string", description: "where the paper reports it, e.g. 'Fang & Xu (2024), Table 1'"),
             Key(name: "profiles", type: "array", description: "check only at these profiles; at the others the verdict is 'not run at this profile' (default: every profile)"),
@@ -142,7 +145,7 @@ public enum SpecSchema {
             Key(name: "factor", type: "number", description: "compare: at least this many times below (or above) the other run"),
             Key(name: "margin", type: "number", description: "compare: instead of a factor, at least this much below (or above) the other run, in the metric's unit (e.g. dB)"),
             Key(name: "direction", type: "string", description: "compare: below (default) or above", choices: ClaimDirection.allCases.map(\.rawValue)),
-            Key(name: "threshold", type: "number", description: "order: the fraction of each frequency's amplitude that counts as learned (default 0.9)"),
+            Key(name: "threshold", type: "number", description: "order: the fraction of each frequency's amplitude that counts as learned (default 0.9); robustness_order: the fraction of the trained amplitude below which a frequency has fallen (default 0.5)"),
         ]),
         ("table", "```table NAME block", [
             Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error; psnr: train / test PSNR; accuracy: classification accuracy; validation_loss: lowest and final validation loss", choices: TableKind.words),

@@ -62,6 +62,10 @@ final class TaskReader {
                 }
             }
         } else if kind == .sumOfSines {
+            // One frequency may be written as a number (a sweep over `task.frequencies: [50, 100]`).
+            if let f = t["frequencies"], case .scalar = f, f.int != nil {
+                return readInt(f, t.path("frequencies"), minimum: 0, reader: reader).map { [$0] }
+            }
             return t.intList("frequencies", minimum: 0)
         }
         return []

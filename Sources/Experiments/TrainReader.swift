@@ -43,6 +43,7 @@ struct TrainReader {
                 reader.report(node, r.path("lbfgs"), "train.lbfgs refines each stage of method 'multistage' with L-BFGS; method '\(method)' does not use it")
             }
         }
+        let perturb = readPerturb(task: task)
         guard let optimizer, let lr, let steps, let recordEvery, let precision else { return nil }
         // nil rather than false or the default: keys of runs declared before these options stay.
         return ExperimentSpec.TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
@@ -50,7 +51,7 @@ struct TrainReader {
                                         keepPredictions: keepPredictions,
                                         recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
                                         loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs,
-                                        spectrumBand: band == 0 ? nil : band, plane: plane)
+                                        spectrumBand: band == 0 ? nil : band, plane: plane, perturb: perturb)
     }
 
     /// `spectrum_band: b`: sums of the recorded spectrum over k − b … k + b (a sum_of_sines target).
@@ -60,6 +61,26 @@ struct TrainReader {
             reader.report(r["spectrum_band"], r.path("spectrum_band"), "spectrum_band sums the recorded spectrum around the frequencies of a sum_of_sines target; this task has none")
         }
         return r.int("spectrum_band", minimum: 0)
+    }
+
+    /// `perturb: {directions, max, deltas, seed}` (mlp on a sum of sines): Rahaman et al.'s robustness measurement.
+    private func readPerturb(task: ExperimentSpec.TaskSpec?) -> ExperimentSpec.PerturbSpec? {
+        guard let p = r["perturb"], let pm = MappingReader(p, keyPath: r.path("perturb"), reader: reader) else { return nil }
+        pm.checkKeys(["directions", "max", "deltas", "seed"])
+        var perturb: ExperimentSpec.PerturbSpec?
+        if let directions = pm.int("directions", default: 100, minimum: 1), let maximum = pm.double("max", positive: true),
+           let deltas = pm.int("deltas", default: 100, minimum: 2), let seed = pm.int("seed", default: 0, minimum: 0) {
+            if directions > 10_000 || deltas > 10_000 {
+                reader.report(p, r.path("perturb"), "at most 10,000 directions and 10,000 values of δ, found \(directions) and \(deltas)")
+            } else {
+                perturb = ExperimentSpec.PerturbSpec(directions: directions, maximum: maximum, deltas: deltas, seed: UInt64(seed))
+            }
+        }
+        if method != .mlp || (task.map { $0.kind != .sumOfSines || $0.frequencies.isEmpty } ?? false) {
+            reader.report(p, r.path("perturb"), "train.perturb measures an mlp's spectrum at a sum_of_sines target's frequencies (Rahaman et al.'s Fig. 3)")
+            return nil
+        }
+        return perturb
     }
 
     /// `plane: {size, extent}` (manifold tasks): the grid over the plane evaluated after training.

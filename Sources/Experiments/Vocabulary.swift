@@ -144,6 +144,11 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     /// A run metric against a swept parameter.
     case parameterSweep = "parameter_sweep"
 
+    /// A metric over two sweep axes of one swept experiment.
+    case sweepHeatmap = "sweep_heatmap"
+    /// The spectrum under parameter perturbations (`train.perturb`).
+    case perturbation
+
     /// Kinds drawn from declared functions alone: they name no run.
     public var trainsNothing: Bool { self == .functionSpectra || self == .ntk }
 }

@@ -196,6 +196,16 @@ public final class Network<T: RealScalar> {
         }
     }
 
+    /// Every weight and bias in storage order (layer by layer: the weights, inputs x outputs
+    /// row-major, then the biases); setting it replaces them all (the count must match).
+    public var flatParameters: [T] {
+        get { Array(UnsafeBufferPointer(start: parameters.pointer, count: parameterCount)) }
+        set {
+            precondition(newValue.count == parameterCount, "Network.flatParameters: expected \(parameterCount) values, found \(newValue.count)")
+            newValue.withUnsafeBufferPointer { copyElements(from: $0.baseAddress!, to: parameters.pointer, count: parameterCount) }
+        }
+    }
+
     /// Frees the cached activation and gradient buffers (they are rebuilt on demand).
     func releaseBuffers() {
         workspaces = [:]

@@ -30,7 +30,8 @@ enum FigureRecipes {
     }
 
     static func figure(for spec: FigureSpec, runs: [String: RunResult], labels: [String: String] = [:],
-                       repeats: [String: String] = [:], sweepValues: [String: [String: String]] = [:]) throws -> Figure {
+                       repeats: [String: String] = [:], sweepValues: [String: [String: String]] = [:],
+                       sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]) throws -> Figure {
         let shown = try spec.runs.map { name -> RunResult in
             guard let run = runs[name] else { throw RecipeError(description: "run '\(name)' has no result") }
             guard run.status == .ok else {
@@ -38,7 +39,7 @@ enum FigureRecipes {
             }
             return run
         }
-        let figure = try draw(spec, shown, labels: labels, repeats: repeats, sweepValues: sweepValues)
+        let figure = try draw(spec, shown, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes)
         let empty = figure.panelsWithoutData
         if !empty.isEmpty {
             throw RecipeError(description: "\(empty.count == 1 ? "panel \(empty[0])" : "panels " + empty.map(String.init).joined(separator: ", ")) of the figure \(empty.count == 1 ? "has" : "have") no data to draw (every value is missing or not finite\(spec.kind == .loss ? ", or not positive on the log axis" : ""))")
@@ -47,13 +48,15 @@ enum FigureRecipes {
     }
 
     static func draw(_ spec: FigureSpec, _ shown: [RunResult], labels: [String: String], repeats: [String: String],
-                     sweepValues: [String: [String: String]] = [:]) throws -> Figure {
+                     sweepValues: [String: [String: String]] = [:],
+                     sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]) throws -> Figure {
         let groups = series(shown, repeats: repeats)
         // A series is labelled by its first run's sweep label, or by its name.
         var seriesLabels: [String: String] = [:]
         for group in groups { seriesLabels[group.name] = labels[group.first.name].flatMap { $0.isEmpty ? nil : $0 } ?? group.name }
-        return try spec.kind.recipe.draw(FigureInput(spec: spec, series: groups, runLabels: labels, seriesLabels: seriesLabels,
-                                                     sweepValues: sweepValues))
+        var input = FigureInput(spec: spec, series: groups, runLabels: labels, seriesLabels: seriesLabels, sweepValues: sweepValues)
+        input.sweepAxes = sweepAxes
+        return try spec.kind.recipe.draw(input)
     }
 
     /// Curves against training step on a log y axis, one series per run (or per repeated run),

@@ -259,6 +259,7 @@ public struct SiteBuilder {
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let sweepValues = Dictionary(report.experiments.compactMap { s in s.sweepValues.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let sweepAxes = Dictionary(report.experiments.compactMap { s in s.sweepAxes.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double; let outline: FigureOutline }
         for spec in report.figures {
@@ -274,7 +275,7 @@ public struct SiteBuilder {
                 if let cached = store?.cachedFiles(kind: "figures", key: key, names: names) {
                     rendered = cached
                 } else {
-                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats, sweepValues: sweepValues)
+                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes)
                     try spec.options.apply(to: figure)
                     rendered = [
                         "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),

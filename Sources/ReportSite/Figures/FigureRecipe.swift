@@ -28,6 +28,8 @@ extension FigureKind {
         case .functionSpectra: return FunctionSpectraFigure.self
         case .ntk: return NTKFigure.self
         case .parameterSweep: return ParameterSweepFigure.self
+        case .sweepHeatmap: return SweepHeatmapFigure.self
+        case .perturbation: return PerturbationFigure.self
         }
     }
 }
@@ -42,6 +44,8 @@ struct FigureInput {
     let seriesLabels: [String: String]
     /// Run name -> its sweep point by dotted key (`parameter_sweep`).
     var sweepValues: [String: [String: String]] = [:]
+    /// Run name -> its sweep point's value on each axis, numeric where it is (`sweep_heatmap`).
+    var sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]
 }
 
 /// What a figure's notebook cell is written from: the declared figure, its CSV's path and size,
