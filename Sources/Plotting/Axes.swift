@@ -19,6 +19,10 @@ public final class Axes {
     /// Draw a legend of the labelled series (opt-in, as in matplotlib), placed in the corner
     /// (or edge centre) where it covers the least data.
     public var showsLegend: Bool = false
+    /// Explicit major ticks (e.g. the centres of a heatmap's cells of sweep values); nil: chosen
+    /// from the axis range. Values outside the axis range are not drawn.
+    public var xTickValues: [Double]?
+    public var yTickValues: [Double]?
 
     var artists: [Artist] = []
     var colorbarSpec: (heatmap: Heatmap, label: String?)?

@@ -310,6 +310,11 @@ struct FigureLayout {
         }
         let yBins = max(2, min(9, Int(p.plot.height / 32)))
         p.yTicks = p.y.log ? TickLocator.log(p.y.lo, p.y.hi, maxBins: yBins) : TickLocator.linear(p.y.lo, p.y.hi, maxBins: yBins)
+        func explicit(_ values: [Double]) -> AxisTicks {
+            AxisTicks(ticks: values.map { Tick(value: $0, label: RichText(TickFormat.general($0))) }, multiplier: nil)
+        }
+        if let values = p.axes.xTickValues { p.xTicks = explicit(values) }
+        if let values = p.axes.yTickValues { p.yTicks = explicit(values) }
         if p.colorbar != nil {
             let cb = p.colorbar!
             let bins = max(2, min(8, Int(p.plot.height / 36)))

@@ -91,6 +91,9 @@ extension FigureRecipes {
         panel.yLabel = yKey
         let heatmap = panel.heatmap(grid, x: xs, y: ys, colormap: .viridis, range: nil)
         panel.colorbar(for: heatmap, label: metric.words)
+        // A tick at each sweep value (the cells' centres), when they fit.
+        if xs.count <= 12 { panel.xTickValues = xs }
+        if ys.count <= 16 { panel.yTickValues = ys }
         return figure
     }
 
