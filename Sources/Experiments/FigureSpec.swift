@@ -215,6 +215,11 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                 reader.report(map[key], map.path(key), "'\(key)' applies to a parameter_sweep figure")
             }
         }
+        if kind != .sweepHeatmap {
+            for key in ["x", "y"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' (a sweep axis) applies to a sweep_heatmap figure")
+            }
+        }
         guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk else { return nil }
         var spec = FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
                               line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
