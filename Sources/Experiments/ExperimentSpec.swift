@@ -62,6 +62,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             case .positionalPowers: return .positionalPowers(exponent: scale, count: count)
             case .gaussian: return .gaussian(scale: scale, count: count, seed: seed)
             case .powerFalloff: return .powerFalloff(exponent: exponent ?? 0, count: count)
+            case .uniform, .uniformLog, .laplacian:
+                return .sampled(kind.frequencyDistribution!, scale: scale, count: count, seed: seed)
             case .none: return .none
             }
         }

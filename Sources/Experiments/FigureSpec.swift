@@ -49,12 +49,22 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var parameter: String? = nil
     public var series: String? = nil
     public var runMetric: ClaimMetric? = nil
+    /// For `scatter`: runs drawn as horizontal reference lines at their metric (also in `runs`;
+    /// `parameter` holds the declared `x`).
+    public var references: [String]? = nil
 
-    /// Why a `parameter_sweep` figure cannot be drawn from `run`, or nil when it can: the run
-    /// must come from a sweep over `parameter` (numbers) and over `series`, when given.
+    /// Why a `parameter_sweep` or `scatter` figure cannot be drawn from `run`, or nil when it can:
+    /// the run must come from a sweep over `parameter` (numbers), or have the measured property
+    /// (scatter), and be swept over `series`, when given. A scatter's reference runs need neither.
     func cannotSweep(_ run: ExperimentSpec) -> String? {
-        guard kind == .parameterSweep, let parameter else { return nil }
+        guard kind == .parameterSweep || kind == .scatter, let parameter else { return nil }
+        if kind == .scatter, references?.contains(run.name) == true { return nil }
         let values = run.sweepValues ?? [:]
+        if kind == .scatter, let property = RunProperty(rawValue: parameter) {
+            if property.value(of: run) == nil { return "run '\(run.name)' has no \(parameter): \(property.missing)" }
+            if let series, values[series] == nil { return "run '\(run.name)' is not swept over '\(series)' (series)" }
+            return nil
+        }
         guard let x = values[parameter] else {
             let swept = values.keys.sorted()
             return "run '\(run.name)' is not swept over '\(parameter)'" + (swept.isEmpty ? " (it is not swept)" : " (its sweep keys: \(swept.joined(separator: ", ")))")
@@ -99,7 +109,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
             if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
-        case .loss, .validationLoss, .functionSpectra, .ntk, .parameterSweep:
+        case .loss, .validationLoss, .functionSpectra, .ntk, .parameterSweep, .scatter:
             break
         }
         return nil
@@ -195,33 +205,45 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         var metric: CurveMetric?
         var heatmapMetric: ClaimMetric?
         var xAxis: String?, yAxis: String?
-        var runMetric: ClaimMetric?, parameter: String?, series: String?
+        var runMetric: ClaimMetric?, parameter: String?, series: String?, references: [String]?
         if kind == .sweepHeatmap {
             heatmapMetric = map.choice("metric")
             xAxis = map.string("x")
             yAxis = map.string("y")
             if let x = xAxis, x == yAxis { reader.report(map["y"], map.path("y"), "x and y must be two different sweep axes, both are '\(x)'") }
             if runs.count > 1 { reader.report(map["run"], map.path("run"), "a sweep_heatmap shows one swept experiment, found \(runs.count) names") }
-        } else if kind == .parameterSweep {
+        } else if kind == .parameterSweep || kind == .scatter {
             runMetric = map.choice("metric")
-            parameter = map.string("parameter")
+            parameter = map.string(kind == .scatter ? "x" : "parameter")
             series = map["series"] == nil ? nil : map.string("series")
         } else {
             if map["metric"] != nil, let m: CurveMetric = map.choice("metric") {
                 metric = m
-                if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves or parameter_sweep figure") }
+                if kind != .curves { reader.report(map["metric"], map.path("metric"), "'metric' applies to a curves, parameter_sweep or scatter figure") }
             }
             for key in ["parameter", "series"] where map[key] != nil {
-                reader.report(map[key], map.path(key), "'\(key)' applies to a parameter_sweep figure")
+                reader.report(map[key], map.path(key), "'\(key)' applies to a parameter_sweep\(key == "series" ? " or scatter" : "") figure")
             }
         }
+        if kind == .scatter {
+            if map["parameter"] != nil { reader.report(map["parameter"], map.path("parameter"), "a scatter figure names its x axis with 'x' (a swept key or frequency_std)") }
+            if let node = map["reference"] {
+                switch node {
+                case .scalar(let s): references = [s.string]
+                case .sequence(let items) where !items.isEmpty && items.allSatisfy({ $0.string != nil }): references = items.compactMap(\.string)
+                default: reader.report(node, map.path("reference"), "expected a run name or a list of run names")
+                }
+            }
+        } else {
+            if map["reference"] != nil { reader.report(map["reference"], map.path("reference"), "'reference' applies to a scatter figure") }
+        }
         if kind != .sweepHeatmap {
-            for key in ["x", "y"] where map[key] != nil {
-                reader.report(map[key], map.path(key), "'\(key)' (a sweep axis) applies to a sweep_heatmap figure")
+            for key in ["x", "y"] where map[key] != nil && !(key == "x" && kind == .scatter) {
+                reader.report(map[key], map.path(key), "'\(key)' (a sweep axis) applies to a sweep_heatmap\(key == "x" ? " or scatter" : "") figure")
             }
         }
         guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk else { return nil }
-        var spec = FigureSpec(name: name, kind: kind, runs: runs, caption: caption, at: at,
+        var spec = FigureSpec(name: name, kind: kind, runs: runs + (references ?? []).filter { !runs.contains($0) }, caption: caption, at: at,
                               line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
         spec.functions = drawsFunctions ? functions : nil
         spec.points = drawsFunctions ? points : (kind == .ntk ? kernelPoints : nil)
@@ -235,6 +257,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         spec.heatmapMetric = heatmapMetric
         spec.xAxis = xAxis
         spec.yAxis = yAxis
+        spec.references = references
         return spec
     }
 
@@ -272,6 +295,27 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     }
 }
 
+/// A property measured on a run's declaration that a `scatter` figure can put on its x axis.
+public enum RunProperty: String, Sendable, CaseIterable {
+    /// √(mean b²) of the input mapping's frequency matrix B (Tancik et al.'s Fig. 4: "the standard
+    /// deviation of the sampled frequencies"; the draws have mean zero).
+    case frequencyStd = "frequency_std"
+
+    /// The property of `run`, nil when it has none.
+    public func value(of run: ExperimentSpec) -> Double? {
+        switch self {
+        case .frequencyStd: return run.features.mapping.frequencyRMS(inputWidth: 1)
+        }
+    }
+
+    /// Why a run may lack it.
+    var missing: String {
+        switch self {
+        case .frequencyStd: return "it has no input mapping with frequencies (features.kind none)"
+        }
+    }
+}
+
 /// How a `curves` figure lays out its lines.
 public enum CurvePanels: String, Sendable, Codable, CaseIterable {
     /// One panel per run, with its training, validation and test curves (the default).
@@ -301,7 +345,7 @@ public struct KernelMapping: Sendable, Equatable, Codable {
         switch f.kind {
         case .none: return "no mapping"
         case .powerFalloff: return "p = \(String(format: "%g", f.exponent ?? 0))"
-        case .gaussian, .positional, .positionalPowers: return "\(f.kind) σ = \(String(format: "%g", f.scale))"
+        case .gaussian, .positional, .positionalPowers, .uniform, .uniformLog, .laplacian: return "\(f.kind.rawValue) σ = \(String(format: "%g", f.scale))"
         case .basic: return "basic"
         }
     }

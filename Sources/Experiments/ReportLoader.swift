@@ -294,7 +294,10 @@ private struct NotebookReader {
                 return members.isEmpty ? [run] : members
             }
         }
-        for i in figures.indices { figures[i].runs = expand(figures[i].runs) }
+        for i in figures.indices {
+            figures[i].runs = expand(figures[i].runs)
+            figures[i].references = figures[i].references.map(expand)
+        }
         for i in tables.indices { tables[i].runs = expand(tables[i].runs) }
         for i in tables.indices where !tables[i].paperProfiles.isEmpty && !tables[i].paperProfiles.contains(profile) {
             tables[i].paper = [:]
@@ -317,6 +320,10 @@ private struct NotebookReader {
             } else if figure.kind == .sweepHeatmap, let reason = FigureSpec.cannotDrawHeatmap(figure, from: specs) {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (sweep_heatmap) cannot be drawn: \(reason)"))
+            }
+            if figure.kind == .scatter, let references = figure.references, figure.runs.allSatisfy(references.contains) {
+                problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
+                                            message: "figure '\(figure.name)' (scatter) has no point to draw: every run it names is a reference line"))
             }
         }
     }

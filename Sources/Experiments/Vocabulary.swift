@@ -74,12 +74,30 @@ public enum FeatureKind: String, CaseIterable, Codable, Sendable {
     case gaussian
     /// [a_j cos 2πjv, a_j sin 2πjv]/‖a‖ with a_j = j^(−p), j = 1..count (Tancik et al.'s Figs. 2–3).
     case powerFalloff = "power_falloff"
+    /// m random frequencies per row of B with standard deviation σ (`scale`), as `gaussian` but
+    /// drawn from another distribution (Tancik et al.'s Fig. 4): uniform on [−√3σ, √3σ];
+    case uniform
+    /// log-uniform magnitudes c·2^(−6u), u ~ U[0, 1) (six octaves), random sign, c such that √E[b²] = σ;
+    case uniformLog = "uniform_log"
+    /// Laplacian with density e^(−|b|/s)/(2s), s = σ/√2.
+    case laplacian
+
+    /// The distribution of a randomly drawn frequency matrix (nil for the deterministic mappings).
+    public var frequencyDistribution: FrequencyDistribution? {
+        switch self {
+        case .gaussian: return .gaussian
+        case .uniform: return .uniform
+        case .uniformLog: return .uniformLog
+        case .laplacian: return .laplacian
+        case .none, .basic, .positional, .positionalPowers, .powerFalloff: return nil
+        }
+    }
 
     /// Whether the mapping takes `count` (basic and none take no count).
     public var hasFrequencies: Bool {
         switch self {
         case .none, .basic: return false
-        case .positional, .positionalPowers, .gaussian, .powerFalloff: return true
+        case .positional, .positionalPowers, .gaussian, .powerFalloff, .uniform, .uniformLog, .laplacian: return true
         }
     }
 
@@ -143,6 +161,8 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case ntk
     /// A run metric against a swept parameter.
     case parameterSweep = "parameter_sweep"
+    /// One point per run: a run metric against a swept value or a measured property of the run.
+    case scatter
 
     /// A metric over two sweep axes of one swept experiment.
     case sweepHeatmap = "sweep_heatmap"

@@ -8,10 +8,13 @@ final class LineArtist {
     let width: Double
     let dashed: Bool
     let markers: Bool
-    init(x: [Double], y: [Double], label: String?, color: ColorSpec, width: Double, dashed: Bool, markers: Bool) {
+    /// False for a scatter: the points are drawn as markers only, never joined.
+    let joined: Bool
+    init(x: [Double], y: [Double], label: String?, color: ColorSpec, width: Double, dashed: Bool, markers: Bool, joined: Bool = true) {
         let n = min(x.count, y.count)
         self.x = Array(x.prefix(n)); self.y = Array(y.prefix(n))
-        self.label = label; self.color = color; self.width = width; self.dashed = dashed; self.markers = markers
+        self.label = label; self.color = color; self.width = width; self.dashed = dashed; self.markers = markers || !joined
+        self.joined = joined
     }
 }
 

@@ -44,6 +44,16 @@ public final class Axes {
                                         markers: markers)))
     }
 
+    /// Points drawn as dots (radius 1.5 × `width` px), not joined: a scatter series. Colours cycle
+    /// as for lines; non-finite points are left out.
+    public func points(x: [Double], y: [Double], label: String? = nil, color: Color? = nil, width: Double = 2.4) {
+        let spec: ColorSpec = color.map { .explicit($0) } ?? .cycle(lineCount)
+        lineCount += 1
+        lastLineColor = spec
+        artists.append(.line(LineArtist(x: x, y: y, label: label, color: spec, width: width, dashed: false,
+                                        markers: true, joined: false)))
+    }
+
     /// A filled band (mean ± std). Without a colour it takes the colour of the most recent line,
     /// or, before any line, the colour the next line will get, so line + band pair up.
     /// With `underLastLine`, the band is drawn beneath the most recent line (call it after the

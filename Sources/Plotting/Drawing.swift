@@ -125,7 +125,7 @@ final class FigureDrawer {
             case .line(let l):
                 let color = l.color.resolve(palette)
                 let (path, points) = linePath(l, p, world: world)
-                r.stroke(path, color: color, width: l.width, dash: l.dashed ? [l.width * 3.7, l.width * 1.6] : [])
+                if l.joined { r.stroke(path, color: color, width: l.width, dash: l.dashed ? [l.width * 3.7, l.width * 1.6] : []) }
                 if l.markers {
                     let rad = max(2.2, l.width * 1.5)
                     r.dots(points.filter { plot.insetBy(-rad).contains($0) }, radius: rad, color: color)

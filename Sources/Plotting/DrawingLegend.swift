@@ -72,7 +72,7 @@ extension FigureDrawer {
                 var seg = Path()
                 seg.move(hx, cy); seg.line(hx + handleW, cy)
                 let lw = min(l.width, 3)
-                r.stroke(seg, color: c, width: lw, dash: l.dashed ? [lw * 3.7, lw * 1.6] : [])
+                if l.joined { r.stroke(seg, color: c, width: lw, dash: l.dashed ? [lw * 3.7, lw * 1.6] : []) }
                 if l.markers { r.dots([Point(x: hx + handleW / 2, y: cy)], radius: max(2.2, lw * 1.5), color: c) }
             }
             put(labels[i], at: Point(x: hx + handleW + gap, y: cy), .left, .center, color: palette.text, r)

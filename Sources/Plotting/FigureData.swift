@@ -31,7 +31,8 @@ enum FigureData {
                 case .line(let l):
                     lineNo += 1
                     let name = field(TeXLabel.plain(l.label ?? "series \(lineNo)"))
-                    for i in 0..<l.x.count { out += "\(panel),line,\(name),\(num(l.x[i])),\(num(l.y[i])),\n" }
+                    let kind = l.joined ? "line" : "points"
+                    for i in 0..<l.x.count { out += "\(panel),\(kind),\(name),\(num(l.x[i])),\(num(l.y[i])),\n" }
                 case .band(let b):
                     bandNo += 1
                     let name = field(TeXLabel.plain(b.label ?? "band \(bandNo)"))
@@ -132,7 +133,7 @@ enum FigureData {
                 case .line(let l):
                     lineNo += 1
                     let name = TeXLabel.plain(l.label ?? "series \(lineNo)")
-                    var desc = "line \"\(name)\" (\(l.x.count) point\(l.x.count == 1 ? "" : "s")"
+                    var desc = "\(l.joined ? "line" : "points") \"\(name)\" (\(l.x.count) point\(l.x.count == 1 ? "" : "s")"
                     if let rx = range(l.x, log: x.log) { desc += ", x \(rx)" }
                     if let ry = range(l.y, log: y.log) { desc += ", y \(ry)" }
                     items.append(desc + ")")

@@ -254,6 +254,8 @@ struct Notebook {
                 ax.fill_between(x, y, upper[name][1], alpha=0.25, linewidth=0, label=name)
             for name, (x, y) in series(rows, panel).items():
                 ax.plot(x, y, label=name)
+            for name, (x, y) in series(rows, panel, "points").items():
+                ax.plot(x, y, "o", label=name)
             if any(int(r["panel"]) == panel and r["kind"] == "heatmap" for r in rows):
                 x, y, grid = heatmap(rows, panel)
                 mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap="viridis")

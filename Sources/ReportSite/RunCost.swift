@@ -50,7 +50,7 @@ enum RunCost {
         switch spec.features.kind {
         case .basic: input = 2 * input
         case .positional, .positionalPowers, .powerFalloff: input = 2 * spec.features.count * input
-        case .gaussian: input = 2 * spec.features.count
+        case .gaussian, .uniform, .uniformLog, .laplacian: input = 2 * spec.features.count
         case .none: break
         }
         let batches = spec.train.batch.map { max(1, (points + $0 - 1) / $0) } ?? 1

@@ -258,11 +258,14 @@ public struct SiteBuilder {
         var files: [String: FigureFiles] = [:]
         let labels = Dictionary(report.experiments.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
         let repeats = Dictionary(report.experiments.compactMap { s in s.repeatOf.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
-        let sweepValues = Dictionary(report.experiments.compactMap { s in s.sweepValues.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let declaredValues = Dictionary(report.experiments.compactMap { s in s.sweepValues.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         let sweepAxes = Dictionary(report.experiments.compactMap { s in s.sweepAxes.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        // A scatter also reads the properties measured on each run's declaration (frequency_std).
+        let measuredValues = FigureRecipes.measuredValues(report.experiments)
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double; let outline: FigureOutline }
         for spec in report.figures {
+            let sweepValues = spec.kind == .scatter ? measuredValues : declaredValues
             var spec0 = spec
             spec0.line = 0
             let identity = (try? JSONEncoder.sorted.encode(spec0)) ?? Data()

@@ -19,6 +19,9 @@ import Darwin
 ///   is that frequency times e_a (k = m·d). With m = 1 the one frequency is 0;
 /// - `.gaussian(scale: σ, count: m, seed:)`: `B` (m x d) with entries σ·N(0, 1), drawn row by row
 ///   from `SeededGenerator(seed:)` (k = m);
+/// - `.sampled(distribution, scale: σ, count: m, seed:)`: as `.gaussian`, `B` (m x d) drawn row by
+///   row from `SeededGenerator(seed:)` from another distribution of standard deviation σ (see
+///   ``FrequencyDistribution``; Tancik et al.'s Fig. 4);
 /// - `.powerFalloff(exponent: p, count: m)`: Tancik et al.'s 1-D mapping of Figs. 2–3, per axis
 ///   the integer frequencies b_j = j, j = 1...m, each pair weighted by a_j = j^(−p) and the whole
 ///   vector divided by ‖a‖ (row `a·m + j − 1` of `B` is j e_a; k = m·d). p = 0 gives equal
@@ -40,6 +43,8 @@ public enum FeatureMapping: Sendable, Equatable {
     case gaussian(scale: Double, count: Int, seed: UInt64)
     /// Per axis: [a_j cos 2πjv, a_j sin 2πjv] / ‖a‖ with a_j = j^(−exponent), j = 1...count.
     case powerFalloff(exponent: Double, count: Int)
+    /// [cos 2πBv, sin 2πBv] with B (count x d) drawn from `distribution`, standard deviation `scale`.
+    case sampled(FrequencyDistribution, scale: Double, count: Int, seed: UInt64)
 
     /// Width of γ(v) for inputs of width `inputWidth`.
     public func outputWidth(inputWidth: Int) -> Int {
@@ -47,7 +52,7 @@ public enum FeatureMapping: Sendable, Equatable {
         case .none: return inputWidth
         case .basic: return 2 * inputWidth
         case .positional(_, let m), .positionalPowers(_, let m), .powerFalloff(_, let m): return 2 * m * inputWidth
-        case .gaussian(_, let m, _): return 2 * m
+        case .gaussian(_, let m, _), .sampled(_, _, let m, _): return 2 * m
         }
     }
 
@@ -83,6 +88,12 @@ public enum FeatureMapping: Sendable, Equatable {
             var values = [Double](repeating: 0, count: m * d)
             for i in 0..<(m * d) { values[i] = sigma * rng.normal() }
             return Matrix(rows: m, cols: d, values: values)
+        case .sampled(let distribution, let sigma, let m, let seed):
+            precondition(m > 0, "FeatureMapping.sampled: count must be positive")
+            var rng = SeededGenerator(seed: seed)
+            var values = [Double](repeating: 0, count: m * d)
+            for i in 0..<(m * d) { values[i] = sigma * distribution.draw(&rng) }
+            return Matrix(rows: m, cols: d, values: values)
         case .powerFalloff(_, let m):
             precondition(m > 0, "FeatureMapping.powerFalloff: count must be positive")
             var b = Matrix<Double>(rows: m * d, cols: d)
@@ -91,6 +102,13 @@ public enum FeatureMapping: Sendable, Equatable {
             }
             return b
         }
+    }
+
+    /// √(mean b²) over every entry of `B`: the "standard deviation of the sampled frequencies"
+    /// that Tancik et al.'s Fig. 4 puts on its x axis (about zero-mean draws); nil for `.none`.
+    public func frequencyRMS(inputWidth d: Int = 1) -> Double? {
+        guard let b = frequencies(inputWidth: d), !b.values.isEmpty else { return nil }
+        return (b.values.reduce(0) { $0 + $1 * $1 } / Double(b.values.count)).squareRoot()
     }
 
     /// The weight of each row of `B` (the a_j of γ(v) = [a cos 2πBv, a sin 2πBv]), already divided
@@ -125,6 +143,40 @@ public enum FeatureMapping: Sendable, Equatable {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A distribution of random frequencies, each standardised to mean 0 and standard deviation 1
+/// (a mapping multiplies the draws by its σ), so that σ is the frequencies' standard deviation
+/// whatever the shape (Tancik et al.'s Fig. 4 compares shapes at matched standard deviation).
+public enum FrequencyDistribution: String, Sendable, Equatable, CaseIterable, Codable {
+    /// N(0, 1).
+    case gaussian
+    /// U[−√3, √3).
+    case uniform
+    /// ±c·2^(−6u), u ~ U[0, 1), a random sign: magnitudes spread evenly in log over six octaves,
+    /// c = 1/√(E[2^(−12u)]) = √(12 ln 2 / (1 − 2^(−12))).
+    case uniformLog = "uniform_log"
+    /// Laplace(0, 1/√2): density e^(−√2|b|)/√2.
+    case laplacian
+
+    /// One standardised draw (consumes one or two values of `rng`).
+    public func draw(_ rng: inout SeededGenerator) -> Double {
+        switch self {
+        case .gaussian:
+            return rng.normal()
+        case .uniform:
+            return 3.0.squareRoot() * (2 * rng.uniform() - 1)
+        case .uniformLog:
+            let c = (12 * log(2.0) / (1 - pow(2.0, -12))).squareRoot()
+            let magnitude = c * pow(2, -6 * rng.uniform())
+            return rng.uniform() < 0.5 ? -magnitude : magnitude
+        case .laplacian:
+            // Inverse CDF: u ∈ (−½, ½), b = −s·sign(u)·ln(1 − 2|u|), s = 1/√2.
+            let u = rng.uniform() - 0.5
+            let b = -log(1 - 2 * abs(u)) / 2.0.squareRoot()
+            return u < 0 ? -b : b
         }
     }
 }

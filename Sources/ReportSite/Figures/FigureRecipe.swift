@@ -30,6 +30,7 @@ extension FigureKind {
         case .parameterSweep: return ParameterSweepFigure.self
         case .sweepHeatmap: return SweepHeatmapFigure.self
         case .perturbation: return PerturbationFigure.self
+        case .scatter: return ScatterFigure.self
         }
     }
 }
