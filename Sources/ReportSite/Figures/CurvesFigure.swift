@@ -10,11 +10,6 @@ enum CurvesFigure: FigureRecipe {
         }
         return try FigureRecipes.curves(input.series, metric: input.spec.metric ?? .loss, labels: input.seriesLabels)
     }
-
-    /// The notebook's cell: redraws the figure from its CSV.
-    static func notebookCell(_ cell: NotebookFigureCell) -> String {
-        NotebookFigureCell.generic(cell)
-    }
 }
 
 extension FigureRecipes {

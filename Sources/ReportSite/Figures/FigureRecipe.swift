@@ -8,8 +8,15 @@ import Plotting
 protocol FigureRecipe {
     /// The figure, from the series it shows (a run and its repeats each).
     static func draw(_ input: FigureInput) throws -> Figure
-    /// The notebook's code cell that redraws the figure from `figures/NAME.csv`.
+    /// The notebook's code cell that redraws the figure from `figures/NAME.csv`; by default the
+    /// generic cell, which redraws every panel's artists from the CSV.
     static func notebookCell(_ cell: NotebookFigureCell) -> String
+}
+
+extension FigureRecipe {
+    static func notebookCell(_ cell: NotebookFigureCell) -> String {
+        NotebookFigureCell.generic(cell)
+    }
 }
 
 extension FigureKind {

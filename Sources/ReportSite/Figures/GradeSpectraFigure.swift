@@ -8,11 +8,6 @@ enum GradeSpectraFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
         try FigureRecipes.gradeSpectra(input.series.map(\.first), labels: input.runLabels)
     }
-
-    /// The notebook's cell: redraws the figure from its CSV.
-    static func notebookCell(_ cell: NotebookFigureCell) -> String {
-        NotebookFigureCell.generic(cell)
-    }
 }
 
 extension FigureRecipes {

@@ -7,11 +7,6 @@ enum LayerNormsFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
         try FigureRecipes.layerNorms(input.series, labels: input.seriesLabels)
     }
-
-    /// The notebook's cell: redraws the figure from its CSV.
-    static func notebookCell(_ cell: NotebookFigureCell) -> String {
-        NotebookFigureCell.generic(cell)
-    }
 }
 
 extension FigureRecipes {

@@ -9,11 +9,6 @@ enum ReconstructionFigure: FigureRecipe {
         if !input.spec.at.isEmpty { return try FigureRecipes.reconstructionSteps(input.series.map(\.first), at: input.spec.at, labels: input.runLabels) }
         return try FigureRecipes.reconstruction(input.series.map(\.first), labels: input.runLabels)
     }
-
-    /// The notebook's cell: redraws the figure from its CSV.
-    static func notebookCell(_ cell: NotebookFigureCell) -> String {
-        NotebookFigureCell.generic(cell)
-    }
 }
 
 extension FigureRecipes {
@@ -38,15 +33,9 @@ extension FigureRecipes {
             }
             return figure
         }
-        let columns = 1 + (runs.map { $0.grades!.count }.max() ?? 1)
-        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
-        let panels = figure.grid(rows: runs.count, columns: columns)
-        for (r, run) in runs.enumerated() {
+        let (figure, rows) = targetRows(runs, columns: 1 + (runs.map { $0.grades!.count }.max() ?? 1), labels: labels)
+        for (run, row) in zip(runs, rows) {
             let shape = run.image!
-            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
-            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
-            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
-            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
             var sum = [Double](repeating: 0, count: run.target.count)
             let grades = run.grades!
             for (g, grade) in grades.enumerated() {
@@ -61,21 +50,30 @@ extension FigureRecipes {
         return figure
     }
 
+    /// A grid with a row per run of image panels, the run's target drawn in its first column
+    /// (titled with the run's label when there are several rows); returns the figure and its rows.
+    static func targetRows(_ runs: [RunResult], columns: Int, labels: [String: String]) -> (Figure, [[Axes]]) {
+        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
+        let panels = figure.grid(rows: runs.count, columns: columns)
+        let rows = runs.indices.map { r in Array(panels[(r * columns)..<((r + 1) * columns)]) }
+        for (run, row) in zip(runs, rows) {
+            let shape = run.image!
+            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
+        }
+        return (figure, rows)
+    }
+
     /// Image reconstructions during training (`at:` steps): per run, the target and the kept
     /// prediction nearest each asked step (`train.keep_predictions`), with its PSNR on the whole
     /// image (predictions clamped to [0, 1]).
     static func reconstructionSteps(_ runs: [RunResult], at requested: [Int], labels: [String: String]) throws -> Figure {
         guard runs.allSatisfy({ $0.image != nil }) else { throw RecipeError(description: "reconstruction needs runs of an image task") }
         let chosen = runs.map { chooseSnapshots($0.snapshots, requested: requested) }
-        let columns = 1 + (chosen.map(\.count).max() ?? 1)
-        let figure = Figure(width: Double(min(columns, 5)) * 200 + 40, height: Double(runs.count) * 230 + 40)
-        let panels = figure.grid(rows: runs.count, columns: columns)
-        for (r, run) in runs.enumerated() {
+        let (figure, rows) = targetRows(runs, columns: 1 + (chosen.map(\.count).max() ?? 1), labels: labels)
+        for (r, (run, row)) in zip(runs, rows).enumerated() {
             let shape = run.image!
-            let row = Array(panels[(r * columns)..<((r + 1) * columns)])
-            let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
-            row[0].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
-            row[0].title = runs.count > 1 ? "target (\(label))" : "target"
             for (panel, snapshot) in zip(row.dropFirst(), chosen[r]) {
                 let clamped = snapshot.prediction.map { min(max($0, 0), 1) }
                 panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)

@@ -7,11 +7,6 @@ enum ValidationLossFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
         try FigureRecipes.validationLoss(input.series, labels: input.seriesLabels)
     }
-
-    /// The notebook's cell: redraws the figure from its CSV.
-    static func notebookCell(_ cell: NotebookFigureCell) -> String {
-        NotebookFigureCell.generic(cell)
-    }
 }
 
 extension FigureRecipes {
