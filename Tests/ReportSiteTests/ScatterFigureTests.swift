@@ -104,6 +104,14 @@ final class ScatterFigureTests: XCTestCase {
         XCTAssertEqual(Set(scaled.csv().split(separator: "\n").filter { $0.hasPrefix("1,points,") }.map { $0.split(separator: ",")[3] }), ["1.0", "4.0"])
     }
 
+    /// Axis labels of the metric figures (scatter, parameter_sweep) write the metric as a reader
+    /// would: "test RSE", "train PSNR (dB)".
+    func testMetricAxisLabels() {
+        XCTAssertEqual(ClaimMetric.testRSE.axisLabel, "test RSE")
+        XCTAssertEqual(ClaimMetric.trainPSNR.axisLabel, "train PSNR (dB)")
+        XCTAssertEqual(ClaimMetric.finalValidationLoss.axisLabel, "final validation loss")
+    }
+
     func testImpossibleOrEmptyScattersAreValidationErrors() {
         func problems(_ figure: String) -> [SpecProblem] { Self.parse(Self.sweep + "\n\n```figure f\nkind: scatter\n" + figure + "\n```\n").1 }
         XCTAssertTrue(problems("run: s\nx: train.lr\nmetric: test_rse").contains { $0.keyPath == "f.run" && $0.message.contains("not swept over 'train.lr'") })

@@ -110,3 +110,17 @@ struct NotebookFigureCell {
                 """
     }
 }
+
+extension ClaimMetric {
+    /// The metric as an axis label, e.g. "test RSE", "train PSNR (dB)", "final validation loss".
+    var axisLabel: String {
+        let words = rawValue.split(separator: "_").map { word -> String in
+            switch word {
+            case "rse": return "RSE"
+            case "psnr": return "PSNR"
+            default: return String(word)
+            }
+        }
+        return words.joined(separator: " ") + (rawValue.hasSuffix("psnr") ? " (dB)" : "")
+    }
+}

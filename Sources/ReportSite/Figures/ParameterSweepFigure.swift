@@ -58,7 +58,7 @@ extension FigureRecipes {
             }
         }
         axes.xLabel = parameter
-        axes.yLabel = metric.rawValue.replacingOccurrences(of: "_", with: " ") + (metric.rawValue.hasSuffix("psnr") ? " (dB)" : "")
+        axes.yLabel = metric.axisLabel
             + (aggregated ? " (mean ± 1 sd)" : "")
         if [.trainRSE, .validationRSE, .testRSE, .finalLoss, .lowestValidationLoss, .finalValidationLoss].contains(metric) { axes.yScale = .log }
         axes.showsLegend = order.count > 1 || aggregated

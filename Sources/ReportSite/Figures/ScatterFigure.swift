@@ -69,7 +69,7 @@ extension FigureRecipes {
         for key in order {
             let g = groups[key]!
             let n = repeated ? " (n = \(g.n.sorted().map(String.init).joined(separator: "–")))" : ""
-            axes.points(x: g.xs, y: g.ys, label: (key.isEmpty ? metric.rawValue.replacingOccurrences(of: "_", with: " ") : key) + n)
+            axes.points(x: g.xs, y: g.ys, label: (key.isEmpty ? metric.axisLabel : key) + n)
         }
         let allX = groups.values.flatMap(\.xs)
         let (low, high) = (allX.min()!, allX.max()!)
@@ -77,7 +77,7 @@ extension FigureRecipes {
             axes.line(x: [low, high], y: [line.y, line.y], label: line.label, width: 1.5, dashed: true)
         }
         axes.xLabel = x == RunProperty.frequencyStd.rawValue ? "standard deviation of the sampled frequencies" : x
-        axes.yLabel = metric.rawValue.replacingOccurrences(of: "_", with: " ") + (metric.rawValue.hasSuffix("psnr") ? " (dB)" : "")
+        axes.yLabel = metric.axisLabel
             + (repeated ? " (mean over repeats)" : "")
         axes.showsLegend = order.count > 1 || !lines.isEmpty || repeated
         return figure
