@@ -7,6 +7,32 @@ import XCTest
 /// `task.generator`. Declaring a default must not change a run's key (so existing stores stay
 /// valid); declaring another value must.
 final class ModelOptionsTests: XCTestCase {
+    /// One experiment whose runs are named by profile: s1 at `paper`, q1 at `quick`.
+    static let twoProfiles = """
+        ---
+        version: 1
+        ---
+
+        ```experiment e
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-2, epochs: 2}
+        sweep:
+          zip:
+            name: [s1]
+            seed: [0]
+        profiles:
+          paper: {}
+          quick:
+            sweep:
+              zip:
+                name: [q1]
+                seed: [0]
+        ```
+
+        """
+
     static func report(task: String = "", train: String = "", method: String = "sgdl") -> String {
         """
         ---
@@ -97,28 +123,7 @@ final class ModelOptionsTests: XCTestCase {
     /// its quick runs q1-…): a claim checked only at the paper profile names paper runs, and is
     /// validated when that profile is built, not at the others.
     func testClaimOfAnotherProfileNamesItsOwnRuns() {
-        let text = """
-        ---
-        version: 1
-        ---
-
-        ```experiment e
-        method: sgdl
-        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
-        model: {hidden: [4]}
-        train: {lr: 1.0e-2, epochs: 2}
-        sweep:
-          zip:
-            name: [s1]
-            seed: [0]
-        profiles:
-          paper: {}
-          quick:
-            sweep:
-              zip:
-                name: [q1]
-                seed: [0]
-        ```
+        let text = Self.twoProfiles + """
 
         ```claim c
         kind: value
@@ -175,28 +180,7 @@ final class ModelOptionsTests: XCTestCase {
     /// `paper.profiles`: published values keyed by one profile's run names are used (and checked)
     /// at that profile only.
     func testPaperValuesOfAnotherProfile() throws {
-        let text = """
-        ---
-        version: 1
-        ---
-
-        ```experiment e
-        method: sgdl
-        task: {kind: sum_of_sines, frequencies: [1], split: mgdl, points: 8, validation: 4, test: 4}
-        model: {hidden: [4]}
-        train: {lr: 1.0e-2, epochs: 2}
-        sweep:
-          zip:
-            name: [s1]
-            seed: [0]
-        profiles:
-          paper: {}
-          quick:
-            sweep:
-              zip:
-                name: [q1]
-                seed: [0]
-        ```
+        let text = Self.twoProfiles + """
 
         ```table t
         kind: rse
