@@ -38,6 +38,15 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     /// sooner the frequencies were learned.
     case meanSpectralRatio = "mean_spectral_ratio"
 
+    /// Whether a larger value is the better one (PSNR, accuracy, the spectral ratio), as a
+    /// leaderboard ranks; errors and losses are better smaller.
+    public var higherIsBetter: Bool {
+        switch self {
+        case .trainPSNR, .testPSNR, .trainAccuracy, .validationAccuracy, .testAccuracy, .meanSpectralRatio: return true
+        default: return false
+        }
+    }
+
     /// Why `spec`'s runs cannot have this metric, from the declaration alone (nil: they can).
     public func unavailable(for spec: ExperimentSpec) -> String? {
         let task = spec.task

@@ -115,6 +115,7 @@ public enum DeclarationKeys {
         "train.perturb.maximum": .key("max"),
         "train.perturb.deltas": .key("deltas"),
         "train.perturb.seed": .key("seed"),
+        "train.flopBudget": .key("flop_budget"),
     ]
 
     /// The run's declaration in the report's keys, in the order the spec declares its fields.

@@ -42,7 +42,11 @@ extension ExperimentSpec {
             var n = node
             for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value, keyMark: assignment.keyMark) }
             let mine = overrides.filter { $0.experiment == nil || $0.experiment == name }
-            for o in mine { n = Sweep.set(n, path: o.path(in: n), to: o.value) }
+            for o in mine {
+                let path = o.path(in: n)
+                n = Sweep.set(n, path: path, to: o.value)
+                if path.count == 2, path[0] == "train" { n = keepingOneLength(n, written: path[1]) }
+            }
             let copies = repeatCount(n, points: points.count, path: top.path("repeat"), reader: specs.isEmpty ? reader : nil)
             let before = reader.problems.count
             let read = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory)
@@ -88,7 +92,22 @@ extension ExperimentSpec {
         }
         guard let overlay = map[profile] else { return (root, "") }
         if let o = MappingReader(overlay, keyPath: map.path(profile), reader: reader) { o.checkKeys(topKeys + ["sweep"]) }
-        return (merge(root, overlay), profile)
+        var merged = merge(root, overlay)
+        if case .mapping(let o) = overlay, case .mapping(let train) = o["train"] ?? Node("") {
+            for key in train.keys.compactMap(\.string) { merged = keepingOneLength(merged, written: key) }
+        }
+        return (merged, profile)
+    }
+
+    /// The training length is one setting written two ways, `flop_budget` or `steps`/`epochs`:
+    /// a later overlay (profile, `-S`) that writes one of them replaces the other.
+    private static func keepingOneLength(_ node: Node, written key: String) -> Node {
+        let lengths = ["steps", "epochs"]
+        guard key == "flop_budget" || lengths.contains(key),
+              case .mapping(var top) = node, case .mapping(let train) = top["train"] ?? Node("") else { return node }
+        let drop = key == "flop_budget" ? lengths : ["flop_budget"]
+        top["train"] = removing(drop, from: .mapping(train))
+        return .mapping(top)
     }
 
     /// The sweep: the profile's own, if it declares one, else the block's.
@@ -177,6 +196,17 @@ extension ExperimentSpec {
                                     train: train, profile: "", group: name, label: "", features: features)
         result.inputHashes = inputHashes
         result.baseDirectory = baseDirectory?.path ?? ""
+        if let budget = train.flopBudget {
+            guard let length = TrainingFLOPs.length(for: budget, result) else {
+                let (fixed, perUnit) = TrainingFLOPs.split(result)
+                reader.report(spec["train"]?.mapping?["flop_budget"] ?? node, spec.path("train") + ".flop_budget",
+                              String(format: "a budget of %.4g FLOPs does not pay for one %@ of this run (%.4g FLOPs, plus %.4g spent once)",
+                                     budget, method.lengthKey == "steps" ? "step" : "epoch", perUnit, fixed))
+                return nil
+            }
+            result.train.steps = length
+            result.train.grades = result.train.grades.map { $0.map { var g = $0; g.steps = length; return g } }
+        }
         Limits.check(result, node: node, name: name, reader: reader)  // sizes and memory, before anything is allocated
         return result
     }

@@ -225,6 +225,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// (a key left out keeps the block's value); nil: every grade trains alike.
         public var grades: [GradeTrainSpec]?
         /// `multistage`: L-BFGS iterations per stage after its Adam epochs (`train.lbfgs`); nil: none.
+        /// With `flopBudget`, also a limit on each stage's L-BFGS evaluations (what the budget counts).
         public var lbfgs: Int? = nil
         /// `spectrum_band: b`: the recorded amplitude at each target frequency k (and the
         /// target's, its reference) is the sum of 2|DFT|/N over the bins k − b … k + b (Fang & Xu's
@@ -236,6 +237,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `perturb`: after training, the spectrum under random parameter perturbations
         /// (Rahaman et al.'s Fig. 3; mlp); nil: not measured (keeps older run keys).
         public var perturb: PerturbSpec? = nil
+        /// `flop_budget`: the training FLOPs (`TrainingFLOPs`) that set `steps` (the largest length
+        /// within it); nil: `steps` as written, which keeps older run keys.
+        public var flopBudget: Double? = nil
     }
 
     /// The square of the plane a model is evaluated on after training (`train.plane`).

@@ -87,6 +87,7 @@ extension Runner {
                                       initializer: spec.model.initializer)
         if spec.model.output == .sigmoid { training.outputActivation = .sigmoid }
         training.lbfgsIterations = spec.train.lbfgs ?? 0
+        training.lbfgsEvaluationsLimited = spec.train.flopBudget != nil
         training.perGrade = spec.train.grades?.map { grade in
             GradeSchedule(optimizer: optimizer(spec, learningRate: grade.learningRate),
                           schedule: schedule(initial: grade.learningRate, final: grade.finalLearningRate), epochs: grade.steps)

@@ -247,6 +247,25 @@ private struct NotebookReader {
         if let thumbnail, !figures.contains(where: { $0.name == thumbnail.name }) {
             problem(thumbnail.line, "thumbnail", "thumbnail names figure '\(thumbnail.name)', which this report does not declare")
         }
+        for table in tables where table.kind == .leaderboard {
+            for run in table.runs where !experimentBlocks.contains(run) && runNames.contains(run) {
+                problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).run",
+                                            message: "a leaderboard lists tasks: experiment blocks, each one's runs the methods (by sweep label); '\(run)' is one run"))
+            }
+            for task in table.taskMetrics.keys.sorted() where !table.runs.contains(task) {
+                problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).metrics.\(task)",
+                                            message: "leaderboard '\(table.name)' does not list the task '\(task)'"))
+            }
+            do {
+                for run in table.runs {
+                    let metric = table.metric(of: run)
+                    if let member = experiments.first(where: { $0.group == run }), let why = metric.unavailable(for: member) {
+                        problems.append(SpecProblem(file: file, line: table.line, column: 1, keyPath: "\(table.name).metric",
+                                                    message: "leaderboard '\(table.name)' ranks by \(metric.rawValue), which '\(run)' cannot have: \(why)"))
+                    }
+                }
+            }
+        }
         for table in tables {
             for run in table.runs where !experimentBlocks.contains(run) && !runNames.contains(run) {
                 var message = "table '\(table.name)' shows run '\(run)', but no experiment or run of that name is declared"

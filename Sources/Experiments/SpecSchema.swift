@@ -100,6 +100,7 @@ public enum SpecSchema {
                 choices: Loss.words),
             Key(name: "grades", type: "array", description: "mgdl: one entry per grade, {lr, lr_final, epochs}, overriding the block's values for that grade"),
             Key(name: "lbfgs", type: "integer", description: "multistage: full-batch L-BFGS iterations per stage after its Adam epochs (libLBFGS)"),
+            Key(name: "flop_budget", type: "number", description: "instead of steps / epochs: train as many (every grade and stage the same) as this many training FLOPs pay for, counted as `plan` counts them (forward and backward matrix products, the input mapping, MGDL's frozen grades, L-BFGS evaluations; see docs/report-format.md)"),
             Key(name: "plane", type: "object", description: "manifold tasks: {size: N, extent: E}: after training, evaluate every grade on an N × N grid over [−E, E]² (defaults 64 and 1.6), for a plane figure"),
             Key(name: "spectrum_band", type: "integer", description: "record, at each target frequency k, the sum of the amplitude over the bins k − b … k + b (and divide by the target's same sum): Fang & Xu's Fig. 9 normalisation for x-dependent amplitudes; default 0, the bin alone"),
             Key(name: "perturb", type: "object", description: "mlp: after training, the spectrum at the target's frequencies with the parameters moved by δ along random unit directions ({directions, max, deltas, seed}), for a perturbation figure"),
@@ -149,11 +150,14 @@ public enum SpecSchema {
             Key(name: "threshold", type: "number", description: "order: the fraction of each frequency's amplitude that counts as learned (default 0.9); robustness_order: the fraction of the trained amplitude below which a frequency has fallen (default 0.5)"),
         ]),
         ("table", "```table NAME block", [
-            Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error; psnr: train / test PSNR; accuracy: classification accuracy; validation_loss: lowest and final validation loss", choices: TableKind.words),
+            Key(name: "kind", type: "string", description: "rse: train / validation / test relative squared error; psnr: train / test PSNR; accuracy: classification accuracy; validation_loss: lowest and final validation loss; leaderboard: methods (the sweep labels of each listed experiment) ranked on tasks (the experiments) by `metric`, mean ± std over repeats, FLOPs, time, rank", choices: TableKind.words),
             Key(name: "run", type: "array", description: "experiment name(s)"),
             Key(name: "caption", type: "string", description: "shown under the table"),
             Key(name: "paper", type: "object", description: "published values: {source: text, values: {run: {train|validation|test|train_psnr|test_psnr|seconds|train_accuracy|validation_accuracy|test_accuracy|lowest_validation_loss|final_validation_loss: number}}, profiles: [names] (optional: shown only at these profiles)}; with grades, RUN/grade-N for a grade's row"),
             Key(name: "grades", type: "boolean", description: "a row per grade of multi-grade runs (RSE up to that grade, its time), a time column and the training settings"),
+            Key(name: "metric", type: "string", description: "leaderboard: the metric that ranks the methods on each task (default test_rse; psnr, accuracy and mean_spectral_ratio rank higher first)", choices: ClaimMetric.words),
+            Key(name: "metrics", type: "object", description: "leaderboard: experiment name -> the metric that ranks that task instead of `metric` (e.g. an image by test_psnr)"),
+            Key(name: "overall", type: "boolean", description: "leaderboard: one row per method with its rank on every task and its mean rank, instead of a row per task and method"),
             Key(name: "group", type: "string", description: "label: the runs that share a sweep label (e.g. one mapping on several images) make one row, mean ± std over them; paper values keyed by the label", choices: TableGrouping.words),
         ]),
     ]

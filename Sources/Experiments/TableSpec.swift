@@ -29,6 +29,15 @@ public struct TableSpec: Sendable, Equatable, Codable {
     /// experiment, e.g. the same mapping on several images) make one row, mean ± std over them;
     /// published values are keyed by the label. nil: a row per run (repeats combined).
     public var group: TableGrouping? = nil
+    /// `leaderboard`: the metric that ranks (default test RSE) and, with `overall: true`, the
+    /// table of each method's rank on every task and its mean rank instead of the per-task rows.
+    public var metric: ClaimMetric? = nil
+    public var overall: Bool = false
+    /// `leaderboard`: tasks ranked by another metric than `metric` (an image by its test PSNR).
+    public var taskMetrics: [String: ClaimMetric] = [:]
+
+    /// The metric that ranks the methods on `task` (a leaderboard's experiment).
+    public func metric(of task: String) -> ClaimMetric { taskMetrics[task] ?? metric ?? .testRSE }
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> TableSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -72,10 +81,30 @@ public struct TableSpec: Sendable, Equatable, Codable {
                 }
             }
         }
+        var metric: ClaimMetric?
+        var overall = false
+        var taskMetrics: [String: ClaimMetric] = [:]
+        if kind == .leaderboard {
+            metric = map["metric"] == nil ? .testRSE : map.choice("metric")
+            overall = map.bool("overall", default: false)
+            if let node = map["metrics"], let mm = MappingReader(node, keyPath: map.path("metrics"), reader: reader) {
+                for pair in mm.pairs {
+                    if let m: ClaimMetric = mm.choice(pair.key) { taskMetrics[pair.key] = m }
+                }
+            }
+            for key in ["grades", "group", "paper"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "a leaderboard ranks our runs at one budget: it takes no '\(key)'")
+            }
+        } else {
+            for key in ["metric", "metrics", "overall"] where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' is a key of leaderboard tables")
+            }
+        }
         guard let kind, !runs.isEmpty else { return nil }
         return TableSpec(name: name, kind: kind, runs: runs, caption: map.string("caption", default: "") ?? "",
                          paperSource: source, paper: paper, line: reader.lineOffset + (map["run"]?.mark?.line ?? 1), grades: grades,
-                         paperProfiles: paperProfiles, group: group)
+                         paperProfiles: paperProfiles, group: group, metric: metric, overall: overall,
+                         taskMetrics: taskMetrics)
     }
 }
 

@@ -22,7 +22,9 @@ struct TrainReader {
         let optimizer = r.choice("optimizer", default: OptimizerKind.adam)
         let lr = r.double("lr", positive: true)
         let lrFinal = r["lr_final"] == nil ? nil : r.double("lr_final", positive: true)
-        let steps = r.int(countKey, minimum: 1)
+        let budget = readBudget(countKey: countKey)
+        // With a budget the length is derived from it after the whole run is read (`ExperimentSpec.readOne`).
+        let steps = budget != nil ? 1 : r.int(countKey, minimum: 1)
         var batch: Int?
         if let b = r["batch"], b.string != "full" {
             batch = readInt(b, r.path("batch"), minimum: 1, reader: reader)
@@ -51,7 +53,27 @@ struct TrainReader {
                                         keepPredictions: keepPredictions,
                                         recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
                                         loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs,
-                                        spectrumBand: band == 0 ? nil : band, plane: plane, perturb: perturb)
+                                        spectrumBand: band == 0 ? nil : band, plane: plane, perturb: perturb,
+                                        flopBudget: budget)
+    }
+
+    /// `flop_budget: F`: the run trains as many epochs (mlp: steps) as F training FLOPs pay for;
+    /// the length key is then not written.
+    private func readBudget(countKey: String) -> Double? {
+        guard let node = r["flop_budget"] else { return nil }
+        if r[countKey] != nil {
+            reader.report(r[countKey], r.path(countKey), "train.flop_budget sets the \(countKey) (as many as the budget pays for): write one of flop_budget and \(countKey)")
+        }
+        if let grades = r["grades"], case .sequence(let items) = grades,
+           items.contains(where: { if case .mapping(let m) = $0 { return m["epochs"] != nil } else { return false } }) {
+            reader.report(grades, r.path("grades"), "train.flop_budget gives every grade the same epochs: per-grade 'epochs' cannot be written with it")
+        }
+        guard let budget = r.double("flop_budget", positive: true) else { return nil }
+        if !budget.isFinite || budget > 1e24 {
+            reader.report(node, r.path("flop_budget"), "at most 1e24 FLOPs, found \(budget)")
+            return nil
+        }
+        return budget
     }
 
     /// `spectrum_band: b`: sums of the recorded spectrum over k − b … k + b (a sum_of_sines target).

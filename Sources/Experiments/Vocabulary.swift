@@ -183,6 +183,9 @@ public enum TableKind: String, CaseIterable, Codable, Sendable {
     case accuracy
     /// The lowest validation loss, the step it was reached, and the final one.
     case validationLoss = "validation_loss"
+    /// Methods ranked on tasks: per task (an experiment) and method (its sweep label), the
+    /// metric's mean ± std over the repeats, the training FLOPs, the time and the rank.
+    case leaderboard
 
     /// The metrics of its columns, in order; with `grades` (a row per grade), the errors are
     /// followed by each grade's time, `seconds`.
@@ -192,13 +195,15 @@ public enum TableKind: String, CaseIterable, Codable, Sendable {
         case .psnr: return ["train_psnr", "test_psnr"] + (grades ? ["seconds"] : [])
         case .accuracy: return ["train_accuracy", "validation_accuracy", "test_accuracy"]
         case .validationLoss: return ["lowest_validation_loss", "lowest_validation_step", "final_validation_loss"]
+        case .leaderboard: return ["metric", "flops", "seconds", "rank"]
         }
     }
 
     /// The keys its `paper.values` may give: its columns but the step of the lowest loss (ours
     /// to find, not a published number).
     public func paperMetrics(grades: Bool) -> [String] {
-        columns(grades: grades).filter { $0 != "lowest_validation_step" }
+        if self == .leaderboard { return [] }   // ours only: ranks at one budget
+        return columns(grades: grades).filter { $0 != "lowest_validation_step" }
     }
 }
 

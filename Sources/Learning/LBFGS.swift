@@ -16,19 +16,22 @@ public struct LBFGSOutcome: Sendable, Equatable {
 /// Minimises the full-batch `loss` of `network` on (x, y) over all of its parameters with
 /// L-BFGS (libLBFGS, Okazaki's C port of Nocedal's L-BFGS, More–Thuente line search by default;
 /// `memory` corrections). Stops after `iterations` iterations, when ‖g‖ ≤ `gradientTolerance`·
-/// max(1, ‖θ‖), or when the line search can no longer decrease the loss (rounding). The
+/// max(1, ‖θ‖), when the line search can no longer decrease the loss (rounding), or (with
+/// `maxEvaluations`) at the end of the iteration during which the loss and gradient evaluations
+/// reached that number (so at most one line search's evaluations, 40, beyond it). The
 /// parameters are optimised in Double (for `T == Float` they are rounded to Float at every
 /// evaluation, so the loss is that of the Float network) and the network keeps the last point
 /// libLBFGS returns (its best). Deterministic: no randomness; the gradient of a batch larger
 /// than `trainingChunk` rows is summed chunk by chunk in a fixed order.
 @discardableResult
 public func refineWithLBFGS<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, y: Matrix<T>, loss: Loss,
-                                           iterations: Int, memory: Int = 10,
+                                           iterations: Int, maxEvaluations: Int? = nil, memory: Int = 10,
                                            gradientTolerance: Double = 1e-14) -> LBFGSOutcome {
     precondition(iterations > 0, "L-BFGS: need a positive iteration count")
     precondition(x.rows == y.rows && x.cols == network.inputWidth && y.cols == network.outputWidth,
                  "L-BFGS: data shape does not fit the network")
     let problem = LBFGSProblem(network: network, x: x, y: y, loss: loss)
+    problem.maxEvaluations = maxEvaluations ?? Int.max
     let n = network.parameterCount
     guard let theta = lbfgs_malloc(Int32(n)) else { preconditionFailure("L-BFGS: out of memory") }
     defer { lbfgs_free(theta) }
@@ -47,7 +50,7 @@ public func refineWithLBFGS<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, 
     }, { instance, _, _, fx, _, _, _, _, _, _ in
         let problem = Unmanaged<LBFGSObjective>.fromOpaque(instance!).takeUnretainedValue()
         problem.losses.append(fx)
-        return 0
+        return problem.evaluations >= problem.maxEvaluations ? 1 : 0
     }, context, &parameters)
     // libLBFGS leaves `theta` at its best point; the network may hold a line-search trial.
     for i in 0..<n { network.parameters.pointer[i] = T(theta[i]) }
@@ -60,6 +63,8 @@ public func refineWithLBFGS<T: RealScalar>(_ network: Network<T>, x: Matrix<T>, 
 class LBFGSObjective {
     var losses: [Double] = []
     var evaluations = 0
+    /// Stop once an iteration ends with at least this many evaluations.
+    var maxEvaluations = Int.max
 
     /// Writes dL/dθ at `theta` to `gradient`, returns L.
     func evaluate(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>, _ n: Int) -> Double {

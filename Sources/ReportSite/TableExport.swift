@@ -100,7 +100,7 @@ enum TableExport {
                 cells += Array(repeating: "", count: max(0, header.count - 2))
             } else {
                 for c in row.cells {
-                    cells.append(c.ours.map { TableRecipes.format($0, metric: c.metric) } ?? "–")
+                    cells.append(c.text ?? TableRecipes.text(c) ?? "–")
                     if paper { cells.append(c.paper.map { TableRecipes.format($0, metric: c.metric) } ?? "") }
                 }
             }

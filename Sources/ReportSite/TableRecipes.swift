@@ -52,6 +52,9 @@ enum TableRecipes {
     static func format(_ value: Double, metric: String) -> String {
         if metric.hasSuffix("accuracy") { return String(format: "%.1f%%", 100 * value) }
         if metric.hasSuffix("step") { return String(format: "%.0f", value) }
+        if metric == "rank" { return value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value) }
+        if metric == "mean_rank" { return String(format: "%.2f", value) }
+        if metric == "flops" { return format(value) }
         if metric == "seconds" { return value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value) }
         return metric.hasSuffix("psnr") ? String(format: "%.2f", value) : format(value)
     }
@@ -101,6 +104,7 @@ enum TableRecipes {
     /// `RUN/grade-N`.
     static func table(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
                       repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> Table {
+        if spec.kind == .leaderboard { return leaderboard(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs) }
         // `group: label`: every run joins the row of its sweep label (repeats included).
         let repeats = spec.group == .label
             ? Dictionary(spec.runs.map { ($0, labels[$0].flatMap { $0.isEmpty ? nil : $0 } ?? $0) }, uniquingKeysWith: { a, _ in a })
@@ -183,7 +187,8 @@ enum TableRecipes {
         var caption = spec.caption
         if let source = table.source, table.hasPaper { caption += " Published values: \(source)." }
         return [
-            "isTable": true, "name": spec.name, "caption": caption, "rowHeader": "run", "hasTimes": table.hasTimes,
+            "isTable": true, "name": spec.name, "caption": caption,
+            "rowHeader": spec.kind != .leaderboard ? "run" : spec.overall ? "method" : "task · method", "hasTimes": table.hasTimes,
             "hasPaperColumn": table.hasPaper,
             "columns": table.columns.map { ["label": $0] },
             "rows": table.rows.map { row -> [String: Any] in

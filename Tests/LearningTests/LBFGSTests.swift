@@ -31,4 +31,23 @@ final class LBFGSTests: XCTestCase {
         XCTAssertLessThanOrEqual(outcome.losses.count, 20)
         XCTAssertLessThan(fullBatchGradient(net, x: x, y: y, loss: .mse), before / 10)
     }
+
+    /// A FLOP budget counts evaluations: with `maxEvaluations` the refinement stops at the end of
+    /// the iteration that reached it (never short of it unless converged, never more than one line
+    /// search beyond), while the iteration cap alone lets it run on.
+    func testEvaluationLimitStopsAtTheIterationThatReachesIt() {
+        let xs = (0..<64).map { Double($0) / 64 }
+        let x = Matrix<Double>(rows: 64, cols: 1, values: xs)
+        let y = Matrix<Double>(rows: 64, cols: 1, values: xs.map { sin(6 * Double.pi * $0) })
+        let free = refineWithLBFGS(Network<Double>(spec: NetworkSpec(widths: [1, 12, 1], hidden: .tanh), seed: 3),
+                                   x: x, y: y, loss: .mse, iterations: 200)
+        XCTAssertGreaterThan(free.evaluations, 30)
+        let limited = refineWithLBFGS(Network<Double>(spec: NetworkSpec(widths: [1, 12, 1], hidden: .tanh), seed: 3),
+                                      x: x, y: y, loss: .mse, iterations: 200, maxEvaluations: 20)
+        XCTAssertGreaterThanOrEqual(limited.evaluations, 20)
+        XCTAssertLessThanOrEqual(limited.evaluations, 20 + 40)
+        XCTAssertLessThan(limited.losses.count, free.losses.count)
+        // The same path as the free run up to the stop.
+        XCTAssertEqual(Array(free.losses.prefix(limited.losses.count)), limited.losses)
+    }
 }

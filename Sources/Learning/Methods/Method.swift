@@ -76,6 +76,10 @@ public struct MethodTraining: Sendable, Equatable {
     /// Multi-stage only: after its Adam epochs, each stage runs up to this many full-batch L-BFGS
     /// iterations (`refineWithLBFGS`), as Wang & Lai do; 0: none.
     public var lbfgsIterations: Int = 0
+    /// Multi-stage only: stop each stage's L-BFGS at the end of the iteration during which its loss
+    /// and gradient evaluations reached `lbfgsIterations` (a FLOP budget counts evaluations, and a
+    /// line search may evaluate more than once per iteration); false: iterations alone limit it.
+    public var lbfgsEvaluationsLimited = false
 
     public init(optimizer: Optimizer, schedule: LearningRateSchedule, loss: Loss = .mse, batchSize: Int?,
                 epochs: Int, seed: UInt64, initializer: Initializer = .pytorchDefault) {

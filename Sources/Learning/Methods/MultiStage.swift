@@ -66,7 +66,8 @@ func trainMultiStage<T: RealScalar>(stages: Int, hidden: [Int], training: Method
                              checkpoints: checkpoints?.forNetwork(k, finished: { finished }))
             if training.lbfgsIterations > 0 && !reporter.stopped && checkpoints?.policy.interrupted != true {
                 // Wang & Lai: Adam, then L-BFGS on the same normalised residual (one "step" per iteration).
-                let outcome = refineWithLBFGS(net, x: input, y: target, loss: training.loss, iterations: training.lbfgsIterations)
+                let outcome = refineWithLBFGS(net, x: input, y: target, loss: training.loss, iterations: training.lbfgsIterations,
+                                              maxEvaluations: training.lbfgsEvaluationsLimited ? training.lbfgsIterations : nil)
                 history = TrainingHistory(losses: adam.losses + outcome.losses, snapshots: adam.snapshots,
                                           seconds: monotonicSeconds() - t0)
                 if !outcome.losses.isEmpty {
