@@ -1,9 +1,18 @@
 import Foundation
 
 // The committed results store: a run store kept in the repository (`results/`), which
-// `build --frozen` reads when the run store lacks a run. It holds the runs' entries as the store
-// writes them (declaration, compact result, digest, provenance), and only compact ones: a run
-// that kept its whole prediction at every recorded step is refused (see `freezeProblem`).
+// `build --frozen` reads when the run store lacks a run. It holds the runs' entries (declaration,
+// compact result, digest, provenance) under the same keys as the run store, and only compact ones:
+// - a run that kept its whole prediction at every recorded step is refused (`freezeProblem`);
+// - a training-loss curve longer than `LossThinning.wholeUpTo` steps is thinned at `freeze` to
+//   the steps a figure or table can show (`RunResult.compactForResults`, `LossThinning`): every
+//   kept loss is exactly as trained, the final and lowest losses, the step counts and every table
+//   number are unchanged, a loss figure of one run is drawn identically, and a figure of repeated
+//   runs differs only by being drawn at the steps all of them kept. A run of at most 8192 steps
+//   is copied byte for byte. Runs already trained (by any version with this engine) are compacted
+//   when they are frozen, so nothing needs training again.
+// Beside the runs, `reports/PROFILE/REPORT.json` lists, for each report frozen whole, its runs and
+// their keys (`ResultsManifest`).
 
 /// Why a run cannot go into the results store.
 public struct FreezeError: Error, CustomStringConvertible {
@@ -53,10 +62,81 @@ extension RunStore {
             throw FreezeError(message: "\(spec.name): not frozen: \(problem)")
         }
         let names = ["spec.json", "result.json"]
-        let files = try Self.verifiedFiles(folder, names: names)
+        var files = try Self.verifiedFiles(folder, names: names)
+        // Thin the loss curve (a short one is kept as it is, byte for byte).
+        if let stored = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) {
+            let compact = stored.compactForResults
+            if compact != stored { files["result.json"] = try Self.encoder().encode(compact) }
+        }
         let extras = (try? Data(contentsOf: folder.appendingPathComponent(Self.provenanceName))).map { [Self.provenanceName: $0] } ?? [:]
         let key = folder.lastPathComponent
-        try results.install(files, extras: extras, at: results.root.appendingPathComponent("runs/\(key)"), name: key)
+        let target = results.root.appendingPathComponent("runs/\(key)")
+        // An entry frozen by an earlier version, before curves were thinned, is replaced.
+        if let present = try? Self.verifiedFiles(target, names: names), present["result.json"] != files["result.json"] {
+            try? FileManager.default.removeItem(at: target)
+        }
+        try results.install(files, extras: extras, at: target, name: key)
         return files.values.reduce(0) { $0 + $1.count } + extras.values.reduce(0) { $0 + $1.count }
+    }
+
+    /// The key under which this store keeps `spec`'s entry (any thread count when
+    /// `acceptAnyThreadCount` is set), or nil.
+    public func entryKey(for spec: ExperimentSpec) -> String? { entryFolder(for: spec)?.lastPathComponent }
+
+    /// The manifest of `report`'s frozen `profile`, or nil when that report was never frozen.
+    public func manifest(report: String, profile: String) -> ResultsManifest? {
+        (try? Data(contentsOf: ResultsManifest.file(in: root, report: report, profile: profile)))
+            .flatMap { try? JSONDecoder().decode(ResultsManifest.self, from: $0) }
+    }
+
+    /// Writes the manifest of a report whose every run is frozen (sorted keys: the same runs give the same bytes).
+    public func writeManifest(_ manifest: ResultsManifest) throws {
+        let file = ResultsManifest.file(in: root, report: manifest.report, profile: manifest.profile)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var data = try JSONEncoder.sortedKeys.encode(manifest)
+        data.append(0x0A)
+        try data.write(to: file, options: .atomic)
+    }
+}
+
+/// What `freeze` committed of one report and profile: each run's name and key
+/// (`results/reports/PROFILE/REPORT.json`). A frozen build checks the report against it.
+public struct ResultsManifest: Codable, Sendable, Equatable {
+    public var report: String
+    public var profile: String
+    /// Run name -> the key of its entry in `runs/`.
+    public var runs: [String: String]
+
+    public init(report: String, profile: String, runs: [String: String]) {
+        self.report = report; self.profile = profile; self.runs = runs
+    }
+
+    static func file(in root: URL, report: String, profile: String) -> URL {
+        root.appendingPathComponent("reports/\(profile)/\(report).json")
+    }
+
+    /// Why the committed results do not build `specs` (the report's runs in `profile`, as
+    /// declared now) from `results`, or nil when they do: a committed run whose entry is gone or
+    /// does not verify, or declarations that changed since the report was frozen.
+    /// `absent` names the runs that neither store has.
+    public func problem(specs: [ExperimentSpec], absent: Set<String>, in results: RunStore) -> String? {
+        let declared = Set(specs.map(\.name))
+        var missing: [String] = [], changed: [String] = []
+        for spec in specs where absent.contains(spec.name) {
+            if let committed = runs[spec.name],
+               (try? RunStore.verifiedFiles(results.root.appendingPathComponent("runs/\(committed)"), names: ["spec.json", "result.json"])) == nil {
+                missing.append(spec.name)
+            } else {
+                changed.append(spec.name)
+            }
+        }
+        let dropped = runs.keys.filter { !declared.contains($0) }.sorted()
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("committed run(s) missing from the results store or not verifying: \(missing.joined(separator: ", "))") }
+        if !changed.isEmpty || !dropped.isEmpty {
+            parts.append("the declarations changed since they were frozen (\((changed + dropped).joined(separator: ", "))): "
+                         + "train the profile and freeze it again (docs/committed-results.md)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

@@ -21,8 +21,13 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// `train.spectrum_band`: the recorded spectra and `targetAmplitudes` are sums over the
     /// bins within ± this of each frequency (nil: the bin itself).
     public var spectrumBand: Int?
-    /// Training loss at every optimizer step.
+    /// Training loss at every optimizer step; in the committed results store, at the steps
+    /// `lossSteps` lists (see `LossThinning`).
     public var losses: [Double]
+    /// The optimizer step (0-based) of each entry of `losses` when the curve was thinned for the
+    /// committed results store (`compactForResults`); nil: `losses` has every step, from step 0.
+    /// Read the steps with `lossStepNumbers` and the step count with `stepCount`.
+    public var lossSteps: [Int]?
     public var snapshots: [Snapshot]
     public var seconds: Double
     public var parameterCount: Int

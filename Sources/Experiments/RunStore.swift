@@ -85,6 +85,7 @@ public final class RunStore {
             let folder = entry(threads == Self.computeThreads ? key : Self.key(for: spec, threads: threads))
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
+            result = result.withGradeLosses  // a thinned entry of the results store (`compactForResults`)
             result.name = spec.name
             let provenance = Self.provenance(folder)
             result.seconds = provenance?.seconds ?? 0

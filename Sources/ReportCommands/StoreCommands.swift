@@ -76,9 +76,12 @@ struct FreezeCommand: ParsableCommand {
         discussion: """
             The results store (default: results/ of the project root) is meant to be committed: \
             `build --profile paper --frozen` then builds the site from it with no training. Each \
-            entry is copied verified, as the run store keeps it. Only compact runs are taken: a run \
-            that kept its whole prediction at every recorded step is refused (declare \
-            train.keep_predictions). Trains nothing. Exit status 1 when a declared run is missing \
+            entry is copied verified, under its key; a training-loss curve of more than 8192 steps is \
+            thinned to the steps a figure or table shows (every kept loss exact, the final and lowest \
+            losses and every table number unchanged; docs/committed-results.md). Only compact runs \
+            are taken: a run that kept its whole prediction at every recorded step is refused (declare \
+            train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
+            of the results store, which `build --frozen` checks. Trains nothing. Exit status 1 when a declared run is missing \
             from the run store or refused (the others are still copied), 2 when a report is invalid.
             """
     )
@@ -106,13 +109,19 @@ struct FreezeCommand: ParsableCommand {
         var copied = 0, bytes = 0
         var problems: [String] = []
         for report in reports {
+            var keys: [String: String] = [:]
             for spec in report.experiments {
                 do {
                     bytes += try runStore.freeze(spec, into: resultsStore)
                     copied += 1
+                    keys[spec.name] = resultsStore.entryKey(for: spec)
                 } catch {
                     problems.append("\(report.id)/\(error)")
                 }
+            }
+            // Only a report frozen whole is listed as committed (`build --frozen` checks it against this).
+            if keys.count == report.experiments.count {
+                try resultsStore.writeManifest(ResultsManifest(report: report.id, profile: options.profile, runs: keys))
             }
         }
         for problem in problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }

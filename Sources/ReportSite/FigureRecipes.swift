@@ -61,7 +61,8 @@ enum FigureRecipes {
 
     /// Curves against training step on a log y axis, one series per run (or per repeated run),
     /// grouped into panels and marked at grade boundaries as described at `loss`. `values` are
-    /// per recorded point; `steps` their training steps (nil: point i is step i).
+    /// per recorded point; `steps` their training steps (nil: the training loss, whose steps are
+    /// every step or those a thinned curve kept: `alignedLosses`).
     static func curves(_ all: [Series], labels: [String: String], quantity: String, unit: String,
                        values: (RunResult) -> [Double], steps: ((RunResult) -> [Double])?) -> Figure {
         func label(_ s: Series) -> String { labels[s.name].flatMap { $0.isEmpty ? nil : $0 } ?? s.name }
@@ -96,7 +97,18 @@ enum FigureRecipes {
                 let text = (group.runs.count > 1 ? name : "\(name)\(unit)") + (n > 1 ? " · mean of \(n)" : "")
                 // Point indices to training steps (the first run's; repeats record the same steps).
                 let stepOf: (Double) -> Double = steps.map { f in let s = f(series.first); return { s[Int($0)] } } ?? { $0 }
-                if n > 1 {
+                if steps == nil {
+                    // The training loss: at every step, or at the steps a thinned curve kept.
+                    let (at, columns, length) = alignedLosses(series.runs)
+                    let (mx, my) = envelope(columns.map { $0.reduce(0, +) / Double(n) }, steps: at, length: length,
+                                            buckets: LossThinning.figureBuckets)
+                    axes.line(x: mx, y: my, label: text)
+                    if n > 1 {
+                        let (x, lo) = envelope(columns.map { $0.min()! }, steps: at, length: length, buckets: 1000, keep: .min)
+                        let (_, hi) = envelope(columns.map { $0.max()! }, steps: at, length: length, buckets: 1000, keep: .max)
+                        axes.band(x: x, lower: lo, upper: hi, underLastLine: true)
+                    }
+                } else if n > 1 {
                     let curves = series.runs.map(values)
                     let length = curves.map(\.count).min() ?? 0
                     let columns = (0..<length).map { i in curves.map { $0[i] } }
@@ -129,33 +141,54 @@ enum FigureRecipes {
     /// order (or, for the edges of a band, one point per bucket: its min or its max, at the
     /// bucket's middle step).
     static func envelope(_ values: [Double], buckets: Int, keep: EnvelopeKeep = .both) -> ([Double], [Double]) {
-        guard values.count > 2 * buckets else { return (values.indices.map(Double.init), values) }
-        if keep != .both {
-            var x: [Double] = [], y: [Double] = []
-            let size = Double(values.count) / Double(buckets)
-            for b in 0..<buckets {
-                let lo = Int(Double(b) * size), hi = min(values.count, Int(Double(b + 1) * size))
-                guard lo < hi else { continue }
-                let slice = values[lo..<hi]
-                x.append(Double(lo + hi - 1) / 2)
-                y.append(keep == .min ? slice.min()! : slice.max()!)
-            }
-            return (x, y)
-        }
+        envelope(values, steps: Array(values.indices), length: values.count, buckets: buckets, keep: keep)
+    }
+
+    /// The same for values at `steps` (ascending) of a curve of `length` steps, bucketed by step
+    /// (`LossThinning.bucket`): a curve thinned in the results store, whose kept steps include
+    /// each bucket's min and max, gives what its whole curve gives.
+    static func envelope(_ values: [Double], steps: [Int], length: Int, buckets: Int, keep: EnvelopeKeep = .both) -> ([Double], [Double]) {
+        guard length > 2 * buckets else { return (steps.map(Double.init), values) }
         var x: [Double] = [], y: [Double] = []
-        let size = Double(values.count) / Double(buckets)
+        var i = 0
         for b in 0..<buckets {
-            let lo = Int(Double(b) * size), hi = min(values.count, Int(Double(b + 1) * size))
-            guard lo < hi else { continue }
-            var iMin = lo, iMax = lo
-            for i in lo..<hi {
-                if values[i] < values[iMin] { iMin = i }
-                if values[i] > values[iMax] { iMax = i }
+            let range = LossThinning.bucket(b, of: buckets, length: length)
+            guard !range.isEmpty else { continue }
+            while i < steps.count, steps[i] < range.lowerBound { i += 1 }
+            let first = i
+            while i < steps.count, steps[i] < range.upperBound { i += 1 }
+            guard i > first else { continue }
+            if keep != .both {
+                x.append(Double(range.lowerBound + range.upperBound - 1) / 2)
+                y.append(keep == .min ? values[first..<i].min()! : values[first..<i].max()!)
+                continue
             }
-            for i in [min(iMin, iMax), max(iMin, iMax)] where x.last != Double(i) {
-                x.append(Double(i)); y.append(values[i])
+            var iMin = first, iMax = first
+            for j in first..<i {
+                if values[j] < values[iMin] { iMin = j }
+                if values[j] > values[iMax] { iMax = j }
+            }
+            for j in [min(iMin, iMax), max(iMin, iMax)] where x.last != Double(steps[j]) {
+                x.append(Double(steps[j])); y.append(values[j])
             }
         }
         return (x, y)
+    }
+
+    /// The training-loss curves of runs drawn as one (a run and its repeats), at the steps all of
+    /// them have: every step up to the shortest, unless a curve was thinned in the results store
+    /// (`RunResult.lossSteps`), then the steps every curve kept. `columns[i]` holds each run's
+    /// loss at `steps[i]`; `length` is the step count the figure buckets (`envelope`).
+    static func alignedLosses(_ runs: [RunResult]) -> (steps: [Int], columns: [[Double]], length: Int) {
+        let length = runs.map(\.stepCount).min() ?? 0
+        if runs.allSatisfy({ $0.lossSteps == nil }) {
+            return (Array(0..<length), (0..<length).map { i in runs.map { $0.losses[i] } }, length)
+        }
+        var common = Set(runs[0].lossStepNumbers.filter { $0 < length })
+        for run in runs.dropFirst() { common.formIntersection(run.lossStepNumbers) }
+        let steps = common.sorted()
+        let positions = runs.map { run in Dictionary(uniqueKeysWithValues: run.lossStepNumbers.enumerated().map { ($1, $0) }) }
+        let columns = steps.map { step in zip(runs, positions).map { run, at in run.losses[at[step]!] } }
+        return (steps, columns, length)
     }
 }

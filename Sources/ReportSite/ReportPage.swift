@@ -225,11 +225,11 @@ struct ReportPage {
         var rows: [[String: String]] = [
             ["key": "status", "value": run.status == .ok ? "ok" : "failed"],
             ["key": "parameters", "value": "\(run.parameterCount)"],
-            ["key": "optimizer steps taken", "value": "\(run.losses.count)"],
+            ["key": "optimizer steps taken", "value": "\(run.stepCount)"],
             ["key": "predictions recorded", "value": "\(run.snapshots.count)"],
         ]
         if let loss = run.losses.last { rows.append(["key": "final training loss", "value": String(format: "%.3e", loss)]) }
-        if let (i, low) = run.losses.enumerated().filter({ $0.element.isFinite }).min(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) {
+        if let (i, low) = run.lowestLoss {
             rows.append(["key": "lowest training loss", "value": String(format: "%.3e at step %d", low, i + 1)])
         }
         if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
@@ -247,6 +247,7 @@ struct ReportPage {
         if let v = run.testPSNR { rows.append(["key": "test PSNR", "value": String(format: "%.2f dB", v)]) }
         // Per grade (stage): the model up to it on each set, its time and learning rate.
         if let grades = run.grades, grades.count > 1 || run.image == nil {
+            let gradeSteps = run.gradeStepCounts ?? grades.map(\.losses.count)
             for (k, grade) in grades.enumerated() {
                 var parts: [String] = []
                 if run.image == nil {
@@ -258,7 +259,7 @@ struct ReportPage {
                 // The grade's own rate (`train.grades`), else the block's.
                 let lr = spec.train.grades?[safe: k]?.learningRate ?? spec.train.learningRate
                 parts.append("lr " + String(format: "%.3g", lr))
-                parts.append("\(grade.losses.count) steps")
+                parts.append("\(gradeSteps[k]) steps")
                 rows.append(["key": grades.count > 1 ? "grade \(k + 1)" : "network", "value": parts.joined(separator: " · ")])
             }
         }

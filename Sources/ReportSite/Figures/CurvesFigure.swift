@@ -51,14 +51,13 @@ extension FigureRecipes {
             switch metric {
             case .loss:
                 // The training loss at every step (of the batch, before the update).
-                let length = group.runs.map(\.losses.count).min() ?? 0
-                let mean = (0..<length).map { i in group.runs.reduce(0) { $0 + $1.losses[i] } / Double(n) }
-                let (x, y) = envelope(mean, buckets: 2000)
+                let (at, columns, length) = alignedLosses(group.runs)
+                let mean = columns.map { $0.reduce(0, +) / Double(n) }
+                let (x, y) = envelope(mean, steps: at, length: length, buckets: LossThinning.figureBuckets)
                 panel.line(x: x, y: y, label: "training (every step)")
                 if n > 1 {
-                    let columns = (0..<length).map { i in group.runs.map { $0.losses[i] } }
-                    let (bx, lo) = envelope(columns.map { $0.min()! }, buckets: 1000, keep: .min)
-                    let (_, hi) = envelope(columns.map { $0.max()! }, buckets: 1000, keep: .max)
+                    let (bx, lo) = envelope(columns.map { $0.min()! }, steps: at, length: length, buckets: 1000, keep: .min)
+                    let (_, hi) = envelope(columns.map { $0.max()! }, steps: at, length: length, buckets: 1000, keep: .max)
                     panel.band(x: bx, lower: lo, upper: hi, underLastLine: true)
                 }
                 draw("validation", { $0.validationLoss })
