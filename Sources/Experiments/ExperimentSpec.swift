@@ -240,6 +240,22 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `flop_budget`: the training FLOPs (`TrainingFLOPs`) that set `steps` (the largest length
         /// within it); nil: `steps` as written, which keeps older run keys.
         public var flopBudget: Double? = nil
+
+        /// Grade (stage) `index`'s own settings (`train.grades[index]`); nil when the block's apply.
+        public func ownSettings(ofGrade index: Int) -> GradeTrainSpec? {
+            guard let grades, grades.indices.contains(index) else { return nil }
+            return grades[index]
+        }
+
+        /// The learning rate grade (stage) `index` starts from: its own (`train.grades`), else `lr`.
+        public func learningRate(ofGrade index: Int) -> Double {
+            ownSettings(ofGrade: index)?.learningRate ?? learningRate
+        }
+
+        /// The epochs grade (stage) `index` trains: its own (`train.grades`), else `steps`.
+        public func steps(ofGrade index: Int) -> Int {
+            ownSettings(ofGrade: index)?.steps ?? steps
+        }
     }
 
     /// The square of the plane a model is evaluated on after training (`train.plane`).

@@ -269,9 +269,6 @@ extension Runner {
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount
         result.grades = fitted.grades
-        result.gradeLearningRates = fitted.grades.indices.map { g in
-            spec.train.grades.flatMap { g < $0.count ? $0[g].learningRate : nil } ?? spec.train.learningRate
-        }
         result.gradeBoundaries = fitted.gradeBoundaries
         result.trainRSE = fitted.trainRSE
         result.validationRSE = fitted.validationRSE

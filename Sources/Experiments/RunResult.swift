@@ -128,9 +128,6 @@ public struct RunResult: Codable, Sendable, Equatable {
         }
     }
 
-    /// Methods other than `mlp`: the learning rate each grade (stage) starts from.
-    public var gradeLearningRates: [Double]?
-
     /// `train.record_norms`: the spectral norm of every weight matrix at each recorded step.
     public var layerNorms: [LayerNormSnapshot]?
 

@@ -256,9 +256,7 @@ struct ReportPage {
                     if let v = grade.testRSE { parts.append("test " + String(format: "%.3e", v)) }
                 }
                 parts.append(String(format: "%.1f s", grade.seconds))
-                // The grade's own rate (`train.grades`), else the block's.
-                let lr = spec.train.grades?[safe: k]?.learningRate ?? spec.train.learningRate
-                parts.append("lr " + String(format: "%.3g", lr))
+                parts.append("lr " + String(format: "%.3g", spec.train.learningRate(ofGrade: k)))
                 parts.append("\(gradeSteps[k]) steps")
                 rows.append(["key": grades.count > 1 ? "grade \(k + 1)" : "network", "value": parts.joined(separator: " · ")])
             }
@@ -312,9 +310,4 @@ struct ReportPage {
         }
         return entry
     }
-}
-
-extension Array {
-    /// The element at `index`, or nil outside the array.
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -45,7 +45,7 @@ enum RunCost {
             var previous = input
             return model.grades.enumerated().map { i, grade in
                 defer { previous = grade.last ?? previous }
-                return phase([previous] + grade + [output], epochs: spec.train.grades?[safe: i]?.steps ?? spec.train.steps)
+                return phase([previous] + grade + [output], epochs: spec.train.steps(ofGrade: i))
             }
         case .mscale:
             return [phase([input] + model.hidden + [output], epochs: spec.train.steps, networks: max(1, model.scales.count))]
@@ -54,7 +54,7 @@ enum RunCost {
             // search, a few: counted as one epoch.
             return (0..<max(1, model.stages)).map { i in
                 phase([input] + model.hidden + [output],
-                      epochs: (spec.train.grades?[safe: i]?.steps ?? spec.train.steps) + (spec.train.lbfgs ?? 0))
+                      epochs: spec.train.steps(ofGrade: i) + (spec.train.lbfgs ?? 0))
             }
         case .phaseShift:
             // One network for the lowest band, and one of two outputs for each other band.

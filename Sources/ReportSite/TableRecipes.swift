@@ -63,7 +63,7 @@ enum TableRecipes {
     /// With `grade`, that grade's own learning rates and epochs (`train.grades`).
     static func settings(_ spec: ExperimentSpec, grade: Int? = nil) -> String {
         let t = spec.train
-        let own = grade.flatMap { g in t.grades.flatMap { g < $0.count ? $0[g] : nil } }
+        let own = grade.flatMap(t.ownSettings(ofGrade:))
         let lr = own?.learningRate ?? t.learningRate, final = own == nil ? t.finalLearningRate : own?.finalLearningRate
         let epochs = own?.steps ?? t.steps
         var parts = ["lr " + format(lr) + (final.map { " → " + format($0) } ?? "")]

@@ -131,7 +131,6 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(last.validationMetric!, run.validationRSE!, accuracy: 1e-4 * run.validationRSE!)
         XCTAssertEqual(last.trainMetric!, run.trainRSE!, accuracy: 1e-4 * run.trainRSE!)
         XCTAssertLessThan(last.trainLoss!, curves[0].trainLoss!, "training lowers the loss")
-        XCTAssertEqual(run.gradeLearningRates, [1e-2, 1e-2])
         // An mlp's curves come from its recorded predictions.
         let mlp = Runner.run(try self.spec(""))
         XCTAssertNil(mlp.curves)

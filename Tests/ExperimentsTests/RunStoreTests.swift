@@ -183,6 +183,25 @@ final class RunStoreDigestTests: XCTestCase {
 
     /// Each grade's wall time is kept out of the verified bytes too, and read back from the entry's
     /// provenance.
+    /// A result.json from before `gradeLearningRates` was dropped (each grade's rate is read from
+    /// the declaration now) still loads: the old field is ignored, and not written again.
+    func testAResultWithTheOldGradeLearningRatesStillLoads() throws {
+        let (store, root) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let spec = try XCTUnwrap(ReportLoader.parse(text: ReportLoaderTests.valid, id: "tiny", file: "tiny.md", profile: "quick").0?.experiments.first)
+        var old = try XCTUnwrap(JSONSerialization.jsonObject(with: RunStore.encoder().encode(result())) as? [String: Any])
+        old["gradeLearningRates"] = [0.01, 0.005]
+        let key = RunStore.key(for: spec)
+        try store.install(["spec.json": RunStore.encoder().encode(spec),
+                           "result.json": JSONSerialization.data(withJSONObject: old, options: [.sortedKeys]),
+                           "compute.json": RunStore.encoder().encode(["threads": RunStore.threads(for: spec)])],
+                          at: root.appendingPathComponent("runs/\(key)"), name: key)
+        let loaded = try XCTUnwrap(store.result(for: spec), "an entry with the old field loads")
+        XCTAssertEqual(loaded.losses, result().losses)
+        XCTAssertEqual(loaded.finalRSE, result().finalRSE)
+        XCTAssertFalse(String(decoding: try RunStore.encoder().encode(loaded), as: UTF8.self).contains("gradeLearningRates"))
+    }
+
     func testGradeTimesLiveInTheProvenance() throws {
         let (store, root) = try makeStore()
         defer { try? FileManager.default.removeItem(at: root) }
