@@ -43,8 +43,10 @@ extension BuiltBinaryTesting {
 }
 
 /// The tiny report the end-to-end tests build: a 1-8-1 network fitting two sines in 20 steps,
-/// recorded every 10, with one figure of `figureKind` (`extra` lines go into its block).
-func tinyReport(title: String, prose: String, profiles: String = "", figureKind: String, extra: String = "") -> String {
+/// recorded every 10, with one figure of `figureKind` (`extra` lines go into its block). `sweep`
+/// is the experiment's `sweep:` value (e.g. `{grid: {seed: [0, 1]}}`), `profiles` its lines.
+func tinyReport(title: String, prose: String, sweep: String = "", profiles: String = "", figureKind: String,
+                extra: String = "") -> String {
     """
     ---
     version: 1
@@ -64,6 +66,7 @@ func tinyReport(title: String, prose: String, profiles: String = "", figureKind:
       lr: 3.0e-3
       steps: 20
       record_every: 10
+    \(sweep.isEmpty ? "" : "sweep: \(sweep)")
     \(profiles)
     ```
 

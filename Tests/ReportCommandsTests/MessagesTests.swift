@@ -4,36 +4,9 @@ import XCTest
 /// Every message names the right place (file:line:column, or `-S` once) and never shows a raw
 /// Foundation error or an absolute path of the build machine.
 final class MessagesTests: XCTestCase, BuiltBinaryTesting {
-    static let report = """
-    ---
-    title: "Tiny"
-    thumbnail: heat
-    ---
-
-    ```experiment tiny
-    task:
-      kind: sum_of_sines
-      frequencies: [1, 3]
-      points: 32
-    model:
-      widths: [1, 8, 1]
-    train:
-      lr: 3.0e-3
-      steps: 20
-      record_every: 10
-    sweep:
-      grid: {seed: [0, 1, 2]}
-    profiles:
-      quick:
-        train: {steps: 10}
-    ```
-
-    ```figure loss
-    kind: loss
-    run: tiny
-    caption: "Loss <img src=x onerror=alert(1)>."
-    ```
-    """
+    /// The end-to-end tests' tiny report over three seeds, with a quick profile.
+    static let report = tinyReport(title: "Tiny", prose: "Messages.", sweep: "{grid: {seed: [0, 1, 2]}}",
+                                   profiles: "profiles:\n  quick:\n    train: {steps: 10}", figureKind: "loss")
 
     func workspace(_ bytes: Data) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-msg-\(UUID().uuidString)")
@@ -43,7 +16,7 @@ final class MessagesTests: XCTestCase, BuiltBinaryTesting {
     }
 
     func testFileProblemsNameTheRightLine() throws {
-        let good = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+        let good = Self.report
         // CRLF: valid, and a problem is on its own line.
         var dir = try workspace(Data(good.replacingOccurrences(of: "\n", with: "\r\n").utf8))
         XCTAssertEqual(try run(["validate"], in: dir).status, 0)
@@ -51,10 +24,10 @@ final class MessagesTests: XCTestCase, BuiltBinaryTesting {
             .write(to: dir.appendingPathComponent("reports/tiny.md"))
         var result = try run(["validate"], in: dir)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("reports/tiny.md:14:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:16:"), result.stderr)
         try? FileManager.default.removeItem(at: dir)
         // The thumbnail's own line.
-        dir = try workspace(Data(Self.report.utf8))
+        dir = try workspace(Data(Self.report.replacingOccurrences(of: "version: 1\n", with: "version: 1\nthumbnail: heat\n").utf8))
         result = try run(["validate"], in: dir)
         XCTAssertTrue(result.stderr.contains("reports/tiny.md:3:1: thumbnail: thumbnail names figure 'heat'"), result.stderr)
         try? FileManager.default.removeItem(at: dir)
@@ -65,18 +38,18 @@ final class MessagesTests: XCTestCase, BuiltBinaryTesting {
         dir = try workspace(bytes)
         result = try run(["validate"], in: dir)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("reports/tiny.md:10:3: the file is not valid UTF-8: byte 0xFF at byte offset \(offset)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:12:3: the file is not valid UTF-8: byte 0xFF at byte offset \(offset)"), result.stderr)
         try? FileManager.default.removeItem(at: dir)
         // A NUL in the title.
         dir = try workspace(Data(good.replacingOccurrences(of: "\"Tiny\"", with: "\"Ti\0ny\"").utf8))
         result = try run(["validate"], in: dir)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("reports/tiny.md:2:11: the file contains a NUL character"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("reports/tiny.md:3:11: the file contains a NUL character"), result.stderr)
         try? FileManager.default.removeItem(at: dir)
     }
 
     func testCommandLineProblemsNameTheOptionOnce() throws {
-        let dir = try workspace(Data(Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss").utf8))
+        let dir = try workspace(Data(Self.report.utf8))
         defer { try? FileManager.default.removeItem(at: dir) }
         var result = try run(["validate", "-S", "train.steps=abc"], in: dir)
         XCTAssertEqual(result.status, 2)
@@ -107,7 +80,7 @@ final class MessagesTests: XCTestCase, BuiltBinaryTesting {
     /// The issue's crash list, through `build`: each is refused (exit 2) before anything is
     /// trained or written, in well under the time a crash or hang would take.
     func testBuildRefusesWhatWouldCrashBeforeTrainingAnything() throws {
-        let good = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+        let good = Self.report
         func list(_ range: Range<Int>) -> String { "[" + range.map(String.init).joined(separator: ", ") + "]" }
         let cases: [(String, String, String)] = [
             ("frequencies: [1, 3]", "frequencies: [1, 4611686018427387904]", "as a frequency is above the limit"),
@@ -135,8 +108,9 @@ final class MessagesTests: XCTestCase, BuiltBinaryTesting {
     }
 
     func testNotebookMarkdownCellsEscapeUserStrings() throws {
-        let hostile = Self.report.replacingOccurrences(of: "thumbnail: heat", with: "thumbnail: loss")
+        let hostile = Self.report
             .replacingOccurrences(of: "title: \"Tiny\"", with: "title: \"Tiny <script>alert(1)</script>\"")
+            .replacingOccurrences(of: "caption: \"Loss.\"", with: "caption: \"Loss <img src=x onerror=alert(1)>.\"")
         let dir = try workspace(Data(hostile.utf8))
         defer { try? FileManager.default.removeItem(at: dir) }
         let result = try run(["build", "--templates", templates, "-j", "1", "--quiet"], in: dir)
