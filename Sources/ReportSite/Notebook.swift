@@ -213,6 +213,15 @@ struct Notebook {
             return sorted({int(r["panel"]) for r in rows})
 
 
+        def panel_axes(axes, rows):
+            """(panel number, axes) of every panel with data (1 is the top-left panel, row by row);
+            the axes of the other panels are hidden."""
+            shown = panels(rows)
+            for panel, ax in enumerate(axes.flat, start=1):
+                ax.set_visible(panel in shown)
+            return [(panel, ax) for panel, ax in enumerate(axes.flat, start=1) if panel in shown]
+
+
         def series(rows, panel, kind="line"):
             """{series name: (x array, y array)} of one kind of artist in one panel, in file order."""
             out = {}

@@ -90,11 +90,7 @@ struct NotebookFigureCell {
                 rows = load_figure(\(cell.path))
                 labels = {\(labels)}  # panel: (title, x label, y label, log x, log y)
                 fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
-                shown = panels(rows)
-                for panel, ax in enumerate(axes.flat, start=1):
-                    if panel not in shown:
-                        ax.set_visible(False)
-                        continue
+                for panel, ax in panel_axes(axes, rows):
                     draw_panel(ax, rows, panel)
                     title, xlabel, ylabel, logx, logy = labels.get(panel, ("", "", "", False, False))
                     ax.set_title(title)
@@ -104,7 +100,7 @@ struct NotebookFigureCell {
                         ax.set_xscale("log")
                     if logy:
                         ax.set_yscale("log")
-                if any(len(series(rows, p)) > 1 for p in shown):
+                if any(len(series(rows, p)) > 1 for p in panels(rows)):
                     axes[0, 0].legend()
                 plt.show()
                 """

@@ -21,11 +21,7 @@ enum FitFigure: FigureRecipe {
             titles = {\(cell.outline.panels.compactMap { p in p.title.map { "\(p.number): \(Notebook.py($0))" } }.joined(separator: ", "))}
             fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), sharex=True, sharey=True, squeeze=False,
                                      constrained_layout=True)
-            shown = panels(rows)
-            for panel, ax in enumerate(axes.flat, start=1):
-                if panel not in shown:
-                    ax.set_visible(False)
-                    continue
+            for panel, ax in panel_axes(axes, rows):
                 for name, (z, value) in series(rows, panel).items():
                     target = name.startswith("target")
                     ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6,

@@ -19,11 +19,7 @@ enum PlaneFigure: FigureRecipe {
             rows = load_figure(\(cell.path))
             titles = {\(titles)}
             fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
-            shown = panels(rows)
-            for panel, ax in enumerate(axes.flat, start=1):
-                if panel not in shown:
-                    ax.set_visible(False)
-                    continue
+            for panel, ax in panel_axes(axes, rows):
                 if any(int(r["panel"]) == panel and r["kind"] == "heatmap" for r in rows):
                     x, y, grid = heatmap(rows, panel)
                     bound = np.nanmax(np.abs(grid))

@@ -39,12 +39,8 @@ enum PerturbationFigure: FigureRecipe {
             # \(cell.spec.name): colour = |f̃_θ(k)| / |f̃_θ*(k)| at each target frequency k (x) after moving the trained
             # parameters by δ (y) along random unit directions, the mean over directions (and repeats); one panel per run.
             rows = load_figure(\(cell.path))
-            shown = sorted(panels(rows))
             fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, sharey=True, constrained_layout=True)
-            for panel, ax in enumerate(axes.flat, start=1):
-                if panel not in shown:
-                    ax.set_visible(False)
-                    continue
+            for panel, ax in panel_axes(axes, rows):
                 k, delta, ratio = heatmap(rows, panel)
                 mesh = ax.pcolormesh(edges(k), edges(delta), ratio, cmap="viridis", vmin=0, vmax=1)
                 ax.set_xlabel(\(cell.label(cell.first.xLabel, "frequency k")))
