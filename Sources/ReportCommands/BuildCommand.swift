@@ -69,6 +69,32 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
+/// Options shared by the commands that build the site (`build`, `serve`): where it goes, its
+/// templates, the run store and how many runs train at once.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder to write the site to (default: site/ of the project root).", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (layout, index, report, run, search) and static files (default: the project's templates/, else mgdl-report's own).", valueName: "dir"))
+    var templates: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run store: finished runs are kept here by content hash and never trained twice (default: .mgdl-store/ of the project root).", valueName: "dir"))
+    var store: String?
+
+    @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU); BLAS gets the CPUs the jobs leave.", valueName: "N"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
+    }
+
+    var outDirectory: URL { ProjectRoot.resolve(out, default: "site") }
+    var templatesDirectory: URL { ProjectRoot.templates(templates) }
+    var storeDirectory: URL { ProjectRoot.resolve(store, default: ".mgdl-store") }
+    /// `-j`, else one job per CPU.
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -83,17 +109,7 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var options: ReportOptions
 
-    @Option(name: .long, help: ArgumentHelp("Folder to write the site to (default: site/ of the project root).", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (layout, index, report, run, search) and static files (default: the project's templates/, else mgdl-report's own).", valueName: "dir"))
-    var templates: String?
-
-    @Option(name: .long, help: ArgumentHelp("Run store: finished runs are kept here by content hash and never trained twice (default: .mgdl-store/ of the project root).", valueName: "dir"))
-    var store: String?
-
-    var outDirectory: URL { ProjectRoot.resolve(out, default: "site") }
-    var storeDirectory: URL { ProjectRoot.resolve(store, default: ".mgdl-store") }
+    @OptionGroup var site: SiteOptions
 
     @Flag(name: .long, help: "Train nothing: assemble the site from the run store and the committed results store (--results); a run in neither fails (its page says so, exit status 1).")
     var frozen = false
@@ -103,9 +119,6 @@ struct BuildCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Train only shard i of N (runs split by key) into the store and write no site; merge the stores with `merge-stores`, then `build --frozen`.", valueName: "i/N"))
     var shard: String?
-
-    @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU); BLAS gets the CPUs the jobs leave.", valueName: "N"))
-    var jobs: Int?
 
     @Option(name: .long, help: ArgumentHelp("Seconds between two checkpoints of a run in training (in the store's tmp/; a killed build continues each run from its last checkpoint, bit-identically).", valueName: "s"))
     var checkpointEvery: Double = 120
@@ -128,15 +141,14 @@ struct BuildCommand: ParsableCommand {
             shardValue = parsed
         }
         var builder = SiteBuilder(reportsDirectory: options.reportsDirectory,
-                                  templatesDirectory: ProjectRoot.templates(templates),
-                                  outputDirectory: outDirectory,
+                                  templatesDirectory: site.templatesDirectory,
+                                  outputDirectory: site.outDirectory,
                                   profile: options.profile, only: options.only,
-                                  storeDirectory: storeDirectory, frozen: frozen)
+                                  storeDirectory: site.storeDirectory, frozen: frozen)
         builder.overrides = try options.overrides()
         builder.shard = shardValue
         builder.resultsDirectory = ProjectRoot.resolve(results, default: "results")
-        if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
-        builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        builder.jobs = site.jobCount
         guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every expects a number of seconds >= 0") }
         builder.checkpointInterval = checkpointEvery
         BLASThreads.set(builder.computeThreads)
@@ -158,13 +170,13 @@ struct BuildCommand: ParsableCommand {
         }
         display.finishLine()
         if let shardValue {
-            print("shard \(shardValue): \(summary.runs) run(s) (\(summary.trained) trained, \(summary.restored) already in the store) in \(storeDirectory.path); no site written")
+            print("shard \(shardValue): \(summary.runs) run(s) (\(summary.trained) trained, \(summary.restored) already in the store) in \(site.storeDirectory.path); no site written")
             if !summary.failedRuns.isEmpty { throw ExitCode(1) }
             return
         }
         let line = String(format: "built %d report(s), %d run(s) (%d trained, %d from the store), %d figure(s) (%d drawn), %d file(s) rewritten in %@ in %.1f s",
                           summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, summary.figuresDrawn,
-                          summary.rewrittenFiles, out ?? summary.output, summary.seconds)
+                          summary.rewrittenFiles, site.out ?? summary.output, summary.seconds)
         print(line)
         if !summary.claims.isEmpty {
             let counts = ClaimVerdict.allCases.compactMap { v -> String? in

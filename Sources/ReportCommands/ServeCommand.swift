@@ -29,35 +29,24 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Port on 127.0.0.1 (0: any free port; the address is printed).", valueName: "port"))
     var port: Int = 8000
 
-    @Option(name: .long, help: ArgumentHelp("Folder to write the site to (default: site/ of the project root).", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .long, help: ArgumentHelp("Folder of Mustache templates (default: the project's templates/, else mgdl-report's own).", valueName: "dir"))
-    var templates: String?
-
-    @Option(name: .long, help: ArgumentHelp("Run store (default: .mgdl-store/ of the project root).", valueName: "dir"))
-    var store: String?
-
-    @Option(name: .short, help: ArgumentHelp("Train this many runs at once (default: one per CPU).", valueName: "N"))
-    var jobs: Int?
+    @OptionGroup var site: SiteOptions
 
     @Option(name: .long, help: ArgumentHelp("Seconds between two looks at the watched folders.", valueName: "s"))
     var interval: Double = 0.5
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port expects 0 to 65535, found \(port)") }
-        if let jobs, jobs < 1 { throw ValidationError("-j expects at least 1, found \(jobs)") }
         guard interval > 0, interval <= 60 else { throw ValidationError("--interval expects a number of seconds in (0, 60]") }
     }
 
     func run() throws {
-        let outDirectory = ProjectRoot.resolve(out, default: "site")
-        let templatesDirectory = ProjectRoot.templates(templates)
+        let outDirectory = site.outDirectory
+        let templatesDirectory = site.templatesDirectory
         var builder = SiteBuilder(reportsDirectory: options.reportsDirectory, templatesDirectory: templatesDirectory,
                                   outputDirectory: outDirectory, profile: options.profile, only: options.only,
-                                  storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
+                                  storeDirectory: site.storeDirectory)
         builder.overrides = try options.overrides()
-        builder.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        builder.jobs = site.jobCount
         BLASThreads.set(builder.computeThreads)
         let state = ServeState(site: outDirectory)
         let watcher = FolderWatcher(folders: [options.reportsDirectory, templatesDirectory])
