@@ -38,6 +38,7 @@ extension ExperimentSpec {
         let node = removing(["profiles", "sweep"], from: overlaid)
         let points = sweepNode(root, profile: applied).map { Sweep.points($0, keyPath: top.path("sweep"), reader: reader) } ?? [[]]
         var specs: [ExperimentSpec] = []
+        var seedsReported = false
         for (point, description) in zip(points, describe(points, block: name)) {
             var n = node
             for assignment in point where assignment.path != ["name"] { n = Sweep.set(n, path: assignment.path, to: assignment.value, keyMark: assignment.keyMark) }
@@ -52,6 +53,11 @@ extension ExperimentSpec {
             let read = readOne(n, name: name, reader: reader, baseDirectory: baseDirectory)
             reader.blame(mine, in: n, since: before, block: name)  // a bad -S value is the command line's fault
             guard var spec = read else { continue }
+            // Once per block: the first sweep point whose copies' seeds overflow.
+            if copies > 1, !seedsReported, case .mapping(let m) = n, let problem = repeatedSeedProblem(spec, copies: copies) {
+                reader.report(m["repeat"], top.path("repeat"), problem)
+                seedsReported = true
+            }
             spec.name = description.name
             spec.group = name
             spec.label = description.label
@@ -145,7 +151,27 @@ extension ExperimentSpec {
         return Limits.sweepFits(points, copies, r, path, reader: reader ?? quiet) ? copies : 1
     }
 
-    /// `repeat: N`: N copies with seeds seed, seed + 1, ... (and phase seeds, where drawn).
+    /// The seeds of the last of `copies` copies must still be seeds a declaration can state (a run
+    /// page shows them, and a report may copy them): at most 2^63 − 1, and below 2^32 for NumPy's
+    /// phases. nil when they are.
+    private static func repeatedSeedProblem(_ spec: ExperimentSpec, copies: Int) -> String? {
+        let last = UInt64(copies - 1)
+        let seeds: [(String, UInt64?, UInt64)] = [
+            ("seed", spec.seed, UInt64(Int.max)),
+            ("task.phases.seed", spec.task.phaseSeed, spec.task.generator == .numpy ? UInt64(UInt32.max) : UInt64(Int.max)),
+            ("task.noise_seed", spec.task.noiseSeed, UInt64(Int.max)),
+        ]
+        for (key, seed, largest) in seeds {
+            guard let seed else { continue }
+            if seed > largest || largest - seed < last {
+                return "the \(copies) copies take \(key) \(seed) to \(seed) + \(last), above the largest \(key) \(largest); lower \(key) or repeat"
+            }
+        }
+        return nil
+    }
+
+    /// `repeat: N`: N copies with seeds seed, seed + 1, ... (and phase seeds, where drawn, and
+    /// noise seeds: each copy of a random signal's task fits a signal of its own).
     private static func repeated(_ spec: ExperimentSpec, copies: Int) -> [ExperimentSpec] {
         guard copies > 1 else { return [spec] }
         return (0..<copies).map { index in
@@ -153,6 +179,7 @@ extension ExperimentSpec {
             copy.name = "\(spec.name)--repeat-\(index + 1)"
             copy.seed = spec.seed &+ UInt64(index)
             if let phaseSeed = spec.task.phaseSeed { copy.task.phaseSeed = phaseSeed &+ UInt64(index) }
+            if let noiseSeed = spec.task.noiseSeed { copy.task.noiseSeed = noiseSeed &+ UInt64(index) }
             copy.repeatOf = spec.name
             copy.repeatIndex = index
             copy.repeatCount = copies

@@ -30,7 +30,7 @@ public enum SpecSchema {
             Key(name: "train", type: "object", description: "optimizer, learning rate, budget"),
             Key(name: "profiles", type: "object", description: "named overlays (quick, paper, ...) deep-merged onto the block"),
             Key(name: "sweep", type: "object", description: "grid (cartesian) and zip (lockstep) lists of values by dotted key"),
-            Key(name: "repeat", type: "integer", description: "train N copies with seeds seed, seed+1, ... (and phase seeds, where drawn); figures and tables show their mean"),
+            Key(name: "repeat", type: "integer", description: "train N copies with seeds seed, seed+1, ... (and phase seeds, where drawn, and noise seeds: each copy fits its own random signal); figures and tables show their mean"),
         ]),
         ("experiment.task", "the target λ(x) and its samples", [
             Key(name: "kind", type: "string", description: "sum of sines, a formula in x, a 1/f^α signal (power_law: power ∝ k^(−α); band_limited_power_law: Tancik et al.'s amplitude (1 + k)^(−α) below points/4, min–max normalised), an image, or a dataset", choices: TaskKind.words),
@@ -50,7 +50,7 @@ public enum SpecSchema {
             Key(name: "manifold", type: "object", description: "{q: Q}: inputs γ_q(t) = (1 + sin(2πqt)/2)(cos 2πt, sin 2πt) instead of t"),
             Key(name: "exponent", type: "number", description: "power_law, band_limited_power_law: α of the 1/f^α spectrum"),
             Key(name: "max_frequency", type: "integer", description: "power_law: highest frequency"),
-            Key(name: "noise_seed", type: "integer", description: "power_law, band_limited_power_law: seed of the random coefficients"),
+            Key(name: "noise_seed", type: "integer", description: "power_law, band_limited_power_law: seed of the random coefficients (copy i of a repeat: noise_seed + i)"),
             Key(name: "file", type: "string", description: "image: PNG path relative to the report's folder"),
             Key(name: "colour", type: "string", description: "image: channels", choices: Image.Colour.words),
             Key(name: "size", type: "integer", description: "image: centre-crop to a square and resize to size x size"),

@@ -61,6 +61,43 @@ final class ClaimsTests: XCTestCase {
         XCTAssertNotEqual(RunStore.key(for: plain[0]), RunStore.key(for: runs[1]))
     }
 
+    /// On a random signal, copy i fits its own signal (noise seed + i), the same one at every
+    /// build; the copies share the mapping's frequencies; copy 1 is the block without `repeat`.
+    func testRepeatDrawsOneSignalPerCopy() throws {
+        let experiment = """
+        ```experiment sparse
+        method: sgdl
+        task: {kind: band_limited_power_law, exponent: 1, noise_seed: 3, points: 32, split: interleaved, stride: 2}
+        features: {kind: gaussian, scale: 2, count: 4, seed: 1}
+        model: {hidden: [8]}
+        train: {lr: 1.0e-2, epochs: 3}
+        repeat: 3
+        ```
+        """
+        func copies(_ text: String) throws -> [ExperimentSpec] {
+            let (report, problems) = parse(Self.report(experiment: text, claims: ""))
+            XCTAssertEqual(problems, [])
+            return try XCTUnwrap(report).experiments
+        }
+        let specs = try copies(experiment)
+        XCTAssertEqual(specs.map(\.task.noiseSeed), [3, 4, 5])
+        XCTAssertEqual(specs.map(\.seed), [0, 1, 2])
+        XCTAssertTrue(specs.allSatisfy { $0.features == specs[0].features }, "one draw of the frequencies for every copy")
+        let runs = specs.map { Runner.run($0) }
+        XCTAssertTrue(runs.allSatisfy { $0.status == .ok })
+        XCTAssertEqual(Set(runs.map(\.target)).count, 3, "three signals")
+        // Deterministic: the same declaration gives every copy the same signal and result, bit for bit.
+        let again = try copies(experiment).map { Runner.run($0) }
+        XCTAssertEqual(again.map(\.target), runs.map(\.target))
+        XCTAssertEqual(again.map(\.testRSE), runs.map(\.testRSE))
+        let single = try copies(experiment.replacingOccurrences(of: "repeat: 3\n", with: ""))
+        XCTAssertEqual(RunStore.key(for: single[0]), RunStore.key(for: specs[0]))
+        // The last copy's noise seed must stay a seed a declaration can state.
+        let (_, problems) = parse(Self.report(experiment: experiment.replacingOccurrences(of: "noise_seed: 3", with: "noise_seed: \(Int.max - 1)"), claims: ""))
+        XCTAssertEqual(problems.map(\.keyPath), ["sparse.repeat"], "\(problems)")
+        XCTAssertTrue(problems.first?.message.contains("task.noise_seed") == true, "\(problems)")
+    }
+
     func testRepeatMustBePositive() {
         let (_, problems) = parse(Self.report(experiment: Self.experiment.replacingOccurrences(of: "repeat: 3", with: "repeat: 0"), claims: ""))
         XCTAssertEqual(problems.count, 1, "\(problems)")

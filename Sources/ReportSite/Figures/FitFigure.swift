@@ -39,7 +39,7 @@ enum FitFigure: FigureRecipe {
 
 extension FigureRecipes {
     /// Target and network on the grid at four iterations (nearest recorded snapshots). Of a
-    /// repeated run, the first copy is shown (the copies' targets differ when their phases do),
+    /// repeated run, the first copy is shown (the copies' targets differ when their phases or noise seeds do),
     /// and the panel titles say so.
     static func fit(_ series: Series, at requested: [Int]) throws -> Figure {
         let run = series.first
