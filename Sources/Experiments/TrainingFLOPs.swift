@@ -106,13 +106,13 @@ public enum TrainingFLOPs {
     /// Training FLOPs of the run as declared (per-grade epochs of `train.grades` included).
     public static func total(_ spec: ExperimentSpec) -> Double {
         let (fixed, perUnit) = split(spec)
-        guard spec.method == .mgdl, let grades = spec.train.grades else { return fixed + perUnit * Double(spec.train.steps) }
+        guard spec.method == .mgdl, spec.train.grades != nil else { return fixed + perUnit * Double(spec.train.steps) }
         // Per-grade epochs: each grade's own pass count.
         let s = shape(spec)
         var previous = s.input, sum = fixed
         for (g, grade) in spec.model.grades.enumerated() {
             let widths = [previous] + grade + [s.output]
-            sum += Double(s.points) * pass(widths) * Double((g < grades.count ? grades[g].steps : spec.train.steps))
+            sum += Double(s.points) * pass(widths) * Double(spec.train.steps(ofGrade: g))
             previous = grade.last ?? previous
         }
         return sum
