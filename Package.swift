@@ -44,8 +44,8 @@ let package = Package(
         .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
         .target(name: "Learning", dependencies: ["Numerics", "CLBFGS"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
-        // 4. Tasks and analysis: target functions, splits, spectra, metrics.
-        .target(name: "Tasks", dependencies: ["Numerics", "CCairo", "CZlib"], exclude: ["README.md"], swiftSettings: cSettings),
+        // 4. Tasks and analysis: target functions, splits, spectra, metrics (text images drawn by Cairo, shaped by HarfBuzz).
+        .target(name: "Tasks", dependencies: ["Numerics", "CCairo", "CHarfBuzz", "CFreeType", "CZlib"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
         .target(name: "Experiments", dependencies: [
             "Learning", "Tasks", "Yams", .product(name: "Crypto", package: "swift-crypto"),

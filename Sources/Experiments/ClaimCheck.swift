@@ -41,11 +41,21 @@ public enum ClaimCheck {
     }
 
     /// The runs a claim's name stands for: the run itself, or every repeat of it, or the runs of
-    /// the experiment block of that name. Names are resolved against `specs` (the report's runs).
+    /// block B labelled L for `B--L` (``labelSeries(_:specs:)``), or the runs of the experiment
+    /// block of that name. Names are resolved against `specs` (the report's runs).
     public static func members(_ name: String, specs: [ExperimentSpec]) -> [ExperimentSpec] {
         let exact = specs.filter { $0.name == name || $0.repeatOf == name }
         if !exact.isEmpty { return exact }
+        let series = labelSeries(name, specs: specs)
+        if !series.isEmpty { return series }
         return specs.filter { $0.group == name }
+    }
+
+    /// `B--L`: the runs of experiment block B whose sweep label is L, when a grid beside a zip's
+    /// `name` axis gives several runs that label (one mapping on every image of the grid); a
+    /// claim reads their mean. Empty when no run is named so.
+    public static func labelSeries(_ name: String, specs: [ExperimentSpec]) -> [ExperimentSpec] {
+        specs.filter { !$0.label.isEmpty && $0.name != name && "\($0.group)--\($0.label)" == name }
     }
 
     /// Checks `claim` on `runs` (by run name) built at `profile`.

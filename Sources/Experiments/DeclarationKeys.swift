@@ -58,6 +58,7 @@ public enum DeclarationKeys {
         "task.colour": .key("colour"),
         "task.size": .key("size"),
         "task.imageProtocol": .key("protocol"),
+        "task.textSeed": .key("text.seed"),
         "task.classes": .key("classes"),
         "task.targets": .key("targets"),
         "task.validationFraction": .key("validation_fraction"),

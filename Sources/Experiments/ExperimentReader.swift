@@ -128,10 +128,19 @@ extension ExperimentSpec {
     /// lists or mappings (a model) are left out unless the names would then collide.
     private static func describe(_ points: [[Sweep.Assignment]], block name: String) -> [(name: String, label: String)] {
         func describe(_ point: [Sweep.Assignment], all: Bool) -> (name: String, label: String) {
-            // A sweep axis called `name` names its points itself (`zip: {name: [a, b], ...}`).
+            // A sweep axis called `name` names its points itself (`zip: {name: [a, b], ...}`); with
+            // a grid beside it, the grid's values come first in the run's name (`text--seed-3--none`)
+            // and the label stays the name's value, which the grid's points share (`group: label`,
+            // and the claims' `BLOCK--LABEL`).
             if let named = point.first(where: { $0.path == ["name"] }) {
                 let text = Sweep.label(named.value)
-                return ("\(name)--\(text)", text)
+                let grid = point.filter { assignment in
+                    guard assignment.fromGrid else { return false }
+                    if all { return true }
+                    if case .scalar = assignment.value { return true } else { return false }
+                }
+                let prefix = grid.map { "\($0.path.last!)-\(Sweep.label($0.value))--" }.joined()
+                return ("\(name)--\(prefix)\(text)", text)
             }
             let shown = all ? point : point.filter { if case .scalar = $0.value { return true } else { return false } }
             let name = shown.isEmpty ? name : name + "--" + shown.map { "\($0.path.last!)-\(Sweep.label($0.value))" }.joined(separator: "--")

@@ -124,6 +124,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var colour: Image.Colour?
         public var size: Int?
         public var imageProtocol: ImageTask.Evaluation?
+        /// `image` with `text: {seed: N}` instead of a file: Tancik et al.'s random strings of
+        /// random sizes and colours on white, drawn at 512 × 512 by ``TextImage`` from the seed.
+        public var textSeed: UInt64?
         /// `dataset`: the labels kept (a class's index in this list is its target's index).
         public var classes: [Int]?
         /// `dataset` (default one_hot), or a function task turned into binary classification

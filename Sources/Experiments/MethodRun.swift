@@ -14,8 +14,12 @@ extension Runner {
         if spec.task.kind == .image {
             do {
                 let size = spec.task.size.map { (width: $0, height: $0) }
-                imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour ?? .rgb,
-                                               cropToSquare: true, resizeTo: size)
+                if let seed = spec.task.textSeed {
+                    imageTask = try ImageTask.text(seed: seed, as: spec.task.colour ?? .rgb, resizeTo: size)
+                } else {
+                    imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour ?? .rgb,
+                                                   cropToSquare: true, resizeTo: size)
+                }
             } catch {
                 result.status = .failed
                 result.message = "cannot load the image: \(error)"

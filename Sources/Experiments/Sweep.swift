@@ -49,6 +49,8 @@ enum Sweep {
         let value: Node
         /// Where the axis is named, for problems with a key the axis adds.
         var keyMark: Mark? = nil
+        /// A `grid` axis (not a `zip` one): its values name the runs beside a zip's `name` axis.
+        var fromGrid = false
     }
 
     static func points(_ node: Node, keyPath: String, reader: SpecReader) -> [[Assignment]] {
@@ -63,7 +65,7 @@ enum Sweep {
                 }
                 let path = pair.key.split(separator: ".").map(String.init)
                 guard Limits.sweepFits(grid.count, values.count, pair.value, map.path(pair.key), reader: reader) else { return [] }
-                grid = grid.flatMap { point in values.map { point + [Assignment(path: path, value: $0, keyMark: pair.keyNode.mark)] } }
+                grid = grid.flatMap { point in values.map { point + [Assignment(path: path, value: $0, keyMark: pair.keyNode.mark, fromGrid: true)] } }
             }
         }
         var zipped: [[Assignment]] = [[]]

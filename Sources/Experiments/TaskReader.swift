@@ -29,7 +29,9 @@ final class TaskReader {
                 reader.report(t[key], t.path(key), "'\(key)' applies to power_law and band_limited_power_law tasks only")
             }
         }
-        if kind == .image { readImage(into: &task) }
+        if kind == .image { readImage(into: &task) } else if t["text"] != nil {
+            reader.report(t["text"], t.path("text"), "'text' draws an image: it applies to image tasks (kind: image)")
+        }
         if kind == .dataset { readDataset(into: &task) } else { refuseDatasetKeys() }
         readTargets(kind, into: &task)
         readNoise(kind, into: &task)
@@ -87,16 +89,32 @@ final class TaskReader {
     }
 
     private func readImage(into task: inout ExperimentSpec.TaskSpec) {
-        task.file = t.string("file")
         task.colour = t.choice("colour", default: Image.Colour.rgb)
         task.size = t.int("size", minimum: 2)
         task.imageProtocol = t.choice("protocol", default: ImageTask.Evaluation.tancik)
+        if let text = t["text"] {
+            if t["file"] != nil { reader.report(t["file"], t.path("file"), "an image is a file or drawn text ('text'), not both") }
+            readTextImage(text, into: &task)
+            return
+        }
+        task.file = t.string("file")
         guard let path = task.file else { return }
         let url = URL(fileURLWithPath: path, relativeTo: baseDirectory ?? URL(fileURLWithPath: "."))
         if let outside = Names.inputOutsideProject(url, reports: baseDirectory) {
             reader.report(t["file"], t.path("file"), outside)
         } else if !hash(path, url) {
             reader.report(t["file"], t.path("file"), "image file not found: \(path) (paths are relative to the report's folder)")
+        }
+    }
+
+    /// `text: {seed: N}`: Tancik et al.'s random strings on white, drawn by ``TextImage``; the
+    /// font file's SHA-256 joins the run's key as an input file's does.
+    private func readTextImage(_ node: Node, into task: inout ExperimentSpec.TaskSpec) {
+        guard let text = MappingReader(node, keyPath: t.path("text"), reader: reader) else { return }
+        text.checkKeys(["seed"])
+        task.textSeed = text.int("seed", minimum: 0).map(UInt64.init)
+        if !hash(TextImage.fontPath, URL(fileURLWithPath: TextImage.fontPath)) {
+            reader.report(node, t.path("text"), "text images are drawn with the font \(TextImage.fontPath), which is not installed (Debian package fonts-dejavu-core, see scripts/setup.sh)")
         }
     }
 

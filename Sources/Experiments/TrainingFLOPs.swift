@@ -49,7 +49,7 @@ public enum TrainingFLOPs {
         var points = max(1, (task.points + stride - 1) / stride)
         var input = task.inputDimension
         var output = 1
-        if task.kind == .image, let size = task.size {
+        if task.kind == .image, let size = task.size ?? task.textSeed.map({ _ in TextImage.side }) {
             points = task.imageProtocol == .mgdl ? size * size : max(1, (size / 2) * (size / 2))
             output = (task.colour ?? .rgb).channels
         } else if task.kind == .dataset, let shape = datasetShape(spec) {

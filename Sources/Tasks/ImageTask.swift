@@ -37,6 +37,18 @@ public struct ImageTask: Sendable, Equatable {
         return ImageTask(image: image)
     }
 
+    /// The text image of `seed` (``TextImage``, 512 x 512), optionally resized (box filter).
+    public static func text(seed: UInt64, as colour: Image.Colour, resizeTo size: (width: Int, height: Int)? = nil) throws -> ImageTask {
+        var image = try TextImage.render(seed: seed).converted(to: colour)
+        if let size {
+            guard size.width > 0 && size.height > 0 else {
+                throw TaskError("text image \(seed): resize to \(size.width)x\(size.height) is not a positive size")
+            }
+            image = image.resized(width: size.width, height: size.height)
+        }
+        return ImageTask(image: image)
+    }
+
     /// (x, y) = (column/W, row/H) of every pixel, row by row, flat (x₀, y₀, x₁, y₁, ...).
     public static func coordinates(width: Int, height: Int) -> [Double] {
         var result = [Double]()
