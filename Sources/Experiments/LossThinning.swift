@@ -99,16 +99,18 @@ extension RunResult {
     }
 
     /// The result as the committed results store keeps it: the training loss thinned to the steps
-    /// a figure or table can show (`LossThinning`), and the grades' own loss curves, which are
-    /// the run's curve cut at the grade boundaries, left empty (`withGradeLosses` puts them back
-    /// on reading). A curve short enough to keep whole is returned as it is.
+    /// a figure or table can show when it has more than `LossThinning.wholeUpTo` steps
+    /// (`LossThinning`), and the grades' own loss curves, which are the run's curve cut at the
+    /// grade boundaries, left empty (`withGradeLosses` cuts them again on reading).
     public var compactForResults: RunResult {
-        guard lossSteps == nil, losses.count > LossThinning.wholeUpTo else { return self }
-        let kept = LossThinning.keptSteps(losses, segmentStarts: gradeBoundaries ?? [])
         var copy = self
-        copy.losses = kept.map { losses[$0] }
-        copy.lossSteps = kept
-        if let grades, grades.flatMap(\.losses) == losses, (gradeBoundaries ?? []).count == grades.count - 1 {
+        if lossSteps == nil, losses.count > LossThinning.wholeUpTo {
+            let kept = LossThinning.keptSteps(losses, segmentStarts: gradeBoundaries ?? [])
+            copy.losses = kept.map { losses[$0] }
+            copy.lossSteps = kept
+        }
+        if let grades, !losses.isEmpty, (gradeBoundaries ?? []).count == grades.count - 1,
+           !grades.allSatisfy({ $0.losses.isEmpty }), grades.flatMap(\.losses) == losses {
             copy.grades = grades.map { grade in
                 GradeResult(index: grade.index, losses: [], seconds: grade.seconds, trainRSE: grade.trainRSE, validationRSE: grade.validationRSE,
                             testRSE: grade.testRSE, output: grade.output, parameterCount: grade.parameterCount)
@@ -117,10 +119,11 @@ extension RunResult {
         return copy
     }
 
-    /// A thinned result whose grades' curves were left empty (`compactForResults`), with each
-    /// grade's curve cut from the run's thinned one again; any other result as it is.
+    /// A result whose grades' curves were left empty (`compactForResults`: then the run's curve is
+    /// not empty, which no trained result has), with each grade's curve cut from the run's again;
+    /// any other result as it is.
     public var withGradeLosses: RunResult {
-        guard lossSteps != nil, let grades, let boundaries = gradeBoundaries, boundaries.count == grades.count - 1,
+        guard !losses.isEmpty, let grades, let boundaries = gradeBoundaries, boundaries.count == grades.count - 1,
               grades.allSatisfy({ $0.losses.isEmpty }) else { return self }
         let steps = lossStepNumbers
         let edges = [0] + boundaries + [Int.max]
