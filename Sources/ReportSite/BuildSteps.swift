@@ -48,6 +48,10 @@ struct RunOutcomes {
     var failedRuns: [String] = []
     /// Runs a `frozen` build found in neither store (failed, not trained).
     var notInStores = 0
+    /// Reports a `frozen` build with `allowUncommitted` shows as not yet committed: none of their
+    /// runs is in either store and the results store lists no frozen runs of theirs. Their runs
+    /// have no result, and neither they nor their figures count as failures.
+    var uncommitted: Set<String> = []
 
     mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool) {
         results[run.report.id, default: [:]][run.spec.name] = result
@@ -109,10 +113,30 @@ extension SiteBuilder {
         var toTrain: [DeclaredRun] = []
         var firstByKey: [String: DeclaredRun] = [:]
         var sameAs: [DeclaredRun] = []
-        for run in plan.runs {
-            let cached = store?.result(for: run.spec, key: run.key) ?? committed?.result(for: run.spec, key: run.key)
+        let found = plan.runs.map { run in store?.result(for: run.spec, key: run.key) ?? committed?.result(for: run.spec, key: run.key) }
+        // Frozen: a report the results store lists (`freeze` wrote its manifest) must build whole
+        // from it; one it does not list, with none of its runs anywhere, is not yet committed.
+        var committedProblems: [String: String] = [:]
+        if frozen {
+            var reportRuns: [String: [(DeclaredRun, RunResult?)]] = [:]
+            for (run, result) in zip(plan.runs, found) { reportRuns[run.report.id, default: []].append((run, result)) }
+            for (id, runs) in reportRuns {
+                if let committed, let manifest = committed.manifest(report: id, profile: profile) {
+                    committedProblems[id] = manifest.problem(specs: runs.map(\.0.spec), absent: Set(runs.filter { $0.1 == nil }.map(\.0.spec.name)),
+                                                                in: committed)
+                } else if allowUncommitted, runs.allSatisfy({ $0.1 == nil }) {
+                    outcomes.uncommitted.insert(id)
+                }
+            }
+        }
+        for (run, cached) in zip(plan.runs, found) {
+            if frozen, cached == nil, outcomes.uncommitted.contains(run.report.id) {
+                outcomes.notInStores += 1
+                continue
+            }
             if frozen, cached == nil {
-                var missing = Runner.failed(run.spec, frozenMissMessage)
+                let problem = committedProblems[run.report.id].map { " The results store lists this report as committed (\(SiteOutput.display(resultsDirectory!))/reports/\(profile)/\(run.report.id).json), but: \($0)." } ?? ""
+                var missing = Runner.failed(run.spec, frozenMissMessage + problem)
                 missing.name = run.spec.name
                 events(.runFinished(report: run.report.id, run: run.spec.name, result: missing))
                 outcomes.add(missing, of: run, restored: false)
@@ -219,13 +243,15 @@ extension SiteBuilder {
     /// Step "pages" of one report: its claims checked, its pages and site entry written.
     func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, figures: [String: FigureFiles],
                      provenance: Provenance, templates: SiteTemplates, to folder: URL, events: (BuildEvent) -> Void,
-                     summary: inout BuildSummary) throws -> SiteEntry {
+                     uncommitted: Bool = false, summary: inout BuildSummary) throws -> SiteEntry {
         let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile) }
         for claim in claims {
             events(.claimChecked(report: report.id, claim: claim))
             summary.claims.append((report.id, claim))
         }
         var page = ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: restored)
+        page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id) : nil,
+                                    otherProfile: otherProfileSite)
         page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         page.runKeys = keys
         try writePages(page, templates: templates, to: folder)

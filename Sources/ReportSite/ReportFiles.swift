@@ -73,14 +73,21 @@ extension SiteBuilder {
 
 extension ReportPage {
     /// The context of `index.html`.
-    static func indexContext(entries: [[String: Any]], profile: String, provenance: Provenance) -> [String: Any] {
+    /// `otherProfile`: the same reports built with another profile, at that site root (relative).
+    static func indexContext(entries: [[String: Any]], profile: String, provenance: Provenance,
+                             otherProfile: (name: String, root: String)? = nil) -> [String: Any] {
         let failed = entries.filter { $0["failed"] as? Bool == true }.count
-        return [
+        let uncommitted = entries.filter { $0["uncommitted"] as? Bool == true }.count
+        var context: [String: Any] = [
             "title": "mgdl-report", "root": "", "reports": entries, "profile": profile,
+            "profileMeaning": ProfileBudget.meaning(profile),
             "provenance": provenance.context,
             "reportCount": "\(entries.count) report\(entries.count == 1 ? "" : "s")",
             "failedCount": failed,
             "anyFailed": failed > 0,
+            "uncommittedText": uncommitted == 0 ? "" : "\(uncommitted) not yet committed",
         ]
+        if let otherProfile { context["otherProfile"] = ["name": otherProfile.name, "href": "\(otherProfile.root)index.html"] }
+        return context
     }
 }

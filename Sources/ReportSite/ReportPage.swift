@@ -35,6 +35,13 @@ struct ReportPage {
     var claims: [String: ClaimResult] = [:]
     /// The runs' keys, by run name, as the build's plan computed them (computed here when absent).
     var runKeys: [String: String] = [:]
+    /// The profile every number on the page comes from, and its budget (the page's banner and the
+    /// note under each table and figure); nil: no banner.
+    var budget: ProfileBudget?
+
+    /// Not yet committed (`SiteBuilder.allowUncommitted`): the page says so instead of listing
+    /// its missing runs and figures as failures.
+    var uncommitted: Bool { budget?.uncommitted != nil }
 
     func runKey(_ spec: ExperimentSpec) -> String { runKeys[spec.name] ?? RunStore.key(for: spec) }
 
@@ -47,6 +54,7 @@ struct ReportPage {
 
     /// What went wrong, one line each, in page order (empty: all good).
     var failures: [String] {
+        guard !uncommitted else { return [] }
         var list: [String] = []
         for spec in report.experiments {
             guard let run = runs[spec.name] else { list.append("run \(spec.name) has no result"); continue }
@@ -98,6 +106,10 @@ struct ReportPage {
                 segments.append(experimentContext(name, members))
             case .table(let name):
                 guard let spec = report.tables.first(where: { $0.name == name }) else { continue }
+                if uncommitted {
+                    segments.append(["isTable": true, "name": spec.name, "caption": spec.caption, "tablePending": true])
+                    continue
+                }
                 var context = TableRecipes.context(for: spec, runs: runs, labels: runLabels, repeats: runRepeats, specs: runSpecs)
                 context["csv"] = Self.tableCSV(name)
                 context["tex"] = TableExport.latexPath(name)
@@ -119,11 +131,13 @@ struct ReportPage {
             "failed": failed,
             "failures": failures.map { ["message": $0] },
             "segments": segments,
+            "hasBudget": budget != nil,
             "provenance": provenance.context,
             "runs": report.experiments.map(runRow),
             "figureFiles": report.figures.filter { figures[$0.name]?.error == nil && figures[$0.name] != nil }
                 .map { ["name": $0.name, "csv": "figures/\($0.name).csv"] },
         ].merging(report.summary.isEmpty ? [:] : ["summary": report.summary]) { a, _ in a }
+            .merging(budget.map { ["budget": $0.context(reportID: report.id)] } ?? [:]) { a, _ in a }
             .merging(extraContext()) { a, _ in a }
     }
 
@@ -134,14 +148,16 @@ struct ReportPage {
             "name": spec.name, "href": Self.runPage(spec.name), "json": Self.runJSON(spec.name),
             "seed": "\(spec.seed)",
             "ok": run?.status == .ok,
-            "origin": run == nil ? "not run" : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
+            "origin": run == nil ? (uncommitted ? "not yet committed" : "not run")
+                : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
             "key": String(runKey(spec).prefix(12)),
         ]
         if !spec.label.isEmpty { row["label"] = spec.label }
         if let rse = run?.finalRSE { row["rse"] = String(format: "%.3e", rse) }
         if let loss = run?.losses.last { row["loss"] = String(format: "%.3e", loss) }
         if let run, run.status == .failed { row["runError"] = run.message ?? "the run failed" }
-        if run == nil { row["runError"] = "this run has no result" }
+        if run == nil, !uncommitted { row["runError"] = "this run has no result" }
+        if run == nil, uncommitted { row["pending"] = true }
         return row
     }
 
@@ -181,8 +197,12 @@ struct ReportPage {
             "alt": files?.altText.isEmpty == false ? files!.altText : (spec.caption.isEmpty ? "Figure \(spec.name)" : spec.caption),
             "runs": spec.runs.map { ["name": $0, "href": Self.runPage($0)] },
         ]
-        if let error = files?.error { context["figureError"] = error }
-        if files == nil { context["figureError"] = "this figure was not drawn" }
+        if uncommitted {
+            context["figurePending"] = true
+        } else {
+            if let error = files?.error { context["figureError"] = error }
+            if files == nil { context["figureError"] = "this figure was not drawn" }
+        }
         return context
     }
 
@@ -205,6 +225,7 @@ struct ReportPage {
             results.insert(["key": "origin", "value": runRow(spec)["origin"] as! String], at: min(1, results.count))
             context["results"] = results
             if let error = runRow(spec)["runError"] { context["runError"] = error }
+            if runRow(spec)["pending"] != nil { context["pending"] = true }
         }
         return context
     }
@@ -291,7 +312,8 @@ struct ReportPage {
             "runCount": report.experiments.count, "figureCount": report.figures.count,
             "runsText": "\(report.experiments.count) run\(report.experiments.count == 1 ? "" : "s")",
             "figuresText": "\(report.figures.count) figure\(report.figures.count == 1 ? "" : "s")",
-            "status": failed ? "failed" : "ok",
+            "status": uncommitted ? "not yet committed" : (failed ? "failed" : "ok"),
+            "uncommitted": uncommitted,
             "okText": "\(okRuns) of \(report.experiments.count) run\(report.experiments.count == 1 ? "" : "s") and \(okFigures) of \(report.figures.count) figure\(report.figures.count == 1 ? "" : "s") succeeded",
             "failures": failures.map { ["message": $0] },
         ]

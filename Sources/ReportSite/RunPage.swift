@@ -36,6 +36,10 @@ struct RunPage {
             "provenance": page.provenance.context,
             "source": page.report.file,
         ]
+        if let budget = page.budget {
+            context["budget"] = budget.context(reportID: page.report.id)
+            context["uncommittedRun"] = budget.uncommitted != nil && run == nil
+        }
         if !spec.label.isEmpty { context["label"] = spec.label }
         if let error = row["runError"] { context["runError"] = error }
         return context

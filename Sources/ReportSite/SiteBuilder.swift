@@ -33,6 +33,8 @@ public struct BuildSummary: Sendable {
     /// Figures drawn by this build (the others came from the store's figure cache).
     public var figuresDrawn: Int = 0
     public var failedRuns: [String] = []
+    /// Reports shown as not yet committed (`SiteBuilder.allowUncommitted`), sorted.
+    public var uncommittedReports: [String] = []
     public var figures: Int = 0
     public var failedFigures: [String] = []
     /// Every checked claim, as (report, result), in page order.
@@ -72,6 +74,15 @@ public struct SiteBuilder {
     /// The committed results store (`results/` of the project), read by `frozen` builds after the
     /// run store; nil: none.
     public var resultsDirectory: URL?
+    /// With `frozen`: a report none of whose runs is in either store, and that the results store
+    /// does not list as committed (`ResultsManifest`), is built as "not yet committed" (its page
+    /// says so; no figure is drawn) instead of failing. A report the results store lists must
+    /// still build whole.
+    public var allowUncommitted = false
+    /// The same reports built with another profile, published beside this site: (profile, its
+    /// site root relative to this one's, e.g. `paper/` or `../`). Every report page and the index
+    /// link to it.
+    public var otherProfileSite: (name: String, root: String)?
     /// `-S key=value` overrides, applied to every experiment (or to the one they name).
     public var overrides: [Override] = []
     /// Train only this deterministic share of the runs (by key) and write no site.
@@ -151,6 +162,7 @@ public struct SiteBuilder {
         summary.runs = outcomes.runs
         summary.restored = outcomes.restored.values.reduce(0) { $0 + $1.count }
         summary.failedRuns = outcomes.failedRuns
+        summary.uncommittedReports = outcomes.uncommitted.sorted()
         guard shard == nil, let templates else {
             // A shard only fills the store; the site is assembled after the stores are merged.
             summary.trained = summary.runs - summary.restored
@@ -168,17 +180,22 @@ public struct SiteBuilder {
                 let folder = staging.appendingPathComponent(report.id)
                 let runs = outcomes.results[report.id] ?? [:]
                 events(.step("\(Step.figures): \(report.id)"))
-                let figures = try writeFigures(report, runs: runs, keys: keys[report.id] ?? [:], to: folder, store: plan.store,
-                                               events: events, summary: &summary)
+                let uncommitted = outcomes.uncommitted.contains(report.id)
+                let figures = uncommitted
+                    ? Dictionary(report.figures.map { ($0.name, FigureFiles(name: $0.name, altText: "", error: "not yet committed: no results of this profile")) },
+                                 uniquingKeysWith: { a, _ in a })
+                    : try writeFigures(report, runs: runs, keys: keys[report.id] ?? [:], to: folder, store: plan.store,
+                                       events: events, summary: &summary)
                 events(.step("\(Step.pages): \(report.id)"))
                 siteEntries.append(try writeReport(report, runs: runs, keys: keys[report.id] ?? [:], restored: outcomes.restored[report.id] ?? [], figures: figures,
                                                    provenance: provenance, templates: templates, to: folder, events: events,
-                                                   summary: &summary))
+                                                   uncommitted: uncommitted, summary: &summary))
             }
             events(.step("\(Step.pages): index"))
             siteEntries += try keepOtherReports(built: Set(reports.map(\.id)), into: staging)
             siteEntries.sort { $0.id < $1.id }
-            let index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance)
+            let index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance,
+                                                    otherProfile: otherProfileSite)
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: Step.pages)
             try templates.copyStaticFiles(to: staging)
             try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
@@ -313,6 +330,12 @@ public struct SiteBuilder {
             }
         }
         return files
+    }
+
+    /// What the page of a report not yet committed says (`allowUncommitted`), in place of its figures.
+    func uncommittedMessage(_ report: String) -> String {
+        "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
+            + "and commit results/ (docs/committed-results.md)"
     }
 
     /// What a `frozen` build says of a run that neither store has.

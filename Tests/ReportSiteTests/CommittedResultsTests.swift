@@ -76,6 +76,12 @@ final class CommittedResultsTests: XCTestCase {
         let thinned = FigureRecipes.envelope(kept.map { losses[$0] }, steps: kept, length: losses.count, buckets: LossThinning.figureBuckets)
         XCTAssertEqual(whole.0, thinned.0)
         XCTAssertEqual(whole.1.map { $0.bitPattern }, thinned.1.map { $0.bitPattern })
+        // A run with grades stores their copies of its curve once; reading cuts them again.
+        let report = try ReportSiteTests.report(Self.text, id: "long")
+        let short = Runner.run(report.experiments[0])
+        XCTAssertTrue(short.compactForResults.grades!.allSatisfy { $0.losses.isEmpty })
+        XCTAssertEqual(short.compactForResults.losses, short.losses)
+        XCTAssertEqual(short.compactForResults.withGradeLosses, short)
         // Short curves are kept whole.
         XCTAssertEqual(LossThinning.keptSteps(Array(Self.curve(LossThinning.wholeUpTo, seed: 1))), Array(0..<LossThinning.wholeUpTo))
     }
@@ -149,5 +155,92 @@ final class CommittedResultsTests: XCTestCase {
         XCTAssertEqual(columns.count, steps.count)
         let mean = FigureRecipes.loss([FigureRecipes.Series(name: "g", runs: [a, b])], labels: [:])
         XCTAssertTrue(mean.csv().contains("59999"), "drawn to the last step")
+    }
+}
+
+/// `build --frozen --allow-uncommitted` (the published paper site, `scripts/check-results.sh`):
+/// a report the results store lists must build whole from it; one it does not list and whose runs
+/// are nowhere is a "not yet committed" page, not a failure; every page names its profile and budget.
+final class UncommittedReportTests: XCTestCase {
+    static let other = """
+        ---
+        version: 1
+        title: "Other"
+        ---
+
+        ```experiment tiny
+        task: {kind: sum_of_sines, frequencies: [1, 3], points: 32}
+        model: {widths: [1, 8, 1]}
+        train: {lr: 3.0e-3, steps: 20, record_every: 10}
+        ```
+
+        ```figure loss
+        kind: loss
+        run: tiny
+        ```
+        """
+
+    func testCommittedReportsBuildWholeOthersSaySoAndPagesNameTheirProfile() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("uncommitted-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
+        try CommittedResultsTests.text.write(to: reports.appendingPathComponent("long.md"), atomically: true, encoding: .utf8)
+        try Self.other.write(to: reports.appendingPathComponent("other.md"), atomically: true, encoding: .utf8)
+        let spec = try ReportSiteTests.report(CommittedResultsTests.text, id: "long").experiments[0]
+        let store = try RunStore(root: dir.appendingPathComponent("store"))
+        try store.store(Runner.run(spec), for: spec)
+        let results = try RunStore(root: dir.appendingPathComponent("results"))
+        func freeze() throws {
+            try store.freeze(spec, into: results)
+            try results.writeManifest(ResultsManifest(report: "long", profile: "quick", runs: ["g": try XCTUnwrap(results.entryKey(for: spec))]))
+        }
+        try freeze()
+        func build(_ name: String) throws -> (BuildSummary, URL) {
+            let out = dir.appendingPathComponent(name)
+            var builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: ReportSiteTests.templates, outputDirectory: out,
+                                      profile: "quick", storeDirectory: dir.appendingPathComponent("empty-\(name)"), frozen: true)
+            builder.resultsDirectory = dir.appendingPathComponent("results")
+            builder.allowUncommitted = true
+            builder.otherProfileSite = ("paper", "paper/")
+            return (try builder.build(), out)
+        }
+        let (summary, out) = try build("site")
+        XCTAssertTrue(summary.succeeded, "\(summary.failedRuns) \(summary.failedFigures)")
+        XCTAssertEqual(summary.uncommittedReports, ["other"])
+        XCTAssertEqual(summary.trained, 0)
+        let committed = try String(contentsOf: out.appendingPathComponent("long/index.html"), encoding: .utf8)
+        XCTAssertTrue(committed.contains("<strong>Profile <code>quick</code></strong>"), "the banner names the profile")
+        XCTAssertTrue(committed.contains("1 run, ") && committed.contains("FLOP of training in all"), "and its budget")
+        XCTAssertTrue(committed.contains(#"<span class="profile-note">Profile quick (1 run, "#), "under tables and figures")
+        XCTAssertTrue(committed.contains(#"href="../paper/long/index.html""#), "the same report at the other profile")
+        XCTAssertFalse(committed.contains("uncommitted-note"))
+        let run = try String(contentsOf: out.appendingPathComponent("long/runs/g.html"), encoding: .utf8)
+        XCTAssertTrue(run.contains("<strong>Profile <code>quick</code></strong>"), "run pages name it too")
+        let pending = try String(contentsOf: out.appendingPathComponent("other/index.html"), encoding: .utf8)
+        XCTAssertTrue(pending.contains(#"class="uncommitted-note""#) && pending.contains("Not yet committed"))
+        XCTAssertTrue(pending.contains("mgdl-report freeze --profile quick --only other"), "how to add them")
+        XCTAssertFalse(pending.contains("error-block"), "not a failure")
+        XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent("other/runs/tiny.json").path))
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("1 not yet committed") && index.contains(#"href="paper/index.html""#))
+
+        // A committed run gone from the results store: the report fails, saying it is listed.
+        let key = try XCTUnwrap(results.entryKey(for: spec))
+        try fm.removeItem(at: dir.appendingPathComponent("results/runs/\(key)"))
+        let (gone, goneOut) = try build("gone")
+        XCTAssertEqual(gone.failedRuns, ["long/g"])
+        XCTAssertEqual(gone.uncommittedReports, ["other"])
+        let gonePage = try String(contentsOf: goneOut.appendingPathComponent("long/index.html"), encoding: .utf8)
+        XCTAssertTrue(gonePage.contains("lists this report as committed") && gonePage.contains("committed run(s) missing"), gonePage)
+        // Declarations changed since the report was frozen: fails, saying so.
+        try freeze()
+        try CommittedResultsTests.text.replacingOccurrences(of: "lr: 1.0e-2", with: "lr: 2.0e-2")
+            .write(to: reports.appendingPathComponent("long.md"), atomically: true, encoding: .utf8)
+        let (stale, staleOut) = try build("stale")
+        XCTAssertEqual(stale.failedRuns, ["long/g"])
+        let stalePage = try String(contentsOf: staleOut.appendingPathComponent("long/index.html"), encoding: .utf8)
+        XCTAssertTrue(stalePage.contains("the declarations changed since they were frozen (g)"), stalePage)
     }
 }
