@@ -49,7 +49,7 @@ struct ProfileBudget {
 
     func context(reportID: String) -> [String: Any] {
         var context: [String: Any] = ["profile": profile, "meaning": Self.meaning(profile), "budgetText": budgetText, "note": note]
-        if frozen, uncommitted == nil { context["source"] = "restored from the run store and the committed results, nothing trained by this build" }
+        if frozen, uncommitted == nil { context["budgetSource"] = "restored from the run store and the committed results, nothing trained by this build" }
         if let uncommitted { context["uncommitted"] = uncommitted }
         if let otherProfile {
             context["otherProfile"] = ["name": otherProfile.name, "href": "\(otherProfile.root)\(reportID)/index.html"]

@@ -104,6 +104,7 @@ final class CommittedResultsTests: XCTestCase {
         let results = try RunStore(root: dir.appendingPathComponent("results"))
         try store.freeze(spec, into: results)
         let frozenBytes = try Data(contentsOf: dir.appendingPathComponent("results/runs/\(key)/result.json")).count
+        print("committed results: result.json of a 60,000-step two-grade run: \(storedBytes) bytes in the run store, \(frozenBytes) frozen")
         XCTAssertGreaterThan(storedBytes, 2_000_000)
         XCTAssertLessThan(frozenBytes, 250_000, "thinned: \(frozenBytes) bytes (whole: \(storedBytes))")
         XCTAssertEqual(results.problems().count, 0, "the frozen entry verifies")
@@ -212,7 +213,9 @@ final class UncommittedReportTests: XCTestCase {
         XCTAssertEqual(summary.trained, 0)
         let committed = try String(contentsOf: out.appendingPathComponent("long/index.html"), encoding: .utf8)
         XCTAssertTrue(committed.contains("<strong>Profile <code>quick</code></strong>"), "the banner names the profile")
-        XCTAssertTrue(committed.contains("1 run, ") && committed.contains("FLOP of training in all"), "and its budget")
+        XCTAssertTrue(committed.contains("1 run, ") && committed.contains("FLOP of training in all, restored from the run store and the committed results"),
+                      "and its budget and where its results come from")
+        XCTAssertFalse(committed.contains("in all, reports/"), "no outer key leaks into the banner")
         XCTAssertTrue(committed.contains(#"<span class="profile-note">Profile quick (1 run, "#), "under tables and figures")
         XCTAssertTrue(committed.contains(#"href="../paper/long/index.html""#), "the same report at the other profile")
         XCTAssertFalse(committed.contains("uncommitted-note"))
