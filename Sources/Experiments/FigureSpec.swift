@@ -40,6 +40,9 @@ public struct FigureSpec: Sendable, Equatable, Codable {
 
     /// For `curves`: one panel per run (nil, the default) or one per set with a line per run.
     public var panels: CurvePanels? = nil
+    /// `spectral_evolution`: `own_steps: true` gives every panel its own iteration axis (runs
+    /// of one budget train different numbers of steps); nil: one shared axis.
+    public var ownSteps: Bool? = nil
     /// For `ntk`: the input mappings whose kernels are drawn, the network's hidden ReLU layers,
     /// and (in `points`) the samples of the kernel over one period.
     public var mappings: [KernelMapping]? = nil
@@ -198,6 +201,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
         }
         let grades = map.bool("grades", default: false)
+        let ownSteps = map.bool("own_steps", default: false)
+        if ownSteps, kind != .spectralEvolution { reader.report(map["own_steps"], map.path("own_steps"), "'own_steps' applies to a spectral_evolution figure") }
         if grades, kind != .fit { reader.report(map["grades"], map.path("grades"), "'grades' applies to a fit figure") }
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
@@ -249,6 +254,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         spec.points = drawsFunctions ? points : (kind == .ntk ? kernelPoints : nil)
         spec.grades = grades ? true : nil
         spec.panels = panels
+        spec.ownSteps = ownSteps ? true : nil
         spec.mappings = kind == .ntk ? mappings : nil
         spec.hiddenLayers = hiddenLayers
         spec.parameter = parameter

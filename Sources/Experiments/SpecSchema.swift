@@ -129,6 +129,7 @@ public enum SpecSchema {
             Key(name: "panels", type: "string", description: "curves: runs (one panel per run, the default) or sets (one panel per set: training, validation, test; one line per run)", choices: CurvePanels.words),
             Key(name: "mappings", type: "array", description: "ntk: the input mappings, each a features mapping ({kind, scale, count, seed, exponent}) with an optional label"),
             Key(name: "hidden_layers", type: "integer", description: "ntk: hidden ReLU layers of the network (default 3: Tancik et al.'s 4-layer MLP)"),
+            Key(name: "own_steps", type: "boolean", description: "spectral_evolution: every panel its own training-iteration axis (runs of one FLOP budget train different numbers of steps); default one shared axis"),
             Key(name: "grades", type: "boolean", description: "fit: show each multi-grade run (mgdl, multistage) after each of its grades (the sum of grades 1 to l); other runs at the `at` steps"),
             Key(name: "functions", type: "array", description: "function_spectra: the functions drawn, [{label, formula (in x on [0, 1); jn(n, x) is the Bessel J_n), dashed}]"),
             Key(name: "points", type: "integer", description: "function_spectra: the grid size N (points k/N) the spectra 2|DFT|/N are computed on (default 1024); ntk: samples of the kernel over one period (default 256)"),

@@ -97,8 +97,12 @@ enum Sweep {
         guard let head = path.first else { return value }
         var pairs: [(Node, Node)] = []
         var found = false
+        // `null` (`~`) leaves the key out: e.g. `train.lbfgs: [null, 50]` gives only the second point L-BFGS.
+        let removes = path.count == 1 && value.null != nil
+        if removes { found = true }
         if case .mapping(let m) = node {
             for (k, v) in m {
+                if k.string == head && removes { continue }
                 if k.string == head {
                     pairs.append((k, set(v, path: Array(path.dropFirst()), to: value, keyMark: keyMark)))
                     found = true

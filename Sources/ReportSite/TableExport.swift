@@ -28,11 +28,11 @@ enum TableExport {
         lines.append("  \\begin{tabular}{l" + String(repeating: "r", count: count) + "}")
         lines.append("    \\toprule")
         if paper {
-            lines.append("    " + (["run"] + table.columns.map { "\\multicolumn{2}{c}{\(latexEscape($0))}" }).joined(separator: " & ") + " \\\\")
+            lines.append("    " + ([latexEscape(TableRecipes.rowHeader(spec))] + table.columns.map { "\\multicolumn{2}{c}{\(latexEscape($0))}" }).joined(separator: " & ") + " \\\\")
             lines.append("    " + table.columns.indices.map { "\\cmidrule(lr){\($0 * 2 + 2)-\($0 * 2 + 3)}" }.joined(separator: " "))
             lines.append("    " + ([""] + table.columns.flatMap { _ in ["ours", "paper"] }).joined(separator: " & ") + " \\\\")
         } else {
-            lines.append("    " + (["run"] + table.columns.map(latexEscape)).joined(separator: " & ") + " \\\\")
+            lines.append("    " + ([latexEscape(TableRecipes.rowHeader(spec))] + table.columns.map(latexEscape)).joined(separator: " & ") + " \\\\")
         }
         lines.append("    \\midrule")
         for row in table.rows {
@@ -84,7 +84,7 @@ enum TableExport {
     static func markdown(_ table: TableRecipes.Table, spec: TableSpec) -> String {
         let paper = table.hasPaper
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        var header = ["run"]
+        var header = [TableRecipes.rowHeader(spec)]
         for column in table.columns { header.append(column); if paper { header.append("\(column), paper") } }
         var lines: [String] = []
         var caption = spec.caption

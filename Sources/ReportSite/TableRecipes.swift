@@ -188,7 +188,7 @@ enum TableRecipes {
         if let source = table.source, table.hasPaper { caption += " Published values: \(source)." }
         return [
             "isTable": true, "name": spec.name, "caption": caption,
-            "rowHeader": spec.kind != .leaderboard ? "run" : spec.overall ? "method" : "task · method", "hasTimes": table.hasTimes,
+            "rowHeader": rowHeader(spec), "hasTimes": table.hasTimes,
             "hasPaperColumn": table.hasPaper,
             "columns": table.columns.map { ["label": $0] },
             "rows": table.rows.map { row -> [String: Any] in
@@ -213,6 +213,11 @@ enum TableRecipes {
         ]
     }
 
+    /// The header of the rows' column: "run", or a leaderboard's "task · method" / "method".
+    static func rowHeader(_ spec: TableSpec) -> String {
+        spec.kind != .leaderboard ? "run" : spec.overall ? "method" : "task · method"
+    }
+
     /// Said by every export of a table whose page shows training times.
     static let timesNote = "Training times depend on the machine and the moment, so this file leaves them out: "
         + "they are on the report page and in the site's provenance.json (runs → seconds, gradeSeconds)."
@@ -221,7 +226,7 @@ enum TableRecipes {
     static func markdown(for spec: TableSpec, runs: [String: RunResult], labels: [String: String],
                          repeats: [String: String] = [:], specs: [String: ExperimentSpec] = [:]) -> String {
         let table = table(for: spec, runs: runs, labels: labels, repeats: repeats, specs: specs).withoutTimes
-        var lines = ["**Table `\(spec.name)`.** \(Notebook.text(spec.caption))", "", "| run | " + table.columns.joined(separator: " | ") + " |",
+        var lines = ["**Table `\(spec.name)`.** \(Notebook.text(spec.caption))", "", "| \(rowHeader(spec)) | " + table.columns.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: table.columns.count)]
         for row in table.rows {
             let cells = row.failure.map { [Notebook.text($0)] } ?? row.cells.map { cell in

@@ -45,6 +45,29 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(problems.contains { $0.keyPath == "tiny.seed" && $0.message.contains("at least 0") }, "\(problems)")
     }
 
+    /// A `null` sweep value leaves the key out at that point: L-BFGS for the multi-stage point only.
+    func testNullSweepValueLeavesTheKeyOut() throws {
+        let text = """
+        ---
+        title: "null"
+        ---
+
+        ```experiment pair
+        task: {kind: sum_of_sines, frequencies: [1], points: 16}
+        model: {hidden: [4]}
+        train: {lr: 1.0e-3, epochs: 3, lbfgs: 9}
+        sweep:
+          zip:
+            method: [sgdl, multistage]
+            train.lbfgs: [null, 5]
+            model: [{hidden: [4]}, {hidden: [4], stages: 2}]
+        ```
+        """
+        let (report, problems) = ReportLoader.parse(text: text, id: "null", file: "null.md", profile: "")
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(report?.experiments.map(\.train.lbfgs), [nil, 5])
+    }
+
     func testOverridesApplyAfterTheProfile() throws {
         let all = try Override.parse("train.steps=7")
         let one = try Override.parse("tiny.train.lr=0.5")

@@ -1,5 +1,6 @@
-import Experiments
+@testable import Experiments
 import Foundation
+@testable import Plotting
 @testable import ReportSite
 import XCTest
 
@@ -151,5 +152,37 @@ final class LeaderboardTableTests: XCTestCase {
         ```
         """), id: "lb", file: "reports/lb.md", profile: "quick")
         XCTAssertTrue(problems.contains { $0.message.contains("'overall' is a key of leaderboard tables") }, "\(problems)")
+    }
+
+    /// Repeats recorded at different steps (multi-stage runs whose L-BFGS stops at different
+    /// iterations) are drawn as their first copy, said in the panel title, not refused.
+    func testSpectralEvolutionOfRepeatsAtDifferentStepsShowsTheFirst() throws {
+        var one = try ReportSiteTests.result(name: "m--repeat-1")
+        var two = try ReportSiteTests.result(name: "m--repeat-2")
+        one.spectra = [.init(step: 0, amplitudes: [0, 0]), .init(step: 4, amplitudes: [1, 1])]
+        two.spectra = [.init(step: 0, amplitudes: [0, 0]), .init(step: 6, amplitudes: [1, 1])]
+        var same = two
+        same.spectra = [.init(step: 0, amplitudes: [0, 0]), .init(step: 4, amplitudes: [0.5, 1])]
+        let shifted = try FigureRecipes.spectralEvolution([.init(name: "m", runs: [one, two])], labels: [:])
+        XCTAssertEqual(shifted.axesList.first?.title, "run 1 of 2")
+        let averaged = try FigureRecipes.spectralEvolution([.init(name: "m", runs: [one, same])], labels: [:])
+        XCTAssertEqual(averaged.axesList.first?.title, "mean of 2 runs")
+        // `own_steps: true`: runs of one budget train different numbers of steps, each panel its own axis.
+        let pair = [FigureRecipes.Series(name: "a", runs: [one]), FigureRecipes.Series(name: "b", runs: [two])]
+        XCTAssertTrue(try FigureRecipes.spectralEvolution(pair, labels: [:]).sharedY)
+        XCTAssertFalse(try FigureRecipes.spectralEvolution(pair, labels: [:], sharedSteps: false).sharedY)
+        let recording = Self.text(table: """
+        ```figure heat
+        kind: spectral_evolution
+        run: low
+        own_steps: true
+        ```
+        """).replacingOccurrences(of: "flop_budget: 1.0e6}", with: "flop_budget: 1.0e6, record_every: 5}")
+        let (report, fine) = ReportLoader.parse(text: recording, id: "lb", file: "reports/lb.md", profile: "quick")
+        XCTAssertEqual(fine, [])
+        XCTAssertEqual(report?.figures.first?.ownSteps, true)
+        let (_, problems) = ReportLoader.parse(text: recording.replacingOccurrences(of: "kind: spectral_evolution", with: "kind: loss"),
+                                               id: "lb", file: "reports/lb.md", profile: "quick")
+        XCTAssertEqual(problems.map(\.message), ["'own_steps' applies to a spectral_evolution figure"])
     }
 }

@@ -6,7 +6,7 @@ import Plotting
 /// (Rahaman et al., Fig. 1), one heatmap panel per series.
 enum SpectralEvolutionFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
-        try FigureRecipes.spectralEvolution(input.series, labels: input.seriesLabels)
+        try FigureRecipes.spectralEvolution(input.series, labels: input.seriesLabels, sharedSteps: input.spec.ownSteps != true)
     }
 
     /// The notebook's cell: redraws the figure from its CSV.
@@ -29,14 +29,19 @@ extension FigureRecipes {
     /// x = frequency k, y = iteration, colour = 2|DFT(prediction)(k)|/n divided by the target's
     /// amplitude A_k (Rahaman et al., Fig. 1), averaged over repeats; one panel per series. The
     /// colour scale is [0, 1] and clips (values above 1 show at the end colour); the CSV keeps
-    /// the unclipped ratio.
-    static func spectralEvolution(_ groups: [Series], labels: [String: String]) throws -> Figure {
+    /// the unclipped ratio. Repeats recorded at different steps (a multi-stage run's L-BFGS stops
+    /// when it converges, so its later stages start at different steps) cannot be averaged row by
+    /// row: the panel then shows the first copy and says so ("run 1 of N").
+    static func spectralEvolution(_ groups: [Series], labels: [String: String], sharedSteps: Bool = true) throws -> Figure {
+        var firstOnly = Set<String>()
         let evolutions = try groups.map { group -> SpectralEvolution in
-            guard let e = SpectralEvolution.mean(of: group.runs) else {
-                let recorded = group.runs.allSatisfy { $0.snapshots.count > 1 || ($0.spectra?.count ?? 0) > 1 }
-                throw RecipeError(description: recorded
-                    ? "the repeats of '\(group.name)' were recorded at different steps, so they cannot be averaged"
-                    : "run '\(group.first.name)' recorded no predictions during training (set train.record_every)")
+            var mean = SpectralEvolution.mean(of: group.runs)
+            if mean == nil, group.runs.count > 1, let first = SpectralEvolution.mean(of: [group.first]) {
+                mean = first
+                firstOnly.insert(group.name)
+            }
+            guard let e = mean else {
+                throw RecipeError(description: "run '\(group.first.name)' recorded no predictions during training (set train.record_every)")
             }
             guard e.steps.count > 1 else {
                 throw RecipeError(description: "run '\(group.first.name)' recorded only its final prediction: a spectral-evolution heatmap needs snapshots during training (train.record_every)")
@@ -46,12 +51,13 @@ extension FigureRecipes {
         let columns = min(groups.count, 2)
         let rows = (groups.count + columns - 1) / columns
         let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
-        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: true)
+        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: sharedSteps)
         for (i, (panel, e)) in zip(panels, evolutions).enumerated() {
             let n = groups[i].runs.count
             if groups.count > 1 || n > 1 || e.band != nil {
                 let parts = [groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : nil,
-                             n > 1 ? "mean of \(n) runs" : nil, e.band.map { "band ±\($0)" }].compactMap { $0 }
+                             n > 1 ? (firstOnly.contains(groups[i].name) ? "run 1 of \(n)" : "mean of \(n) runs") : nil,
+                             e.band.map { "band ±\($0)" }].compactMap { $0 }
                 panel.title = parts.joined(separator: " · ")
             }
             panel.xLabel = "frequency k"
