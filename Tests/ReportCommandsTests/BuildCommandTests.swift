@@ -291,6 +291,20 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
                        try Data(contentsOf: dir.appendingPathComponent("site/tiny/runs/tiny.json")), "the same run, restored")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results/runs").path).count, 1,
                        "a frozen build writes nothing into results/")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/reports/quick/tiny.json").path),
+                      "freeze lists the report, frozen whole")
+        // The options of the published two-profile site, through the command line.
+        let linked = try run(["build", "--templates", templates, "--frozen", "--allow-uncommitted", "--profile-link", "paper=paper",
+                              "--out", "linked"], in: dir)
+        XCTAssertEqual(linked.status, 0, linked.stderr)
+        let page = try String(contentsOf: dir.appendingPathComponent("linked/tiny/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains(#"href="../paper/tiny/index.html""#), "paper=paper is read as the root paper/")
+        let lone = try run(["build", "--templates", templates, "--allow-uncommitted", "--out", "lone"], in: dir)
+        XCTAssertEqual(lone.status, 2)
+        XCTAssertTrue(lone.stderr.contains("--allow-uncommitted goes with --frozen"), lone.stderr)
+        let bad = try run(["build", "--templates", templates, "--frozen", "--profile-link", "/abs", "--out", "bad"], in: dir)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--profile-link expects profile=root"), bad.stderr)
     }
 
     /// The run page, the run's JSON and `plan` write a run in the report's own keys: a block that
