@@ -28,7 +28,7 @@ struct ProseMarkup {
     static func token(_ i: Int) -> String { "MGDLMATHTOKEN\(i)Z" }
 
     func render(_ markdown: String, ids: HeadingIDs = HeadingIDs()) -> Result {
-        let protected = protect(markdown)
+        let protected = protect(Self.joiningCodeLines(markdown))
         var html = ids.addIDs(to: MarkdownParser().html(from: protected.markdown))
         for (i, item) in protected.math.enumerated().reversed() {
             let token = Self.token(i)
@@ -41,6 +41,32 @@ struct ProseMarkup {
             }
         }
         return Result(html: html, hasMath: !protected.math.isEmpty)
+    }
+
+    /// Ink ends a paragraph at a line that starts with a code span (its paragraph reader stops
+    /// before a newline followed by a backtick), which Markdown does not: such a line is joined
+    /// to the paragraph line above it with a space. Fenced code, headings, blank lines and the
+    /// fences themselves are left as they are.
+    static func joiningCodeLines(_ markdown: String) -> String {
+        var lines: [String] = []
+        var fence: String? = nil
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.drop { $0 == " " }
+            let opener = String(trimmed.prefix(3))
+            if opener == "```" || opener == "~~~" {
+                if fence == nil { fence = opener } else if fence == opener { fence = nil }
+                lines.append(line)
+                continue
+            }
+            if fence == nil, line.hasPrefix("`"), let previous = lines.last,
+               !previous.trimmingCharacters(in: .whitespaces).isEmpty, !previous.hasPrefix("#"),
+               !previous.hasPrefix("    "), !["|", "```", "~~~"].contains(where: { previous.trimmingCharacters(in: .whitespaces).hasPrefix($0) }) {
+                lines[lines.count - 1] = previous + " " + line
+                continue
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Whether the Markdown has any math outside code.

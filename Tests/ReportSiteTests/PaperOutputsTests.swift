@@ -97,6 +97,28 @@ final class PaperOutputsTests: XCTestCase {
         XCTAssertFalse(ProseMarkup.hasMath("No math here, $5 only."))
     }
 
+    /// A paragraph line that starts with a code span continues the paragraph (Ink alone would
+    /// start a new one there); fences, headings and code blocks keep their lines.
+    func testALineStartingWithCodeContinuesItsParagraph() {
+        let html = ProseMarkup().render("""
+        The gaps are a claim for the
+        `paper` profile, not run here.
+
+        ## Heading
+        `x` starts a paragraph.
+
+        ```
+        fenced
+        `kept` as is
+        ```
+        `after` the fence.
+        """).html
+        XCTAssertTrue(html.contains("<p>The gaps are a claim for the <code>paper</code> profile, not run here.</p>"), html)
+        XCTAssertTrue(html.contains("<p><code>x</code> starts a paragraph.</p>"), html)
+        XCTAssertTrue(html.contains("fenced\n`kept` as is"), html)
+        XCTAssertTrue(html.contains("<p><code>after</code> the fence.</p>"), html)
+    }
+
     func testHeadingsGetUniqueIDs() {
         let ids = HeadingIDs()
         let a = ids.addIDs(to: "<h2>Results &amp; more</h2><p>x</p><h2>Results &amp; more</h2>")
