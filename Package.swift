@@ -31,6 +31,8 @@ let package = Package(
                        providers: [.apt(["libfontconfig-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CXSMM", pkgConfig: "libxsmm",
+                       providers: [.apt(["libxsmm-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "CPeakFMA", cSettings: [.unsafeFlags(["-O2"])]),
 
         // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
-        .target(name: "Numerics", dependencies: ["COpenBLAS", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "CXSMM", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
         .target(name: "Learning", dependencies: ["Numerics", "CLBFGS"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics (text images drawn by Cairo, shaped by HarfBuzz).
