@@ -141,13 +141,31 @@ public enum TrainingFLOPs {
 
     /// A dataset task's training points, input and output widths, from its file and split.
     static func datasetShape(_ spec: ExperimentSpec) -> (Int, Int, Int)? {
-        guard let file = spec.task.file,
-              let dataset = try? LabelledDataset.load(contentsOf: spec.resolve(file)) else { return nil }
+        guard let file = spec.task.file, let dataset = datasetSummary(spec.resolve(file)) else { return nil }
         let classes = spec.task.classes ?? []
-        let n = dataset.labels.filter { classes.isEmpty || classes.contains($0) }.count
+        let n: Int = dataset.labels.filter { classes.isEmpty || classes.contains($0.key) }.values.reduce(0, +)
         let test = Int((Double(n) * (spec.task.testFraction ?? 0)).rounded())
         let validation = Int((Double(n) * (spec.task.validationFraction ?? 0.2)).rounded())
         let output = (spec.task.targets ?? .oneHot).outputDimension(classes: max(2, classes.count))
         return (max(1, n - test - validation), dataset.featureCount, output)
     }
+
+    /// A dataset file's samples per label and feature count, read once per process and version of
+    /// the file (every run of a report on the same file, and every page's budget, asks for them).
+    private static func datasetSummary(_ path: String) -> (labels: [Int: Int], featureCount: Int)? {
+        summaryLock.lock()
+        defer { summaryLock.unlock() }
+        // Keyed by the file's size and modification time too: `serve` sees an edited file afresh.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let key = "\(path) \((attributes?[.size] as? NSNumber)?.intValue ?? -1) \((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        if let known = summaries[key] { return known }
+        guard let dataset = try? LabelledDataset.load(contentsOf: path) else { return nil }
+        let counts: [Int: Int] = Dictionary(dataset.labels.map { ($0, 1) }, uniquingKeysWith: +)
+        let summary = (labels: counts, featureCount: dataset.featureCount)
+        summaries[key] = summary
+        return summary
+    }
+
+    private static let summaryLock = NSLock()
+    nonisolated(unsafe) private static var summaries: [String: (labels: [Int: Int], featureCount: Int)] = [:]
 }
