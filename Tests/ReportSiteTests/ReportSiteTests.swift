@@ -435,14 +435,14 @@ final class ReportSiteTests: XCTestCase {
 
     /// Repeats are drawn and tabulated together; claims get a verdict on the page, in the
     /// notebook, in the events and in the index's counts.
-    func testRepeatsAndClaimsOnThePages() throws {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("report-claims-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: dir) }
+    /// The `claims` report in `dir/reports` (with `files` beside it), its three repeats stored
+    /// with test RSE 0.01, 0.02, 0.03: a builder of `dir/site` that trains nothing.
+    static func claimsSite(in dir: URL, files: [String: String] = [:]) throws -> SiteBuilder {
         let reports = dir.appendingPathComponent("reports")
-        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
-        try Self.claimsReport.write(to: reports.appendingPathComponent("claims.md"), atomically: true, encoding: .utf8)
-        let report = try Self.report(Self.claimsReport, id: "claims")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try claimsReport.write(to: reports.appendingPathComponent("claims.md"), atomically: true, encoding: .utf8)
+        for (name, text) in files { try text.write(to: reports.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let report = try Self.report(claimsReport, id: "claims")
         XCTAssertEqual(report.experiments.count, 3)
         let store = try RunStore(root: dir.appendingPathComponent("store"))
         for (i, spec) in report.experiments.enumerated() {
@@ -451,9 +451,16 @@ final class ReportSiteTests: XCTestCase {
             result.losses = result.losses.map { $0 * Double(i + 1) }
             try store.store(result, for: spec)
         }
-        let out = dir.appendingPathComponent("site")
-        let builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: Self.templates, outputDirectory: out,
-                                  profile: "quick", storeDirectory: dir.appendingPathComponent("store"), frozen: true)
+        return SiteBuilder(reportsDirectory: reports, templatesDirectory: templates, outputDirectory: dir.appendingPathComponent("site"),
+                           profile: "quick", storeDirectory: dir.appendingPathComponent("store"), frozen: true)
+    }
+
+    func testRepeatsAndClaimsOnThePages() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("report-claims-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let builder = try Self.claimsSite(in: dir)
+        let out = builder.outputDirectory
         var events: [ClaimResult] = []
         let summary = try builder.build { if case .claimChecked(_, let claim) = $0 { events.append(claim) } }
         XCTAssertTrue(summary.succeeded, "a claim that is not reproduced does not fail the build")
