@@ -98,16 +98,7 @@ enum FigureRecipes {
                 // Point indices to training steps (the first run's; repeats record the same steps).
                 let stepOf: (Double) -> Double = steps.map { f in let s = f(series.first); return { s[Int($0)] } } ?? { $0 }
                 if steps == nil {
-                    // The training loss: at every step, or at the steps a thinned curve kept.
-                    let (at, columns, length) = alignedLosses(series.runs)
-                    let (mx, my) = envelope(columns.map { $0.reduce(0, +) / Double(n) }, steps: at, length: length,
-                                            buckets: LossThinning.figureBuckets)
-                    axes.line(x: mx, y: my, label: text)
-                    if n > 1 {
-                        let (x, lo) = envelope(columns.map { $0.min()! }, steps: at, length: length, buckets: 1000, keep: .min)
-                        let (_, hi) = envelope(columns.map { $0.max()! }, steps: at, length: length, buckets: 1000, keep: .max)
-                        axes.band(x: x, lower: lo, upper: hi, underLastLine: true)
-                    }
+                    meanLoss(series.runs, label: text, on: axes)
                 } else if n > 1 {
                     let curves = series.runs.map(values)
                     let length = curves.map(\.count).min() ?? 0
@@ -179,6 +170,21 @@ enum FigureRecipes {
     /// them have: every step up to the shortest, unless a curve was thinned in the results store
     /// (`RunResult.lossSteps`), then the steps every curve kept. `columns[i]` holds each run's
     /// loss at `steps[i]`; `length` is the step count the figure buckets (`envelope`).
+    /// The training loss of `runs` on `axes`: their mean at every step, or at the steps every
+    /// thinned curve kept (drawn as the envelope of `LossThinning.figureBuckets` buckets), and with
+    /// repeats the min–max band under it.
+    static func meanLoss(_ runs: [RunResult], label: String, on axes: Axes) {
+        let n = runs.count
+        let (at, columns, length) = alignedLosses(runs)
+        let (x, y) = envelope(columns.map { $0.reduce(0, +) / Double(n) }, steps: at, length: length, buckets: LossThinning.figureBuckets)
+        axes.line(x: x, y: y, label: label)
+        if n > 1 {
+            let (bx, lo) = envelope(columns.map { $0.min()! }, steps: at, length: length, buckets: 1000, keep: .min)
+            let (_, hi) = envelope(columns.map { $0.max()! }, steps: at, length: length, buckets: 1000, keep: .max)
+            axes.band(x: bx, lower: lo, upper: hi, underLastLine: true)
+        }
+    }
+
     static func alignedLosses(_ runs: [RunResult]) -> (steps: [Int], columns: [[Double]], length: Int) {
         let length = runs.map(\.stepCount).min() ?? 0
         if runs.allSatisfy({ $0.lossSteps == nil }) {

@@ -47,15 +47,7 @@ extension FigureRecipes {
                         panel.band(x: steps, lower: columns.map { $0.min() ?? .nan }, upper: columns.map { $0.max() ?? .nan }, underLastLine: true)
                     }
                 } else {
-                    let (at, columns, length) = alignedLosses(group.runs)
-                    let (x, y) = envelope(columns.map { $0.reduce(0, +) / Double(n) }, steps: at, length: length,
-                                          buckets: LossThinning.figureBuckets)
-                    panel.line(x: x, y: y, label: text)
-                    if n > 1 {
-                        let (bx, lo) = envelope(columns.map { $0.min()! }, steps: at, length: length, buckets: 1000, keep: .min)
-                        let (_, hi) = envelope(columns.map { $0.max()! }, steps: at, length: length, buckets: 1000, keep: .max)
-                        panel.band(x: bx, lower: lo, upper: hi, underLastLine: true)
-                    }
+                    FigureRecipes.meanLoss(group.runs, label: text, on: panel)
                 }
             }
             panel.showsLegend = panel === panels[0]
