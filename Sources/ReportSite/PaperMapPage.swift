@@ -59,7 +59,16 @@ enum PaperMapPage {
 
     private static func itemContext(_ item: PaperMap.Item, byID: [String: [String: Any]], tally paperTally: inout Tally) -> [String: Any] {
         var tally = Tally()
+        // The places, one entry per report (its title once, then its figures and tables).
         var places: [[String: Any]] = []
+        func place(href: String, text: String, report: String, title: String) {
+            let link = ["href": href, "text": text]
+            if let last = places.indices.last, places[last]["id"] as? String == report {
+                places[last]["links"] = (places[last]["links"] as? [[String: String]] ?? []) + [link]
+            } else {
+                places.append(["id": report, "report": title, "reportHref": "\(report)/index.html", "links": [link]])
+            }
+        }
         var claims: [[String: Any]] = []
         for anchor in item.shown {
             let entry = byID[anchor.report]
@@ -77,9 +86,9 @@ enum PaperMapPage {
                     "verdictClass": (v?.rawValue ?? "not_run").replacingOccurrences(of: "_", with: "-"),
                 ])
             case .figure, .table:
-                places.append(["href": href, "text": "\(anchor.kind!.rawValue) \(anchor.name!)", "report": title])
+                place(href: href, text: "\(anchor.kind!.rawValue) \(anchor.name!)", report: anchor.report, title: title)
             case nil:
-                places.append(["href": href, "text": "the report", "report": title])
+                place(href: href, text: "the report", report: anchor.report, title: title)
             }
         }
         paperTally += tally

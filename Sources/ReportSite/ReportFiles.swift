@@ -85,8 +85,9 @@ extension ReportPage {
             "reportCount": "\(entries.count) report\(entries.count == 1 ? "" : "s")",
             "failedCount": failed,
             "anyFailed": failed > 0,
-            "uncommittedText": uncommitted == 0 ? "" : "\(uncommitted) not yet committed",
         ]
+        // Absent, not empty, when every report is committed: an empty string is a true section.
+        if uncommitted > 0 { context["uncommittedText"] = "\(uncommitted) not yet committed" }
         if let otherProfile { context["otherProfile"] = ["name": otherProfile.name, "href": "\(otherProfile.root)index.html"] }
         return context
     }

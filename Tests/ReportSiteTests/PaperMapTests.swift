@@ -48,6 +48,7 @@ final class PaperMapTests: XCTestCase {
         XCTAssertTrue(page.contains("2 of 3 items shown; claims: 1 reproduced, 1 not reproduced, 1 not run at this profile"), page)
         let index = try String(contentsOf: builder.outputDirectory.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(index.contains("href=\"papers.html#paper-demo2024\""), "the index links each paper's section")
+        XCTAssertTrue(index.contains("1 report.</p>"), "the lede ends with the count when nothing is uncommitted: \(index)")
 
         // `--only` keeps the other reports' verdicts (from their site entries).
         var again = builder
