@@ -521,25 +521,8 @@ final class ReportSiteTests: XCTestCase {
 
     /// Curves figures and the per-grade table, from a trained two-grade run.
     func testCurvesFigureAndGradeTable() throws {
-        let text = """
-        ---
-        version: 1
-        title: "g"
-        ---
-
-        ```experiment g
-        method: mgdl
-        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 32}
-        model: {grades: [[8], [8]]}
-        train: {lr: 1.0e-2, epochs: 20, record_every: 5}
-        ```
-
-        ```table per-grade
-        kind: rse
-        grades: true
-        run: g
-        ```
-        """
+        // The two-grade run with a grades table of the committed-results tests (and two figures).
+        let text = CommittedResultsTests.text
         let report = try Self.report(text, id: "g")
         let run = Runner.run(report.experiments[0])
         for metric in ["loss", "rse"] {
