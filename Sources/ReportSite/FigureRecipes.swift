@@ -170,6 +170,14 @@ enum FigureRecipes {
     /// them have: every step up to the shortest, unless a curve was thinned in the results store
     /// (`RunResult.lossSteps`), then the steps every curve kept. `columns[i]` holds each run's
     /// loss at `steps[i]`; `length` is the step count the figure buckets (`envelope`).
+    /// A figure of `count` heatmap panels, two per row (one alone at 560 wide), each row 400 high.
+    static func heatmapPanels(_ count: Int, sharedY: Bool) -> (Figure, [Axes]) {
+        let columns = min(count, 2)
+        let rows = (count + columns - 1) / columns
+        let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
+        return (figure, count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: sharedY))
+    }
+
     /// The training loss of `runs` on `axes`: their mean at every step, or at the steps every
     /// thinned curve kept (drawn as the envelope of `LossThinning.figureBuckets` buckets), and with
     /// repeats the min–max band under it.

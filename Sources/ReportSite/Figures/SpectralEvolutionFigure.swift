@@ -48,10 +48,7 @@ extension FigureRecipes {
             }
             return e
         }
-        let columns = min(groups.count, 2)
-        let rows = (groups.count + columns - 1) / columns
-        let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
-        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: sharedSteps)
+        let (figure, panels) = heatmapPanels(groups.count, sharedY: sharedSteps)
         for (i, (panel, e)) in zip(panels, evolutions).enumerated() {
             let n = groups[i].runs.count
             if groups.count > 1 || n > 1 || e.band != nil {
@@ -64,7 +61,7 @@ extension FigureRecipes {
             panel.yLabel = "training iteration"
             let heatmap = panel.heatmap(e.rows, x: e.frequencies.map(Double.init), y: e.steps.map(Double.init),
                                         colormap: .viridis, range: 0...1)
-            if i == evolutions.count - 1 || columns == 1 {
+            if i == evolutions.count - 1 || groups.count == 1 {
                 panel.colorbar(for: heatmap, label: "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])")
             }
         }

@@ -109,10 +109,7 @@ extension FigureRecipes {
             mean.ratios = first.ratios.indices.map { i in first.ratios[i].indices.map { j in all.reduce(0) { $0 + $1.ratios[i][j] } / Double(all.count) } }
             return mean
         }
-        let columns = min(groups.count, 2)
-        let rows = (groups.count + columns - 1) / columns
-        let figure = Figure(width: columns == 1 ? 560 : 960, height: Double(rows) * 400 + 40)
-        let panels = groups.count == 1 ? [figure.addAxes()] : figure.grid(rows: rows, columns: columns, sharedX: false, sharedY: true)
+        let (figure, panels) = heatmapPanels(groups.count, sharedY: true)
         for (i, (panel, p)) in zip(panels, means).enumerated() {
             let n = groups[i].runs.count
             let parts = [groups.count > 1 ? labels[groups[i].name] ?? groups[i].name : nil,
@@ -121,7 +118,7 @@ extension FigureRecipes {
             panel.xLabel = "frequency k"
             panel.yLabel = "perturbation size δ"
             let heatmap = panel.heatmap(p.ratios, x: groups[i].first.frequencies.map(Double.init), y: p.deltas, colormap: .viridis, range: 0...1)
-            if i == means.count - 1 || columns == 1 {
+            if i == means.count - 1 || groups.count == 1 {
                 panel.colorbar(for: heatmap, label: "$|\\tilde f_{\\theta}(k)| / |\\tilde f_{\\theta*}(k)|$ (colour clipped to [0, 1])")
             }
         }
