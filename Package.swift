@@ -35,6 +35,8 @@ let package = Package(
                        providers: [.apt(["libxsmm-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLBFGS", pkgConfig: "liblbfgs",
@@ -42,8 +44,8 @@ let package = Package(
         // The one C kernel: the machine's FMA peak for `bench` (optimised in debug builds too).
         .target(name: "CPeakFMA", cSettings: [.unsafeFlags(["-O2"])]),
 
-        // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT. No I/O.
-        .target(name: "Numerics", dependencies: ["COpenBLAS", "CXSMM", "CFFTW"], exclude: ["README.md"], swiftSettings: cSettings),
+        // 2. Numerics: matrices on BLAS, elementwise kernels, seeded RNG, FFT, symmetric eigensolver (LAPACK). No I/O.
+        .target(name: "Numerics", dependencies: ["COpenBLAS", "CXSMM", "CFFTW", "CLAPACKE"], exclude: ["README.md"], swiftSettings: cSettings),
         // 3. Learning: layers, activations, losses, optimizers, schedules, methods.
         .target(name: "Learning", dependencies: ["Numerics", "CLBFGS"], exclude: ["README.md", "Methods/README.md"], swiftSettings: cSettings),
         // 4. Tasks and analysis: target functions, splits, spectra, metrics (text images drawn by Cairo, shaped by HarfBuzz).
