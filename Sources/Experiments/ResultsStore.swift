@@ -9,8 +9,13 @@ import Foundation
 //   kept loss is exactly as trained, the final and lowest losses, the step counts and every table
 //   number are unchanged, a loss figure of one run is drawn identically, and a figure of repeated
 //   runs differs only by being drawn at the steps all of them kept. A curve of at most 8192 steps
-//   is kept whole; the grades' copies of the curve are not stored twice (cut again on reading). Runs already trained (by any version with this engine) are compacted
-//   when they are frozen, so nothing needs training again.
+//   is kept whole; the grades' copies of the curve are not stored twice (cut again on reading);
+// - of the bulky parts of a result (`ResultPart`: grade outputs, kept predictions, the training
+//   grid, learning curves, spectra, plane predictions) only those that a figure, table or claim
+//   of a report declaring the run reads are kept (`Report.resultPartsRead`), exactly; the others
+//   are emptied and listed in `RunResult.omitted`, and a frozen build that reads one fails by name.
+// Runs already trained (by any version with this engine) are compacted when they are frozen, so
+// nothing needs training again.
 // Beside the runs, `reports/PROFILE/REPORT.json` lists, for each report frozen whole, its runs and
 // their keys (`ResultsManifest`).
 
@@ -50,28 +55,31 @@ extension RunStore {
         return nil
     }
 
-    /// Copies the entry of `spec` from this store into `results`, verified (an entry already
-    /// there that verifies is kept). Returns the bytes copied; throws `FreezeError` when this
-    /// store lacks the run or the run is not compact (`freezeProblem`).
+    /// Copies the entry of `spec` from this store into `results`, verified, keeping of its
+    /// result's bulky parts only `parts` (those the reports declaring it read:
+    /// `Report.resultPartsRead`, `ResultPart`); an entry already there with the same bytes is
+    /// kept, another one replaced. Returns the bytes copied; throws `FreezeError` when this store
+    /// lacks the run or the run is not compact (`freezeProblem`).
     @discardableResult
-    public func freeze(_ spec: ExperimentSpec, into results: RunStore) throws -> Int {
+    public func freeze(_ spec: ExperimentSpec, into results: RunStore, keeping parts: Set<ResultPart> = Set(ResultPart.allCases)) throws -> Int {
         guard let folder = entryFolder(for: spec), let result = result(for: spec) else {
             throw FreezeError(message: "\(spec.name): not in the run store \(root.path); build it first")
         }
-        if let problem = Self.freezeProblem(result, spec: spec) {
+        // Whole predictions at every recorded step are refused only where something reads them.
+        if parts.contains(.predictions), let problem = Self.freezeProblem(result, spec: spec) {
             throw FreezeError(message: "\(spec.name): not frozen: \(problem)")
         }
         let names = ["spec.json", "result.json"]
         var files = try Self.verifiedFiles(folder, names: names)
-        // Thin a long loss curve; store the grades' copies of it once.
+        // Thin a long loss curve; store the grades' copies of it once; leave out what nothing reads.
         if let stored = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) {
-            let compact = stored.compactForResults
+            let compact = stored.compactForResults.keeping(parts)
             if compact != stored { files["result.json"] = try Self.encoder().encode(compact) }
         }
         let extras = (try? Data(contentsOf: folder.appendingPathComponent(Self.provenanceName))).map { [Self.provenanceName: $0] } ?? [:]
         let key = folder.lastPathComponent
         let target = results.root.appendingPathComponent("runs/\(key)")
-        // An entry frozen by an earlier version, before curves were thinned, is replaced.
+        // An entry frozen by an earlier version (before curves were thinned) or for other readers is replaced.
         if let present = try? Self.verifiedFiles(target, names: names), present["result.json"] != files["result.json"] {
             try? FileManager.default.removeItem(at: target)
         }

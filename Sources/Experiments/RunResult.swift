@@ -29,6 +29,10 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// Read the steps with `lossStepNumbers` and the step count with `stepCount`.
     public var lossSteps: [Int]?
     public var snapshots: [Snapshot]
+    /// The parts `freeze` left out of this result in the committed results store because no
+    /// figure, table or claim of a report declaring the run reads them (emptied: `ResultPart`,
+    /// `keeping`); nil: every part as trained.
+    public var omitted: [ResultPart]?
     public var seconds: Double
     public var parameterCount: Int
     /// Relative squared error of the final prediction on the grid.

@@ -78,9 +78,12 @@ struct FreezeCommand: ParsableCommand {
             `build --profile paper --frozen` then builds the site from it with no training. Each \
             entry is copied verified, under its key; a training-loss curve of more than 8192 steps is \
             thinned to the steps a figure or table shows (every kept loss exact, the final and lowest \
-            losses and every table number unchanged; docs/committed-results.md). Only compact runs \
-            are taken: a run that kept its whole prediction at every recorded step is refused (declare \
-            train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
+            losses and every table number unchanged; docs/committed-results.md), and of the bulky parts \
+            of a result (grade outputs, kept predictions, the training grid, learning curves, spectra, \
+            plane predictions) only those a figure, table or claim of the reports declaring the run \
+            reads are kept, exactly. Only compact runs \
+            are taken: a run that kept its whole prediction at every recorded step is refused when something reads \
+            its predictions (declare train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
             of the results store, which `build --frozen` checks. Trains nothing. Exit status 1 when a declared run is missing \
             from the run store or refused (the others are still copied), 2 when a report is invalid.
             """
@@ -106,13 +109,18 @@ struct FreezeCommand: ParsableCommand {
         let resultsStore = try RunStore(root: resultsDirectory)
         // A run computed with any thread count will do, as for `build --frozen`.
         RunStore.acceptAnyThreadCount = true
+        // What each run's figures, tables and claims read, over every report of the profile (a
+        // run two reports declare is one entry: it keeps what either reads).
+        let everyReport = options.only.isEmpty ? reports
+            : (try? ReportLoader.load(directory: options.reportsDirectory, profile: options.profile, only: [], overrides: try options.overrides())) ?? reports
+        let partsByKey = Report.resultPartsRead(by: everyReport + reports)
         var copied = 0, bytes = 0
         var problems: [String] = []
         for report in reports {
             var keys: [String: String] = [:]
             for spec in report.experiments {
                 do {
-                    bytes += try runStore.freeze(spec, into: resultsStore)
+                    bytes += try runStore.freeze(spec, into: resultsStore, keeping: partsByKey[RunStore.key(for: spec)] ?? [])
                     copied += 1
                     keys[spec.name] = resultsStore.entryKey(for: spec)
                 } catch {

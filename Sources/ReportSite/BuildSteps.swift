@@ -113,7 +113,23 @@ extension SiteBuilder {
         var toTrain: [DeclaredRun] = []
         var firstByKey: [String: DeclaredRun] = [:]
         var sameAs: [DeclaredRun] = []
-        let found = plan.runs.map { run in store?.result(for: run.spec, key: run.key) ?? committed?.result(for: run.spec, key: run.key) }
+        // A result frozen without a part that a figure, table or claim of the report now reads
+        // (`RunResult.omitted`) is not taken: frozen, the run fails saying so; else it trains again.
+        var readByReport: [String: [String: Set<ResultPart>]] = [:]
+        var lacking: [String: String] = [:]  // run key -> why its committed result does not do
+        var found: [RunResult?] = []
+        for run in plan.runs {
+            if readByReport[run.report.id] == nil { readByReport[run.report.id] = run.report.resultPartsRead() }
+            let candidates = [store?.result(for: run.spec, key: run.key), committed?.result(for: run.spec, key: run.key)].compactMap { $0 }
+            let usable = candidates.first { run.report.missingParts(of: $0, run: run.spec.name, read: readByReport[run.report.id]).isEmpty }
+            if usable == nil, let first = candidates.first {
+                let missing = run.report.missingParts(of: first, run: run.spec.name, read: readByReport[run.report.id])
+                lacking[run.key] = "its stored result was frozen without its \(missing.map(\.words).joined(separator: ", ")), which a figure, "
+                    + "table or claim of the report now reads: freeze the report again from a run store that has the run "
+                    + "(mgdl-report freeze --profile \(profile) --only \(run.report.id); docs/committed-results.md)"
+            }
+            found.append(usable)
+        }
         // Frozen: a report the results store lists (`freeze` wrote its manifest) must build whole
         // from it; one it does not list, with none of its runs anywhere, is not yet committed.
         var committedProblems: [String: String] = [:]
@@ -122,15 +138,23 @@ extension SiteBuilder {
             for (run, result) in zip(plan.runs, found) { reportRuns[run.report.id, default: []].append((run, result)) }
             for (id, runs) in reportRuns {
                 if let committed, let manifest = committed.manifest(report: id, profile: profile) {
-                    committedProblems[id] = manifest.problem(specs: runs.map(\.0.spec), absent: Set(runs.filter { $0.1 == nil }.map(\.0.spec.name)),
+                    committedProblems[id] = manifest.problem(specs: runs.map(\.0.spec), absent: Set(runs.filter { $0.1 == nil && lacking[$0.0.key] == nil }.map(\.0.spec.name)),
                                                                 in: committed)
-                } else if allowUncommitted, runs.allSatisfy({ $0.1 == nil }) {
+                } else if allowUncommitted, runs.allSatisfy({ $0.1 == nil && lacking[$0.0.key] == nil }) {
                     outcomes.uncommitted.insert(id)
                 }
             }
         }
         for (run, cached) in zip(plan.runs, found) {
             if frozen, cached == nil, outcomes.uncommitted.contains(run.report.id) {
+                outcomes.notInStores += 1
+                continue
+            }
+            if frozen, cached == nil, let why = lacking[run.key] {
+                var missing = Runner.failed(run.spec, "run \(run.spec.name): \(why)")
+                missing.name = run.spec.name
+                events(.runFinished(report: run.report.id, run: run.spec.name, result: missing))
+                outcomes.add(missing, of: run, restored: false)
                 outcomes.notInStores += 1
                 continue
             }

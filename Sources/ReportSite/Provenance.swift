@@ -40,6 +40,7 @@ struct Provenance {
     /// that built this executable.
     static var libraries: [(String, String)] {
         [("mgdl-report", toolVersion), ("Swift", swiftVersion), ("OpenBLAS", NumericLibraries.openBLAS),
+         ("libxsmm", NumericLibraries.libxsmm),
          ("FFTW", NumericLibraries.fftw), ("Cairo", DrawingLibraries.cairo), ("HarfBuzz", DrawingLibraries.harfBuzz)]
     }
 

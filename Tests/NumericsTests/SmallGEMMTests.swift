@@ -1,4 +1,5 @@
 import COpenBLAS
+import CXSMM
 import XCTest
 @testable import Numerics
 
@@ -9,6 +10,15 @@ final class SmallGEMMTests: XCTestCase {
     /// 1024-row chunks, a first layer of one input, and widths 64 and 128.
     let shapes = [(200, 256, 256), (256, 256, 200), (256, 256, 256), (112, 256, 256), (256, 256, 112),
                   (1024, 256, 256), (200, 256, 1), (64, 64, 64), (100, 128, 200), (128, 512, 96)]
+
+    /// Provenance names the libxsmm that is linked (its configured version, not the default
+    /// config's placeholders) and the instruction set its kernels are generated for here.
+    func testLibraryVersionIsTheLinkedOne() {
+        let text = NumericLibraries.libxsmm
+        XCTAssertTrue(text.hasPrefix("\(LIBXSMM_CONFIG_VERSION_MAJOR).\(LIBXSMM_CONFIG_VERSION_MINOR).\(LIBXSMM_CONFIG_VERSION_UPDATE)"), text)
+        XCTAssertFalse(text.contains("\(Int32.max)"), "a configured version: \(text)")
+        XCTAssertTrue(text.hasSuffix(", JIT target " + String(cString: libxsmm_get_target_arch())), text)
+    }
 
     /// Whether OpenBLAS runs the kernels the identical-bits claim was checked on.
     var checkedKernels: Bool { ["skylakex", "cooperlake"].contains(BLASThreads.coreName.lowercased()) }

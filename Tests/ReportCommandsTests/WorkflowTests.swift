@@ -85,8 +85,11 @@ final class WorkflowTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertTrue(page.contains("<code>-S train.lr=0.002</code>"), "the page says which overrides were applied")
         XCTAssertTrue(page.contains("<p class=\"overrides-note\" role=\"note\"><strong>Built with overrides</strong> <code>-S train.lr=0.002</code>"),
                       "a note at the top warns that the prose may state other settings")
-        for library in ["OpenBLAS", "FFTW", "Cairo", "HarfBuzz", "Swift"] { XCTAssertTrue(page.contains(library), library) }
+        for library in ["OpenBLAS", "libxsmm", "FFTW", "Cairo", "HarfBuzz", "Swift"] { XCTAssertTrue(page.contains(library), library) }
         let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("site/provenance.json"))) as? [String: Any])
+        let libraries = try XCTUnwrap(record["libraries"] as? [String: String])
+        let xsmm = try XCTUnwrap(libraries["libxsmm"], "the small-GEMM library the engine uses")
+        XCTAssertNotNil(xsmm.range(of: #"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)? \([a-z0-9_.-]+\), JIT target [a-z0-9_]+$"#, options: .regularExpression), xsmm)
         let built = try XCTUnwrap(record["built"] as? String)
         XCTAssertNotNil(ISO8601DateFormatter().date(from: built), built)
         XCTAssertEqual(record["overrides"] as? [String], ["train.lr=0.002"])

@@ -247,3 +247,131 @@ final class UncommittedReportTests: XCTestCase {
         XCTAssertTrue(stalePage.contains("the declarations changed since they were frozen (g)"), stalePage)
     }
 }
+
+/// `freeze` keeps of each run only the bulky parts (`ResultPart`) that a figure, table or claim
+/// of its report reads, exactly: the frozen site's pages and notebook are the unfrozen build's
+/// byte for byte, and a report that starts reading a part that was left out fails by name.
+final class FrozenPartsTests: XCTestCase {
+    /// Two MGDL runs recording every 5 epochs: `g` is read by a curves figure and the tables only,
+    /// `h` by a grade-spectra figure (its grade outputs and its grid).
+    static let text = """
+        ---
+        version: 1
+        title: "Parts"
+        ---
+
+        ```experiment g
+        method: mgdl
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 32}
+        model: {grades: [[8], [8]]}
+        train: {lr: 1.0e-2, epochs: 20, record_every: 5}
+        ```
+
+        ```experiment h
+        method: mgdl
+        seed: 3
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 32}
+        model: {grades: [[8], [8]]}
+        train: {lr: 1.0e-2, epochs: 20, record_every: 5}
+        ```
+
+        ```table errors
+        kind: rse
+        grades: true
+        run: [g, h]
+        ```
+
+        ```figure curves
+        kind: curves
+        metric: rse
+        run: g
+        ```
+
+        ```figure spectra
+        kind: grade_spectra
+        run: h
+        ```
+
+        ```claim g-below-h
+        kind: compare
+        statement: "g's test RSE is below h's."
+        run: g
+        than: h
+        metric: test_rse
+        factor: 1
+        direction: below
+        ```
+        """
+
+    func testFreezeKeepsWhatIsReadAndPagesAreIdentical() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("frozen-parts-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
+        try Self.text.write(to: reports.appendingPathComponent("parts.md"), atomically: true, encoding: .utf8)
+        let report = try ReportSiteTests.report(Self.text, id: "parts")
+        let read = report.resultPartsRead()
+        XCTAssertEqual(read["g"], [.curves])
+        XCTAssertEqual(read["h"], [.grid, .gradeOutputs])
+
+        let store = try RunStore(root: dir.appendingPathComponent("store"))
+        let results = try RunStore(root: dir.appendingPathComponent("results"))
+        let parts = Report.resultPartsRead(by: [report])
+        var trained: [String: RunResult] = [:]
+        for spec in report.experiments {
+            let run = Runner.run(spec)
+            trained[spec.name] = run
+            try store.store(run, for: spec)
+            try store.freeze(spec, into: results, keeping: parts[RunStore.key(for: spec)] ?? [])
+        }
+        func bytes(_ root: String, _ spec: ExperimentSpec) throws -> Int {
+            try Data(contentsOf: dir.appendingPathComponent("\(root)/runs/\(RunStore.key(for: spec))/result.json")).count
+        }
+        let (g, h) = (report.experiments[0], report.experiments[1])
+        print("frozen parts: result.json of g \(try bytes("store", g)) -> \(try bytes("results", g)) bytes, of h \(try bytes("store", h)) -> \(try bytes("results", h))")
+        XCTAssertLessThan(try bytes("results", g) * 2, try bytes("store", g), "g's unread grade outputs, predictions, grid and spectra are left out")
+        XCTAssertEqual(results.problems().count, 0, "the frozen entries verify")
+        let frozenG = try XCTUnwrap(results.result(for: g)), frozenH = try XCTUnwrap(results.result(for: h))
+        XCTAssertEqual(frozenG.omitted, [.gradeOutputs, .predictions, .grid, .spectra])
+        XCTAssertTrue(frozenG.grades!.allSatisfy { $0.output.isEmpty } && frozenG.target.isEmpty)
+        XCTAssertEqual(frozenG.curves, trained["g"]!.curves, "what a figure reads is kept exactly")
+        XCTAssertEqual(frozenG.snapshots.map(\.step), trained["g"]!.snapshots.map(\.step), "the recorded steps stay")
+        XCTAssertEqual(frozenH.omitted, [.predictions, .curves, .spectra])
+        XCTAssertEqual(frozenH.grades!.map(\.output), trained["h"]!.grades!.map(\.output), "the grade-spectra figure gets its grade outputs")
+        XCTAssertEqual(frozenH.target, trained["h"]!.target)
+        XCTAssertEqual(RunStore.key(for: g), try XCTUnwrap(results.entryKey(for: g)), "the run key is unchanged")
+
+        // The site from the run store and the one from the results store alone: every page, table,
+        // figure and the notebook byte-identical; only the downloadable runs/NAME.json differ.
+        func site(_ name: String, store: URL, results: URL?) throws -> (BuildSummary, URL) {
+            let out = dir.appendingPathComponent(name)
+            var builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: ReportSiteTests.templates, outputDirectory: out,
+                                      profile: "quick", storeDirectory: store, frozen: true)
+            builder.resultsDirectory = results
+            return (try builder.build(), out.appendingPathComponent("parts"))
+        }
+        let (wholeSummary, whole) = try site("whole", store: dir.appendingPathComponent("store"), results: nil)
+        let (frozenSummary, frozen) = try site("frozen", store: dir.appendingPathComponent("empty"), results: dir.appendingPathComponent("results"))
+        XCTAssertTrue(wholeSummary.succeeded && frozenSummary.succeeded, "\(frozenSummary.failedRuns) \(frozenSummary.failedFigures)")
+        let files = try XCTUnwrap(fm.subpathsOfDirectory(atPath: whole.path)).sorted()
+        XCTAssertTrue(files.contains("parts.ipynb") && files.contains("figures/spectra.csv") && files.contains("runs/h.html"), "\(files)")
+        var compared = 0
+        for file in files where !(file.hasPrefix("runs/") && file.hasSuffix(".json")) {
+            var isFolder: ObjCBool = false
+            guard fm.fileExists(atPath: whole.appendingPathComponent(file).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            XCTAssertEqual(try Data(contentsOf: whole.appendingPathComponent(file)), try Data(contentsOf: frozen.appendingPathComponent(file)), file)
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 10)
+
+        // The report now also draws g's grade spectra: g's frozen result lacks its grade outputs,
+        // so the frozen build fails that run, saying what to do.
+        try (Self.text + "\n\n```figure more\nkind: grade_spectra\nrun: g\n```\n")
+            .write(to: reports.appendingPathComponent("parts.md"), atomically: true, encoding: .utf8)
+        let (stale, staleOut) = try site("stale", store: dir.appendingPathComponent("empty-2"), results: dir.appendingPathComponent("results"))
+        XCTAssertEqual(stale.failedRuns, ["parts/g"])
+        let page = try String(contentsOf: staleOut.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("frozen without its grade outputs") && page.contains("freeze --profile quick --only parts"), page)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Learning
+
+/// The bulky parts of a run's result that only some figures, tables or claims read. `freeze`
+/// keeps, of each run it commits, only the parts that a figure, table or claim of a report
+/// declaring that run reads (`Report.resultPartsRead`); the others are emptied and listed in
+/// `RunResult.omitted`. Everything else of a result (every scalar, the loss curve as
+/// `LossThinning` keeps it, the validation curve, layer norms, perturbations) is always kept,
+/// and what is kept is kept exactly.
+///
+/// What reads what is stated once, here, from the typed declarations (`FigureKind.reads`,
+/// `ClaimMetric.reads`, `ClaimKind`, `TableSpec`); the run pages and the notebooks read none of
+/// these parts (a notebook redraws a figure from its CSV, and the run page counts the recorded
+/// predictions, whose steps are kept).
+public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
+    /// Each grade's (stage's) own output on the evaluation inputs (`GradeResult.output`).
+    case gradeOutputs = "grade_outputs"
+    /// The whole predictions kept at recorded steps (`RunResult.snapshots`' `prediction`; the
+    /// steps stay, so the number of recorded predictions is unchanged).
+    case predictions
+    /// The training grid: `RunResult.inputs` and `target`.
+    case grid
+    /// The learning curves recorded at `record_every` (`RunResult.curves`).
+    case curves
+    /// The spectra recorded at `record_every` (`RunResult.spectra`).
+    case spectra
+    /// Each grade's output over the plane (`RunResult.plane`).
+    case plane
+
+    public static func < (a: ResultPart, b: ResultPart) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// The words a message uses ("grade outputs").
+    public var words: String {
+        switch self {
+        case .gradeOutputs: return "grade outputs"
+        case .predictions: return "kept predictions"
+        case .grid: return "training grid (inputs and target)"
+        case .curves: return "learning curves"
+        case .spectra: return "recorded spectra"
+        case .plane: return "plane predictions"
+        }
+    }
+}
+
+extension ClaimMetric {
+    /// The parts of a result this metric is computed from (the rest are scalars, the loss curve
+    /// or the validation curve, always kept). The mean spectral ratio reads the recorded spectra,
+    /// or, without them, the kept predictions.
+    public var reads: Set<ResultPart> {
+        self == .meanSpectralRatio ? [.spectra, .predictions] : []
+    }
+}
+
+extension FigureKind {
+    /// The parts of each run's result a figure of this kind reads when it draws `run` (its recipe
+    /// in `Sources/ReportSite/Figures`; `metric`: a parameter sweep's, scatter's or heatmap's
+    /// run metric). An mlp's learning curves may be computed from its kept predictions
+    /// (`RunResult.curvePoints`), so a curves figure of an mlp reads those too.
+    public func reads(_ run: ExperimentSpec, metric: ClaimMetric? = nil) -> Set<ResultPart> {
+        switch self {
+        case .spectralEvolution: return [.spectra, .predictions]
+        case .curves: return run.method == .mlp ? [.curves, .predictions, .grid] : [.curves]
+        case .fit: return [.predictions, .grid, .gradeOutputs]
+        case .gradeSpectra: return [.grid, .gradeOutputs]
+        case .reconstruction: return [.grid, .gradeOutputs, .predictions]
+        case .plane: return [.plane, .grid, .gradeOutputs]
+        case .parameterSweep, .scatter, .sweepHeatmap: return metric?.reads ?? []
+        case .loss, .validationLoss, .layerNorms, .perturbation, .functionSpectra, .ntk: return []
+        }
+    }
+}
+
+extension FigureSpec {
+    /// The run metric this figure plots (parameter sweep, scatter: `runMetric`; heatmap).
+    var plottedMetric: ClaimMetric? { kind == .sweepHeatmap ? heatmapMetric : runMetric }
+}
+
+extension Report {
+    /// Run name -> the parts of its result that some figure, table or claim of this report
+    /// reads (at the profile the report was loaded at); a run none reads a part of is absent.
+    /// Names are resolved as a claim resolves them (a run, its repeats, a label series, an
+    /// experiment block: `ClaimCheck.members`).
+    public func resultPartsRead() -> [String: Set<ResultPart>] {
+        var read: [String: Set<ResultPart>] = [:]
+        func add(_ name: String, _ parts: (ExperimentSpec) -> Set<ResultPart>) {
+            for spec in ClaimCheck.members(name, specs: experiments) {
+                let p = parts(spec)
+                if !p.isEmpty { read[spec.name, default: []].formUnion(p) }
+            }
+        }
+        for figure in figures {
+            for name in figure.runs + (figure.references ?? []) {
+                add(name) { figure.kind.reads($0, metric: figure.plottedMetric) }
+            }
+        }
+        for table in tables where table.kind == .leaderboard {
+            for name in table.runs {
+                add(name) { table.metric(of: $0.group).reads }
+            }
+        }
+        let profile = experiments.first?.profile ?? ""
+        for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
+            let parts: Set<ResultPart>
+            switch claim.kind {
+            case .value, .compare: parts = claim.metric?.reads ?? []
+            case .order: parts = [.spectra, .predictions]
+            case .robustnessOrder: parts = []
+            }
+            guard !parts.isEmpty else { continue }
+            for name in [claim.run] + (claim.runList ?? []) + [claim.than].compactMap({ $0 }) + (claim.thanList ?? []) {
+                add(name) { _ in parts }
+            }
+        }
+        return read
+    }
+
+    /// Run key (`RunStore.key(for:)`) -> the parts of its result that some figure, table or
+    /// claim of any of `reports` declaring it reads: what `freeze` keeps of that entry.
+    public static func resultPartsRead(by reports: [Report]) -> [String: Set<ResultPart>] {
+        var byKey: [String: Set<ResultPart>] = [:]
+        for report in reports {
+            let read = report.resultPartsRead()
+            for spec in report.experiments {
+                byKey[RunStore.key(for: spec), default: []].formUnion(read[spec.name] ?? [])
+            }
+        }
+        return byKey
+    }
+
+    /// The parts of `result` this report reads that `freeze` left out of it (`RunResult.omitted`),
+    /// or empty.
+    public func missingParts(of result: RunResult, run: String, read: [String: Set<ResultPart>]? = nil) -> [ResultPart] {
+        guard let omitted = result.omitted, !omitted.isEmpty else { return [] }
+        let needed = (read ?? resultPartsRead())[run] ?? []
+        return omitted.filter(needed.contains).sorted()
+    }
+}
+
+extension RunResult {
+    /// The result with every part not in `kept` emptied (`ResultPart`), the emptied ones (those
+    /// that had content) listed in `omitted`; every kept part as it was. Nothing emptied: the
+    /// result as it is.
+    public func keeping(_ kept: Set<ResultPart>) -> RunResult {
+        var copy = self
+        var omitted = Set(self.omitted ?? [])
+        for part in ResultPart.allCases where !kept.contains(part) {
+            switch part {
+            case .gradeOutputs:
+                guard let grades, grades.contains(where: { !$0.output.isEmpty }) else { continue }
+                copy.grades = grades.map { g in
+                    GradeResult(index: g.index, losses: g.losses, seconds: g.seconds, trainRSE: g.trainRSE, validationRSE: g.validationRSE,
+                                testRSE: g.testRSE, output: [], parameterCount: g.parameterCount)
+                }
+            case .predictions:
+                guard snapshots.contains(where: { !$0.prediction.isEmpty }) else { continue }
+                copy.snapshots = snapshots.map { Snapshot(step: $0.step, prediction: []) }
+            case .grid:
+                guard !inputs.isEmpty || !target.isEmpty else { continue }
+                copy.inputs = []; copy.target = []
+            case .curves:
+                guard let curves, !curves.isEmpty else { continue }
+                copy.curves = []
+            case .spectra:
+                guard let spectra, !spectra.isEmpty else { continue }
+                copy.spectra = []
+            case .plane:
+                guard plane != nil else { continue }
+                copy.plane = nil
+            }
+            omitted.insert(part)
+        }
+        copy.omitted = omitted.isEmpty ? nil : omitted.sorted()
+        return copy
+    }
+}
