@@ -59,7 +59,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .trainPSNR, .testPSNR:
             if task.kind != .image { return "it is not an image task" }
         case .meanSpectralRatio:
-            if task.kind != .sumOfSines || task.frequencies.isEmpty { return "it has no sum_of_sines target frequencies" }
+            if !task.hasSpectrumFrequencies { return "it has no target frequencies (a sum_of_sines task's, or a delta_spike's recorded frequencies)" }
             if !records { return "it records nothing during training (write train.record_every)" }
         case .lowestValidationLoss, .finalValidationLoss:
             if !hasValidation || spec.method == .mlp || !records { return "it records no validation loss (a validation set and train.record_every, method other than mlp)" }

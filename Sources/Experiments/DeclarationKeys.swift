@@ -65,6 +65,8 @@ public enum DeclarationKeys {
         "task.testFraction": .key("test_fraction"),
         "task.splitSeed": .key("split_seed"),
         "task.stride": .key("stride"),
+        "task.spikeCenter": .key("center"),
+        "task.spikeHeight": .key("height"),
         "task.noise": .key("noise"),
         "task.noise.kind": .key("kind"),
         "task.noise.amplitude": .key("amplitude"),
@@ -117,6 +119,7 @@ public enum DeclarationKeys {
         "train.perturb.deltas": .key("deltas"),
         "train.perturb.seed": .key("seed"),
         "train.flopBudget": .key("flop_budget"),
+        "train.weightClip": .key("weight_clip"),
     ]
 
     /// The run's declaration in the report's keys, in the order the spec declares its fields.

@@ -141,6 +141,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `split: interleaved`: train on every `stride`-th point of the grid, test on the others
         /// (nil for the other splits, which keeps their run keys).
         public var stride: Int? = nil
+        /// `delta_spike`: the spike's centre (it sits at the grid point nearest it) and height
+        /// (nil for the other kinds, which keeps their run keys).
+        public var spikeCenter: Double? = nil
+        public var spikeHeight: Double? = nil
+
+        /// Whether the task has frequencies at which a run's spectrum is recorded and compared with
+        /// the target's: a sum of sines', or a delta_spike's declared `frequencies`.
+        public var hasSpectrumFrequencies: Bool { (kind == .sumOfSines || kind == .deltaSpike) && !frequencies.isEmpty }
 
         /// Inputs per sample (1, or 2 for images and manifolds).
         public var inputDimension: Int { kind == .image || manifoldQ != nil ? 2 : 1 }
@@ -243,6 +251,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `flop_budget`: the training FLOPs (`TrainingFLOPs`) that set `steps` (the largest length
         /// within it); nil: `steps` as written, which keeps older run keys.
         public var flopBudget: Double? = nil
+        /// `weight_clip: c` (mlp): after every optimizer step every weight-matrix entry is clamped
+        /// to [−c, c] (Rahaman et al.'s App. A.5); nil: no clipping, which keeps older run keys.
+        public var weightClip: Double? = nil
 
         /// Grade (stage) `index`'s own settings (`train.grades[index]`); nil when the block's apply.
         public func ownSettings(ofGrade index: Int) -> GradeTrainSpec? {

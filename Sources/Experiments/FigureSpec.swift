@@ -79,11 +79,11 @@ public struct FigureSpec: Sendable, Equatable, Codable {
 
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
     static func cannotDraw(_ kind: FigureKind, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
-        let isSines = run.task.kind == .sumOfSines && !run.task.frequencies.isEmpty
+        let isSines = run.task.hasSpectrumFrequencies
         let recordsTraining = run.method == .mlp || run.train.recordSnapshots == true
         switch kind {
         case .spectralEvolution:
-            if !isSines { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target" }
+            if !isSines { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target (or a delta_spike's declared frequencies)" }
             if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record it"
             }
@@ -99,6 +99,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             if run.task.kind == .image { return "run '\(run.name)' is an image task; grade spectra are 1-D" }
         case .fit:
             if run.task.kind == .image { return "run '\(run.name)' is an image task; use a reconstruction figure" }
+        case .finalFits, .fitSpectra:
+            if !run.task.kind.isSampledFunction {
+                return "run '\(run.name)' has a \(run.task.kind) task; \(kind) draws predictions of a 1-D target on its grid"
+            }
         case .plane:
             if run.train.plane == nil { return "run '\(run.name)' is not evaluated over the plane; write train.plane: {size: 64, extent: 1.6} (manifold tasks)" }
             if run.method == .mlp { return "run '\(run.name)' is an mlp; plane predictions are made by the other methods (sgdl, mgdl, ...)" }

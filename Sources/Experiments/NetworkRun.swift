@@ -19,7 +19,8 @@ extension Runner {
         let epochs = max(1, spec.train.steps / batches)
         let trainingSpec = TrainingSpec(optimizer: optimizer(spec, learningRate: spec.train.learningRate),
                                         schedule: schedule(initial: spec.train.learningRate, final: spec.train.finalLearningRate),
-                                        loss: spec.train.loss ?? .mse, batchSize: spec.train.batch, epochs: epochs, seed: spec.seed)
+                                        loss: spec.train.loss ?? .mse, batchSize: spec.train.batch, epochs: epochs, seed: spec.seed,
+                                        weightClip: spec.train.weightClip)
         let x = Matrix<T>(rows: grid.count, cols: 1, values: grid.map { T($0) })
         let y = Matrix<T>(rows: grid.count, cols: 1, values: target.map { T($0) })
         var divergedAt: Int?

@@ -10,7 +10,7 @@ extension ExperimentSpec {
         case .image:
             guard let size = task.size else { return nil }
             points = task.imageProtocol == .mgdl ? size * size : (size / 2) * (size / 2)
-        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw:
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike:
             // The interleaved split trains on every stride-th grid point only.
             let stride = max(1, task.stride ?? 1)
             points = (task.points + stride - 1) / stride

@@ -139,6 +139,10 @@ public enum Runner {
                                              seed: spec.task.noiseSeed ?? spec.seed)
             return { signal($0) }
         }
+        if spec.task.kind == .deltaSpike {
+            let spike = DeltaSpike(points: spec.task.points, center: spec.task.spikeCenter ?? 0.5, height: spec.task.spikeHeight ?? 1)
+            return { spike($0) }
+        }
         if !spec.task.kind.isSampledFunction { return { _ in 0 } }
         let phases = spec.task.phases
             ?? SumOfSines.seededPhases(count: spec.task.frequencies.count, seed: spec.task.phaseSeed ?? spec.seed,

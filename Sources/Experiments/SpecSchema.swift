@@ -33,9 +33,11 @@ public enum SpecSchema {
             Key(name: "repeat", type: "integer", description: "train N copies with seeds seed, seed+1, ... (and phase seeds, where drawn, and noise seeds: each copy fits its own random signal); figures and tables show their mean"),
         ]),
         ("experiment.task", "the target λ(x) and its samples", [
-            Key(name: "kind", type: "string", description: "sum of sines, a formula in x, a 1/f^α signal (power_law: power ∝ k^(−α); band_limited_power_law: Tancik et al.'s amplitude (1 + k)^(−α) below points/4, min–max normalised), an image, or a dataset", choices: TaskKind.words),
+            Key(name: "kind", type: "string", description: "sum of sines, a formula in x, a 1/f^α signal (power_law: power ∝ k^(−α); band_limited_power_law: Tancik et al.'s amplitude (1 + k)^(−α) below points/4, min–max normalised), a δ-spike on the grid (delta_spike: Rahaman et al.'s App. A.5), an image, or a dataset", choices: TaskKind.words),
             Key(name: "formula", type: "string", description: "kind formula: e.g. cos(8*sin(6*pi*x))"),
-            Key(name: "frequencies", type: "array", description: "integer frequencies κⱼ, or {from, to, step}"),
+            Key(name: "frequencies", type: "array", description: "integer frequencies κⱼ, or {from, to, step} (delta_spike, optional: the frequencies at which its spectrum is recorded)"),
+            Key(name: "center", type: "number", description: "delta_spike: where the spike is, in [0, 1) (default 0.5); it sits at the grid point nearest it"),
+            Key(name: "height", type: "number", description: "delta_spike: its value there (default 1); 0 at every other grid point"),
             Key(name: "amplitudes", type: "string", description: "a number, a list, or a profile", choices: AmplitudeProfile.named.map(\.rawValue)),
             Key(name: "phases", type: "array", description: "phases in radians, or {seed: N} for uniform random phases"),
             Key(name: "split", type: "string", description: "grid: train and evaluate on the grid; mgdl: plus uniform validation and test sets; interleaved: train on every stride-th grid point, test on the others", choices: TaskSplit.words),
@@ -105,6 +107,7 @@ public enum SpecSchema {
             Key(name: "plane", type: "object", description: "manifold tasks: {size: N, extent: E}: after training, evaluate every grade on an N × N grid over [−E, E]² (defaults 64 and 1.6), for a plane figure"),
             Key(name: "spectrum_band", type: "integer", description: "record, at each target frequency k, the sum of the amplitude over the bins k − b … k + b (and divide by the target's same sum): Fang & Xu's Fig. 9 normalisation for x-dependent amplitudes; default 0, the bin alone"),
             Key(name: "perturb", type: "object", description: "mlp: after training, the spectrum at the target's frequencies with the parameters moved by δ along random unit directions ({directions, max, deltas, seed}), for a perturbation figure"),
+            Key(name: "weight_clip", type: "number", description: "mlp: after every optimizer step, clamp every entry of every weight matrix to [−c, c] (biases are not clipped); c > 0 (Rahaman et al.'s App. A.5)"),
         ]),
         ("experiment.sweep", "runs over several values of any keys", [
             Key(name: "grid", type: "object", description: "dotted key -> list of values; the runs are the cartesian product"),

@@ -29,6 +29,11 @@ final class TaskReader {
                 reader.report(t[key], t.path(key), "'\(key)' applies to power_law and band_limited_power_law tasks only")
             }
         }
+        if kind == .deltaSpike { readDeltaSpike(into: &task) } else {
+            for key in ["center", "height"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "'\(key)' applies to delta_spike tasks only")
+            }
+        }
         if kind == .image { readImage(into: &task) } else if t["text"] != nil {
             reader.report(t["text"], t.path("text"), "'text' draws an image: it applies to image tasks (kind: image)")
         }
@@ -38,8 +43,10 @@ final class TaskReader {
         readManifold(kind, into: &task)
         let needsPoints = kind?.isSampledFunction ?? true
         let points = readSamples(needsPoints: needsPoints, into: &task)
-        readAmplitudes(frequencies, into: &task)
-        readPhases(frequencies, into: &task)
+        if kind != .deltaSpike {
+            readAmplitudes(frequencies, into: &task)
+            readPhases(frequencies, into: &task)
+        }
         if let points, let frequencies, let top = frequencies.max(), top >= points - points / 2 {
             reader.report(t["points"], t.path("points"),
                           "\(points) points cannot resolve frequency \(top): the grid's Nyquist frequency is \(points / 2); use more than \(top > Int.max / 2 ? "2 × \(top)" : "\(top * 2)") points")
@@ -63,7 +70,7 @@ final class TaskReader {
                     reader.report(t["formula"], t.path("formula"), "cannot parse the formula: \(error)")
                 }
             }
-        } else if kind == .sumOfSines {
+        } else if kind == .sumOfSines || (kind == .deltaSpike && t["frequencies"] != nil) {
             // One frequency may be written as a number (a sweep over `task.frequencies: [50, 100]`).
             if let f = t["frequencies"], case .scalar = f, f.int != nil {
                 return readInt(f, t.path("frequencies"), minimum: 0, reader: reader).map { [$0] }
@@ -71,6 +78,31 @@ final class TaskReader {
             return t.intList("frequencies", minimum: 0)
         }
         return []
+    }
+
+    /// Rahaman et al.'s δ-spike: `height` at the grid point nearest `center`, 0 elsewhere. It is
+    /// defined on the training grid, so only the grid split, on 1-D inputs; its `frequencies`
+    /// (optional) are only where its spectrum is recorded: it has no amplitudes or phases.
+    private func readDeltaSpike(into task: inout ExperimentSpec.TaskSpec) {
+        task.spikeCenter = t.double("center", default: 0.5, positive: false)
+        if let c = task.spikeCenter, !(c >= 0 && c < 1) {
+            reader.report(t["center"], t.path("center"), "expected a centre in [0, 1) (the grid's interval), found \(c)")
+            task.spikeCenter = nil
+        }
+        task.spikeHeight = t.double("height", default: 1, positive: false)
+        if let h = task.spikeHeight, !h.isFinite || h == 0 {
+            reader.report(t["height"], t.path("height"), "expected a finite, non-zero height, found \(h)")
+            task.spikeHeight = nil
+        }
+        for key in ["amplitudes", "phases"] where t[key] != nil {
+            reader.report(t[key], t.path(key), "a delta_spike has every frequency at amplitude 2·height/points; its 'frequencies' only say where the spectrum is recorded, without '\(key)'")
+        }
+        if let split = t["split"], split.string != TaskSplit.grid.rawValue {
+            reader.report(split, t.path("split"), "a delta_spike is defined on the training grid: it takes split: grid (the default)")
+        }
+        for key in ["manifold", "targets"] where t[key] != nil {
+            reader.report(t[key], t.path(key), "'\(key)' does not apply to a delta_spike (a 1-D regression target on the grid)")
+        }
     }
 
     private func readPowerLaw(into task: inout ExperimentSpec.TaskSpec) {

@@ -46,6 +46,7 @@ struct TrainReader {
             }
         }
         let perturb = readPerturb(task: task)
+        let weightClip = readWeightClip()
         guard let optimizer, let lr, let steps, let recordEvery, let precision else { return nil }
         // nil rather than false or the default: keys of runs declared before these options stay.
         return ExperimentSpec.TrainSpec(optimizer: optimizer, learningRate: lr, finalLearningRate: lrFinal, steps: steps, batch: batch,
@@ -54,7 +55,18 @@ struct TrainReader {
                                         recordSnapshots: method != .mlp && r["record_every"] != nil ? true : nil,
                                         loss: loss == .mse ? nil : loss, grades: grades, lbfgs: lbfgs,
                                         spectrumBand: band == 0 ? nil : band, plane: plane, perturb: perturb,
-                                        flopBudget: budget)
+                                        flopBudget: budget, weightClip: weightClip)
+    }
+
+    /// `weight_clip: c` (mlp): every weight-matrix entry clamped to [−c, c] after every step.
+    private func readWeightClip() -> Double? {
+        guard let node = r["weight_clip"] else { return nil }
+        guard let c = r.double("weight_clip", positive: true) else { return nil }
+        if method != .mlp {
+            reader.report(node, r.path("weight_clip"), "train.weight_clip clips the weight matrices of method 'mlp' after every optimizer step; method '\(method)' does not use it")
+            return nil
+        }
+        return c
     }
 
     /// `flop_budget: F`: the run trains as many epochs (mlp: steps) as F training FLOPs pay for;

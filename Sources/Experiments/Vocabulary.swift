@@ -53,13 +53,15 @@ public enum TaskKind: String, CaseIterable, Codable, Sendable {
     case powerLaw = "power_law"
     /// Tancik et al.'s band-limited 1/f^α signal (amplitude (1 + k)^(−α) below points/4, min–max normalised).
     case bandLimitedPowerLaw = "band_limited_power_law"
+    /// Rahaman et al.'s δ-spike (App. A.5): `height` at the grid point nearest `center`, 0 elsewhere.
+    case deltaSpike = "delta_spike"
     case image
     case dataset
 
     /// Whether the task is a function sampled on `points` grid points (not an image or a dataset).
     public var isSampledFunction: Bool {
         switch self {
-        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw: return true
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike: return true
         case .image, .dataset: return false
         }
     }
@@ -168,6 +170,10 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case sweepHeatmap = "sweep_heatmap"
     /// The spectrum under parameter perturbations (`train.perturb`).
     case perturbation
+    /// The final predictions of several runs in one panel, over the target (1-D tasks).
+    case finalFits = "final_fits"
+    /// The amplitude spectra of several runs' final predictions in one panel, with the target's.
+    case fitSpectra = "fit_spectra"
 
     /// Kinds drawn from declared functions alone: they name no run.
     public var trainsNothing: Bool { self == .functionSpectra || self == .ntk }

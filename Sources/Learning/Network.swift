@@ -107,6 +107,44 @@ public final class Network<T: RealScalar> {
 
     // MARK: - Parameters
 
+    /// Clamps every weight-matrix entry among the parameters at flat indices `range` to [−c, c]
+    /// (`TrainingSpec.weightClip`); biases and the adaptive slope are left as they are. Exact:
+    /// an entry inside the interval keeps its bits. The trainer calls it on the slice each worker
+    /// has just updated, so clipping the whole network is `clipWeights(in: 0..<parameterCount, to: c)`.
+    func clipWeights(in range: Range<Int>, to c: T) {
+        let p = parameters.pointer
+        for (i, l) in layers.enumerated() {
+            let start = max(range.lowerBound, weightOffsets[i])
+            let end = min(range.upperBound, weightOffsets[i] + l.inputs * l.outputs)
+            var k = start
+            while k < end {
+                if p[k] > c { p[k] = c } else if p[k] < -c { p[k] = -c }
+                k += 1
+            }
+        }
+    }
+
+    /// The largest |entry| of any weight matrix (biases excluded): at most c after a step with
+    /// `weightClip: c`.
+    public var largestWeightMagnitude: Double {
+        var largest = 0.0
+        for (i, l) in layers.enumerated() {
+            let w = parameters.pointer + weightOffsets[i]
+            for k in 0..<(l.inputs * l.outputs) { largest = max(largest, abs(Double(w[k]))) }
+        }
+        return largest
+    }
+
+    /// The largest |bias| of any layer.
+    public var largestBiasMagnitude: Double {
+        var largest = 0.0
+        for (i, l) in layers.enumerated() {
+            let b = parameters.pointer + biasOffsets[i]
+            for k in 0..<l.outputs { largest = max(largest, abs(Double(b[k]))) }
+        }
+        return largest
+    }
+
     /// The weights of layer `layer`, inputs x outputs (the transpose of PyTorch's `weight`).
     func weights(layer: Int) -> Matrix<T> {
         let l = layers[layer]

@@ -142,13 +142,17 @@ public struct TrainingSpec: Sendable, Equatable {
     public var epochs: Int
     /// Seeds the minibatch permutations.
     public var seed: UInt64
+    /// Weight clipping (Rahaman et al.'s App. A.5): after every optimizer step each entry of every
+    /// weight matrix is clamped to [−c, c] (biases are not); nil: no clipping.
+    public var weightClip: Double?
 
     public init(optimizer: Optimizer, schedule: LearningRateSchedule = .constant, loss: Loss = .mse,
-                batchSize: Int? = nil, epochs: Int, seed: UInt64) {
+                batchSize: Int? = nil, epochs: Int, seed: UInt64, weightClip: Double? = nil) {
         precondition(epochs >= 0, "TrainingSpec: negative epoch count")
         precondition(batchSize.map { $0 > 0 } ?? true, "TrainingSpec: batch size must be positive")
+        precondition(weightClip.map { $0 > 0 && $0.isFinite } ?? true, "TrainingSpec: the weight clip must be positive and finite")
         self.optimizer = optimizer; self.schedule = schedule; self.loss = loss
-        self.batchSize = batchSize; self.epochs = epochs; self.seed = seed
+        self.batchSize = batchSize; self.epochs = epochs; self.seed = seed; self.weightClip = weightClip
     }
 }
 

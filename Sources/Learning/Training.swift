@@ -366,12 +366,14 @@ final class Trainer<T: RealScalar> {
         for j in 1..<workers { addElements(gradients[j][i] + lo, into: g + lo, count: hi - lo) }
         optimizers[i].update(net.parameters.pointer, gradient: g, offset: lo, count: hi - lo,
                              learningRate: stepLearningRate, step: stepNumber)
+        if let c = spec.weightClip { net.clipWeights(in: lo..<hi, to: T(c)) }
     }
 }
 
 extension Trainer: TeamJob {
     /// Phase 0: `backpropagate` on the worker's rows (its loss share into `workerLosses[k]`).
-    /// Phase 1 (after a barrier): `update` of the worker's slice of every network.
+    /// Phase 1 (after a barrier): `update` of the worker's slice of every network (and its weight
+    /// clipping, `TrainingSpec.weightClip`, of the same slice).
     func run(worker: Int, phase: Int) {
         let workers = workspaces.count
         if phase == 0 {

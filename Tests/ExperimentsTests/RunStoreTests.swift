@@ -64,7 +64,7 @@ final class SpecSchemaTests: XCTestCase {
         let train = (defs["experiment.train"] as! [String: Any])["properties"] as! [String: Any]
         XCTAssertEqual(Set(train.keys), ["optimizer", "lr", "lr_final", "steps", "epochs", "batch", "record_every", "precision",
                                         "record_norms", "keep_predictions", "loss", "grades", "lbfgs", "spectrum_band", "plane", "perturb",
-                                        "flop_budget"])
+                                        "flop_budget", "weight_clip"])
         // A key outside the schema is refused by the reader with a suggestion.
         let bad = ReportLoaderTests.valid.replacingOccurrences(of: "record_every: 10", with: "record_evry: 10")
         let (_, problems) = ReportLoader.parse(text: bad, id: "tiny", file: "tiny.md", profile: "quick")

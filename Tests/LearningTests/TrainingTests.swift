@@ -222,3 +222,57 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(once.snapshots.map(\.step), [0, 1])
     }
 }
+
+/// `TrainingSpec.weightClip` (Rahaman et al.'s App. A.5): every weight-matrix entry within [−c, c]
+/// after every step, biases untouched, and a clip no weight reaches changes no bit.
+final class WeightClipTests: XCTestCase {
+    func data(rows: Int) -> (Matrix<Float>, Matrix<Float>) {
+        let x = Matrix<Float>(rows: rows, cols: 1, values: (0..<rows).map { Float($0) / Float(rows) })
+        let y = Matrix<Float>(rows: rows, cols: 1, values: (0..<rows).map { $0 == rows / 2 ? 1 : 0 })
+        return (x, y)
+    }
+
+    func testEveryWeightStaysWithinTheClipAfterEveryStep() {
+        let (x, y) = data(rows: 40)
+        let c = 0.05
+        let net = Network<Float>(spec: NetworkSpec(widths: [1, 8, 8, 1], hidden: .relu), seed: 4)
+        XCTAssertGreaterThan(net.largestWeightMagnitude, c, "the start must exceed the clip for the test to mean anything")
+        var largest: [Double] = []
+        _ = train(net, x: x, y: y, spec: TrainingSpec(optimizer: .adam(learningRate: 0.05), epochs: 30, seed: 0, weightClip: c),
+                  snapshotEvery: 1, observe: { step in if step > 0 { largest.append(net.largestWeightMagnitude) } })
+        XCTAssertEqual(largest.count, 30)
+        XCTAssertTrue(largest.allSatisfy { $0 <= Double(Float(c)) }, "\(largest)")
+        // Clipped entries sit on the bound; the biases are free (Adam moves them by up to lr per step).
+        XCTAssertEqual(largest.last!, Double(Float(c)))
+        XCTAssertGreaterThan(net.largestBiasMagnitude, c)
+    }
+
+    func testAClipNoWeightReachesChangesNothing() {
+        let (x, y) = data(rows: 40)
+        func run(_ clip: Double?) -> [UInt32] {
+            let net = Network<Float>(spec: NetworkSpec(widths: [1, 8, 8, 1], hidden: .relu), seed: 4)
+            _ = train(net, x: x, y: y, spec: TrainingSpec(optimizer: .adam(learningRate: 1e-3), epochs: 20, seed: 0, weightClip: clip))
+            return (0..<3).flatMap { net.weights(layer: $0).values + net.bias(layer: $0) }.map(\.bitPattern)
+        }
+        XCTAssertEqual(run(nil), run(100))
+        XCTAssertNotEqual(run(nil), run(0.1))
+    }
+
+    /// The data-parallel step clips each worker's slice: the same bound, and the same weights as one thread's to rounding.
+    func testDataParallelStepsClipToo() {
+        let threads = BLASThreads.current
+        defer { BLASThreads.set(threads) }
+        let (x, y) = data(rows: 600)
+        func run(_ n: Int) -> (Network<Float>, [Float]) {
+            BLASThreads.set(n)
+            let net = Network<Float>(spec: NetworkSpec(widths: [1, 40, 40, 1], hidden: .relu), seed: 2)
+            _ = train(net, x: x, y: y, spec: TrainingSpec(optimizer: .adam(learningRate: 0.02), epochs: 10, seed: 0, weightClip: 0.1))
+            return (net, (0..<3).flatMap { net.weights(layer: $0).values })
+        }
+        let (one, w1) = run(1), (two, w2) = run(2)
+        XCTAssertEqual(two.workerGradients.count + 1, 2, "the step was not split")
+        XCTAssertLessThanOrEqual(one.largestWeightMagnitude, Double(Float(0.1)))
+        XCTAssertLessThanOrEqual(two.largestWeightMagnitude, Double(Float(0.1)))
+        for (u, v) in zip(w1, w2) { XCTAssertEqual(u, v, accuracy: 1e-4) }
+    }
+}

@@ -37,6 +37,8 @@ extension FigureKind {
         case .parameterSweep: return ParameterSweepFigure.self
         case .sweepHeatmap: return SweepHeatmapFigure.self
         case .perturbation: return PerturbationFigure.self
+        case .finalFits: return FinalFitsFigure.self
+        case .fitSpectra: return FitSpectraFigure.self
         case .scatter: return ScatterFigure.self
         }
     }
