@@ -37,12 +37,16 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     /// recorded steps (the mean of the spectral-evolution heatmap, unclipped): the larger, the
     /// sooner the frequencies were learned.
     case meanSpectralRatio = "mean_spectral_ratio"
+    /// The mean of |f̃(k)|/A_k over the target's frequencies at the last recorded step only (the
+    /// heatmap's last row, unclipped): how much of the target's spectrum the trained network
+    /// reaches, whenever it got there.
+    case finalSpectralRatio = "final_spectral_ratio"
 
     /// Whether a larger value is the better one (PSNR, accuracy, the spectral ratio), as a
     /// leaderboard ranks; errors and losses are better smaller.
     public var higherIsBetter: Bool {
         switch self {
-        case .trainPSNR, .testPSNR, .trainAccuracy, .validationAccuracy, .testAccuracy, .meanSpectralRatio: return true
+        case .trainPSNR, .testPSNR, .trainAccuracy, .validationAccuracy, .testAccuracy, .meanSpectralRatio, .finalSpectralRatio: return true
         default: return false
         }
     }
@@ -58,7 +62,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
             if task.targets == nil { return "its task is a regression (set task.targets for a classification)" }
         case .trainPSNR, .testPSNR:
             if task.kind != .image { return "it is not an image task" }
-        case .meanSpectralRatio:
+        case .meanSpectralRatio, .finalSpectralRatio:
             if !task.hasSpectrumFrequencies { return "it has no target frequencies (a sum_of_sines task's, or a delta_spike's recorded frequencies)" }
             if !records { return "it records nothing during training (write train.record_every)" }
         case .lowestValidationLoss, .finalValidationLoss:
@@ -80,6 +84,9 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
             guard let e = SpectralEvolution(run), !e.rows.isEmpty else { return nil }
             let all = e.rows.flatMap { $0 }
             return all.reduce(0, +) / Double(all.count)
+        case .finalSpectralRatio:
+            guard let e = SpectralEvolution(run), let last = e.rows.last, !last.isEmpty else { return nil }
+            return last.reduce(0, +) / Double(last.count)
         case .trainRSE: return run.trainRSE ?? run.finalRSE
         case .validationRSE: return run.validationRSE
         case .testRSE: return run.testRSE
@@ -108,6 +115,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .validationAccuracy: return "validation accuracy"
         case .testAccuracy: return "test accuracy"
         case .meanSpectralRatio: return "mean normalised amplitude over training"
+        case .finalSpectralRatio: return "mean normalised amplitude after training"
         }
     }
 

@@ -130,7 +130,11 @@ final class AfterTrainingTests: XCTestCase {
         run.spectra = [.init(step: 0, amplitudes: [0, 0]), .init(step: 10, amplitudes: [1, 2]), .init(step: 20, amplitudes: [2, 6])]
         // Ratios: 0, 0; 0.5, 0.5; 1, 1.5 -> mean 3.5 / 6.
         XCTAssertEqual(ClaimMetric.meanSpectralRatio.value(of: run)!, 3.5 / 6, accuracy: 1e-12)
+        // The last row alone: (1 + 1.5) / 2.
+        XCTAssertEqual(ClaimMetric.finalSpectralRatio.value(of: run)!, 1.25, accuracy: 1e-12)
+        XCTAssertTrue(ClaimMetric.finalSpectralRatio.higherIsBetter)
         run.spectra = nil
         XCTAssertNil(ClaimMetric.meanSpectralRatio.value(of: run))
+        XCTAssertNil(ClaimMetric.finalSpectralRatio.value(of: run))
     }
 }
