@@ -46,10 +46,10 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
 
 extension ClaimMetric {
     /// The parts of a result this metric is computed from (the rest are scalars, the loss curve
-    /// or the validation curve, always kept). The mean spectral ratio reads the recorded spectra,
+    /// or the validation curve, always kept). The mean and final spectral ratios read the recorded spectra,
     /// or, without them, the kept predictions.
     public var reads: Set<ResultPart> {
-        self == .meanSpectralRatio ? [.spectra, .predictions] : []
+        self == .meanSpectralRatio || self == .finalSpectralRatio ? [.spectra, .predictions] : []
     }
 }
 
@@ -63,6 +63,7 @@ extension FigureKind {
         case .spectralEvolution: return [.spectra, .predictions]
         case .curves: return run.method == .mlp ? [.curves, .predictions, .grid] : [.curves]
         case .fit: return [.predictions, .grid, .gradeOutputs]
+        case .finalFits, .fitSpectra: return [.predictions, .grid]
         case .gradeSpectra: return [.grid, .gradeOutputs]
         case .reconstruction: return [.grid, .gradeOutputs, .predictions]
         case .plane: return [.plane, .grid, .gradeOutputs]
