@@ -303,6 +303,198 @@ final class FrozenPartsTests: XCTestCase {
         ```
         """
 
+    /// A report of every figure kind that draws runs, with order and robustness claims: an mlp
+    /// recording spectra, predictions, norms and perturbations, an MGDL run on a manifold with
+    /// plane predictions and a validation set, an image, and a sweep read through a metric.
+    static let everyKind = """
+        ---
+        version: 1
+        title: "Every kind"
+        ---
+
+        ```experiment s
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 2}, points: 32}
+        model: {widths: [1, 16, 16, 1]}
+        train: {lr: 3.0e-3, steps: 60, record_every: 10, keep_predictions: [30, 60], record_norms: true, perturb: {directions: 2, max: 2, deltas: 3, seed: 7}}
+        ```
+
+        ```experiment m
+        method: mgdl
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 2}, points: 48, manifold: {q: 4}, split: mgdl, validation: 16, test: 16}
+        model: {grades: [[8], [8]]}
+        train: {lr: 1.0e-2, epochs: 10, precision: float64, record_every: 5, plane: {size: 6, extent: 1.5}}
+        ```
+
+        ```experiment i
+        method: sgdl
+        task:
+          kind: image
+          text: {seed: 0}
+          size: 8
+        model: {hidden: [8], output: sigmoid}
+        train: {optimizer: adam, lr: 1.0e-2, epochs: 3, batch: full, record_every: 1, keep_predictions: [2]}
+        ```
+
+        ```experiment w
+        task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 2}, points: 32}
+        model: {widths: [1, 8, 1]}
+        train: {lr: 3.0e-3, steps: 20, record_every: 10, keep_predictions: [20]}
+        sweep:
+          grid:
+            train.lr: [1.0e-3, 3.0e-3]
+            train.steps: [20, 30]
+        ```
+
+        ```figure heat
+        kind: spectral_evolution
+        run: s
+        ```
+
+        ```figure fit
+        kind: fit
+        run: s
+        ```
+
+        ```figure norms
+        kind: layer_norms
+        run: s
+        ```
+
+        ```figure robustness
+        kind: perturbation
+        run: s
+        ```
+
+        ```figure curves
+        kind: curves
+        run: s
+        ```
+
+        ```figure finals
+        kind: final_fits
+        run: [s, w]
+        ```
+
+        ```figure final-spectra
+        kind: fit_spectra
+        run: [s, w]
+        ```
+
+        ```figure spectra
+        kind: grade_spectra
+        run: m
+        ```
+
+        ```figure plane
+        kind: plane
+        run: m
+        ```
+
+        ```figure validation
+        kind: validation_loss
+        run: m
+        ```
+
+        ```figure picture
+        kind: reconstruction
+        run: i
+        ```
+
+        ```figure by-lr
+        kind: parameter_sweep
+        run: w
+        parameter: train.lr
+        metric: mean_spectral_ratio
+        ```
+
+        ```figure grid
+        kind: sweep_heatmap
+        run: w
+        x: train.lr
+        y: train.steps
+        metric: mean_spectral_ratio
+        ```
+
+        ```table errors
+        kind: rse
+        grades: true
+        run: [s, m]
+        ```
+
+        ```claim low-first
+        kind: order
+        statement: "Low frequencies first."
+        run: s
+        ```
+
+        ```claim robust
+        kind: robustness_order
+        statement: "High frequencies are the least robust."
+        run: s
+        ```
+        """
+
+    /// Trains `text`'s report into a run store, freezes it keeping what it reads, builds the site
+    /// from each (both restored), and compares every file of the report's folder but the
+    /// downloadable runs/NAME.json. Returns the report, the results store and the folder.
+    static func freezeAndCompare(_ text: String, id: String, in dir: URL) throws -> (Report, RunStore, URL) {
+        let fm = FileManager.default
+        let reports = dir.appendingPathComponent("reports")
+        try fm.createDirectory(at: reports, withIntermediateDirectories: true)
+        try text.write(to: reports.appendingPathComponent("\(id).md"), atomically: true, encoding: .utf8)
+        let report = try ReportSiteTests.report(text, id: id)
+        let store = try RunStore(root: dir.appendingPathComponent("store"))
+        let results = try RunStore(root: dir.appendingPathComponent("results"))
+        let parts = Report.resultPartsRead(by: [report])
+        for spec in report.experiments {
+            let run = Runner.run(spec)
+            XCTAssertEqual(run.status, .ok, "\(spec.name): \(run.message ?? "")")
+            try store.store(run, for: spec)
+            try store.freeze(spec, into: results, keeping: parts[RunStore.key(for: spec)] ?? [])
+        }
+        func site(_ name: String, store: URL, results: URL?) throws -> URL {
+            let out = dir.appendingPathComponent(name)
+            var builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: ReportSiteTests.templates, outputDirectory: out,
+                                      profile: "quick", storeDirectory: store, frozen: true)
+            builder.resultsDirectory = results
+            let summary = try builder.build()
+            XCTAssertTrue(summary.succeeded, "\(name): \(summary.failedRuns) \(summary.failedFigures)")
+            return out.appendingPathComponent(id)
+        }
+        let whole = try site("whole", store: dir.appendingPathComponent("store"), results: nil)
+        let frozen = try site("frozen", store: dir.appendingPathComponent("empty"), results: dir.appendingPathComponent("results"))
+        let files = try XCTUnwrap(fm.subpathsOfDirectory(atPath: whole.path)).sorted()
+        var compared = 0
+        for file in files where !(file.hasPrefix("runs/") && file.hasSuffix(".json")) {
+            var isFolder: ObjCBool = false
+            guard fm.fileExists(atPath: whole.appendingPathComponent(file).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            XCTAssertEqual(try Data(contentsOf: whole.appendingPathComponent(file)), try Data(contentsOf: frozen.appendingPathComponent(file)), file)
+            compared += 1
+        }
+        XCTAssertTrue(files.contains("\(id).ipynb"), "\(files)")
+        XCTAssertGreaterThan(compared, 10)
+        return (report, results, frozen)
+    }
+
+    /// Every figure kind, the claims that read spectra and perturbations, a metric that reads
+    /// spectra: drawn from what `freeze` kept, byte-identical to what the whole results draw.
+    func testEveryFigureKindDrawsTheSameFromWhatIsKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frozen-kinds-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (report, results, frozen) = try Self.freezeAndCompare(Self.everyKind, id: "every", in: dir)
+        let figures = try String(contentsOf: frozen.appendingPathComponent("index.html"), encoding: .utf8)
+        for name in report.figures.map(\.name) { XCTAssertTrue(figures.contains("figures/\(name).png"), "figure \(name) drawn") }
+        XCTAssertFalse(figures.contains("error-block"), "nothing failed")
+        // Something was left out of each kind of run, and what they read was kept.
+        let omitted = Dictionary(uniqueKeysWithValues: report.experiments.map { ($0.name, results.result(for: $0)?.omitted ?? []) })
+        XCTAssertEqual(omitted["s"], [], "the mlp's fit, heatmap and curves read all it has")
+        XCTAssertEqual(omitted["m"], [.predictions, .curves, .spectra], "the plane and grade spectra read its grid and grade outputs")
+        XCTAssertEqual(omitted["i"], [.curves], "the reconstruction reads its image, grade outputs and predictions")
+        let sweep = report.experiments.filter { $0.group == "w" }
+        XCTAssertEqual(sweep.count, 4)
+        for spec in sweep { XCTAssertEqual(omitted[spec.name], [.curves], "\(spec.name): its metric reads spectra and predictions, the final fits the grid") }
+    }
+
     func testFreezeKeepsWhatIsReadAndPagesAreIdentical() throws {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("frozen-parts-\(UUID().uuidString)")
