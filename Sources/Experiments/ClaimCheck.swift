@@ -58,8 +58,10 @@ public enum ClaimCheck {
         specs.filter { !$0.label.isEmpty && $0.name != name && "\($0.group)--\($0.label)" == name }
     }
 
-    /// Checks `claim` on `runs` (by run name) built at `profile`.
-    public static func check(_ claim: ClaimSpec, specs: [ExperimentSpec], runs: [String: RunResult], profile: String) -> ClaimResult {
+    /// Checks `claim` on `runs` (by run name) built at `profile`; an `optimised_mapping` claim on
+    /// the computation of its figure among `figures`.
+    public static func check(_ claim: ClaimSpec, specs: [ExperimentSpec], runs: [String: RunResult], profile: String,
+                             figures: [FigureSpec] = []) -> ClaimResult {
         func result(_ verdict: ClaimVerdict, _ evidence: String) -> ClaimResult {
             ClaimResult(name: claim.name, verdict: verdict, evidence: evidence)
         }
@@ -149,6 +151,8 @@ public enum ClaimCheck {
             case .robustnessOrder:
                 let members = try series(claim.run).get()
                 return robustnessResult(claim, members)
+            case .optimisedMapping:
+                return optimisedMappingResult(claim, figures: figures)
             }
         } catch {
             switch error {
@@ -284,5 +288,29 @@ extension ClaimCheck {
         if violations.isEmpty { return ClaimResult(name: claim.name, verdict: .reproduced, evidence: head) }
         let shown = violations.prefix(4).joined(separator: "; ") + (violations.count > 4 ? "; and \(violations.count - 4) more" : "")
         return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "out of order: \(shown). \(head)")
+    }
+}
+
+extension ClaimCheck {
+    /// The `optimised_mapping` check: the mean test error of the optimised amplitudes against the
+    /// best power-law falloff's, for the claim's exponent, from its figure's computation.
+    static func optimisedMappingResult(_ claim: ClaimSpec, figures: [FigureSpec]) -> ClaimResult {
+        func result(_ verdict: ClaimVerdict, _ evidence: String) -> ClaimResult { ClaimResult(name: claim.name, verdict: verdict, evidence: evidence) }
+        guard let name = claim.figure, let alpha = claim.exponent,
+              let protocolSpec = figures.first(where: { $0.name == name })?.optimisation else {
+            return result(.notReproduced, "no ntk_optimisation figure '\(claim.figure ?? "")' in this report")
+        }
+        let computed = protocolSpec.compute()
+        guard let family = computed.families.first(where: { $0.exponent == alpha }) else {
+            return result(.notReproduced, "figure '\(name)' optimises no signals of α = \(number(alpha))")
+        }
+        let best = family.bestFalloff
+        let p = computed.falloffs[best]
+        let power = p.isInfinite ? "p = ∞ (the basic mapping)" : "p = \(number(p))"
+        let ours = family.optimisedMean, theirs = family.bestMean
+        let holds = ours <= theirs / claim.factor
+        let n = family.optimisedErrors.count
+        return result(holds ? .reproduced : .notReproduced,
+                      "α = \(number(alpha)), NTK-model test MSE (mean of \(n) held-out signals): optimised amplitudes \(number(ours)), best power-law falloff \(power) \(number(theirs)); the optimised mapping is ×\(number(theirs / ours)) below (claimed: at least ×\(number(claim.factor))). On the \(protocolSpec.trainSignals) signals the amplitudes were optimised on: optimised \(number(family.optimisedTrainingError)), that falloff \(number(family.falloffTrainingErrors[best])), the best falloff there \(number(family.falloffTrainingErrors.min() ?? .nan))")
     }
 }

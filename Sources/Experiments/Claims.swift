@@ -17,6 +17,10 @@ public enum ClaimKind: String, Sendable, Codable, CaseIterable {
     /// larger than every lower one (the first δ at which |f̃_θ(k)|/|f̃_θ*(k)|, averaged over the
     /// directions and repeats, is below `threshold`).
     case robustnessOrder = "robustness_order"
+    /// Tancik et al.'s Fig. 5b: for the signals of exponent `exponent`, the amplitudes optimised
+    /// through the NTK linear model (an `ntk_optimisation` figure, named by `figure`) test at least
+    /// `factor` times below the best power-law falloff (the mean test error over the held-out signals).
+    case optimisedMapping = "optimised_mapping"
 }
 
 /// The metrics a claim can read from a run (mean over its repeats).
@@ -187,6 +191,10 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
     public var threshold: Double
     /// The file line of the block's `run:` key, for messages.
     public var line: Int
+    /// optimised_mapping: the `ntk_optimisation` figure whose computation is checked, and which of
+    /// its signal exponents α (nil for the other kinds, which read runs).
+    public var figure: String? = nil
+    public var exponent: Double? = nil
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> ClaimSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -211,11 +219,15 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             }
             return (map.string(key), nil)
         }
-        let (run, runList) = names("run")
+        let readsFigure = kindText == ClaimKind.optimisedMapping.rawValue
+        if readsFigure, map["run"] != nil {
+            reader.report(map["run"], map.path("run"), "an optimised_mapping claim reads an ntk_optimisation figure (figure:), not a run")
+        }
+        let (run, runList): (String?, [String]?) = readsFigure ? ("", nil) : names("run")
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
             .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
-            .robustnessOrder: ["threshold"],
+            .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor"],
         ]
         for pair in map.pairs {
             for (other, keys) in allowed where other != kind && keys.contains(pair.key) && !(allowed[kind] ?? []).contains(pair.key) {
@@ -227,8 +239,9 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         switch kind {
         case .value, .compare:
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
-        case .order, .robustnessOrder: break
+        case .order, .robustnessOrder, .optimisedMapping: break
         }
+        var figure: String?, exponent: Double?
         switch kind {
         case .value:
             paper = map.double("paper")
@@ -263,14 +276,22 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             threshold = map.double("threshold", default: 0.9, positive: true) ?? 0.9
         case .robustnessOrder:
             threshold = map.double("threshold", default: 0.5, positive: true) ?? 0.5
+        case .optimisedMapping:
+            figure = map.string("figure")
+            exponent = map.double("exponent")
+            factor = map.double("factor", default: 1, positive: true) ?? 1
         }
         guard let statement, let run else { return nil }
-        return ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,
-                         profiles: profiles, run: run, metric: metric, paper: paper, tolerance: tolerance, than: than,
-                         factor: factor, margin: margin, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
-                         line: reader.lineOffset + (map["run"]?.mark?.line ?? 1))
+        if kind == .optimisedMapping, figure == nil || exponent == nil { return nil }
+        var claim = ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,
+                              profiles: profiles, run: run, metric: metric, paper: paper, tolerance: tolerance, than: than,
+                              factor: factor, margin: margin, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
+                              line: reader.lineOffset + ((kind == .optimisedMapping ? map["figure"] : map["run"])?.mark?.line ?? 1))
+        claim.figure = figure
+        claim.exponent = exponent
+        return claim
     }
 
     /// The run names this claim reads (`run` and, for compare, `than`; each element of a list).
-    public var runNames: [String] { (runList ?? [run]) + (thanList ?? than.map { [$0] } ?? []) }
+    public var runNames: [String] { kind == .optimisedMapping ? [] : (runList ?? [run]) + (thanList ?? than.map { [$0] } ?? []) }
 }

@@ -47,6 +47,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// and (in `points`) the samples of the kernel over one period.
     public var mappings: [KernelMapping]? = nil
     public var hiddenLayers: Int? = nil
+    /// For `ntk_optimisation`: the protocol of Tancik et al.'s Fig. 5 (``AmplitudeOptimisationSpec``).
+    public var optimisation: AmplitudeOptimisationSpec? = nil
     /// For `parameter_sweep`: the swept key on the x axis, the swept key whose values make the
     /// lines (nil: one line), and the run metric on the y axis.
     public var parameter: String? = nil
@@ -116,7 +118,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
             if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
-        case .loss, .validationLoss, .functionSpectra, .ntk, .parameterSweep, .scatter:
+        case .loss, .validationLoss, .functionSpectra, .ntk, .ntkOptimisation, .parameterSweep, .scatter:
             break
         }
         return nil
@@ -183,8 +185,16 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             if let h = hiddenLayers, h > 100 { reader.report(map["hidden_layers"], map.path("hidden_layers"), "at most 100 hidden layers, found \(h)") }
             if let p = kernelPoints, p > 65_536 { reader.report(map["points"], map.path("points"), "at most 65,536 samples, found \(p)") }
         } else {
-            for key in ["mappings", "hidden_layers"] where map[key] != nil {
-                reader.report(map[key], map.path(key), "'\(key)' applies to an ntk figure")
+            for key in ["mappings", "hidden_layers"] where map[key] != nil && !(key == "hidden_layers" && kind == .ntkOptimisation) {
+                reader.report(map[key], map.path(key), "'\(key)' applies to an ntk\(key == "hidden_layers" ? " or ntk_optimisation" : "") figure")
+            }
+        }
+        var optimisation: AmplitudeOptimisationSpec?
+        if kind == .ntkOptimisation {
+            optimisation = AmplitudeOptimisationSpec.read(map)
+        } else {
+            for key in AmplitudeOptimisationSpec.keys where map[key] != nil {
+                reader.report(map[key], map.path(key), "'\(key)' applies to an ntk_optimisation figure")
             }
         }
         var panels: CurvePanels?
@@ -200,8 +210,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             points = map.int("points", default: 1024, minimum: 8)
             if let n = points, n > 1 << 22 { reader.report(map["points"], map.path("points"), "at most \(1 << 22) points"); points = nil }
         } else {
-            for key in ["functions", "points"] where map[key] != nil && !(key == "points" && kind == .ntk) {
-                reader.report(map[key], map.path(key), "'\(key)' applies to a function_spectra\(key == "points" ? " or ntk" : "") figure")
+            for key in ["functions", "points"] where map[key] != nil && !(key == "points" && (kind == .ntk || kind == .ntkOptimisation)) {
+                reader.report(map[key], map.path(key), "'\(key)' applies to a function_spectra\(key == "points" ? ", ntk or ntk_optimisation" : "") figure")
             }
         }
         let grades = map.bool("grades", default: false)
@@ -251,7 +261,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                 reader.report(map[key], map.path(key), "'\(key)' (a sweep axis) applies to a sweep_heatmap\(key == "x" ? " or scatter" : "") figure")
             }
         }
-        guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk else { return nil }
+        guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk || optimisation != nil else { return nil }
         var spec = FigureSpec(name: name, kind: kind, runs: runs + (references ?? []).filter { !runs.contains($0) }, caption: caption, at: at,
                               line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
         spec.functions = drawsFunctions ? functions : nil
@@ -261,6 +271,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         spec.ownSteps = ownSteps ? true : nil
         spec.mappings = kind == .ntk ? mappings : nil
         spec.hiddenLayers = hiddenLayers
+        spec.optimisation = optimisation
         spec.parameter = parameter
         spec.series = series
         spec.runMetric = runMetric

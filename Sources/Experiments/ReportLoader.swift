@@ -280,6 +280,20 @@ private struct NotebookReader {
     /// A claim checked only at other profiles may name runs that exist only there (a profile's
     /// sweep can name its runs differently); it is validated when one of them is built.
     mutating func checkClaims() {
+        for claim in claims where claim.kind == .optimisedMapping {
+            guard let name = claim.figure else { continue }
+            guard let figure = figures.first(where: { $0.name == name }), let computed = figure.optimisation else {
+                let candidates = figures.filter { $0.kind == .ntkOptimisation }.map(\.name)
+                var message = "claim '\(claim.name)' reads figure '\(name)', but no ntk_optimisation figure of that name is declared"
+                if let near = closest(to: name, in: candidates) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).figure", message: message))
+                continue
+            }
+            if let alpha = claim.exponent, !computed.exponents.contains(alpha) {
+                problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).exponent",
+                                            message: "figure '\(name)' optimises the exponents \(computed.exponents.map { ClaimCheck.number($0) }.joined(separator: ", ")), not \(ClaimCheck.number(alpha))"))
+            }
+        }
         for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
             for run in claim.runNames {
                 let members = ClaimCheck.members(run, specs: experiments)

@@ -161,6 +161,8 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case plane
     /// The analytic neural tangent kernel behind input mappings (no run).
     case ntk
+    /// The mapping's amplitudes optimised through the NTK linear model (Tancik et al.'s Fig. 5; no run).
+    case ntkOptimisation = "ntk_optimisation"
     /// A run metric against a swept parameter.
     case parameterSweep = "parameter_sweep"
     /// One point per run: a run metric against a swept value or a measured property of the run.
@@ -176,7 +178,7 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case fitSpectra = "fit_spectra"
 
     /// Kinds drawn from declared functions alone: they name no run.
-    public var trainsNothing: Bool { self == .functionSpectra || self == .ntk }
+    public var trainsNothing: Bool { self == .functionSpectra || self == .ntk || self == .ntkOptimisation }
 }
 
 /// `kind` of a ```` ```table ```` block: which metrics its columns show.

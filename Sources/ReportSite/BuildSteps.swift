@@ -268,7 +268,7 @@ extension SiteBuilder {
     func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, figures: [String: FigureFiles],
                      provenance: Provenance, templates: SiteTemplates, to folder: URL, events: (BuildEvent) -> Void,
                      uncommitted: Bool = false, summary: inout BuildSummary) throws -> SiteEntry {
-        let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile) }
+        let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile, figures: report.figures) }
         for claim in claims {
             events(.claimChecked(report: report.id, claim: claim))
             summary.claims.append((report.id, claim))

@@ -195,4 +195,82 @@ final class TancikFiguresTests: XCTestCase {
             .replacingOccurrences(of: "[a--none, b--none]", with: "a--none").replacingOccurrences(of: "margin: 0", with: "margin: 0\nfactor: 2"))
         XCTAssertTrue(both.contains { $0.keyPath == "c.margin" }, "\(both)")
     }
+
+    /// A small `ntk_optimisation` protocol (n = 16, 8 amplitudes): fast in a debug build.
+    static let optimisation = """
+        ```figure opt
+        kind: ntk_optimisation
+        exponents: [1, 2]
+        points: 16
+        width: 64
+        train_signals: 32
+        test_signals: 4
+        steps: 40
+        caption: "c"
+        ```
+        """
+
+    func testNTKOptimisationFigureAndItsClaims() throws {
+        let claims = """
+            ```claim holds
+            kind: optimised_mapping
+            statement: "s"
+            figure: opt
+            exponent: 1
+            factor: 1.0e-6
+            ```
+
+            ```claim fails
+            kind: optimised_mapping
+            statement: "s"
+            figure: opt
+            exponent: 2
+            factor: 1.0e6
+            ```
+            """
+        let (report, problems) = Self.parse(Self.optimisation + "\n\n" + claims)
+        XCTAssertEqual(problems, [])
+        let r = try XCTUnwrap(report)
+        let spec = try XCTUnwrap(r.figures.first?.optimisation)
+        XCTAssertEqual(spec, AmplitudeOptimisationSpec(exponents: [1, 2], trainPoints: 16, hiddenLayers: 3, width: 64, time: 5, trainSignals: 32,
+                                                       testSignals: 4, steps: 40, learningRate: 0.01, seed: 0))
+        XCTAssertEqual(r.figures[0].runs, [])
+        XCTAssertEqual(r.claims.map(\.runNames), [[], []])
+        let figure = try FigureRecipes.figure(for: r.figures[0], runs: [:])
+        XCTAssertEqual(figure.panelCount, 3)
+        let csv = figure.csv()
+        for series in ["optimised for α = 1", "optimised for α = 2", "p = ∞ (basic mapping)", "α = 2"] {
+            XCTAssertTrue(csv.contains(",\(series),"), series)
+        }
+        let result = spec.compute()
+        XCTAssertEqual(result.families.map(\.exponent), [1, 2])
+        XCTAssertEqual(result.falloffs.count, 18)
+        XCTAssertTrue(result.families.allSatisfy { $0.falloffErrors.count == 18 && $0.optimisedErrors.count == 4 && $0.amplitudes.count == 8 })
+        let verdicts = r.claims.map { ClaimCheck.check($0, specs: [], runs: [:], profile: "", figures: r.figures) }
+        XCTAssertEqual(verdicts.map(\.verdict), [.reproduced, .notReproduced], "\(verdicts)")
+        XCTAssertTrue(verdicts[0].evidence.contains("α = 1, NTK-model test MSE (mean of 4 held-out signals)"), verdicts[0].evidence)
+    }
+
+    func testNTKOptimisationDeclarationsAreChecked() {
+        func problems(_ figure: String, _ claim: String = "") -> [SpecProblem] {
+            Self.parse("```figure opt\nkind: ntk_optimisation\n\(figure)\n```\n" + (claim.isEmpty ? "" : "\n```claim c\nkind: optimised_mapping\nstatement: s\n\(claim)\n```\n")).1
+        }
+        XCTAssertEqual(problems("exponents: [1]"), [])
+        XCTAssertTrue(problems("points: 16").contains { $0.keyPath == "opt.exponents" })
+        XCTAssertTrue(problems("exponents: [1]\npoints: 15").contains { $0.keyPath == "opt.points" })
+        XCTAssertTrue(problems("exponents: [-1]").contains { $0.keyPath == "opt.exponents[0]" })
+        XCTAssertTrue(problems("exponents: [1, 1]").contains { $0.keyPath == "opt.exponents" })
+        XCTAssertTrue(problems("exponents: [1]\nsteps: 0").contains { $0.keyPath == "opt.steps" })
+        XCTAssertTrue(problems("exponents: [1]\nmappings: [{kind: basic}]").contains { $0.keyPath == "opt.mappings" })
+        XCTAssertTrue(problems("exponents: [1]\nrun: x").contains { $0.keyPath == "opt.run" })
+        let wrongFigure = problems("exponents: [1]", "figure: op\nexponent: 1")
+        XCTAssertTrue(wrongFigure.contains { $0.keyPath == "c.figure" && $0.message.contains("did you mean 'opt'") && $0.line == 14 }, "\(wrongFigure)")
+        XCTAssertTrue(problems("exponents: [1]", "figure: opt\nexponent: 2").contains { $0.keyPath == "c.exponent" })
+        XCTAssertTrue(problems("exponents: [1]", "figure: opt\nexponent: 1\nrun: x").contains { $0.keyPath == "c.run" })
+        XCTAssertTrue(problems("exponents: [1]", "figure: opt").contains { $0.keyPath == "c.exponent" })
+        XCTAssertTrue(problems("exponents: [1]", "figure: opt\nexponent: 1\nthreshold: 2").contains { $0.keyPath == "c.threshold" })
+        // Its keys are refused on other figures.
+        let (_, stray) = Self.parse(Self.experiment + "\n\n```figure k\nkind: loss\nrun: f\nexponents: [1]\nwidth: 8\n```\n")
+        XCTAssertTrue(stray.contains { $0.keyPath == "k.exponents" } && stray.contains { $0.keyPath == "k.width" }, "\(stray)")
+    }
 }

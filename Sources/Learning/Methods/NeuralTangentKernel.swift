@@ -69,3 +69,49 @@ public enum ReLUNeuralTangentKernel {
         return kernel(xx: 1, yy: 1, xy: dot / norm, hiddenLayers: hiddenLayers)
     }
 }
+
+extension ReLUNeuralTangentKernel {
+    /// dκ₀/dt = 1/(π√(1 − t²)), infinite at t = ±1; there it returns 1/(π·√(10⁻³⁰⁰)), a finite
+    /// stand-in (callers never use it where t = ±1 matters: see ``standardParameterisation``).
+    static func arcCosine0Derivative(_ t: Double) -> Double {
+        1 / (Double.pi * max(1 - t * t, 1e-300).squareRoot())
+    }
+
+    /// The NTK of neural-tangents' `stax` ReLU MLP in its **standard parameterisation** (the
+    /// parameterisation of Tancik et al.'s 1-D notebooks: `Dense(width, parameterization='standard')`,
+    /// W_std = 1, b_std = 0, biases trained), for inputs of unit norm, input width `inputWidth`,
+    /// hidden width `width` and `hiddenLayers` ReLU layers followed by a linear output. Returns
+    /// Θ(c) and dΘ/dc, c = ⟨x, y⟩ the inputs' inner product.
+    ///
+    /// neural-tangents' `Dense` (standard) maps the NTK as Θ ← fan-in · K + 1 + Θ, where K is the
+    /// incoming NNGP kernel and the inputs' kernel is ⟨x, y⟩/fan-in; its `Relu` maps Θ ← Θ·κ₀(ρ)/2
+    /// and K ← √(K(x,x)K(y,y))·κ₁(ρ)/2. Unrolled for unit inputs (K(x, x) halves at every ReLU):
+    ///
+    ///     Θ₁ = c + 1,   ρ₁ = c,
+    ///     Θ_{l+1} = Θ_l · κ₀(ρ_l)/2 + width/(inputWidth · 2^l) · κ₁(ρ_l) + 1,   ρ_{l+1} = κ₁(ρ_l),
+    ///
+    /// for l = 1 … hiddenLayers; the derivative follows the same recursion with dκ₁/dρ = κ₀(ρ) and
+    /// dκ₀/dρ = 1/(π√(1 − ρ²)). Unlike the NTK parameterisation (``kernel(_:_:hiddenLayers:)``) the
+    /// layers are weighted by their fan-in and the trained biases add constants, so the kernel's
+    /// shape, not only its scale, differs. The derivative is infinite at c = ±1 (it is returned as
+    /// a very large finite number there); a caller differentiating through c(a) must drop points
+    /// where c ≡ ±1 for every a (Δ = 0, where dc/da = 0).
+    ///
+    /// Accuracy: Double; ρ is clamped to [−1, 1].
+    public static func standardParameterisation(correlation c: Double, inputWidth: Int, width: Int,
+                                                hiddenLayers: Int) -> (value: Double, derivative: Double) {
+        precondition(hiddenLayers >= 0 && inputWidth > 0 && width > 0, "ReLUNeuralTangentKernel: bad network shape")
+        var theta = c + 1, dTheta = 1.0
+        var rho = min(1, max(-1, c)), dRho = 1.0
+        var scale = Double(width) / Double(inputWidth)
+        for _ in 0..<hiddenLayers {
+            scale /= 2
+            let k0 = arcCosine0(rho), k1 = arcCosine1(rho), dk0 = arcCosine0Derivative(rho)
+            dTheta = dTheta * k0 / 2 + theta * dk0 * dRho / 2 + scale * k0 * dRho
+            theta = theta * k0 / 2 + scale * k1 + 1
+            dRho *= k0
+            rho = min(1, max(-1, k1))
+        }
+        return (theta, dTheta)
+    }
+}

@@ -34,6 +34,7 @@ extension FigureKind {
         case .plane: return PlaneFigure.self
         case .functionSpectra: return FunctionSpectraFigure.self
         case .ntk: return NTKFigure.self
+        case .ntkOptimisation: return NTKOptimisationFigure.self
         case .parameterSweep: return ParameterSweepFigure.self
         case .sweepHeatmap: return SweepHeatmapFigure.self
         case .perturbation: return PerturbationFigure.self
