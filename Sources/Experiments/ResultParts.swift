@@ -68,7 +68,7 @@ extension FigureKind {
         case .reconstruction: return [.grid, .gradeOutputs, .predictions]
         case .plane: return [.plane, .grid, .gradeOutputs]
         case .parameterSweep, .scatter, .sweepHeatmap: return metric?.reads ?? []
-        case .loss, .validationLoss, .layerNorms, .perturbation, .functionSpectra, .ntk: return []
+        case .loss, .validationLoss, .layerNorms, .perturbation, .functionSpectra, .ntk, .ntkOptimisation: return []
         }
     }
 }
@@ -107,7 +107,7 @@ extension Report {
             switch claim.kind {
             case .value, .compare: parts = claim.metric?.reads ?? []
             case .order: parts = [.spectra, .predictions]
-            case .robustnessOrder: parts = []
+            case .robustnessOrder, .optimisedMapping: parts = []
             }
             guard !parts.isEmpty else { continue }
             for name in [claim.run] + (claim.runList ?? []) + [claim.than].compactMap({ $0 }) + (claim.thanList ?? []) {
