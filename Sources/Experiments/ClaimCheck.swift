@@ -177,16 +177,22 @@ public enum ClaimCheck {
         let k = evolution.frequencies
         let last = evolution.steps.last ?? 0
         func when(_ i: Int) -> String { first[i].map { "\($0)" } ?? "never (by \(last))" }
+        // A kernel spectrum's "frequencies" are bins of eigen-indices n.
+        func name(_ i: Int) -> String {
+            guard let bin = evolution.eigenBin else { return "k = \(k[i])" }
+            return bin == 1 ? "n = \(k[i])" : "n = \(k[i])–\(k[i] + bin - 1)"
+        }
         var violations: [String] = []
         for i in k.indices {
             for j in k.indices where k[j] > k[i] {
                 let a = first[i] ?? Int.max, b = first[j] ?? Int.max
-                if a > b { violations.append("k = \(k[i]) (\(when(i))) after k = \(k[j]) (\(when(j)))") }
+                if a > b { violations.append("\(name(i)) (\(when(i))) after \(name(j)) (\(when(j)))") }
             }
         }
-        let reached = k.indices.map { "k = \(k[$0]): \(when($0))" }.joined(separator: "; ")
+        let reached = k.indices.map { "\(name($0)): \(when($0))" }.joined(separator: "; ")
         let mean = runs.count > 1 ? " (mean over \(runs.count) runs)" : ""
-        let head = "first step at which |f̃(k)|/A_k ≥ \(number(claim.threshold))\(mean): \(reached)"
+        let ratio = evolution.eigenBin == nil ? "|f̃(k)|/A_k" : "|⟨v_n, f⟩|/|⟨v_n, y⟩| (bin means)"
+        let head = "first step at which \(ratio) ≥ \(number(claim.threshold))\(mean): \(reached)"
         if first.allSatisfy({ $0 == nil }) {
             return ClaimResult(name: claim.name, verdict: .notReproduced, evidence: "no frequency reached \(number(claim.threshold)) of its amplitude by step \(last); \(head)")
         }
@@ -207,18 +213,22 @@ public struct SpectralEvolution: Sendable, Equatable {
     public var spread: [[Double]] = []
     /// The ratio is of sums over the bins within ± this of each frequency (`train.spectrum_band`).
     public var band: Int?
+    /// `task.kernel_spectrum`: the "frequencies" are the first eigen-index of bins of this many
+    /// kernel eigenvectors (`RunResult.eigenBin`).
+    public var eigenBin: Int?
 
     /// One run's evolution, nil when it recorded nothing.
     public init?(_ run: RunResult) {
         guard !run.frequencies.isEmpty, !run.targetAmplitudes.isEmpty else { return nil }
         band = run.spectrumBand
+        eigenBin = run.eigenBin
         if let recorded = run.spectra, !recorded.isEmpty {
             frequencies = run.frequencies
             steps = recorded.map(\.step)
             rows = recorded.map { snapshot in zip(snapshot.amplitudes, run.targetAmplitudes).map { $0 / $1 } }
             return
         }
-        guard !run.snapshots.isEmpty, run.image == nil else { return nil }
+        guard !run.snapshots.isEmpty, run.image == nil, run.eigenBin == nil else { return nil }
         frequencies = run.frequencies
         steps = run.snapshots.map(\.step)
         rows = run.snapshots.map {
@@ -237,7 +247,7 @@ public struct SpectralEvolution: Sendable, Equatable {
         let all = runs.compactMap(SpectralEvolution.init)
         guard let first = all.first, all.count == runs.count else { return nil }
         if all.count == 1 { return first }
-        guard all.allSatisfy({ $0.steps == first.steps && $0.frequencies == first.frequencies && $0.band == first.band }) else { return nil }
+        guard all.allSatisfy({ $0.steps == first.steps && $0.frequencies == first.frequencies && $0.band == first.band && $0.eigenBin == first.eigenBin }) else { return nil }
         let count = Double(all.count)
         var mean = first.rows, spread = first.rows
         for i in first.rows.indices {
@@ -250,6 +260,7 @@ public struct SpectralEvolution: Sendable, Equatable {
         }
         var result = SpectralEvolution(frequencies: first.frequencies, steps: first.steps, rows: mean, spread: spread)
         result.band = first.band
+        result.eigenBin = first.eigenBin
         return result
     }
 

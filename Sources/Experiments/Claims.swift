@@ -34,6 +34,9 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     /// The lowest and the last point of the recorded validation loss (against clean targets).
     case lowestValidationLoss = "lowest_validation_loss"
     case finalValidationLoss = "final_validation_loss"
+    /// The recorded step at which the validation loss is lowest (the first, on a tie): where
+    /// the dip of a run on noisy labels is.
+    case lowestValidationStep = "lowest_validation_step"
     case trainAccuracy = "train_accuracy"
     case validationAccuracy = "validation_accuracy"
     case testAccuracy = "test_accuracy"
@@ -67,9 +70,9 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .trainPSNR, .testPSNR:
             if task.kind != .image { return "it is not an image task" }
         case .meanSpectralRatio, .finalSpectralRatio:
-            if !task.hasSpectrumFrequencies { return "it has no target frequencies (a sum_of_sines task's, or a delta_spike's recorded frequencies)" }
+            if !task.hasSpectrumFrequencies && task.kernelSpectrum == nil { return "it has no target frequencies (a sum_of_sines task's, or a delta_spike's recorded frequencies) nor a kernel_spectrum" }
             if !records { return "it records nothing during training (write train.record_every)" }
-        case .lowestValidationLoss, .finalValidationLoss:
+        case .lowestValidationLoss, .finalValidationLoss, .lowestValidationStep:
             if !hasValidation || spec.method == .mlp || !records { return "it records no validation loss (a validation set and train.record_every, method other than mlp)" }
         default: break
         }
@@ -99,6 +102,9 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .finalLoss: return run.losses.last
         case .lowestValidationLoss: return run.validationCurve?.map(\.value).min()
         case .finalValidationLoss: return run.validationCurve?.last?.value
+        case .lowestValidationStep:
+            guard let curve = run.validationCurve, let low = curve.map(\.value).min() else { return nil }
+            return curve.first { $0.value == low }.map { Double($0.step) }
         case .trainAccuracy: return run.trainAccuracy
         case .validationAccuracy: return run.validationAccuracy
         case .testAccuracy: return run.testAccuracy
@@ -115,6 +121,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         case .finalLoss: return "final training loss"
         case .lowestValidationLoss: return "lowest validation loss"
         case .finalValidationLoss: return "final validation loss"
+        case .lowestValidationStep: return "step of the lowest validation loss"
         case .trainAccuracy: return "train accuracy"
         case .validationAccuracy: return "validation accuracy"
         case .testAccuracy: return "test accuracy"

@@ -71,6 +71,10 @@ public enum DeclarationKeys {
         "task.noise.kind": .key("kind"),
         "task.noise.amplitude": .key("amplitude"),
         "task.noise.frequency": .key("frequency"),
+        "task.noise.exponent": .key("exponent"),
+        "task.kernelSpectrum": .key("kernel_spectrum"),
+        "task.kernelSpectrum.width": .key("width"),
+        "task.kernelSpectrum.bin": .key("bin"),
 
         "model": .key("model"),
         "model.widths": .key("widths"),

@@ -138,6 +138,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var splitSeed: UInt64?
         /// Label noise on the training targets; validation and test stay clean.
         public var noise: LabelNoise?
+        /// `dataset`, `kernel_spectrum`: Rahaman et al.'s generalised spectrum, the eigenvectors of
+        /// a Gaussian kernel over the training inputs (``GaussianKernelSpectrum``), which
+        /// `kernel_eigenvectors` noise is drawn along and recording measures the network in.
+        public var kernelSpectrum: KernelSpectrumSpec?
         /// `split: interleaved`: train on every `stride`-th point of the grid, test on the others
         /// (nil for the other splits, which keeps their run keys).
         public var stride: Int? = nil
@@ -152,6 +156,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
         /// Inputs per sample (1, or 2 for images and manifolds).
         public var inputDimension: Int { kind == .image || manifoldQ != nil ? 2 : 1 }
+    }
+
+    /// `task.kernel_spectrum`: the kernel's width σ and the eigen-indices per recorded bin.
+    public struct KernelSpectrumSpec: Sendable, Equatable, Codable {
+        public var width: Double
+        public var bin: Int
+        public init(width: Double, bin: Int) { self.width = width; self.bin = bin }
     }
 
     /// SHA-256 of every input file (e.g. an image), by path: part of the run's key.

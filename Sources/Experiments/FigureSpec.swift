@@ -85,7 +85,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         let recordsTraining = run.method == .mlp || run.train.recordSnapshots == true
         switch kind {
         case .spectralEvolution:
-            if !isSines { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target (or a delta_spike's declared frequencies)" }
+            if !isSines && run.task.kernelSpectrum == nil { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target (or a delta_spike's declared frequencies, or, on a dataset task with kernel_spectrum, the kernel's eigen-index bins)" }
             if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record it"
             }

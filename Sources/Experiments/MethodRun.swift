@@ -70,8 +70,20 @@ extension Runner {
             split = split.classifyingSign(as: encoding)
         }
         let cleanTrain = split.train
+        // `kernel_spectrum`: the Gaussian kernel's eigenvectors over the training inputs (the
+        // noise's and the recorded spectra's basis).
+        var kernel: GaussianKernelSpectrum?
+        if let k = spec.task.kernelSpectrum {
+            do {
+                kernel = try GaussianKernelSpectrum(inputs: split.train.inputs, dimension: split.train.inputDimension, width: k.width)
+            } catch {
+                result.status = .failed
+                result.message = "cannot compute the kernel spectrum: \(error)"
+                return
+            }
+        }
         if let noise = spec.task.noise {
-            split = Split(train: noise.applied(to: split.train), validation: split.validation, test: split.test)
+            split = Split(train: noise.applied(to: split.train, kernel: kernel), validation: split.validation, test: split.test)
         }
         func matrices(_ samples: Samples) -> (x: Matrix<T>, y: Matrix<T>)? {
             guard !samples.isEmpty else { return nil }
@@ -188,6 +200,9 @@ extension Runner {
                 records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: Spectra.amplitudes(in: spectrum, at: frequencies,
                                                                                                             halfWidth: spec.train.spectrumBand ?? 0)))
             }
+            if let kernel, let bin = spec.task.kernelSpectrum?.bin {
+                records.spectra.append(RunResult.SpectrumSnapshot(step: step, amplitudes: kernel.binnedMagnitudes(of: prediction, bin: bin)))
+            }
             if keep.contains(step) { records.kept.append(RunResult.Snapshot(step: step, prediction: prediction)) }
             // The validation curve in the training loss's own terms (bce for classification),
             // against the clean validation targets.
@@ -269,6 +284,14 @@ extension Runner {
         result.snapshots = records.kept.filter { $0.step != fitted.losses.count }
             + [RunResult.Snapshot(step: fitted.losses.count, prediction: fitted.prediction)]
         if recording != nil && !frequencies.isEmpty { result.spectra = records.spectra }
+        if let kernel, let bin = spec.task.kernelSpectrum?.bin {
+            // The generalised spectrum: bins of eigen-indices stand for the frequencies, the
+            // (noisy) training target's binned spectrum for the target's amplitudes.
+            result.eigenBin = bin
+            result.frequencies = kernel.binStarts(bin: bin)
+            result.targetAmplitudes = kernel.binnedMagnitudes(of: split.train.targets, bin: bin)
+            if recording != nil { result.spectra = records.spectra }
+        }
         if recording != nil { result.curves = records.curves }
         result.seconds = fitted.seconds
         result.parameterCount = fitted.parameterCount

@@ -310,9 +310,9 @@ private struct NotebookReader {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
                                                 message: "a robustness_order claim reads the perturbation measurement: '\(run)' needs train.perturb (an mlp on a sum_of_sines task)"))
                 } else if claim.kind == .order, let spec = members.first,
-                          !spec.task.hasSpectrumFrequencies {
+                          !spec.task.hasSpectrumFrequencies && spec.task.kernelSpectrum == nil {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).run",
-                                                message: "an order claim needs a sum_of_sines task or a delta_spike with frequencies (its frequencies are what is ordered); '\(run)' is a \(spec.task.kind) task"))
+                                                message: "an order claim needs a sum_of_sines task or a delta_spike with frequencies (its frequencies are what is ordered), or a dataset task with kernel_spectrum (its eigen-index bins); '\(run)' is a \(spec.task.kind) task"))
                 }
             }
         }

@@ -18,6 +18,10 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// The target's own amplitude at each frequency, 2|DFT(target)(k)|/n (with `spectrumBand`
     /// b, the sum over the bins k − b … k + b, as the recorded spectra).
     public var targetAmplitudes: [Double]
+    /// `task.kernel_spectrum`: `frequencies` are the first eigen-index of each bin of this many
+    /// eigenvectors of the kernel, `targetAmplitudes` and `spectra` the mean |⟨vₙ, f⟩| over each
+    /// bin of the training target and of the prediction on the training samples (nil: a DFT spectrum).
+    public var eigenBin: Int? = nil
     /// `train.spectrum_band`: the recorded spectra and `targetAmplitudes` are sums over the
     /// bins within ± this of each frequency (nil: the bin itself).
     public var spectrumBand: Int?

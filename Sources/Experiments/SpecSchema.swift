@@ -64,7 +64,8 @@ public enum SpecSchema {
             Key(name: "validation_fraction", type: "number", description: "dataset: share of the samples held out for validation (default 0.2)"),
             Key(name: "test_fraction", type: "number", description: "dataset: share held out for testing (default 0)"),
             Key(name: "split_seed", type: "integer", description: "dataset: seed of the shuffle that splits the samples"),
-            Key(name: "noise", type: "object", description: "label noise on the training targets: {kind: additive|multiplicative, amplitude: β, frequency: k}, a sine of 2πk‖x‖"),
+            Key(name: "noise", type: "object", description: "label noise on the training targets: {kind: additive|multiplicative, amplitude: β, frequency: k}, a sine of 2πk‖x‖; or {kind: kernel_eigenvectors, amplitude: β, exponent: γ}, β Σ (n/(N−1))^γ v_n along the eigenvectors of kernel_spectrum (dataset)"),
+            Key(name: "kernel_spectrum", type: "object", description: "dataset, one output: {width: σ, bin: 20}, the eigenvectors of the Gaussian kernel exp(−‖x−x'‖²/2σ²) over the training inputs by decreasing eigenvalue (Rahaman et al.'s generalised spectrum); recording measures the prediction in them, |⟨v_n, f⟩| averaged over bins of `bin` indices"),
         ]),
         ("experiment.model", "mlp: widths, activation; sgdl: hidden; mgdl: grades; mscale, mscale_groups: hidden, scales, activation; adaptive_activation: hidden, activation, factor; phase_shift: hidden, bands, band_width, activation; multistage: hidden, stages", [
             Key(name: "widths", type: "array", description: "mlp: every width, input to output"),

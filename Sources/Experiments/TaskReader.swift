@@ -39,6 +39,7 @@ final class TaskReader {
         }
         if kind == .dataset { readDataset(into: &task) } else { refuseDatasetKeys() }
         readTargets(kind, into: &task)
+        readKernelSpectrum(kind, into: &task)
         readNoise(kind, into: &task)
         readManifold(kind, into: &task)
         let needsPoints = kind?.isSampledFunction ?? true
@@ -182,7 +183,7 @@ final class TaskReader {
         }
         task.splitSeed = t.int("split_seed", default: 0, minimum: 0).map(UInt64.init)
         for key in ["points", "split", "validation", "test", "frequencies", "amplitudes", "phases", "manifold"] where t[key] != nil {
-            reader.report(t[key], t.path(key), "'\(key)' does not apply to a dataset task (it takes file, classes, targets, validation_fraction, test_fraction, split_seed, noise)")
+            reader.report(t[key], t.path(key), "'\(key)' does not apply to a dataset task (it takes file, classes, targets, validation_fraction, test_fraction, split_seed, noise, kernel_spectrum)")
         }
     }
 
@@ -208,8 +209,25 @@ final class TaskReader {
 
     private func readNoise(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {
         guard let n = t["noise"], let nm = MappingReader(n, keyPath: t.path("noise"), reader: reader) else { return }
-        nm.checkKeys(["kind", "amplitude", "frequency"])
         let noiseKind: LabelNoise.Kind? = nm.choice("kind")
+        if noiseKind == .kernelEigenvectors {
+            nm.checkKeys(["kind", "amplitude", "exponent"])
+            let amplitude = nm.double("amplitude")
+            let exponent = nm.double("exponent")
+            if let exponent, exponent < 0 {
+                reader.report(nm["exponent"], nm.path("exponent"), "expected a number of at least 0 (γ of the spectrum (n/(N − 1))^γ), found \(exponent)")
+            }
+            if kind != .dataset {
+                reader.report(n, t.path("noise"), "kernel_eigenvectors noise applies to dataset tasks (the kernel is over the training samples)")
+            } else if t["kernel_spectrum"] == nil {
+                reader.report(n, t.path("noise"), "kernel_eigenvectors noise needs the task's kernel_spectrum: {width: σ} (the kernel it is drawn along)")
+            }
+            if let amplitude, let exponent, exponent >= 0 {
+                task.noise = amplitude == 0 ? nil : LabelNoise(kernelEigenvectorsAmplitude: amplitude, exponent: exponent)
+            }
+            return
+        }
+        nm.checkKeys(["kind", "amplitude", "frequency"])
         let amplitude = nm.double("amplitude")
         let frequency = nm.double("frequency")
         if let noiseKind, let amplitude, let frequency {
@@ -217,6 +235,20 @@ final class TaskReader {
             task.noise = amplitude == 0 ? nil : LabelNoise(kind: noiseKind, amplitude: amplitude, frequency: frequency)
         }
         if kind == .image { reader.report(n, t.path("noise"), "label noise applies to dataset and 1-D or manifold tasks, not images") }
+    }
+
+    /// `kernel_spectrum: {width: σ, bin: 20}` (dataset tasks with one output).
+    private func readKernelSpectrum(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {
+        guard let k = t["kernel_spectrum"], let km = MappingReader(k, keyPath: t.path("kernel_spectrum"), reader: reader) else { return }
+        km.checkKeys(["width", "bin"])
+        let width = km.double("width", positive: true)
+        let bin = km.int("bin", default: 20, minimum: 1)
+        if kind != .dataset {
+            reader.report(k, t.path("kernel_spectrum"), "kernel_spectrum applies to dataset tasks (a kernel over the training samples)")
+        } else if task.targets == .oneHot {
+            reader.report(k, t.path("kernel_spectrum"), "kernel_spectrum measures one output: use targets plus_minus_one or zero_one (two classes)")
+        }
+        if let width, let bin { task.kernelSpectrum = ExperimentSpec.KernelSpectrumSpec(width: width, bin: bin) }
     }
 
     private func readManifold(_ kind: TaskKind?, into task: inout ExperimentSpec.TaskSpec) {

@@ -171,40 +171,69 @@ public enum TargetEncoding: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// Label noise that depends on the input through its radius ‖x‖ (Euclidean norm of the
-/// network's input): a sinusoid of frequency k in ‖x‖ with amplitude β.
+/// Label noise on the training targets.
 ///
+/// Radial kinds, a sinusoid of frequency k in the radius ‖x‖ (Euclidean norm of the network's
+/// input) with amplitude β:
 /// - `additive` (Rahaman et al., 2019, Sec. 4, Exp. 3): τ(x) = τ₀(x) + β sin(2πk‖x‖), added to
 ///   every output.
 /// - `multiplicative` (Fang & Xu, 2024, Sec. 3.4): τ(x) = τ₀(x)·(1 + β sin(2πk‖x‖)); on one-hot
 ///   targets only the true-class entry changes, to 1 + β sin(2πk‖x‖).
+///
+/// Along a kernel's eigenvectors (Rahaman et al., Sec. 4, Exp. 4):
+/// - `kernel_eigenvectors`: τ = τ₀ + β Σₙ (n/(N − 1))^γ vₙ over the N training samples, vₙ the
+///   eigenvectors of a Gaussian kernel over the training inputs by decreasing eigenvalue
+///   (``GaussianKernelSpectrum/noise(exponent:)``); one output.
 public struct LabelNoise: Sendable, Equatable, Codable {
     public enum Kind: String, CaseIterable, Sendable, Codable {
         case additive, multiplicative
+        case kernelEigenvectors = "kernel_eigenvectors"
+
+        /// Whether the noise is a sine of the input's radius (and takes a `frequency`).
+        public var isRadial: Bool { self != .kernelEigenvectors }
     }
 
     public var kind: Kind
     /// β.
     public var amplitude: Double
-    /// k, in cycles per unit of ‖x‖.
-    public var frequency: Double
+    /// Radial kinds: k, in cycles per unit of ‖x‖ (nil for `kernel_eigenvectors`).
+    public var frequency: Double?
+    /// `kernel_eigenvectors`: γ, the growth of the noise's spectrum with the eigen-index (nil for
+    /// the radial kinds).
+    public var exponent: Double?
 
     public init(kind: Kind, amplitude: Double, frequency: Double) {
+        precondition(kind.isRadial, "LabelNoise: \(kind.rawValue) takes an exponent, not a frequency")
         self.kind = kind; self.amplitude = amplitude; self.frequency = frequency
     }
 
-    /// The noisy targets of `samples` (whose targets are the clean τ₀).
-    public func applied(to samples: Samples) -> Samples {
+    /// `kernel_eigenvectors` noise of amplitude β and spectrum (n/(N − 1))^γ.
+    public init(kernelEigenvectorsAmplitude amplitude: Double, exponent: Double) {
+        self.kind = .kernelEigenvectors; self.amplitude = amplitude; self.exponent = exponent
+    }
+
+    /// The noisy targets of `samples` (whose targets are the clean τ₀); `kernel_eigenvectors`
+    /// needs the kernel's spectrum over exactly these samples' inputs.
+    public func applied(to samples: Samples, kernel: GaussianKernelSpectrum? = nil) -> Samples {
         var targets = samples.targets
         let d = samples.outputDimension
-        for i in 0..<samples.count {
-            var r2 = 0.0
-            for v in samples.input(i) { r2 += v * v }
-            let wave = amplitude * sin(2 * Double.pi * frequency * r2.squareRoot())
-            for j in (i * d)..<((i + 1) * d) {
-                switch kind {
-                case .additive: targets[j] += wave
-                case .multiplicative: targets[j] *= 1 + wave
+        if kind == .kernelEigenvectors {
+            guard let kernel, kernel.count == samples.count, d == 1 else {
+                preconditionFailure("LabelNoise: kernel_eigenvectors noise needs one output and the kernel spectrum of the samples")
+            }
+            let noise = kernel.noise(exponent: exponent ?? 0)
+            for i in targets.indices { targets[i] += amplitude * noise[i] }
+        } else {
+            let k = frequency ?? 0
+            for i in 0..<samples.count {
+                var r2 = 0.0
+                for v in samples.input(i) { r2 += v * v }
+                let wave = amplitude * sin(2 * Double.pi * k * r2.squareRoot())
+                for j in (i * d)..<((i + 1) * d) {
+                    switch kind {
+                    case .additive, .kernelEigenvectors: targets[j] += wave
+                    case .multiplicative: targets[j] *= 1 + wave
+                    }
                 }
             }
         }

@@ -100,10 +100,48 @@ final class DatasetTaskTests: XCTestCase {
         XCTAssertEqual(messages(mgdl).count, 1)
         XCTAssertTrue(messages(mgdl)[0].hasPrefix("e.train.loss: loss 'bce' trains one network"))
         let noiseKind = Self.dataset.replacingOccurrences(of: "kind: additive", with: "kind: adittive")
-        XCTAssertEqual(messages(noiseKind), ["e.task.noise.kind: expected one of additive, multiplicative, found 'adittive'; did you mean 'additive'?"])
+        XCTAssertEqual(messages(noiseKind), ["e.task.noise.kind: expected one of additive, multiplicative, kernel_eigenvectors, found 'adittive'; did you mean 'additive'?"])
         let points = Self.dataset.replacingOccurrences(of: "  classes:", with: "  points: 10\n  classes:")
         XCTAssertEqual(messages(points).count, 1)
         XCTAssertTrue(messages(points)[0].hasPrefix("e.task.points: 'points' does not apply to a dataset task"))
+    }
+
+    /// `kernel_spectrum` and `kernel_eigenvectors` noise: read, refused where they do not apply
+    /// (each problem at its key), and run: the noise lies along the kernel's eigenvectors of the
+    /// training inputs, the validation targets stay clean, and the binned spectrum is recorded.
+    func testKernelSpectrumNoise() throws {
+        let block = Self.dataset.replacingOccurrences(of: "  noise: {kind: additive, amplitude: 0.5, frequency: 0.01}",
+                                                      with: "  kernel_spectrum: {width: 0.5, bin: 10}\n  noise: {kind: kernel_eigenvectors, amplitude: 1, exponent: 2}")
+        let (specs, problems) = parse(block)
+        XCTAssertEqual(problems, [])
+        let task = try XCTUnwrap(specs.first).task
+        XCTAssertEqual(task.kernelSpectrum, ExperimentSpec.KernelSpectrumSpec(width: 0.5, bin: 10))
+        XCTAssertEqual(task.noise, LabelNoise(kernelEigenvectorsAmplitude: 1, exponent: 2))
+        XCTAssertTrue(String(decoding: RunStore.canonicalDeclaration(specs[0]), as: UTF8.self).contains("\"exponent\":2"))
+        func messages(_ block: String) -> [String] { parse(block).1.map { "\($0.keyPath): \($0.message)" } }
+        XCTAssertEqual(messages(block.replacingOccurrences(of: "  kernel_spectrum: {width: 0.5, bin: 10}\n", with: "")),
+                       ["e.task.noise: kernel_eigenvectors noise needs the task's kernel_spectrum: {width: σ} (the kernel it is drawn along)"])
+        XCTAssertEqual(messages(block.replacingOccurrences(of: "exponent: 2", with: "frequency: 2")),
+                       ["e.task.noise.frequency: unknown key 'frequency'; expected one of: kind, amplitude, exponent",
+                        "e.task.noise.exponent: missing required key 'exponent'"])
+        XCTAssertEqual(messages(block.replacingOccurrences(of: "plus_minus_one", with: "one_hot")),
+                       ["e.task.kernel_spectrum: kernel_spectrum measures one output: use targets plus_minus_one or zero_one (two classes)"])
+        XCTAssertEqual(messages(block.replacingOccurrences(of: "width: 0.5", with: "width: -1")).count, 1)
+        XCTAssertTrue(messages(block.replacingOccurrences(of: "width: 0.5", with: "width: -1"))[0].hasPrefix("e.task.kernel_spectrum.width:"))
+        let run = Runner.run(specs[0])
+        XCTAssertEqual(run.status, .ok, run.message ?? "")
+        XCTAssertEqual(run.eigenBin, 10)
+        XCTAssertEqual(run.frequencies, [0, 10, 20], "30 training samples in bins of 10")
+        XCTAssertEqual(run.spectra?.map(\.step), [0, 20, 40, 60])
+        XCTAssertEqual(run.spectra?.first?.amplitudes.count, 3)
+        // The training targets are ±1 plus the noise along the kernel's eigenvectors.
+        let clean = Runner.run(parse(block.replacingOccurrences(of: "amplitude: 1,", with: "amplitude: 0,")).0[0])
+        let difference = zip(run.target, clean.target).map { $0 - $1 }
+        XCTAssertGreaterThan(difference.map(abs).max()!, 0.01)
+        XCTAssertEqual(run.validationCurve?.first?.value, clean.validationCurve?.first?.value, "validation targets stay clean")
+        // The noise's spectrum grows with the eigen-index: the last bin holds the most.
+        XCTAssertGreaterThan(run.targetAmplitudes.last!, clean.targetAmplitudes.last!)
+        XCTAssertNotNil(SpectralEvolution(run))
     }
 
     /// Training on noisy labels, measured against the clean ones: with a learning rate too small

@@ -57,12 +57,15 @@ extension FigureRecipes {
                              e.band.map { "band ±\($0)" }].compactMap { $0 }
                 panel.title = parts.joined(separator: " · ")
             }
-            panel.xLabel = "frequency k"
+            // A kernel spectrum (task.kernel_spectrum): bins of eigen-indices, placed at their centres.
+            let bin = e.eigenBin
+            panel.xLabel = bin.map { "kernel eigen-index n (\($0 == 1 ? "each" : "bins of \($0)"))" } ?? "frequency k"
             panel.yLabel = "training iteration"
-            let heatmap = panel.heatmap(e.rows, x: e.frequencies.map(Double.init), y: e.steps.map(Double.init),
-                                        colormap: .viridis, range: 0...1)
+            let x = e.frequencies.map { Double($0) + Double((bin ?? 1) - 1) / 2 }
+            let heatmap = panel.heatmap(e.rows, x: x, y: e.steps.map(Double.init), colormap: .viridis, range: 0...1)
             if i == evolutions.count - 1 || groups.count == 1 {
-                panel.colorbar(for: heatmap, label: "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])")
+                panel.colorbar(for: heatmap, label: bin == nil ? "$|\\tilde f(k)| / A_k$ (colour clipped to [0, 1])"
+                                                          : "|⟨vₙ, f⟩| / |⟨vₙ, y⟩| (colour clipped to [0, 1])")
             }
         }
         return figure
