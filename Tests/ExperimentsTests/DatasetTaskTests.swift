@@ -201,7 +201,11 @@ final class DatasetTaskTests: XCTestCase {
         var run = RunResult(name: "r", status: .ok, message: nil, inputs: [], target: [], frequencies: [], targetAmplitudes: [],
                             losses: [1, 0.5], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
         XCTAssertNil(ClaimMetric.lowestValidationLoss.value(of: run))
-        run.validationCurve = [CurvePoint(step: 0, value: 1), CurvePoint(step: 10, value: 0.2), CurvePoint(step: 20, value: 0.4)]
+        XCTAssertNil(ClaimMetric.lowestValidationStep.value(of: run))
+        run.validationCurve = [CurvePoint(step: 0, value: 1), CurvePoint(step: 10, value: 0.2), CurvePoint(step: 20, value: 0.4),
+                               CurvePoint(step: 30, value: 0.2)]
+        XCTAssertEqual(ClaimMetric.lowestValidationStep.value(of: run), 10, "the first step of the lowest loss")
+        run.validationCurve?.removeLast()
         run.validationAccuracy = 0.875
         XCTAssertEqual(ClaimMetric.lowestValidationLoss.value(of: run), 0.2)
         XCTAssertEqual(ClaimMetric.finalValidationLoss.value(of: run), 0.4)
