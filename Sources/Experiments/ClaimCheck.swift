@@ -153,6 +153,29 @@ public enum ClaimCheck {
                 return robustnessResult(claim, members)
             case .optimisedMapping:
                 return optimisedMappingResult(claim, figures: figures)
+            case .spread:
+                guard let metric = claim.metric, let atMost = claim.atMost else { return result(.notReproduced, "the claim is incomplete") }
+                // One value per run: the mean over its repeats, in the order the runs are named.
+                var order: [String] = []
+                var values: [String: [Double]] = [:]
+                for element in claim.runList ?? [claim.run] {
+                    for run in try series(element).get() {
+                        let name = specs.first { $0.name == run.name }?.repeatOf ?? run.name
+                        guard let value = metric.value(of: run), value.isFinite else {
+                            return result(.notReproduced, "run \(run.name) has no \(metric.words)")
+                        }
+                        if values[name] == nil { order.append(name) }
+                        values[name, default: []].append(value)
+                    }
+                }
+                let means = order.map { name in (name, values[name]!.reduce(0, +) / Double(values[name]!.count)) }
+                guard let low = means.min(by: { $0.1 < $1.1 }), let high = means.max(by: { $0.1 < $1.1 }), means.count > 1 else {
+                    return result(.notReproduced, "a spread needs at least two runs; \(claim.run) names \(means.count)")
+                }
+                let unit = metric.isDecibels ? " dB" : ""
+                let spread = high.1 - low.1
+                return result(spread <= atMost ? .reproduced : .notReproduced,
+                              "\(metric.words) over \(means.count) runs from \(number(low.1))\(unit) (\(low.0)) to \(number(high.1))\(unit) (\(high.0)): a spread of \(number(spread))\(unit) (claimed: at most \(number(atMost))\(unit))")
             }
         } catch {
             switch error {

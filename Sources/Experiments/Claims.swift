@@ -21,6 +21,10 @@ public enum ClaimKind: String, Sendable, Codable, CaseIterable {
     /// through the NTK linear model (an `ntk_optimisation` figure, named by `figure`) test at least
     /// `factor` times below the best power-law falloff (the mean test error over the held-out signals).
     case optimisedMapping = "optimised_mapping"
+    /// The runs' metric varies little: its largest minus its smallest value over the runs named
+    /// (each run the mean over its repeats) is at most `at_most` (Tancik et al.'s Fig. 11: Gaussian
+    /// features fit a sinusoid about as well at every orientation).
+    case spread
 }
 
 /// The metrics a claim can read from a run (mean over its repeats).
@@ -190,6 +194,8 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
     /// compare: with `margin: D`, run ≥ than + D (above) or run ≤ than − D (below) in the
     /// metric's unit (a gap in dB), instead of a factor; nil: the factor applies.
     public var margin: Double? = nil
+    /// spread: the largest allowed max − min of the metric over the runs, in its unit.
+    public var atMost: Double? = nil
     /// `run:` or `than:` written as a list: the claim reads the mean over all of those runs
     /// (e.g. one mapping on several images); `run` / `than` then hold the names joined by " + ".
     public var runList: [String]? = nil
@@ -234,7 +240,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
             .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
-            .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor"],
+            .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor"], .spread: ["metric", "at_most"],
         ]
         for pair in map.pairs {
             for (other, keys) in allowed where other != kind && keys.contains(pair.key) && !(allowed[kind] ?? []).contains(pair.key) {
@@ -242,9 +248,9 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             }
         }
         var metric: ClaimMetric?, paper: Double?, tolerance: ClaimTolerance?, than: String?
-        var factor = 1.0, direction = ClaimDirection.below, threshold = 0.9, margin: Double?, thanList: [String]?
+        var factor = 1.0, direction = ClaimDirection.below, threshold = 0.9, margin: Double?, thanList: [String]?, atMost: Double?
         switch kind {
-        case .value, .compare:
+        case .value, .compare, .spread:
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
         case .order, .robustnessOrder, .optimisedMapping: break
         }
@@ -287,12 +293,15 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             figure = map.string("figure")
             exponent = map.double("exponent")
             factor = map.double("factor", default: 1, positive: true) ?? 1
+        case .spread:
+            atMost = map.double("at_most")
+            if let a = atMost, a < 0 { reader.report(map["at_most"], map.path("at_most"), "a spread is at least 0, found \(a)"); atMost = nil }
         }
         guard let statement, let run else { return nil }
         if kind == .optimisedMapping, figure == nil || exponent == nil { return nil }
         var claim = ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,
                               profiles: profiles, run: run, metric: metric, paper: paper, tolerance: tolerance, than: than,
-                              factor: factor, margin: margin, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
+                              factor: factor, margin: margin, atMost: atMost, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
                               line: reader.lineOffset + ((kind == .optimisedMapping ? map["figure"] : map["run"])?.mark?.line ?? 1))
         claim.figure = figure
         claim.exponent = exponent

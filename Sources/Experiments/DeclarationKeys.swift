@@ -59,6 +59,8 @@ public enum DeclarationKeys {
         "task.size": .key("size"),
         "task.imageProtocol": .key("protocol"),
         "task.textSeed": .key("text.seed"),
+        "task.sinusoidAngle": .key("sinusoid.angle"),
+        "task.sinusoidFrequency": .key("sinusoid.frequency"),
         "task.classes": .key("classes"),
         "task.targets": .key("targets"),
         "task.validationFraction": .key("validation_fraction"),

@@ -127,6 +127,11 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// `image` with `text: {seed: N}` instead of a file: Tancik et al.'s random strings of
         /// random sizes and colours on white, drawn at 512 × 512 by ``TextImage`` from the seed.
         public var textSeed: UInt64?
+        /// `image` with `sinusoid: {angle, frequency}` instead of a file: Tancik et al.'s oriented
+        /// sinusoid (App. A.5, Fig. 11), drawn by ``SinusoidImage`` at `size` × `size`; the
+        /// angle in degrees, the frequency in cycles per unit length.
+        public var sinusoidAngle: Double?
+        public var sinusoidFrequency: Double?
         /// `dataset`: the labels kept (a class's index in this list is its target's index).
         public var classes: [Int]?
         /// `dataset` (default one_hot), or a function task turned into binary classification

@@ -1,7 +1,7 @@
 extension ExperimentSpec {
     /// Points per optimizer step, from the declaration alone: the batch, or every training point
-    /// (an image's training pixels: all of them under the MGDL protocol, every other row and
-    /// column under Tancik's); nil for a dataset task, whose size is in its file.
+    /// (an image's training pixels: every other row and column, its even grid, under both
+    /// protocols); nil for a dataset task, whose size is in its file.
     public var pointsPerStep: Int? {
         let points: Int
         switch task.kind {
@@ -9,7 +9,8 @@ extension ExperimentSpec {
             return nil
         case .image:
             guard let size = task.size else { return nil }
-            points = task.imageProtocol == .mgdl ? size * size : (size / 2) * (size / 2)
+            let side = (size + 1) / 2
+            points = side * side
         case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike:
             // The interleaved split trains on every stride-th grid point only.
             let stride = max(1, task.stride ?? 1)

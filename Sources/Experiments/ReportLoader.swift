@@ -303,7 +303,7 @@ private struct NotebookReader {
                     var message = "claim '\(claim.name)' checks run '\(run)', but no experiment or run of that name is declared"
                     if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)", message: message))
-                } else if runs.count > 1 && ClaimCheck.labelSeries(run, specs: experiments).isEmpty {
+                } else if runs.count > 1 && claim.kind != .spread && ClaimCheck.labelSeries(run, specs: experiments).isEmpty {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
                                                 message: "claim '\(claim.name)' names '\(run)', a sweep of \(runs.count) runs: name one of them (\(runs.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", ..." : ""))"))
                 } else if claim.kind == .robustnessOrder, let spec = members.first, spec.train.perturb == nil {

@@ -105,7 +105,7 @@ extension Report {
         for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
             let parts: Set<ResultPart>
             switch claim.kind {
-            case .value, .compare: parts = claim.metric?.reads ?? []
+            case .value, .compare, .spread: parts = claim.metric?.reads ?? []
             case .order: parts = [.spectra, .predictions]
             case .robustnessOrder, .optimisedMapping: parts = []
             }

@@ -34,8 +34,10 @@ final class TaskReader {
                 reader.report(t[key], t.path(key), "'\(key)' applies to delta_spike tasks only")
             }
         }
-        if kind == .image { readImage(into: &task) } else if t["text"] != nil {
-            reader.report(t["text"], t.path("text"), "'text' draws an image: it applies to image tasks (kind: image)")
+        if kind == .image { readImage(into: &task) } else {
+            for key in ["text", "sinusoid"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "'\(key)' draws an image: it applies to image tasks (kind: image)")
+            }
         }
         if kind == .dataset { readDataset(into: &task) } else { refuseDatasetKeys() }
         readTargets(kind, into: &task)
@@ -125,6 +127,13 @@ final class TaskReader {
         task.colour = t.choice("colour", default: Image.Colour.rgb)
         task.size = t.int("size", minimum: 2)
         task.imageProtocol = t.choice("protocol", default: ImageTask.Evaluation.tancik)
+        if let sinusoid = t["sinusoid"] {
+            for key in ["file", "text"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "an image is a file, drawn text ('text') or a sinusoid ('sinusoid'): one of them")
+            }
+            readSinusoidImage(sinusoid, into: &task)
+            return
+        }
         if let text = t["text"] {
             if t["file"] != nil { reader.report(t["file"], t.path("file"), "an image is a file or drawn text ('text'), not both") }
             readTextImage(text, into: &task)
@@ -148,6 +157,35 @@ final class TaskReader {
         task.textSeed = text.int("seed", minimum: 0).map(UInt64.init)
         if !hash(TextImage.fontPath, URL(fileURLWithPath: TextImage.fontPath)) {
             reader.report(node, t.path("text"), "text images are drawn with the font \(TextImage.fontPath), which is not installed (Debian package fonts-dejavu-core, see scripts/setup.sh)")
+        }
+    }
+
+    /// `sinusoid: {angle, frequency}`: Tancik et al.'s oriented sinusoid (``SinusoidImage``),
+    /// drawn at `size` (required), which must resolve its rounded wave vector.
+    private func readSinusoidImage(_ node: Node, into task: inout ExperimentSpec.TaskSpec) {
+        guard let sinusoid = MappingReader(node, keyPath: t.path("sinusoid"), reader: reader) else { return }
+        sinusoid.checkKeys(["angle", "frequency"])
+        let angle = sinusoid.double("angle")
+        var frequency = sinusoid.double("frequency")
+        if let f = frequency, f < 0 || f > Double(Limits.imageSize) {
+            reader.report(sinusoid["frequency"], sinusoid.path("frequency"), "expected a frequency from 0 to \(Limits.imageSize) cycles per unit, found \(f)")
+            frequency = nil
+        }
+        if let a = angle, abs(a) > 1.0e6 {
+            reader.report(sinusoid["angle"], sinusoid.path("angle"), "expected an angle in degrees of at most 10⁶ in size, found \(a)")
+        }
+        task.sinusoidAngle = angle
+        task.sinusoidFrequency = frequency
+        if t["size"] == nil {
+            reader.report(node, t.path("size"), "a sinusoid image is drawn at 'size' × 'size' pixels: give size (the paper's 512)")
+        }
+        if let angle, abs(angle) <= 1.0e6, let frequency, let size = task.size {
+            let wave = SinusoidImage(angle: angle, frequency: frequency)
+            if !wave.resolves(size: size) {
+                let k = wave.waveVector
+                reader.report(sinusoid["frequency"], sinusoid.path("frequency"),
+                              "frequency \(ClaimCheck.number(frequency)) at \(ClaimCheck.number(angle))° is the wave vector (\(k.x), \(k.y)), which a \(size) × \(size) image does not resolve (each component must be below \(size / 2)); use a larger size or a lower frequency")
+            }
         }
     }
 

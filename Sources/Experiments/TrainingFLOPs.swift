@@ -50,7 +50,10 @@ public enum TrainingFLOPs {
         var input = task.inputDimension
         var output = 1
         if task.kind == .image, let size = task.size ?? task.textSeed.map({ _ in TextImage.side }) {
-            points = task.imageProtocol == .mgdl ? size * size : max(1, (size / 2) * (size / 2))
+            // Both protocols train on the even pixel grid (`ImageTask.split`); they differ in the
+            // pixels they test on.
+            let side = (size + 1) / 2
+            points = max(1, side * side)
             output = (task.colour ?? .rgb).channels
         } else if task.kind == .dataset, let shape = datasetShape(spec) {
             (points, input, output) = shape

@@ -49,6 +49,16 @@ public struct ImageTask: Sendable, Equatable {
         return ImageTask(image: image)
     }
 
+    /// The oriented sinusoid image (``SinusoidImage``) at size × size, in `colour` (RGB: three
+    /// equal channels). Throws a ``TaskError`` when the size does not resolve the wave.
+    public static func sinusoid(_ wave: SinusoidImage, size: Int, as colour: Image.Colour) throws -> ImageTask {
+        guard size > 0, wave.resolves(size: size) else {
+            let k = wave.waveVector
+            throw TaskError("sinusoid image at \(wave.angle)°, frequency \(wave.frequency): wave vector (\(k.x), \(k.y)) is not resolved by a \(size) x \(size) image (each component must be below \(size / 2))")
+        }
+        return ImageTask(image: wave.render(size: size).converted(to: colour))
+    }
+
     /// (x, y) = (column/W, row/H) of every pixel, row by row, flat (x₀, y₀, x₁, y₁, ...).
     public static func coordinates(width: Int, height: Int) -> [Double] {
         var result = [Double]()

@@ -1,6 +1,7 @@
 @testable import Experiments
 import Learning
 import Numerics
+import Tasks
 import XCTest
 
 /// The training-FLOP count (`TrainingFLOPs`) against hand counts, and `train.flop_budget`.
@@ -83,6 +84,47 @@ final class TrainingFLOPsTests: XCTestCase {
 
     /// One budget, two methods of different cost per epoch: different epochs, the same FLOPs
     /// within one epoch of the costlier (here under 0.5% of the budget), never above the budget.
+    /// Both image protocols train on the even pixel grid (a quarter of the pixels); they differ in
+    /// the pixels they test on, so a run's training FLOPs and points per step do not depend on it.
+    func testBothImageProtocolsCountTheEvenGrid() throws {
+        func image(_ evaluation: String) throws -> ExperimentSpec {
+            let text = """
+            ---
+            title: "flops"
+            ---
+
+            ```experiment run
+            method: sgdl
+            seed: 0
+            task:
+              kind: image
+              sinusoid: {angle: 0, frequency: 2}
+              size: 16
+              colour: grey
+              protocol: \(evaluation)
+            model:
+              hidden: [8]
+            train:
+              optimizer: adam
+              lr: 1.0e-3
+              epochs: 10
+              batch: full
+            ```
+            """
+            let (report, problems) = ReportLoader.parse(text: text, id: "flops", file: "flops.md", profile: "")
+            XCTAssertEqual(problems, [])
+            return try XCTUnwrap(report?.experiments.first)
+        }
+        let tancik = try image("tancik"), mgdl = try image("mgdl")
+        // Widths 2-8-1: Σ = 24, a pass 6·24 − 2·16 = 112 FLOPs a point; 8 × 8 even pixels, 10 epochs.
+        XCTAssertEqual(TrainingFLOPs.total(mgdl), 64 * 10 * 112)
+        XCTAssertEqual(TrainingFLOPs.total(tancik), TrainingFLOPs.total(mgdl))
+        XCTAssertEqual(mgdl.pointsPerStep, 64)
+        XCTAssertEqual(tancik.pointsPerStep, 64)
+        // The engine trains on as many pixels.
+        XCTAssertEqual(try ImageTask.sinusoid(SinusoidImage(angle: 0, frequency: 2), size: 16, as: .grey).split(.mgdl).train.count, 64)
+    }
+
     func testOneBudgetGivesEachMethodItsEpochsAtEqualFLOPs() throws {
         let budget = 1.0e10
         let sgdl = try spec("""

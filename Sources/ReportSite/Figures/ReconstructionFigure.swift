@@ -14,6 +14,8 @@ enum ReconstructionFigure: FigureRecipe {
 extension FigureRecipes {
     /// Image reconstructions: per run, the target and, grade by grade, the model summed up to that
     /// grade with its PSNR against the whole image (predictions clamped to [0, 1], never smoothed).
+    /// Several one-network runs: of one image, a row (the target, then each run); of different
+    /// images, a column per run (its target above its reconstruction).
     static func reconstruction(_ runs: [RunResult], labels: [String: String]) throws -> Figure {
         guard runs.allSatisfy({ $0.image != nil && $0.grades != nil }) else {
             throw RecipeError(description: "reconstruction needs runs of an image task")
@@ -30,6 +32,22 @@ extension FigureRecipes {
                 panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
                 panel.title = String(format: "%@: %.1f dB", label, Metrics.psnr(prediction: clamped, target: run.target))
+            }
+            return figure
+        }
+        if runs.count > 1, runs.allSatisfy({ $0.grades!.count == 1 }) {
+            // One network per run and an image each (Tancik et al.'s Fig. 11: one sinusoid per
+            // orientation): a column per run, its target above its reconstruction.
+            let figure = Figure(width: Double(runs.count) * 210 + 30, height: 500)
+            let panels = figure.grid(rows: 2, columns: runs.count)
+            for (c, run) in runs.enumerated() {
+                let shape = run.image!
+                let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
+                panels[c].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
+                panels[c].title = "target: \(label)"
+                let clamped = run.grades![0].output.map { min(max($0, 0), 1) }
+                panels[runs.count + c].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
+                panels[runs.count + c].title = String(format: "network: %.1f dB", Metrics.psnr(prediction: clamped, target: run.target))
             }
             return figure
         }
