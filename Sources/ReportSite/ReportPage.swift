@@ -196,6 +196,8 @@ struct ReportPage {
             "csv": "figures/\(spec.name).csv", "pdf": "figures/\(spec.name).pdf",
             "alt": files?.altText.isEmpty == false ? files!.altText : (spec.caption.isEmpty ? "Figure \(spec.name)" : spec.caption),
             "runs": spec.runs.map { ["name": $0, "href": Self.runPage($0)] },
+            // ntk, ntk_optimisation, function_spectra: computed from the declaration, no run.
+            "hasRuns": !spec.runs.isEmpty,
         ]
         if uncommitted {
             context["figurePending"] = true

@@ -273,4 +273,24 @@ final class TancikFiguresTests: XCTestCase {
         let (_, stray) = Self.parse(Self.experiment + "\n\n```figure k\nkind: loss\nrun: f\nexponents: [1]\nwidth: 8\n```\n")
         XCTAssertTrue(stray.contains { $0.keyPath == "k.exponents" } && stray.contains { $0.keyPath == "k.width" }, "\(stray)")
     }
+
+    /// On the page: the figure says it is computed from its declaration (no "Shows run."), and the
+    /// claims carry their verdicts.
+    func testNTKOptimisationPage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntkopt-page-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reports = dir.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try ("---\nversion: 1\ntitle: t\n---\n\n" + Self.optimisation
+             + "\n\n```claim c\nkind: optimised_mapping\nstatement: s\nfigure: opt\nexponent: 1\nfactor: 1.0e-6\n```\n")
+            .write(to: reports.appendingPathComponent("t.md"), atomically: true, encoding: .utf8)
+        var builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: ReportSiteTests.templates,
+                                  outputDirectory: dir.appendingPathComponent("site"), profile: "", storeDirectory: dir.appendingPathComponent("store"))
+        let summary = try builder.build()
+        XCTAssertTrue(summary.succeeded, "\(summary.failedFigures)")
+        let page = try String(contentsOf: dir.appendingPathComponent("site/t/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("Computed from its declaration: it shows no run."))
+        XCTAssertFalse(page.contains("Shows run."))
+        XCTAssertTrue(page.contains("claim-reproduced"), "the claim's verdict is on the page")
+    }
 }
