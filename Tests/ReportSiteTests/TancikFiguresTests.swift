@@ -278,7 +278,9 @@ final class TancikFiguresTests: XCTestCase {
     /// claims carry their verdicts.
     func testNTKOptimisationPage() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntkopt-page-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        // A build sets the process-wide thread count of run keys: restored for the tests after this one.
+        let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
+        defer { try? FileManager.default.removeItem(at: dir); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
         let reports = dir.appendingPathComponent("reports")
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
         try ("---\nversion: 1\ntitle: t\n---\n\n" + Self.optimisation
