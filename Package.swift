@@ -39,6 +39,9 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // liblzma (xz): the committed results store's compressed entries (`EntryCompression`).
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma",
+                       providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CLBFGS", pkgConfig: "liblbfgs",
                        providers: [.apt(["liblbfgs-dev"])]),
         // The one C kernel: the machine's FMA peak for `bench` (optimised in debug builds too).
@@ -52,7 +55,7 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Numerics", "CCairo", "CHarfBuzz", "CFreeType", "CZlib"], exclude: ["README.md"], swiftSettings: cSettings),
         // 5. Experiments: declared specs, runner, run store.
         .target(name: "Experiments", dependencies: [
-            "Learning", "Tasks", "Yams", .product(name: "Crypto", package: "swift-crypto"),
+            "Learning", "Tasks", "Yams", "CLZMA", .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // 6. Plotting: figure model rendered by Cairo (text shaped by HarfBuzz).
         .target(name: "Plotting", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CFontconfig"], exclude: ["README.md"]),

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(libcairo2-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libopenblas-dev
-          libxsmm-dev libfftw3-dev liblapacke-dev zlib1g-dev liblbfgs-dev fonts-dejavu-core pkg-config
+          libxsmm-dev libfftw3-dev liblapacke-dev zlib1g-dev liblzma-dev liblbfgs-dev fonts-dejavu-core pkg-config
           libjs-katex fonts-katex libjs-lunr)   # math (KaTeX) and search (lunr), copied into the site
 
 fail() { echo "setup: $*" >&2; exit 1; }

@@ -5,8 +5,7 @@ import Learning
 /// keeps, of each run it commits, only the parts that a figure, table or claim of a report
 /// declaring that run reads (`Report.resultPartsRead`); the others are emptied and listed in
 /// `RunResult.omitted`. Everything else of a result (every scalar, the loss curve as
-/// `LossThinning` keeps it, the validation curve, layer norms, perturbations) is always kept,
-/// and what is kept is kept exactly.
+/// `LossThinning` keeps it, the validation curve) is always kept, and what is kept is kept exactly.
 ///
 /// What reads what is stated once, here, from the typed declarations (`FigureKind.reads`,
 /// `ClaimMetric.reads`, `ClaimKind`, `TableSpec`); the run pages and the notebooks read none of
@@ -26,6 +25,10 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
     case spectra
     /// Each grade's output over the plane (`RunResult.plane`).
     case plane
+    /// The spectral norms of the layers at recorded steps (`train.record_norms`: `RunResult.layerNorms`).
+    case layerNorms = "layer_norms"
+    /// The spectra under parameter perturbations (`train.perturb`: `RunResult.perturbation`).
+    case perturbation
 
     public static func < (a: ResultPart, b: ResultPart) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -40,6 +43,8 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
         case .curves: return "learning curves"
         case .spectra: return "recorded spectra"
         case .plane: return "plane predictions"
+        case .layerNorms: return "layer norms"
+        case .perturbation: return "perturbation measurements"
         }
     }
 }
@@ -67,8 +72,10 @@ extension FigureKind {
         case .gradeSpectra: return [.grid, .gradeOutputs]
         case .reconstruction: return [.grid, .gradeOutputs, .predictions]
         case .plane: return [.plane, .grid, .gradeOutputs]
+        case .layerNorms: return [.layerNorms]
+        case .perturbation: return [.perturbation]
         case .parameterSweep, .scatter, .sweepHeatmap: return metric?.reads ?? []
-        case .loss, .validationLoss, .layerNorms, .perturbation, .functionSpectra, .ntk, .ntkOptimisation: return []
+        case .loss, .validationLoss, .functionSpectra, .ntk, .ntkOptimisation: return []
         }
     }
 }
@@ -107,7 +114,8 @@ extension Report {
             switch claim.kind {
             case .value, .compare, .spread: parts = claim.metric?.reads ?? []
             case .order: parts = [.spectra, .predictions]
-            case .robustnessOrder, .optimisedMapping: parts = []
+            case .robustnessOrder: parts = [.perturbation]
+            case .optimisedMapping: parts = []
             }
             guard !parts.isEmpty else { continue }
             for name in [claim.run] + (claim.runList ?? []) + [claim.than].compactMap({ $0 }) + (claim.thanList ?? []) {
@@ -169,6 +177,12 @@ extension RunResult {
             case .plane:
                 guard plane != nil else { continue }
                 copy.plane = nil
+            case .layerNorms:
+                guard layerNorms != nil else { continue }
+                copy.layerNorms = nil
+            case .perturbation:
+                guard perturbation != nil else { continue }
+                copy.perturbation = nil
             }
             omitted.insert(part)
         }

@@ -14,6 +14,9 @@ import Foundation
 //   grid, learning curves, spectra, plane predictions) only those that a figure, table or claim
 //   of a report declaring the run reads are kept (`Report.resultPartsRead`), exactly; the others
 //   are emptied and listed in `RunResult.omitted`, and a frozen build that reads one fails by name.
+// - the result is written compressed (`result.json.xz`, `EntryCompression`; its digest is that of
+//   the uncompressed bytes, so keys, digests and `verify-store` are the same as for a plain entry,
+//   and a store may hold both forms). `freeze --reencode` converts a store's entries in place.
 // Runs already trained (by any version with this engine) are compacted when they are frozen, so
 // nothing needs training again.
 // Beside the runs, `reports/PROFILE/REPORT.json` lists, for each report frozen whole, its runs and
@@ -58,7 +61,7 @@ extension RunStore {
     /// Copies the entry of `spec` from this store into `results`, verified, keeping of its
     /// result's bulky parts only `parts` (those the reports declaring it read:
     /// `Report.resultPartsRead`, `ResultPart`); an entry already there with the same bytes is
-    /// kept, another one replaced. Returns the bytes copied; throws `FreezeError` when this store
+    /// kept, another one replaced. Returns the bytes the entry takes in `results`; throws `FreezeError` when this store
     /// lacks the run or the run is not compact (`freezeProblem`).
     @discardableResult
     public func freeze(_ spec: ExperimentSpec, into results: RunStore, keeping parts: Set<ResultPart> = Set(ResultPart.allCases)) throws -> Int {
@@ -83,8 +86,37 @@ extension RunStore {
         if let present = try? Self.verifiedFiles(target, names: names), present["result.json"] != files["result.json"] {
             try? FileManager.default.removeItem(at: target)
         }
-        try results.install(files, extras: extras, at: target, name: key)
-        return files.values.reduce(0) { $0 + $1.count } + extras.values.reduce(0) { $0 + $1.count }
+        try results.install(files, extras: extras, compressed: Self.frozenCompressed, at: target, name: key)
+        return Self.diskBytes(target)
+    }
+
+    /// The files `freeze` writes compressed (`EntryCompression`): the result (spec.json, compute.json
+    /// and provenance.json are a few hundred bytes to a few kB).
+    public static let frozenCompressed: Set<String> = ["result.json"]
+
+    /// Re-encodes, in place, every entry of this store that verifies into the form `freeze`
+    /// writes (`frozenCompressed`): the same bytes once decompressed, so the same digest and key;
+    /// nothing is read from a run store or trained. An entry that does not verify is left as it is
+    /// (`problems()` names it). Returns the entries converted and the bytes every verifying entry
+    /// took on disk before and after.
+    public func reencodeEntries() throws -> (converted: Int, before: Int, after: Int) {
+        let runs = root.appendingPathComponent("runs")
+        var converted = 0, before = 0, after = 0
+        for key in ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted() {
+            let folder = runs.appendingPathComponent(key)
+            guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]) else { continue }
+            before += Self.diskBytes(folder)
+            if Self.compressedFiles(folder) != Self.frozenCompressed {
+                let extras = (try? Data(contentsOf: folder.appendingPathComponent(Self.provenanceName))).map { [Self.provenanceName: $0] } ?? [:]
+                try install(files, extras: extras, compressed: Self.frozenCompressed, at: folder, name: key)
+                guard Self.compressedFiles(folder) == Self.frozenCompressed, (try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"])) == files else {
+                    throw StoreError(message: "runs/\(key): could not be re-encoded in place")
+                }
+                converted += 1
+            }
+            after += Self.diskBytes(folder)
+        }
+        return (converted, before, after)
     }
 
     /// The key under which this store keeps `spec`'s entry (any thread count when

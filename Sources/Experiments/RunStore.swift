@@ -127,13 +127,18 @@ public final class RunStore {
                     at: entry(key), name: key)
     }
 
-    /// Writes files and their digest into a fresh folder in tmp/ and renames it into place. An
-    /// entry already there is kept when it verifies and replaced when it does not.
-    func install(_ files: [String: Data], extras: [String: Data] = [:], at final: URL, name: String) throws {
+    /// Writes files and their digest into a fresh folder in tmp/ and renames it into place; the
+    /// files named in `compressed` are written compressed (`EntryCompression`), the digest being
+    /// of their uncompressed bytes either way. An entry already there is kept when it verifies and
+    /// has its files in the same form, and replaced otherwise.
+    func install(_ files: [String: Data], extras: [String: Data] = [:], compressed: Set<String> = [], at final: URL, name: String) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: final.path) {
-            if (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil { return }
-            // A corrupt entry: set it aside (one rename) and put the new one in its place.
+            if (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil, Self.compressedFiles(final) == compressed.intersection(files.keys) {
+                return
+            }
+            // A corrupt entry, or one in the other form: set it aside (one rename) and put the new one in its place.
+            try fm.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
             let aside = root.appendingPathComponent("tmp/corrupt-\(final.lastPathComponent)-\(getpid())")
             try? fm.removeItem(at: aside)
             if rename(final.path, aside.path) == 0 { try? fm.removeItem(at: aside) }
@@ -141,7 +146,13 @@ public final class RunStore {
         let staging = root.appendingPathComponent("tmp/\(final.deletingLastPathComponent().lastPathComponent)-\(name)-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for (file, data) in files.merging(extras, uniquingKeysWith: { a, _ in a }) { try data.write(to: staging.appendingPathComponent(file)) }
+        for (file, data) in files.merging(extras, uniquingKeysWith: { a, _ in a }) {
+            if compressed.contains(file), files[file] != nil {
+                try EntryCompression.compress(data).write(to: staging.appendingPathComponent(file + EntryCompression.suffix))
+            } else {
+                try data.write(to: staging.appendingPathComponent(file))
+            }
+        }
         try Self.digestFile(files).write(to: staging.appendingPathComponent(Self.digestName))
         try fm.createDirectory(at: final.deletingLastPathComponent(), withIntermediateDirectories: true)
         if rename(staging.path, final.path) != 0 {
@@ -150,6 +161,26 @@ public final class RunStore {
             if !fm.fileExists(atPath: final.path) {
                 throw StoreError(message: "cannot move the entry into \(final.deletingLastPathComponent().lastPathComponent)/\(name): \(reason)")
             }
+        }
+    }
+
+    /// The files of the entry in `folder` that it stores compressed (`EntryCompression`): those of
+    /// its digest present only as `name` + `EntryCompression.suffix`.
+    static func compressedFiles(_ folder: URL) -> Set<String> {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(digestName)),
+              let digests = try? JSONDecoder().decode([String: String].self, from: data) else { return [] }
+        let fm = FileManager.default
+        return Set(digests.keys.filter {
+            !fm.fileExists(atPath: folder.appendingPathComponent($0).path)
+                && fm.fileExists(atPath: folder.appendingPathComponent($0 + EntryCompression.suffix).path)
+        })
+    }
+
+    /// The bytes the files of the entry in `folder` take on disk (compressed ones as they are).
+    static func diskBytes(_ folder: URL) -> Int {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).reduce(0) { total, file in
+            total + (((try? fm.attributesOfItem(atPath: folder.appendingPathComponent(file).path))?[.size] as? NSNumber)?.intValue ?? 0)
         }
     }
 
@@ -170,24 +201,38 @@ public final class RunStore {
         case missing(String)
         case noDigest
         case mismatch(String)
+        /// A compressed file (`EntryCompression`) that does not decompress.
+        case undecodable(String)
 
         public var description: String {
             switch self {
             case .missing(let file): return "\(file) is missing"
+            case .undecodable(let file): return "\(file) does not decompress (damaged)"
             case .noDigest: return "no readable \(RunStore.digestName) (an entry from an older version, or damaged)"
             case .mismatch(let file): return "\(file) does not match its digest"
             }
         }
     }
 
-    /// The files of an entry, each checked against the entry's digest; throws `EntryProblem`.
+    /// The files of an entry, each checked against the entry's digest; throws `EntryProblem`. A
+    /// file may be stored compressed (`name` + `EntryCompression.suffix`, read when `name` is
+    /// absent): its bytes are then the decompressed ones, which the digest is of.
     static func verifiedFiles(_ folder: URL, names: [String]) throws -> [String: Data] {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent(digestName)),
               let digests = try? JSONDecoder().decode([String: String].self, from: data) else { throw EntryProblem.noDigest }
         var files: [String: Data] = [:]
         for name in Set(names).union(digests.keys).sorted() {
             guard let expected = digests[name] else { throw EntryProblem.mismatch(name) }
-            guard let bytes = try? Data(contentsOf: folder.appendingPathComponent(name)) else { throw EntryProblem.missing(name) }
+            let bytes: Data
+            if let plain = try? Data(contentsOf: folder.appendingPathComponent(name)) {
+                bytes = plain
+            } else if let packed = try? Data(contentsOf: folder.appendingPathComponent(name + EntryCompression.suffix)) {
+                // The compressed form (the committed results store): the digest is the uncompressed bytes'.
+                guard let unpacked = try? EntryCompression.decompress(packed) else { throw EntryProblem.undecodable(name + EntryCompression.suffix) }
+                bytes = unpacked
+            } else {
+                throw EntryProblem.missing(name)
+            }
             guard digest(bytes) == expected else { throw EntryProblem.mismatch(name) }
             files[name] = bytes
         }

@@ -80,11 +80,13 @@ struct FreezeCommand: ParsableCommand {
             thinned to the steps a figure or table shows (every kept loss exact, the final and lowest \
             losses and every table number unchanged; docs/committed-results.md), and of the bulky parts \
             of a result (grade outputs, kept predictions, the training grid, learning curves, spectra, \
-            plane predictions) only those a figure, table or claim of the reports declaring the run \
+            plane predictions, layer norms, perturbation measurements) only those a figure, table or claim of the reports declaring the run \
             reads are kept, exactly. Only compact runs \
             are taken: a run that kept its whole prediction at every recorded step is refused when something reads \
             its predictions (declare train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
-            of the results store, which `build --frozen` checks. Trains nothing. Exit status 1 when a declared run is missing \
+            of the results store, which `build --frozen` checks. Each result is written compressed \
+            (result.json.xz: xz, deterministic; its digest is that of the uncompressed bytes), and \
+            --reencode converts the entries of a results store written before in place. Trains nothing. Exit status 1 when a declared run is missing \
             from the run store or refused (the others are still copied), 2 when a report is invalid.
             """
     )
@@ -97,7 +99,25 @@ struct FreezeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Results store to copy into (default: results/ of the project root).", valueName: "dir"))
     var results: String?
 
+    @Flag(name: .long, help: "Copy nothing: re-encode, in place, every entry of the results store written in an earlier form (plain result.json) into today's (result.json.xz; the same bytes once decompressed, so the same digests and keys). Reads no run store and no report.")
+    var reencode = false
+
     func run() throws {
+        if reencode {
+            let resultsDirectory = ProjectRoot.resolve(results, default: "results")
+            guard FileManager.default.fileExists(atPath: resultsDirectory.appendingPathComponent("runs").path) else {
+                FileHandle.standardError.write(Data("error: --results \(resultsDirectory.path): no results store there\n".utf8))
+                throw ExitCode(2)
+            }
+            let store = RunStore(readingFrom: resultsDirectory)
+            let (converted, before, after) = try store.reencodeEntries()
+            print(String(format: "%d entr%@ re-encoded in %@ (%.2f MB -> %.2f MB on disk)", converted, converted == 1 ? "y" : "ies",
+                         results ?? "results", Double(before) / 1e6, Double(after) / 1e6))
+            let problems = store.problems().filter { $0.kind == "runs" }
+            for problem in problems { FileHandle.standardError.write(Data("error: runs/\(problem.key): \(problem.reason)\n".utf8)) }
+            if !problems.isEmpty { throw ExitCode(1) }
+            return
+        }
         let reports = try options.load()
         let storeDirectory = ProjectRoot.resolve(store, default: ".mgdl-store")
         guard FileManager.default.fileExists(atPath: storeDirectory.appendingPathComponent("runs").path) else {

@@ -103,8 +103,10 @@ final class CommittedResultsTests: XCTestCase {
         let storedBytes = try Data(contentsOf: dir.appendingPathComponent("store/runs/\(key)/result.json")).count
         let results = try RunStore(root: dir.appendingPathComponent("results"))
         try store.freeze(spec, into: results)
-        let frozenBytes = try Data(contentsOf: dir.appendingPathComponent("results/runs/\(key)/result.json")).count
-        print("committed results: result.json of a 60,000-step two-grade run: \(storedBytes) bytes in the run store, \(frozenBytes) frozen")
+        let frozenFile = dir.appendingPathComponent("results/runs/\(key)/result.json.xz")
+        let frozenBytes = try EntryCompression.decompress(try Data(contentsOf: frozenFile)).count
+        print("committed results: result.json of a 60,000-step two-grade run: \(storedBytes) bytes in the run store, \(frozenBytes) frozen, "
+              + "\(try Data(contentsOf: frozenFile).count) compressed")
         XCTAssertGreaterThan(storedBytes, 2_000_000)
         XCTAssertLessThan(frozenBytes, 250_000, "thinned: \(frozenBytes) bytes (whole: \(storedBytes))")
         XCTAssertEqual(results.problems().count, 0, "the frozen entry verifies")
@@ -117,7 +119,7 @@ final class CommittedResultsTests: XCTestCase {
         XCTAssertEqual(restored.grades?[1].losses.last, run.losses.last, "each grade's curve is cut from the run's again")
         // Freezing again changes nothing.
         try store.freeze(spec, into: results)
-        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("results/runs/\(key)/result.json")).count, frozenBytes)
+        XCTAssertEqual(try EntryCompression.decompress(try Data(contentsOf: frozenFile)).count, frozenBytes)
 
         // The site from the run store and the site from the results store alone: the same pages,
         // tables and figures; only the run's downloadable JSON is thinned.
@@ -518,7 +520,9 @@ final class FrozenPartsTests: XCTestCase {
             try store.freeze(spec, into: results, keeping: parts[RunStore.key(for: spec)] ?? [])
         }
         func bytes(_ root: String, _ spec: ExperimentSpec) throws -> Int {
-            try Data(contentsOf: dir.appendingPathComponent("\(root)/runs/\(RunStore.key(for: spec))/result.json")).count
+            let folder = dir.appendingPathComponent("\(root)/runs/\(RunStore.key(for: spec))")
+            return try root == "results" ? EntryCompression.decompress(try Data(contentsOf: folder.appendingPathComponent("result.json.xz"))).count
+                : Data(contentsOf: folder.appendingPathComponent("result.json")).count
         }
         let (g, h) = (report.experiments[0], report.experiments[1])
         print("frozen parts: result.json of g \(try bytes("store", g)) -> \(try bytes("results", g)) bytes, of h \(try bytes("store", h)) -> \(try bytes("results", h))")
