@@ -4,8 +4,9 @@ import Learning
 /// The bulky parts of a run's result that only some figures, tables or claims read. `freeze`
 /// keeps, of each run it commits, only the parts that a figure, table or claim of a report
 /// declaring that run reads (`Report.resultPartsRead`); the others are emptied and listed in
-/// `RunResult.omitted`. Everything else of a result (every scalar, the loss curve as
-/// `LossThinning` keeps it, the validation curve) is always kept, and what is kept is kept exactly.
+/// `RunResult.omitted`. Everything else of a result (every scalar, the steps of the loss curve
+/// that run pages, tables and claims read, the validation curve) is always kept, and what is kept
+/// is kept exactly.
 ///
 /// What reads what is stated once, here, from the typed declarations (`FigureKind.reads`,
 /// `ClaimMetric.reads`, `ClaimKind`, `TableSpec`); the run pages and the notebooks read none of
@@ -29,6 +30,11 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
     case layerNorms = "layer_norms"
     /// The spectra under parameter perturbations (`train.perturb`: `RunResult.perturbation`).
     case perturbation
+    /// The training-loss curve (`RunResult.losses`, as `LossThinning` keeps it) beyond the steps
+    /// that the run pages, tables and claims read: the last step (the final loss), the step of
+    /// the lowest finite loss, the first non-finite loss and each grade's first and last step
+    /// (`lossCurveEssentials`), which are always kept; the step counts stay.
+    case lossCurve = "loss_curve"
 
     public static func < (a: ResultPart, b: ResultPart) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -45,6 +51,7 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
         case .plane: return "plane predictions"
         case .layerNorms: return "layer norms"
         case .perturbation: return "perturbation measurements"
+        case .lossCurve: return "training-loss curve"
         }
     }
 }
@@ -61,12 +68,16 @@ extension ClaimMetric {
 extension FigureKind {
     /// The parts of each run's result a figure of this kind reads when it draws `run` (its recipe
     /// in `Sources/ReportSite/Figures`; `metric`: a parameter sweep's, scatter's or heatmap's
-    /// run metric). An mlp's learning curves may be computed from its kept predictions
-    /// (`RunResult.curvePoints`), so a curves figure of an mlp reads those too.
-    public func reads(_ run: ExperimentSpec, metric: ClaimMetric? = nil) -> Set<ResultPart> {
+    /// run metric; `curveMetric`: a curves figure's). An mlp's learning curves may be computed from
+    /// its kept predictions (`RunResult.curvePoints`), so a curves figure of an mlp reads those
+    /// too; the training loss is drawn by `loss` figures and `curves` figures of the loss.
+    public func reads(_ run: ExperimentSpec, metric: ClaimMetric? = nil, curveMetric: CurveMetric? = nil) -> Set<ResultPart> {
         switch self {
         case .spectralEvolution: return [.spectra, .predictions]
-        case .curves: return run.method == .mlp ? [.curves, .predictions, .grid] : [.curves]
+        case .curves:
+            // `metric: loss` (the default) draws the training loss at every step (kept) beside the recorded curves.
+            let loss: Set<ResultPart> = (curveMetric ?? .loss) == .loss ? [.lossCurve] : []
+            return loss.union(run.method == .mlp ? [.curves, .predictions, .grid] : [.curves])
         case .fit: return [.predictions, .grid, .gradeOutputs]
         case .finalFits, .fitSpectra: return [.predictions, .grid]
         case .gradeSpectra: return [.grid, .gradeOutputs]
@@ -74,8 +85,9 @@ extension FigureKind {
         case .plane: return [.plane, .grid, .gradeOutputs]
         case .layerNorms: return [.layerNorms]
         case .perturbation: return [.perturbation]
+        case .loss: return [.lossCurve]
         case .parameterSweep, .scatter, .sweepHeatmap: return metric?.reads ?? []
-        case .loss, .validationLoss, .functionSpectra, .ntk, .ntkOptimisation: return []
+        case .validationLoss, .functionSpectra, .ntk, .ntkOptimisation: return []
         }
     }
 }
@@ -100,7 +112,7 @@ extension Report {
         }
         for figure in figures {
             for name in figure.runs + (figure.references ?? []) {
-                add(name) { figure.kind.reads($0, metric: figure.plottedMetric) }
+                add(name) { figure.kind.reads($0, metric: figure.plottedMetric, curveMetric: figure.metric) }
             }
         }
         for table in tables where table.kind == .leaderboard {
@@ -183,10 +195,40 @@ extension RunResult {
             case .perturbation:
                 guard perturbation != nil else { continue }
                 copy.perturbation = nil
+            case .lossCurve:
+                // Only once the grades' copies of the curve are cut from it (`compactForResults`):
+                // a grade's own curve is then read from the kept steps.
+                guard grades?.allSatisfy({ $0.losses.isEmpty }) ?? true else { continue }
+                let keep = lossCurveEssentials
+                guard keep.count < losses.count else { continue }
+                let steps = lossStepNumbers
+                copy.losses = keep.map { losses[$0] }
+                copy.lossSteps = keep.map { steps[$0] }
             }
             omitted.insert(part)
         }
         copy.omitted = omitted.isEmpty ? nil : omitted.sorted()
         return copy
+    }
+}
+
+extension RunResult {
+    /// The positions in `losses` that a run page, table or claim reads, sorted: the last (the
+    /// final loss, and with it the step count), the lowest finite loss (the first of equal ones, as
+    /// `lowestLoss` finds it), the first non-finite one, and each grade's first and last step
+    /// (its boundaries, and the curve each grade is cut to stays non-empty).
+    var lossCurveEssentials: [Int] {
+        guard !losses.isEmpty else { return [] }
+        let steps = lossStepNumbers
+        var kept: Set<Int> = [losses.count - 1]
+        if let lowest = losses.indices.filter({ losses[$0].isFinite }).min(by: { losses[$0] < losses[$1] }) { kept.insert(lowest) }
+        if let nonFinite = losses.firstIndex(where: { !$0.isFinite }) { kept.insert(nonFinite) }
+        let starts = [0] + (gradeBoundaries ?? [])
+        for (k, start) in starts.enumerated() {
+            let end = k + 1 < starts.count ? starts[k + 1] : Int.max
+            let inside = steps.indices.filter { steps[$0] >= start && steps[$0] < end }
+            if let first = inside.first, let last = inside.last { kept.insert(first); kept.insert(last) }
+        }
+        return kept.sorted()
     }
 }

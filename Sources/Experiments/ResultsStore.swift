@@ -11,12 +11,13 @@ import Foundation
 //   runs differs only by being drawn at the steps all of them kept. A curve of at most 8192 steps
 //   is kept whole; the grades' copies of the curve are not stored twice (cut again on reading);
 // - of the bulky parts of a result (`ResultPart`: grade outputs, kept predictions, the training
-//   grid, learning curves, spectra, plane predictions) only those that a figure, table or claim
+//   grid, learning curves, spectra, plane predictions, layer norms, perturbations, the loss curve
+//   beyond the steps run pages, tables and claims read) only those that a figure, table or claim
 //   of a report declaring the run reads are kept (`Report.resultPartsRead`), exactly; the others
 //   are emptied and listed in `RunResult.omitted`, and a frozen build that reads one fails by name.
 // - the result is written compressed (`result.json.xz`, `EntryCompression`; its digest is that of
 //   the uncompressed bytes, so keys, digests and `verify-store` are the same as for a plain entry,
-//   and a store may hold both forms). `freeze --reencode` converts a store's entries in place.
+//   and a store may hold both forms). `freeze --reencode` converts a store's entries in place (and leaves out what no report reads).
 // Runs already trained (by any version with this engine) are compacted when they are frozen, so
 // nothing needs training again.
 // Beside the runs, `reports/PROFILE/REPORT.json` lists, for each report frozen whole, its runs and
@@ -95,20 +96,31 @@ extension RunStore {
     public static let frozenCompressed: Set<String> = ["result.json"]
 
     /// Re-encodes, in place, every entry of this store that verifies into the form `freeze`
-    /// writes (`frozenCompressed`): the same bytes once decompressed, so the same digest and key;
-    /// nothing is read from a run store or trained. An entry that does not verify is left as it is
-    /// (`problems()` names it). Returns the entries converted and the bytes every verifying entry
-    /// took on disk before and after.
-    public func reencodeEntries() throws -> (converted: Int, before: Int, after: Int) {
+    /// writes: compressed (`frozenCompressed`), and, for an entry whose key `parts` lists (run key
+    /// -> the parts some report reads: `Report.resultPartsRead(by:)`), without the bulky parts
+    /// nothing reads (`RunResult.keeping`, exactly as `freeze` would leave them out; an entry
+    /// `parts` does not list keeps all it has). Nothing is read from a run store or trained; an
+    /// entry that does not verify is left as it is (`problems()` names it). Returns the entries
+    /// rewritten and the bytes every verifying entry took on disk before and after.
+    public func reencodeEntries(keeping parts: [String: Set<ResultPart>] = [:]) throws -> (converted: Int, before: Int, after: Int) {
         let runs = root.appendingPathComponent("runs")
         var converted = 0, before = 0, after = 0
         for key in ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).sorted() {
             let folder = runs.appendingPathComponent(key)
-            guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]) else { continue }
+            guard var files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]) else { continue }
             before += Self.diskBytes(folder)
-            if Self.compressedFiles(folder) != Self.frozenCompressed {
+            var changed = false
+            if let spec = try? JSONDecoder().decode(ExperimentSpec.self, from: files["spec.json"]!), let read = parts[Self.key(for: spec)],
+               let stored = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) {
+                let compact = stored.compactForResults.keeping(read)
+                if compact != stored {
+                    files["result.json"] = try Self.encoder().encode(compact)
+                    changed = true
+                }
+            }
+            if changed || Self.compressedFiles(folder) != Self.frozenCompressed {
                 let extras = (try? Data(contentsOf: folder.appendingPathComponent(Self.provenanceName))).map { [Self.provenanceName: $0] } ?? [:]
-                try install(files, extras: extras, compressed: Self.frozenCompressed, at: folder, name: key)
+                try install(files, extras: extras, compressed: Self.frozenCompressed, at: folder, name: key, replacing: true)
                 guard Self.compressedFiles(folder) == Self.frozenCompressed, (try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"])) == files else {
                     throw StoreError(message: "runs/\(key): could not be re-encoded in place")
                 }

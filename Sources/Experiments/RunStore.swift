@@ -130,11 +130,13 @@ public final class RunStore {
     /// Writes files and their digest into a fresh folder in tmp/ and renames it into place; the
     /// files named in `compressed` are written compressed (`EntryCompression`), the digest being
     /// of their uncompressed bytes either way. An entry already there is kept when it verifies and
-    /// has its files in the same form, and replaced otherwise.
-    func install(_ files: [String: Data], extras: [String: Data] = [:], compressed: Set<String> = [], at final: URL, name: String) throws {
+    /// has its files in the same form (and `replacing` is not set), and replaced otherwise.
+    func install(_ files: [String: Data], extras: [String: Data] = [:], compressed: Set<String> = [], at final: URL, name: String,
+                 replacing: Bool = false) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: final.path) {
-            if (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil, Self.compressedFiles(final) == compressed.intersection(files.keys) {
+            if !replacing, (try? Self.verifiedFiles(final, names: Array(files.keys))) != nil,
+               Self.compressedFiles(final) == compressed.intersection(files.keys) {
                 return
             }
             // A corrupt entry, or one in the other form: set it aside (one rename) and put the new one in its place.

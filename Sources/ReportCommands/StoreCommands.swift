@@ -80,7 +80,7 @@ struct FreezeCommand: ParsableCommand {
             thinned to the steps a figure or table shows (every kept loss exact, the final and lowest \
             losses and every table number unchanged; docs/committed-results.md), and of the bulky parts \
             of a result (grade outputs, kept predictions, the training grid, learning curves, spectra, \
-            plane predictions, layer norms, perturbation measurements) only those a figure, table or claim of the reports declaring the run \
+            plane predictions, layer norms, perturbation measurements, the loss curve beyond the steps the pages read) only those a figure, table or claim of the reports declaring the run \
             reads are kept, exactly. Only compact runs \
             are taken: a run that kept its whole prediction at every recorded step is refused when something reads \
             its predictions (declare train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
@@ -99,18 +99,26 @@ struct FreezeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Results store to copy into (default: results/ of the project root).", valueName: "dir"))
     var results: String?
 
-    @Flag(name: .long, help: "Copy nothing: re-encode, in place, every entry of the results store written in an earlier form (plain result.json) into today's (result.json.xz; the same bytes once decompressed, so the same digests and keys). Reads no run store and no report.")
+    @Flag(name: .long, help: "Copy nothing: rewrite, in place, every entry of the results store frozen in an earlier form into today's: result.json.xz (compressed; the digest stays that of the JSON), without the parts that no figure, table or claim of the profile's reports reads (an entry none declares is only compressed). Reads no run store; trains nothing; the kept numbers are the entries' own.")
     var reencode = false
 
     func run() throws {
         if reencode {
+            // What each entry's readers read: every report, at every profile any of them declares
+            // (an entry is kept whole where a run of any profile reads it), whatever --only and
+            // --profile say.
+            let loaded = try options.load()
+            var reports: [Report] = []
+            for profile in Set(loaded.flatMap(\.declaredProfiles) + [options.profile]).sorted() {
+                reports += try ReportLoader.load(directory: options.reportsDirectory, profile: profile, only: [], overrides: try options.overrides())
+            }
             let resultsDirectory = ProjectRoot.resolve(results, default: "results")
             guard FileManager.default.fileExists(atPath: resultsDirectory.appendingPathComponent("runs").path) else {
                 FileHandle.standardError.write(Data("error: --results \(resultsDirectory.path): no results store there\n".utf8))
                 throw ExitCode(2)
             }
             let store = RunStore(readingFrom: resultsDirectory)
-            let (converted, before, after) = try store.reencodeEntries()
+            let (converted, before, after) = try store.reencodeEntries(keeping: Report.resultPartsRead(by: reports))
             print(String(format: "%d entr%@ re-encoded in %@ (%.2f MB -> %.2f MB on disk)", converted, converted == 1 ? "y" : "ies",
                          results ?? "results", Double(before) / 1e6, Double(after) / 1e6))
             let problems = store.problems().filter { $0.kind == "runs" }

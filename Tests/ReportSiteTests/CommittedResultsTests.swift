@@ -490,11 +490,11 @@ final class FrozenPartsTests: XCTestCase {
         // Something was left out of each kind of run, and what they read was kept.
         let omitted = Dictionary(uniqueKeysWithValues: report.experiments.map { ($0.name, results.result(for: $0)?.omitted ?? []) })
         XCTAssertEqual(omitted["s"], [], "the mlp's fit, heatmap and curves read all it has")
-        XCTAssertEqual(omitted["m"], [.predictions, .curves, .spectra], "the plane and grade spectra read its grid and grade outputs")
-        XCTAssertEqual(omitted["i"], [.curves], "the reconstruction reads its image, grade outputs and predictions")
+        XCTAssertEqual(omitted["m"], [.predictions, .curves, .spectra, .lossCurve], "the plane and grade spectra read its grid and grade outputs")
+        XCTAssertEqual(omitted["i"]?.filter { $0 != .lossCurve }, [.curves], "the reconstruction reads its image, grade outputs and predictions")
         let sweep = report.experiments.filter { $0.group == "w" }
         XCTAssertEqual(sweep.count, 4)
-        for spec in sweep { XCTAssertEqual(omitted[spec.name], [.curves], "\(spec.name): its metric reads spectra and predictions, the final fits the grid") }
+        for spec in sweep { XCTAssertEqual(omitted[spec.name], [.curves, .lossCurve], "\(spec.name): its metric reads spectra and predictions, the final fits the grid") }
     }
 
     func testFreezeKeepsWhatIsReadAndPagesAreIdentical() throws {
@@ -529,11 +529,11 @@ final class FrozenPartsTests: XCTestCase {
         XCTAssertLessThan(try bytes("results", g) * 2, try bytes("store", g), "g's unread grade outputs, predictions, grid and spectra are left out")
         XCTAssertEqual(results.problems().count, 0, "the frozen entries verify")
         let frozenG = try XCTUnwrap(results.result(for: g)), frozenH = try XCTUnwrap(results.result(for: h))
-        XCTAssertEqual(frozenG.omitted, [.gradeOutputs, .predictions, .grid, .spectra])
+        XCTAssertEqual(frozenG.omitted, [.gradeOutputs, .predictions, .grid, .spectra, .lossCurve])
         XCTAssertTrue(frozenG.grades!.allSatisfy { $0.output.isEmpty } && frozenG.target.isEmpty)
         XCTAssertEqual(frozenG.curves, trained["g"]!.curves, "what a figure reads is kept exactly")
         XCTAssertEqual(frozenG.snapshots.map(\.step), trained["g"]!.snapshots.map(\.step), "the recorded steps stay")
-        XCTAssertEqual(frozenH.omitted, [.predictions, .curves, .spectra])
+        XCTAssertEqual(frozenH.omitted, [.predictions, .curves, .spectra, .lossCurve])
         XCTAssertEqual(frozenH.grades!.map(\.output), trained["h"]!.grades!.map(\.output), "the grade-spectra figure gets its grade outputs")
         XCTAssertEqual(frozenH.target, trained["h"]!.target)
         XCTAssertEqual(RunStore.key(for: g), try XCTUnwrap(results.entryKey(for: g)), "the run key is unchanged")

@@ -198,7 +198,7 @@ final class CompressedResultsTests: XCTestCase {
         let whole = try XCTUnwrap(RunStore(readingFrom: dir.appendingPathComponent("store")).result(for: spec))
         XCTAssertNotNil(whole.layerNorms)
         XCTAssertEqual(frozen.spectra, whole.spectra, "what a figure reads is kept exactly")
-        XCTAssertEqual(report.resultPartsRead()["s"], [.spectra, .predictions])
+        XCTAssertEqual(report.resultPartsRead()["s"], [.spectra, .predictions, .lossCurve])
 
         // What reads them: their figures and the robustness claim.
         let everyKind = try ReportSiteTests.report(FrozenPartsTests.everyKind, id: "every")
@@ -219,6 +219,87 @@ final class CompressedResultsTests: XCTestCase {
         let (withClaim, claimPage) = try build("\n\n```claim robust\nkind: robustness_order\nstatement: \"High frequencies are the least robust.\"\nrun: s\n```\n", "with-claim")
         XCTAssertEqual(withClaim.failedRuns, ["norms/s"])
         XCTAssertTrue(claimPage.contains("frozen without its perturbation measurements"), claimPage)
+    }
+}
+
+extension CompressedResultsTests {
+    /// A loss curve that no loss figure (nor a curves figure of the loss) reads keeps only the
+    /// steps the run page, tables and claims read: the final and lowest loss, the step counts
+    /// and each grade's steps unchanged; a loss figure added later fails the frozen build by name.
+    func testUnreadLossCurveKeepsTheStepsPagesReadAndAReaderFailsByName() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("frozen-loss-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let text = """
+            ---
+            version: 1
+            title: "Loss"
+            ---
+
+            ```experiment g
+            method: mgdl
+            task: {kind: sum_of_sines, frequencies: [1, 3], phases: {seed: 1}, points: 64, split: mgdl, validation: 32, test: 32}
+            model: {grades: [[8], [8]]}
+            train: {lr: 1.0e-2, epochs: 20, record_every: 5}
+            ```
+
+            ```table per-grade
+            kind: rse
+            grades: true
+            run: g
+            ```
+
+            ```figure errors
+            kind: curves
+            metric: rse
+            run: g
+            ```
+
+            ```claim low-loss
+            kind: value
+            statement: "A final loss."
+            source: "none: a test"
+            run: g
+            metric: final_loss
+            paper: 0.01
+            within: {factor: 1000}
+            ```
+            """
+        let (report, results, _) = try FrozenPartsTests.freezeAndCompare(text, id: "loss", in: dir)
+        let spec = report.experiments[0]
+        let whole = try XCTUnwrap(RunStore(readingFrom: dir.appendingPathComponent("store")).result(for: spec))
+        let frozen = try XCTUnwrap(results.result(for: spec))
+        XCTAssertTrue(frozen.omitted?.contains(.lossCurve) == true)
+        XCTAssertLessThanOrEqual(frozen.losses.count, 6)
+        XCTAssertGreaterThan(whole.losses.count, 20)
+        XCTAssertEqual(frozen.stepCount, whole.stepCount)
+        XCTAssertEqual(frozen.gradeStepCounts, whole.gradeStepCounts)
+        XCTAssertEqual(frozen.losses.last, whole.losses.last)
+        XCTAssertEqual(frozen.lowestLoss?.step, whole.lowestLoss?.step)
+        XCTAssertEqual(frozen.lowestLoss?.loss, whole.lowestLoss?.loss)
+        XCTAssertEqual(frozen.grades?.map { $0.losses.last }, whole.grades?.map { $0.losses.last }, "each grade's last loss")
+        for (step, loss) in zip(frozen.lossStepNumbers, frozen.losses) { XCTAssertEqual(loss, whole.losses[step], "step \(step): exact") }
+
+        // A thinned 60,000-step curve: the same steps read, the same numbers.
+        let long = CommittedResultsTests.long(whole)
+        let kept = long.compactForResults.keeping([])
+        XCTAssertEqual(kept.omitted?.contains(.lossCurve), true)
+        XCTAssertEqual(kept.withGradeLosses.stepCount, 60_000)
+        XCTAssertEqual(kept.withGradeLosses.gradeStepCounts, [30_000, 30_000])
+        XCTAssertEqual(kept.lowestLoss?.step, long.lowestLoss?.step)
+        XCTAssertEqual(kept.losses.last, long.losses.last)
+        XCTAssertEqual(kept.withGradeLosses.grades?.map { $0.losses.last }, long.grades?.map { $0.losses.last })
+
+        // The report now draws the loss: the frozen build fails the run, naming what it lacks.
+        try (text + "\n\n```figure loss\nkind: loss\nrun: g\n```\n").write(to: dir.appendingPathComponent("reports/loss.md"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("with-loss")
+        var builder = SiteBuilder(reportsDirectory: dir.appendingPathComponent("reports"), templatesDirectory: ReportSiteTests.templates,
+                                  outputDirectory: out, profile: "quick", storeDirectory: dir.appendingPathComponent("empty-loss"), frozen: true)
+        builder.resultsDirectory = dir.appendingPathComponent("results")
+        let summary = try builder.build()
+        XCTAssertEqual(summary.failedRuns, ["loss/g"])
+        let page = try String(contentsOf: out.appendingPathComponent("loss/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("frozen without its training-loss curve"), page)
     }
 }
 
