@@ -153,6 +153,8 @@ public enum ClaimCheck {
                 return robustnessResult(claim, members)
             case .optimisedMapping:
                 return optimisedMappingResult(claim, figures: figures)
+            case .ntkTheory:
+                return ntkTheoryResult(claim, specs: specs, runs: runs, figures: figures)
             case .spread:
                 guard let metric = claim.metric, let atMost = claim.atMost else { return result(.notReproduced, "the claim is incomplete") }
                 // One value per run: the mean over its repeats, in the order the runs are named.
@@ -346,5 +348,59 @@ extension ClaimCheck {
         let n = family.optimisedErrors.count
         return result(holds ? .reproduced : .notReproduced,
                       "α = \(number(alpha)), NTK-model test MSE (mean of \(n) held-out signals): optimised amplitudes \(number(ours)), best power-law falloff \(power) \(number(theirs)); the optimised mapping is ×\(number(theirs / ours)) below (claimed: at least ×\(number(claim.factor))). On the \(protocolSpec.trainSignals) signals the amplitudes were optimised on: optimised \(number(family.optimisedTrainingError)), that falloff \(number(family.falloffTrainingErrors[best])), the best falloff there \(number(family.falloffTrainingErrors.min() ?? .nan))")
+    }
+}
+
+extension ClaimCheck {
+    /// The `ntk_theory` check on every run of its `ntk_training` figure (``NTKTrainingTheory``):
+    /// the last recorded train or test loss against the theory's at that step, or the order of the
+    /// last step's relative residual over the figure's bins.
+    static func ntkTheoryResult(_ claim: ClaimSpec, specs: [ExperimentSpec], runs: [String: RunResult], figures: [FigureSpec]) -> ClaimResult {
+        func result(_ verdict: ClaimVerdict, _ evidence: String) -> ClaimResult { ClaimResult(name: claim.name, verdict: verdict, evidence: evidence) }
+        guard let name = claim.figure, let quantity = claim.quantity,
+              let figure = figures.first(where: { $0.name == name && $0.kind == .ntkTraining }) else {
+            return result(.notReproduced, "no ntk_training figure '\(claim.figure ?? "")' in this report")
+        }
+        var lines: [String] = [], failed: [String] = []
+        var worst = 1.0
+        for member in figure.runs.flatMap({ members($0, specs: specs) }) {
+            guard let run = runs[member.name] else { return result(.notRun, "run \(member.name) has no result") }
+            guard run.status == .ok else { return result(.notReproduced, "run \(member.name) failed: \(run.message ?? "no message")") }
+            let theory: NTKTrainingTheory
+            do { theory = try NTKTrainingTheory(member) } catch { return result(.notReproduced, "no NTK theory for run \(member.name): \(error)") }
+            let label = member.label.isEmpty ? member.name : member.label
+            switch quantity {
+            case .trainLoss, .testLoss:
+                guard let last = run.curvePoints.last, let ours = quantity == .trainLoss ? last.trainLoss : last.testLoss else {
+                    return result(.notReproduced, "run \(member.name) recorded no \(quantity == .trainLoss ? "training" : "test") loss")
+                }
+                let predicted = quantity == .trainLoss ? theory.trainLoss(steps: Double(last.step)) : theory.testLoss(steps: Double(last.step))
+                let ratio = ours / predicted
+                let off = max(ratio, 1 / ratio)
+                worst = max(worst, off.isFinite ? off : .infinity)
+                lines.append("\(label) \(number(ours)) vs \(number(predicted)) (×\(number(ratio)))")
+                if !(off <= claim.factor) { failed.append(label) }
+            case .binOrder:
+                guard let bins = figure.bins, bins.count >= 2 else { return result(.notReproduced, "figure '\(name)' draws no bins (bins: [1, 5, 15])") }
+                guard let last = run.snapshots.last, last.prediction.count == theory.trainTargets.count else {
+                    return result(.notReproduced, "run \(member.name) kept no final prediction on its training points")
+                }
+                let residual = theory.residualBins(prediction: last.prediction, bins: bins)
+                let relative = zip(residual, theory.targetBins(bins)).map { $0 / $1 }
+                let ordered = zip(relative, relative.dropFirst()).allSatisfy { $0 < $1 }
+                lines.append("\(label) " + zip(bins, relative).map { "k=\($0): \(number($1))" }.joined(separator: ", "))
+                if !ordered { failed.append(label) }
+            }
+        }
+        let head: String
+        switch quantity {
+        case .trainLoss, .testLoss:
+            head = "last recorded \(quantity == .trainLoss ? "training" : "test") MSE, network vs NTK theory (network ÷ theory): "
+                + lines.joined(separator: "; ") + ". Largest gap ×\(number(worst)) (claimed: within ×\(number(claim.factor)) for every run)"
+        case .binOrder:
+            head = "|training residual| ÷ |target| at the last step, by DFT bin: " + lines.joined(separator: "; ")
+        }
+        if failed.isEmpty { return result(.reproduced, head) }
+        return result(.notReproduced, "not for \(failed.joined(separator: ", ")). " + head)
     }
 }

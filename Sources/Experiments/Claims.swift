@@ -21,6 +21,12 @@ public enum ClaimKind: String, Sendable, Codable, CaseIterable {
     /// through the NTK linear model (an `ntk_optimisation` figure, named by `figure`) test at least
     /// `factor` times below the best power-law falloff (the mean test error over the held-out signals).
     case optimisedMapping = "optimised_mapping"
+    /// Tancik et al.'s Fig. 12: the NTK theory against the trained networks of an `ntk_training`
+    /// figure (named by `figure`), every run of it: `quantity: train_loss` or `test_loss`, the
+    /// last recorded loss within `factor` of the theory's at that step (either way);
+    /// `quantity: bin_order`, the last step's training residual, as a fraction of the target at
+    /// each of the figure's `bins`, larger at every higher bin (lower frequencies fitted further).
+    case ntkTheory = "ntk_theory"
     /// The runs' metric varies little: its largest minus its smallest value over the runs named
     /// (each run the mean over its repeats) is at most `at_most` (Tancik et al.'s Fig. 11: Gaussian
     /// features fit a sinusoid about as well at every orientation).
@@ -208,6 +214,8 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
     /// its signal exponents α (nil for the other kinds, which read runs).
     public var figure: String? = nil
     public var exponent: Double? = nil
+    /// ntk_theory: what is checked (`train_loss`, `test_loss`, `bin_order`).
+    public var quantity: NTKTheoryQuantity? = nil
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> ClaimSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -232,15 +240,18 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             }
             return (map.string(key), nil)
         }
-        let readsFigure = kindText == ClaimKind.optimisedMapping.rawValue
+        let readsFigure = kindText == ClaimKind.optimisedMapping.rawValue || kindText == ClaimKind.ntkTheory.rawValue
         if readsFigure, map["run"] != nil {
-            reader.report(map["run"], map.path("run"), "an optimised_mapping claim reads an ntk_optimisation figure (figure:), not a run")
+            reader.report(map["run"], map.path("run"), kindText == ClaimKind.ntkTheory.rawValue
+                ? "an ntk_theory claim reads the runs of an ntk_training figure (figure:), not a run"
+                : "an optimised_mapping claim reads an ntk_optimisation figure (figure:), not a run")
         }
         let (run, runList): (String?, [String]?) = readsFigure ? ("", nil) : names("run")
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
             .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
             .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor"], .spread: ["metric", "at_most"],
+            .ntkTheory: ["figure", "quantity", "factor"],
         ]
         for pair in map.pairs {
             for (other, keys) in allowed where other != kind && keys.contains(pair.key) && !(allowed[kind] ?? []).contains(pair.key) {
@@ -252,9 +263,9 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         switch kind {
         case .value, .compare, .spread:
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
-        case .order, .robustnessOrder, .optimisedMapping: break
+        case .order, .robustnessOrder, .optimisedMapping, .ntkTheory: break
         }
-        var figure: String?, exponent: Double?
+        var figure: String?, exponent: Double?, quantity: NTKTheoryQuantity?
         switch kind {
         case .value:
             paper = map.double("paper")
@@ -293,21 +304,36 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             figure = map.string("figure")
             exponent = map.double("exponent")
             factor = map.double("factor", default: 1, positive: true) ?? 1
+        case .ntkTheory:
+            figure = map.string("figure")
+            if let q = map.string("quantity", oneOf: NTKTheoryQuantity.allCases.map(\.rawValue)) { quantity = NTKTheoryQuantity(rawValue: q) }
+            factor = map.double("factor", default: 2, positive: true) ?? 2
+            if factor < 1 { reader.report(map["factor"], map.path("factor"), "a factor is at least 1 (ours within [theory/F, theory·F]), found \(factor)") }
+            if quantity == .binOrder, map["factor"] != nil { reader.report(map["factor"], map.path("factor"), "'factor' applies to quantity train_loss or test_loss") }
         case .spread:
             atMost = map.double("at_most")
             if let a = atMost, a < 0 { reader.report(map["at_most"], map.path("at_most"), "a spread is at least 0, found \(a)"); atMost = nil }
         }
         guard let statement, let run else { return nil }
         if kind == .optimisedMapping, figure == nil || exponent == nil { return nil }
+        if kind == .ntkTheory, figure == nil || quantity == nil { return nil }
         var claim = ClaimSpec(name: name, kind: kind, statement: statement, source: source?.isEmpty == false ? source : nil,
                               profiles: profiles, run: run, metric: metric, paper: paper, tolerance: tolerance, than: than,
                               factor: factor, margin: margin, atMost: atMost, runList: runList, thanList: thanList, direction: direction, threshold: threshold,
-                              line: reader.lineOffset + ((kind == .optimisedMapping ? map["figure"] : map["run"])?.mark?.line ?? 1))
+                              line: reader.lineOffset + ((readsFigure ? map["figure"] : map["run"])?.mark?.line ?? 1))
         claim.figure = figure
         claim.exponent = exponent
+        claim.quantity = quantity
         return claim
     }
 
     /// The run names this claim reads (`run` and, for compare, `than`; each element of a list).
-    public var runNames: [String] { kind == .optimisedMapping ? [] : (runList ?? [run]) + (thanList ?? than.map { [$0] } ?? []) }
+    public var runNames: [String] { kind == .optimisedMapping || kind == .ntkTheory ? [] : (runList ?? [run]) + (thanList ?? than.map { [$0] } ?? []) }
+}
+
+/// What an `ntk_theory` claim checks.
+public enum NTKTheoryQuantity: String, Sendable, Codable, CaseIterable {
+    case trainLoss = "train_loss"
+    case testLoss = "test_loss"
+    case binOrder = "bin_order"
 }

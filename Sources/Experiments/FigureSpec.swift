@@ -57,6 +57,9 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// For `scatter`: runs drawn as horizontal reference lines at their metric (also in `runs`;
     /// `parameter` holds the declared `x`).
     public var references: [String]? = nil
+    /// For `ntk_training`: the DFT bins of the training residual drawn, one panel each (nil:
+    /// the train and test losses).
+    public var bins: [Int]? = nil
 
     /// Why a `parameter_sweep` or `scatter` figure cannot be drawn from `run`, or nil when it can:
     /// the run must come from a sweep over `parameter` (numbers), or have the measured property
@@ -118,6 +121,11 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
             if metric == .psnr && run.task.kind != .image { return "run '\(run.name)' is not an image task; its metric is rse" }
             if metric == .rse && run.task.kind == .image { return "run '\(run.name)' is an image task; its metric is psnr" }
+        case .ntkTraining:
+            if let reason = NTKTrainingTheory.unsupported(run) { return reason }
+            if !recordsTraining {
+                return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record its curves"
+            }
         case .loss, .validationLoss, .functionSpectra, .ntk, .ntkOptimisation, .parameterSweep, .scatter:
             break
         }
@@ -202,6 +210,14 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             panels = p == .runs ? nil : p
             if kind != .curves { reader.report(map["panels"], map.path("panels"), "'panels' applies to a curves figure") }
         }
+        var bins: [Int]?
+        if let node = map["bins"] {
+            if kind != .ntkTraining {
+                reader.report(node, map.path("bins"), "'bins' applies to an ntk_training figure")
+            } else if let list = readIntList(node, map.path("bins"), minimum: 0, reader: reader) {
+                if list.isEmpty || list.count > 8 { reader.report(node, map.path("bins"), "give 1 to 8 DFT bins, e.g. [1, 5, 15]") } else { bins = list }
+            }
+        }
         let caption = map.string("caption", default: "") ?? ""
         var functions: [DeclaredFunction] = []
         var points: Int?
@@ -279,6 +295,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         spec.xAxis = xAxis
         spec.yAxis = yAxis
         spec.references = references
+        spec.bins = bins
         return spec
     }
 

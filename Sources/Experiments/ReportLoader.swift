@@ -294,6 +294,20 @@ private struct NotebookReader {
                                             message: "figure '\(name)' optimises the exponents \(computed.exponents.map { ClaimCheck.number($0) }.joined(separator: ", ")), not \(ClaimCheck.number(alpha))"))
             }
         }
+        for claim in claims where claim.kind == .ntkTheory {
+            guard let name = claim.figure else { continue }
+            guard let figure = figures.first(where: { $0.name == name && $0.kind == .ntkTraining }) else {
+                let candidates = figures.filter { $0.kind == .ntkTraining }.map(\.name)
+                var message = "claim '\(claim.name)' reads figure '\(name)', but no ntk_training figure of that name is declared"
+                if let near = closest(to: name, in: candidates) { message += "; did you mean '\(near)'?" }
+                problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).figure", message: message))
+                continue
+            }
+            if claim.quantity == .binOrder, (figure.bins ?? []).count < 2 {
+                problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).quantity",
+                                            message: "bin_order reads the bins of figure '\(name)', which declares \(figure.bins == nil ? "none" : "one"); give it bins: [1, 5, 15]"))
+            }
+        }
         for claim in claims where claim.profiles.isEmpty || claim.profiles.contains(profile) {
             for run in claim.runNames {
                 let members = ClaimCheck.members(run, specs: experiments)

@@ -87,6 +87,8 @@ extension FigureKind {
         case .perturbation: return [.perturbation]
         case .loss: return [.lossCurve]
         case .parameterSweep, .scatter, .sweepHeatmap: return metric?.reads ?? []
+        // The recorded curves beside the theory; with bins, the final prediction on the training points.
+        case .ntkTraining: return [.curves, .predictions]
         case .validationLoss, .functionSpectra, .ntk, .ntkOptimisation: return []
         }
     }
@@ -127,7 +129,7 @@ extension Report {
             case .value, .compare, .spread: parts = claim.metric?.reads ?? []
             case .order: parts = [.spectra, .predictions]
             case .robustnessOrder: parts = [.perturbation]
-            case .optimisedMapping: parts = []
+            case .optimisedMapping, .ntkTheory: parts = []   // ntk_theory: what its figure reads
             }
             guard !parts.isEmpty else { continue }
             for name in [claim.run] + (claim.runList ?? []) + [claim.than].compactMap({ $0 }) + (claim.thanList ?? []) {

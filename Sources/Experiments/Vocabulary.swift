@@ -163,6 +163,10 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case ntk
     /// The mapping's amplitudes optimised through the NTK linear model (Tancik et al.'s Fig. 5; no run).
     case ntkOptimisation = "ntk_optimisation"
+    /// Runs' recorded train and test losses beside the NTK theory of their training (solid and
+    /// dashed; Tancik et al.'s Fig. 12), or, with `bins`, the DFT of the training residual at
+    /// those bins (``NTKTrainingTheory``).
+    case ntkTraining = "ntk_training"
     /// A run metric against a swept parameter.
     case parameterSweep = "parameter_sweep"
     /// One point per run: a run metric against a swept value or a measured property of the run.

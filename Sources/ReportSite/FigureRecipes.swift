@@ -31,7 +31,7 @@ enum FigureRecipes {
 
     static func figure(for spec: FigureSpec, runs: [String: RunResult], labels: [String: String] = [:],
                        repeats: [String: String] = [:], sweepValues: [String: [String: String]] = [:],
-                       sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]) throws -> Figure {
+                       sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:], specs: [String: ExperimentSpec] = [:]) throws -> Figure {
         let shown = try spec.runs.map { name -> RunResult in
             guard let run = runs[name] else { throw RecipeError(description: "run '\(name)' has no result") }
             guard run.status == .ok else {
@@ -39,7 +39,7 @@ enum FigureRecipes {
             }
             return run
         }
-        let figure = try draw(spec, shown, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes)
+        let figure = try draw(spec, shown, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes, specs: specs)
         let empty = figure.panelsWithoutData
         if !empty.isEmpty {
             throw RecipeError(description: "\(empty.count == 1 ? "panel \(empty[0])" : "panels " + empty.map(String.init).joined(separator: ", ")) of the figure \(empty.count == 1 ? "has" : "have") no data to draw (every value is missing or not finite\(spec.kind == .loss ? ", or not positive on the log axis" : ""))")
@@ -49,13 +49,14 @@ enum FigureRecipes {
 
     static func draw(_ spec: FigureSpec, _ shown: [RunResult], labels: [String: String], repeats: [String: String],
                      sweepValues: [String: [String: String]] = [:],
-                     sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]) throws -> Figure {
+                     sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:], specs: [String: ExperimentSpec] = [:]) throws -> Figure {
         let groups = series(shown, repeats: repeats)
         // A series is labelled by its first run's sweep label, or by its name.
         var seriesLabels: [String: String] = [:]
         for group in groups { seriesLabels[group.name] = labels[group.first.name].flatMap { $0.isEmpty ? nil : $0 } ?? group.name }
         var input = FigureInput(spec: spec, series: groups, runLabels: labels, seriesLabels: seriesLabels, sweepValues: sweepValues)
         input.sweepAxes = sweepAxes
+        input.specs = specs
         return try spec.kind.recipe.draw(input)
     }
 

@@ -284,6 +284,7 @@ public struct SiteBuilder {
         let sweepAxes = Dictionary(report.experiments.compactMap { s in s.sweepAxes.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
         // A scatter also reads the properties measured on each run's declaration (frequency_std).
         let measuredValues = FigureRecipes.measuredValues(report.experiments)
+        let specs = Dictionary(report.experiments.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let names = ["light.svg", "light.png", "light.pdf", "dark.svg", "dark.png", "data.csv", "meta.json"]
         struct Meta: Codable { let altText: String; let width: Double; let height: Double; let outline: FigureOutline }
         for spec in report.figures {
@@ -300,7 +301,8 @@ public struct SiteBuilder {
                 if let cached = store?.cachedFiles(kind: "figures", key: key, names: names) {
                     rendered = cached
                 } else {
-                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes)
+                    let figure = try FigureRecipes.figure(for: spec, runs: runs, labels: labels, repeats: repeats, sweepValues: sweepValues, sweepAxes: sweepAxes,
+                                                              specs: specs)
                     try spec.options.apply(to: figure)
                     rendered = [
                         "light.svg": try figure.svg(theme: .light), "light.png": try figure.png(theme: .light),

@@ -115,3 +115,42 @@ extension ReLUNeuralTangentKernel {
         return (theta, dTheta)
     }
 }
+
+extension ReLUNeuralTangentKernel {
+    /// The NTK at initialisation of a ReLU MLP in the **standard parameterisation** with any
+    /// per-layer weight variances, in the infinite-width limit: the network our engine trains
+    /// (`Network`: weights of layer l drawn with variance σ_l² per entry, zero biases, biases
+    /// trained), for inputs x, y given by their squared norms `xx`, `yy` and inner product `xy`.
+    /// `widths` are the layer widths d_in, n₁ … n_L, 1 and `weightVariances` the L + 1 values σ_l²
+    /// (Glorot normal: 2/(fan-in + fan-out); He normal: 2/fan-in).
+    ///
+    /// With K_l the pre-activation covariance of layer l, E[φφ] = ½√(K(x,x)K(y,y))·κ₁(ρ) and
+    /// E[φ′φ′] = ½κ₀(ρ) for ReLU (ρ the correlation):
+    ///
+    ///     K₁ = σ₁²·⟨x, y⟩,   Θ₁ = ⟨x, y⟩ + 1,
+    ///     Θ_{l+1} = n_l·E[φφ] + 1 + σ²_{l+1}·n_l·E[φ′φ′]·Θ_l,   K_{l+1} = σ²_{l+1}·n_l·E[φφ],
+    ///
+    /// each layer's weight gradient adding the incoming activations' inner product (summed over
+    /// the n_l units: the standard parameterisation's kernel grows with the width), each bias 1.
+    /// With σ_l² = 1/fan-in and unit inputs it is ``standardParameterisation(correlation:inputWidth:width:hiddenLayers:)``
+    /// (neural-tangents' W_std = 1, b_std = 0), which the tests check.
+    ///
+    /// Accuracy: Double; ρ is clamped to [−1, 1]; a zero-norm input has ρ = 0.
+    public static func standardParameterisation(xx: Double, yy: Double, xy: Double, widths: [Int], weightVariances: [Double]) -> Double {
+        precondition(widths.count >= 2 && weightVariances.count == widths.count - 1 && widths.allSatisfy { $0 > 0 },
+                     "ReLUNeuralTangentKernel: \(weightVariances.count) weight variances for layer widths \(widths)")
+        var kxy = weightVariances[0] * xy, kxx = weightVariances[0] * xx, kyy = weightVariances[0] * yy
+        var theta = xy + 1
+        for l in 1..<(widths.count - 1) {
+            let n = Double(widths[l]), s2 = weightVariances[l]
+            let scale = (kxx * kyy).squareRoot()
+            let rho = scale > 0 ? kxy / scale : 0
+            let phiphi = scale * arcCosine1(rho) / 2
+            theta = n * phiphi + 1 + s2 * n * arcCosine0(rho) / 2 * theta
+            kxy = s2 * n * phiphi
+            kxx = s2 * n * kxx / 2
+            kyy = s2 * n * kyy / 2
+        }
+        return theta
+    }
+}

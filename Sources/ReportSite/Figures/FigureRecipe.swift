@@ -35,6 +35,7 @@ extension FigureKind {
         case .functionSpectra: return FunctionSpectraFigure.self
         case .ntk: return NTKFigure.self
         case .ntkOptimisation: return NTKOptimisationFigure.self
+        case .ntkTraining: return NTKTrainingFigure.self
         case .parameterSweep: return ParameterSweepFigure.self
         case .sweepHeatmap: return SweepHeatmapFigure.self
         case .perturbation: return PerturbationFigure.self
@@ -57,6 +58,8 @@ struct FigureInput {
     var sweepValues: [String: [String: String]] = [:]
     /// Run name -> its sweep point's value on each axis, numeric where it is (`sweep_heatmap`).
     var sweepAxes: [String: [ExperimentSpec.SweepValue]] = [:]
+    /// Run name -> its declaration (`ntk_training` computes the theory of each run from it).
+    var specs: [String: ExperimentSpec] = [:]
 }
 
 /// What a figure's notebook cell is written from: the declared figure, its CSV's path and size,
