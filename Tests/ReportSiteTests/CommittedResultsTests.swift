@@ -307,7 +307,8 @@ final class FrozenPartsTests: XCTestCase {
 
     /// A report of every figure kind that draws runs, with order and robustness claims: an mlp
     /// recording spectra, predictions, norms and perturbations, an MGDL run on a manifold with
-    /// plane predictions and a validation set, an image, and a sweep read through a metric.
+    /// plane predictions and a validation set, an image, a sweep read through a metric, and one
+    /// network beside its NTK theory (ntk_training, ntk_theory: learning curves and final prediction).
     static let everyKind = """
         ---
         version: 1
@@ -345,6 +346,38 @@ final class FrozenPartsTests: XCTestCase {
           grid:
             train.lr: [1.0e-3, 3.0e-3]
             train.steps: [20, 30]
+        ```
+
+        ```experiment n
+        method: sgdl
+        task: {kind: band_limited_power_law, exponent: 1, noise_seed: 2, points: 64, split: interleaved, stride: 4}
+        model: {hidden: [16, 16], init: glorot_normal}
+        train: {optimizer: sgd, lr: 1.0e-2, epochs: 20, batch: full, record_every: 10}
+        ```
+
+        ```figure ntk-loss
+        kind: ntk_training
+        run: n
+        ```
+
+        ```figure ntk-bins
+        kind: ntk_training
+        run: n
+        bins: [1, 3]
+        ```
+
+        ```claim theory
+        kind: ntk_theory
+        statement: "The NTK theory predicts the training loss."
+        figure: ntk-loss
+        quantity: train_loss
+        ```
+
+        ```claim bins
+        kind: ntk_theory
+        statement: "Low frequencies first."
+        figure: ntk-bins
+        quantity: bin_order
         ```
 
         ```figure heat
