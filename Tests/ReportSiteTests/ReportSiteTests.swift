@@ -645,9 +645,13 @@ final class MultiGradeFigureTests: XCTestCase {
         let figure = try FigureRecipes.figure(for: report.figures[0], runs: runs)
         XCTAssertEqual(figure.panelCount, 6, "two rows of three panels")
         let alt = figure.altText()
-        for title in ["sgdl: step 4", "sgdl: step 8", "sgdl: step 12", "mgdl: grade 1", "mgdl: grade 3"] {
+        for title in ["step 4", "step 8", "step 12", "grade 1", "grade 3"] {
             XCTAssertTrue(alt.contains(title), "\(title) missing: \(alt)")
         }
+        // Each row's run labels its y axis (short panel titles: four or five fit in a row).
+        let outline = figure.outline
+        XCTAssertEqual([outline.panel(1)?.yLabel, outline.panel(4)?.yLabel], ["c--sgdl", "c--mgdl"])
+        XCTAssertFalse(outline.panels.contains { ($0.title ?? "").contains("gdl") }, "the run is not repeated in the titles")
         // SGDL's one panel beside MGDL's three: the row's unused cells stay blank, even with an x label.
         let short = try FigureRecipes.figure(for: report.figures[1], runs: runs)
         try report.figures[1].options.apply(to: short)

@@ -19,6 +19,7 @@ enum FitFigure: FigureRecipe {
             # \(cell.spec.name): the target and the network's prediction on the grid, one panel per recorded iteration.
             rows = load_figure(\(cell.path))
             titles = {\(cell.outline.panels.compactMap { p in p.title.map { "\(p.number): \(Notebook.py($0))" } }.joined(separator: ", "))}
+            ylabels = {\(cell.outline.panels.compactMap { p in p.yLabel.map { "\(p.number): \(Notebook.py($0))" } }.joined(separator: ", "))}
             fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), sharex=True, sharey=True, squeeze=False,
                                      constrained_layout=True)
             for panel, ax in panel_axes(axes, rows):
@@ -27,10 +28,10 @@ enum FitFigure: FigureRecipe {
                     ax.plot(z, value, label=name, color="0.5" if target else None, linewidth=1.2 if target else 1.6,
                             linestyle="--" if target else "-", zorder=3 if target else 2)
                 ax.set_title(titles.get(panel, f"panel {panel}"))
+                if ax.get_subplotspec().is_first_col():
+                    ax.set_ylabel(ylabels.get(panel, "value"))  # the row's run, in the rows of several runs
             for ax in axes[-1]:
                 ax.set_xlabel(\(cell.label(cell.first.xLabel, "x")))
-            for ax in axes[:, 0]:
-                ax.set_ylabel(\(cell.label(cell.first.yLabel, "value")))
             axes[0, 0].legend()
             plt.show()
             """
@@ -85,13 +86,16 @@ extension FigureRecipes {
     /// the sum of its grades 1 to l after each grade l, on the training grid; every other run
     /// shows its kept predictions nearest the `at` steps (four evenly spaced without `at`). Each
     /// panel gives its RSE against the target on the grid; the target is grey, dashed, on top.
+    /// The run's name (and "run 1 of N" of a repeated run) labels its row on the y axis, so the
+    /// panel titles stay short enough for four or five panels to a row.
     static func fits(_ groups: [Series], at requested: [Int], byGrade: Bool, labels: [String: String]) throws -> Figure {
         struct Panel { let title: String; let prediction: [Double] }
-        var rows: [(run: RunResult, panels: [Panel])] = []
+        var rows: [(run: RunResult, label: String, panels: [Panel])] = []
         for group in groups {
             let run = group.first
             let name = labels[group.name].flatMap { $0.isEmpty ? nil : $0 } ?? group.name
             let repeated = group.runs.count > 1 ? " (run 1 of \(group.runs.count))" : ""
+            let label = name + repeated
             var panels: [Panel] = []
             if byGrade, let grades = run.grades, grades.count > 1 {
                 guard grades.allSatisfy({ $0.output.count == run.target.count }) else {
@@ -100,16 +104,16 @@ extension FigureRecipes {
                 var sum = [Double](repeating: 0, count: run.target.count)
                 for grade in grades {
                     for i in sum.indices { sum[i] += grade.output[i] }
-                    panels.append(Panel(title: "\(name): grade \(grade.index + 1)" + repeated, prediction: sum))
+                    panels.append(Panel(title: "grade \(grade.index + 1)", prediction: sum))
                 }
             } else {
                 let kept = run.snapshots.filter { $0.prediction.count == run.target.count }
                 guard !kept.isEmpty else { throw RecipeError(description: "run '\(run.name)' kept no predictions on its grid") }
                 panels = chooseSnapshots(kept, requested: requested).map {
-                    Panel(title: "\(name): step \($0.step)" + repeated, prediction: $0.prediction)
+                    Panel(title: "step \($0.step)", prediction: $0.prediction)
                 }
             }
-            rows.append((run, panels))
+            rows.append((run, label, panels))
         }
         let columns = rows.map(\.panels.count).max() ?? 1
         let figure = Figure(width: Double(min(columns, 5)) * 230 + 60, height: Double(rows.count) * 220 + 60)
@@ -122,7 +126,7 @@ extension FigureRecipes {
                 a.line(x: row.run.inputs, y: panel.prediction, label: "network", width: 1.4)
                 a.line(x: row.run.inputs, y: row.run.target, label: "target", color: Color(hex: "#7f7f7f"), width: 1.1, dashed: true)
                 a.xLabel = "x"
-                a.yLabel = "value"
+                a.yLabel = row.label
             }
         }
         axes.first?.showsLegend = true
