@@ -77,11 +77,11 @@ public struct NTKTrainingTheory: Sendable {
     }
 
     /// The training MSE of the theory after `steps` steps.
-    public func trainLoss(steps k: Double) -> Double { Self.mse(model.trainPrediction(steps: k), trainTargets) }
+    public func trainLoss(steps k: Double) -> Double { Metrics.mse(prediction: model.trainPrediction(steps: k), target: trainTargets) }
 
     /// The test MSE of the theory after `steps` steps.
     public func testLoss(steps k: Double) -> Double {
-        testTargets.isEmpty ? .nan : Self.mse(model.testPrediction(steps: k), testTargets)
+        testTargets.isEmpty ? .nan : Metrics.mse(prediction: model.testPrediction(steps: k), target: testTargets)
     }
 
     /// |R_b|: the magnitude of the unnormalised DFT of the theory's training residual f − y at
@@ -103,10 +103,6 @@ public struct NTKTrainingTheory: Sendable {
     static func bins(of r: [Double], _ bins: [Int]) -> [Double] {
         let (re, im) = FourierTransform.spectrum(r)
         return bins.map { b in b < re.count ? (re[b] * re[b] + im[b] * im[b]).squareRoot() : .nan }
-    }
-
-    static func mse(_ a: [Double], _ b: [Double]) -> Double {
-        zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(max(a.count, 1))
     }
 }
 

@@ -29,11 +29,12 @@ public struct LinearisedTraining: Sendable {
     public let dynamics: Dynamics
     /// The eigenvalues of Θ(train, train), largest first (clamped at 0).
     public let eigenvalues: [Double]
-    let vectors: [Double]
+    /// V, n × n (the eigenvectors as columns).
+    let vectors: Matrix<Double>
     /// Vᵀy.
     let projected: [Double]
-    /// Θ(test, train)·V, row-major testCount × trainCount.
-    let testVectors: [Double]
+    /// Θ(test, train)·V, testCount × n.
+    let testVectors: Matrix<Double>
 
     /// `trainKernel`: Θ over the training points, row-major n × n (symmetric); `testKernel`:
     /// Θ(test point i, training point j), row-major m × n (may be empty); `targets`: the n training
@@ -49,19 +50,9 @@ public struct LinearisedTraining: Sendable {
         self.rate = rate
         self.dynamics = dynamics
         eigenvalues = eigen.values.map { max($0, 0) }
-        vectors = eigen.vectors
-        var p = [Double](repeating: 0, count: n)
-        for j in 0..<n { for i in 0..<n { p[j] += eigen.vectors[i * n + j] * targets[i] } }
-        projected = p
-        var tv = [Double](repeating: 0, count: testCount * n)
-        for r in 0..<testCount {
-            for j in 0..<n {
-                var s = 0.0
-                for i in 0..<n { s += testKernel[r * n + i] * eigen.vectors[i * n + j] }
-                tv[r * n + j] = s
-            }
-        }
-        testVectors = tv
+        vectors = Matrix(rows: n, cols: n, values: eigen.vectors)
+        projected = (Matrix(rows: 1, cols: n, values: targets) * vectors).values
+        testVectors = testCount == 0 ? Matrix(rows: 0, cols: n, values: []) : Matrix(rows: testCount, cols: n, values: testKernel) * vectors
     }
 
     /// g_k(λ): the fraction of the target's component along λ's eigenvector not yet fitted.
@@ -80,15 +71,14 @@ public struct LinearisedTraining: Sendable {
 
     /// The training outputs after `steps` steps.
     public func trainPrediction(steps k: Double) -> [Double] {
-        let n = trainCount
-        let coefficients = (0..<n).map { (1 - remaining(eigenvalues[$0], steps: k)) * projected[$0] }
-        return (0..<n).map { i in (0..<n).reduce(0) { $0 + vectors[i * n + $1] * coefficients[$1] } }
+        let coefficients = (0..<trainCount).map { (1 - remaining(eigenvalues[$0], steps: k)) * projected[$0] }
+        return (vectors * Matrix(rows: trainCount, cols: 1, values: coefficients)).values
     }
 
     /// The outputs at the test points after `steps` steps.
     public func testPrediction(steps k: Double) -> [Double] {
-        let n = trainCount
-        let coefficients = (0..<n).map { gain(eigenvalues[$0], steps: k) * projected[$0] }
-        return (0..<testCount).map { r in (0..<n).reduce(0) { $0 + testVectors[r * n + $1] * coefficients[$1] } }
+        guard testCount > 0 else { return [] }
+        let coefficients = (0..<trainCount).map { gain(eigenvalues[$0], steps: k) * projected[$0] }
+        return (testVectors * Matrix(rows: trainCount, cols: 1, values: coefficients)).values
     }
 }
