@@ -78,6 +78,10 @@ public struct AmplitudeOptimisationSpec: Sendable, Equatable, Hashable, Codable 
                                          trainSignals: train, testSignals: test, steps: steps, learningRate: lr, seed: seed)
     }
 
+    /// The noise seed of the held-out ensemble of the exponent at `index` of `exponents` (the
+    /// training ensemble takes the next seed, the initial noise the one after).
+    public static func testSeed(seed: Int, index: Int) -> UInt64 { UInt64(seed) &* 1_000_003 &+ UInt64(index) &* 3 }
+
     /// The keys only this figure kind takes (beside `points` and `hidden_layers`).
     static let keys = ["exponents", "width", "time", "train_signals", "test_signals", "steps", "learning_rate", "seed"]
 }
@@ -134,7 +138,7 @@ extension AmplitudeOptimisationSpec {
         var basicKernel: [Double] = []
         for (index, alpha) in exponents.enumerated() {
             // Seeds: per exponent, one for the test signals, one for the training signals, one for the noise.
-            let base = UInt64(seed) &* 1_000_003 &+ UInt64(index) &* 3
+            let base = Self.testSeed(seed: seed, index: index)
             let test = PowerLawEnsemble.signals(points: N, exponent: alpha, count: testSignals, seed: base)
             let train = PowerLawEnsemble.signals(points: N, exponent: alpha, count: trainSignals, seed: base &+ 1)
             let objective = FourierAmplitudeObjective(trainPoints: n, frequencies: frequencies, hiddenLayers: hiddenLayers,

@@ -152,7 +152,7 @@ public enum ClaimCheck {
                 let members = try series(claim.run).get()
                 return robustnessResult(claim, members)
             case .optimisedMapping:
-                return optimisedMappingResult(claim, figures: figures)
+                return optimisedMappingResult(claim, specs: specs, runs: runs, figures: figures)
             case .ntkTheory:
                 return ntkTheoryResult(claim, specs: specs, runs: runs, figures: figures)
             case .spread:
@@ -330,11 +330,31 @@ extension ClaimCheck {
 extension ClaimCheck {
     /// The `optimised_mapping` check: the mean test error of the optimised amplitudes against the
     /// best power-law falloff's, for the claim's exponent, from its figure's computation.
-    static func optimisedMappingResult(_ claim: ClaimSpec, figures: [FigureSpec]) -> ClaimResult {
+    static func optimisedMappingResult(_ claim: ClaimSpec, specs: [ExperimentSpec] = [], runs: [String: RunResult] = [:],
+                                       figures: [FigureSpec]) -> ClaimResult {
         func result(_ verdict: ClaimVerdict, _ evidence: String) -> ClaimResult { ClaimResult(name: claim.name, verdict: verdict, evidence: evidence) }
-        guard let name = claim.figure, let alpha = claim.exponent,
-              let protocolSpec = figures.first(where: { $0.name == name })?.optimisation else {
+        guard let name = claim.figure, let alpha = claim.exponent, let figure = figures.first(where: { $0.name == name }),
+              let protocolSpec = figure.optimisation else {
             return result(.notReproduced, "no ntk_optimisation figure '\(claim.figure ?? "")' in this report")
+        }
+        if claim.networks == .trained {
+            guard figure.trained != nil else { return result(.notReproduced, "figure '\(name)' names no trained experiments (trained:)") }
+            let errors: [TrainedMappingErrors]
+            do { errors = try TrainedMappingErrors.compute(figure: figure, specs: specs, runs: runs) } catch {
+                let text = "\(error)"
+                return result(text.hasSuffix("has no result") ? .notRun : .notReproduced, text)
+            }
+            guard let family = errors.first(where: { $0.exponent == alpha }) else {
+                return result(.notReproduced, "figure '\(name)' trains no networks on signals of α = \(number(alpha))")
+            }
+            let p = family.falloffs[family.bestFalloff]
+            let power = p.isInfinite ? "p = ∞" : "p = \(number(p))"
+            let ours = family.optimisedMean, theirs = family.bestMean
+            let holds = ours <= theirs / claim.factor
+            let model = protocolSpec.compute().families.first { $0.exponent == alpha }
+            let modelText = model.map { "; the NTK model, mean of its \($0.optimisedErrors.count) held-out signals: optimised \(number($0.optimisedMean)), best falloff \(number($0.bestMean))" } ?? ""
+            return result(holds ? .reproduced : .notReproduced,
+                          "α = \(number(alpha)), trained networks' test MSE (mean of \(family.optimisedErrors.count) held-out signal\(family.optimisedErrors.count == 1 ? "" : "s")): optimised amplitudes \(number(ours)), best of the \(family.falloffs.count) power-law falloffs trained \(power) \(number(theirs)); the optimised mapping is ×\(number(theirs / ours)) below (claimed: at least ×\(number(claim.factor)))\(modelText)")
         }
         let computed = protocolSpec.compute()
         guard let family = computed.families.first(where: { $0.exponent == alpha }) else {

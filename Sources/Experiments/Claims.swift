@@ -33,6 +33,12 @@ public enum ClaimKind: String, Sendable, Codable, CaseIterable {
     case spread
 }
 
+/// What an `optimised_mapping` claim checks: the figure's NTK model (the default) or the networks
+/// its `trained` experiments train with each mapping (Tancik et al.'s Fig. 5b).
+public enum OptimisedNetworks: String, Sendable, Codable, CaseIterable {
+    case model, trained
+}
+
 /// The metrics a claim can read from a run (mean over its repeats).
 public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
     case trainRSE = "train_rse"
@@ -216,6 +222,9 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
     public var exponent: Double? = nil
     /// ntk_theory: what is checked (`train_loss`, `test_loss`, `bin_order`).
     public var quantity: NTKTheoryQuantity? = nil
+    /// optimised_mapping: `trained` checks the networks of the figure's `trained` experiments
+    /// instead of its NTK model (nil: the model, which keeps earlier claims as they were).
+    public var networks: OptimisedNetworks? = nil
 
     static func read(_ node: Node, name: String, reader: SpecReader) -> ClaimSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
@@ -250,7 +259,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         guard let kindText, let kind = ClaimKind(rawValue: kindText) else { return nil }
         let allowed: [ClaimKind: [String]] = [
             .value: ["metric", "paper", "within"], .compare: ["metric", "than", "factor", "margin", "direction"], .order: ["threshold"],
-            .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor"], .spread: ["metric", "at_most"],
+            .robustnessOrder: ["threshold"], .optimisedMapping: ["figure", "exponent", "factor", "networks"], .spread: ["metric", "at_most"],
             .ntkTheory: ["figure", "quantity", "factor"],
         ]
         for pair in map.pairs {
@@ -265,7 +274,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             if let m = map.string("metric", oneOf: ClaimMetric.allCases.map(\.rawValue)) { metric = ClaimMetric(rawValue: m) }
         case .order, .robustnessOrder, .optimisedMapping, .ntkTheory: break
         }
-        var figure: String?, exponent: Double?, quantity: NTKTheoryQuantity?
+        var figure: String?, exponent: Double?, quantity: NTKTheoryQuantity?, networks: OptimisedNetworks?
         switch kind {
         case .value:
             paper = map.double("paper")
@@ -304,6 +313,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
             figure = map.string("figure")
             exponent = map.double("exponent")
             factor = map.double("factor", default: 1, positive: true) ?? 1
+            if map["networks"] != nil, let n: OptimisedNetworks = map.choice("networks"), n == .trained { networks = .trained }
         case .ntkTheory:
             figure = map.string("figure")
             if let q = map.string("quantity", oneOf: NTKTheoryQuantity.allCases.map(\.rawValue)) { quantity = NTKTheoryQuantity(rawValue: q) }
@@ -324,6 +334,7 @@ public struct ClaimSpec: Sendable, Equatable, Codable {
         claim.figure = figure
         claim.exponent = exponent
         claim.quantity = quantity
+        claim.networks = networks
         return claim
     }
 

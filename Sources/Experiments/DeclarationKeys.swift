@@ -69,6 +69,8 @@ public enum DeclarationKeys {
         "task.stride": .key("stride"),
         "task.spikeCenter": .key("center"),
         "task.spikeHeight": .key("height"),
+        "task.signals": .key("signals"),
+        "task.signal": .key("signal"),
         "task.noise": .key("noise"),
         "task.noise.kind": .key("kind"),
         "task.noise.amplitude": .key("amplitude"),
@@ -97,6 +99,9 @@ public enum DeclarationKeys {
         "features.count": .key("count"),
         "features.seed": .key("seed"),
         "features.exponent": .key("exponent"),
+        "features.infiniteExponent": .notAKey("written as exponent: inf"),
+        "features.figure": .key("figure"),
+        "features.optimisation": .notAKey("the named ntk_optimisation figure's protocol, read from it"),
 
         "train": .key("train"),
         "train.optimizer": .key("optimizer"),

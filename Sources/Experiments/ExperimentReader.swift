@@ -170,6 +170,9 @@ extension ExperimentSpec {
             ("task.phases.seed", spec.task.phaseSeed, spec.task.generator == .numpy ? UInt64(UInt32.max) : UInt64(Int.max)),
             ("task.noise_seed", spec.task.noiseSeed, UInt64(Int.max)),
         ]
+        if spec.task.kind == .powerLawEnsemble, let signals = spec.task.signals, (spec.task.signal ?? 0) + copies > signals {
+            return "the \(copies) copies fit signals \(spec.task.signal ?? 0) to \((spec.task.signal ?? 0) + copies - 1) of the ensemble, which has \(signals) (task.signals)"
+        }
         for (key, seed, largest) in seeds {
             guard let seed else { continue }
             if seed > largest || largest - seed < last {
@@ -188,7 +191,10 @@ extension ExperimentSpec {
             copy.name = "\(spec.name)--repeat-\(index + 1)"
             copy.seed = spec.seed &+ UInt64(index)
             if let phaseSeed = spec.task.phaseSeed { copy.task.phaseSeed = phaseSeed &+ UInt64(index) }
-            if let noiseSeed = spec.task.noiseSeed { copy.task.noiseSeed = noiseSeed &+ UInt64(index) }
+            if spec.task.kind == .powerLawEnsemble {
+                // One ensemble, drawn and normalised whole: each copy fits the next of its signals.
+                copy.task.signal = (spec.task.signal ?? 0) + index
+            } else if let noiseSeed = spec.task.noiseSeed { copy.task.noiseSeed = noiseSeed &+ UInt64(index) }
             copy.repeatOf = spec.name
             copy.repeatIndex = index
             copy.repeatCount = copies

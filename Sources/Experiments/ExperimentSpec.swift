@@ -51,8 +51,25 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         public var scale: Double
         public var count: Int
         public var seed: UInt64
-        /// `power_falloff`: p of the weights a_j = j^(−p) (nil for the other kinds, which keeps their run keys).
+        /// `power_falloff`: p of the weights a_j = j^(−p); `ntk_optimised`: the exponent α of the
+        /// signals the amplitudes are optimised for (nil for the other kinds, which keeps their run keys).
         public var exponent: Double? = nil
+        /// `power_falloff` with `exponent: inf`: a_1 = 1 and every other a_j = 0 among `count`
+        /// frequencies (Tancik et al.'s `power_infty`); nil otherwise (which keeps run keys).
+        public var infiniteExponent: Bool? = nil
+        /// `ntk_optimised`: the `ntk_optimisation` figure of the report whose amplitudes are used
+        /// (bookkeeping: not part of the run's key, its protocol is).
+        public var figure: String? = nil
+        /// `ntk_optimised`: that figure's protocol, filled in when the report is loaded (part of
+        /// the run's key: the amplitudes are computed from it when the run trains).
+        public var optimisation: AmplitudeOptimisationSpec? = nil
+
+        /// The amplitudes an `ntk_optimised` mapping uses: the figure's optimisation for `exponent`
+        /// (nil before the report has resolved the figure, or for another kind).
+        public var optimisedAmplitudes: [Double]? {
+            guard kind == .ntkOptimised, let optimisation, let alpha = exponent else { return nil }
+            return optimisation.compute().families.first { $0.exponent == alpha }?.amplitudes
+        }
 
         /// The mapping the Learning layer applies.
         public var mapping: FeatureMapping {
@@ -61,7 +78,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             case .positional: return .positional(scale: scale, count: count)
             case .positionalPowers: return .positionalPowers(exponent: scale, count: count)
             case .gaussian: return .gaussian(scale: scale, count: count, seed: seed)
-            case .powerFalloff: return .powerFalloff(exponent: exponent ?? 0, count: count)
+            case .powerFalloff: return .powerFalloff(exponent: infiniteExponent == true ? .infinity : exponent ?? 0, count: count)
+            case .ntkOptimised: return .amplitudes(optimisedAmplitudes ?? [1])
             case .uniform, .uniformLog, .laplacian:
                 return .sampled(kind.frequencyDistribution!, scale: scale, count: count, seed: seed)
             case .none: return .none
@@ -76,19 +94,42 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
             if kind == .powerFalloff, map["scale"] != nil {
                 reader.report(map["scale"], map.path("scale"), "power_falloff has no scale: its frequencies are 1 ... count, weighted j^(-exponent)")
             }
+            if kind == .ntkOptimised {
+                for key in ["count", "scale", "seed"] where map[key] != nil {
+                    reader.report(map[key], map.path(key), "ntk_optimised takes its amplitudes (n/2 of them) from the ntk_optimisation figure it names: it has no '\(key)'")
+                }
+                let figure = map.string("figure")
+                if let figure, !ReportLoader.isSafeName(figure) {
+                    reader.report(map["figure"], map.path("figure"), "expected the name of an ntk_optimisation figure of this report, found '\(figure)'")
+                }
+                let alpha = map.double("exponent", positive: false)
+                if let a = alpha, a < 0 || !a.isFinite {
+                    reader.report(map["exponent"], map.path("exponent"), "expected the exponent α of the figure's signals, finite and at least 0, found \(a)")
+                }
+                guard let figure, let alpha, alpha >= 0, alpha.isFinite else { return nil }
+                return FeatureSpec(kind: kind, scale: 1, count: 0, seed: 0, exponent: alpha, figure: figure)
+            } else if map["figure"] != nil {
+                reader.report(map["figure"], map.path("figure"), "'figure' applies to kind ntk_optimised")
+            }
             let scale = map.double("scale", default: kind.hasScale ? nil : 1, positive: true) ?? 1
             let count = map.int("count", default: kind.hasFrequencies ? nil : 0, minimum: 1) ?? 0
             let seed = map.int("seed", default: 0, minimum: 0) ?? 0
             var exponent: Double?
+            var infinite: Bool?
             if kind == .powerFalloff {
-                exponent = map.double("exponent", positive: false)
-                if let p = exponent, p < 0 || !p.isFinite {
-                    reader.report(map["exponent"], map.path("exponent"), "expected a finite exponent of at least 0 (p = ∞ is kind: basic), found \(p)")
+                if let node = map["exponent"], let text = node.string, ["inf", ".inf", "infinity", "∞"].contains(text.lowercased()) {
+                    infinite = true
+                } else {
+                    exponent = map.double("exponent", positive: false)
+                    if let p = exponent, p < 0 || !p.isFinite {
+                        reader.report(map["exponent"], map.path("exponent"), "expected an exponent of at least 0, or inf (a_1 = 1, the other a_j = 0), found \(p)")
+                    }
                 }
             } else if map["exponent"] != nil {
-                reader.report(map["exponent"], map.path("exponent"), "'exponent' applies to kind power_falloff")
+                reader.report(map["exponent"], map.path("exponent"), "'exponent' applies to kinds power_falloff and ntk_optimised")
             }
-            return FeatureSpec(kind: kind, scale: kind == .powerFalloff ? 1 : scale, count: count, seed: UInt64(seed), exponent: exponent)
+            return FeatureSpec(kind: kind, scale: kind == .powerFalloff ? 1 : scale, count: count, seed: UInt64(seed), exponent: exponent,
+                               infiniteExponent: infinite)
         }
     }
 
@@ -154,6 +195,10 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
         /// (nil for the other kinds, which keeps their run keys).
         public var spikeCenter: Double? = nil
         public var spikeHeight: Double? = nil
+        /// `power_law_ensemble`: the ensemble's size and which of its signals is the target
+        /// (0-based; copy i of a repeat takes `signal + i`); nil for the other kinds.
+        public var signals: Int? = nil
+        public var signal: Int? = nil
 
         /// Whether the task has frequencies at which a run's spectrum is recorded and compared with
         /// the target's: a sum of sines', or a delta_spike's declared `frequencies`.

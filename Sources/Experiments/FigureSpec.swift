@@ -49,6 +49,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     public var hiddenLayers: Int? = nil
     /// For `ntk_optimisation`: the protocol of Tancik et al.'s Fig. 5 (``AmplitudeOptimisationSpec``).
     public var optimisation: AmplitudeOptimisationSpec? = nil
+    /// For `ntk_optimisation`, optional: the experiment blocks of networks trained on its held-out
+    /// signals with each mapping, one per exponent in the order of `exponents` (their runs are
+    /// also in `runs`); nil: the figure trains nothing.
+    public var trained: [String]? = nil
     /// For `parameter_sweep`: the swept key on the x axis, the swept key whose values make the
     /// lines (nil: one line), and the run metric on the y axis.
     public var parameter: String? = nil
@@ -176,6 +180,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                     for (i, item) in items.enumerated() {
                         let path = "\(map.path("mappings"))[\(i)]"
                         guard let features = ExperimentSpec.FeatureSpec.read(item, keyPath: path, reader: reader, extra: ["label"]) else { continue }
+                        if features.kind == .ntkOptimised {
+                            reader.report(item, path, "an ntk figure draws declared mappings; ntk_optimised amplitudes are drawn by their ntk_optimisation figure (panel a)")
+                            continue
+                        }
                         let fallback = KernelMapping.defaultLabel(features)
                         let label = MappingReader(item, keyPath: path, reader: SpecReader(file: reader.file, lineOffset: reader.lineOffset))?
                             .string("label", default: fallback) ?? fallback
@@ -198,9 +206,25 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
         }
         var optimisation: AmplitudeOptimisationSpec?
+        var trained: [String]?
         if kind == .ntkOptimisation {
             optimisation = AmplitudeOptimisationSpec.read(map)
+            if let node = map["trained"] {
+                if case .sequence(let items) = node, !items.isEmpty, items.allSatisfy({ $0.string.map(ReportLoader.isSafeName) ?? false }) {
+                    trained = items.compactMap(\.string)
+                    if let o = optimisation, trained!.count != o.exponents.count {
+                        reader.report(node, map.path("trained"), "give one experiment per exponent (\(o.exponents.count): \(o.exponents.map { ClaimCheck.number($0) }.joined(separator: ", "))), in that order; found \(trained!.count)")
+                        trained = nil
+                    } else if Set(trained!).count != trained!.count {
+                        reader.report(node, map.path("trained"), "an experiment is listed twice")
+                        trained = nil
+                    }
+                } else {
+                    reader.report(node, map.path("trained"), "expected a list of experiment names, one per exponent, e.g. [trained-a1, trained-a15, trained-a2]")
+                }
+            }
         } else {
+            if map["trained"] != nil { reader.report(map["trained"], map.path("trained"), "'trained' applies to an ntk_optimisation figure") }
             for key in AmplitudeOptimisationSpec.keys where map[key] != nil {
                 reader.report(map[key], map.path(key), "'\(key)' applies to an ntk_optimisation figure")
             }
@@ -278,8 +302,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
             }
         }
         guard let kind, !runs.isEmpty || (drawsFunctions && !functions.isEmpty) || kind == .ntk || optimisation != nil else { return nil }
-        var spec = FigureSpec(name: name, kind: kind, runs: runs + (references ?? []).filter { !runs.contains($0) }, caption: caption, at: at,
-                              line: reader.lineOffset + (map["run"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1), options: options, metric: metric)
+        var spec = FigureSpec(name: name, kind: kind, runs: (trained ?? runs) + (references ?? []).filter { !runs.contains($0) }, caption: caption, at: at,
+                              line: reader.lineOffset + (map["run"]?.mark?.line ?? map["trained"]?.mark?.line ?? map["kind"]?.mark?.line ?? 1),
+                              options: options, metric: metric)
+        spec.trained = trained
         spec.functions = drawsFunctions ? functions : nil
         spec.points = drawsFunctions ? points : (kind == .ntk ? kernelPoints : nil)
         spec.grades = grades ? true : nil
@@ -382,7 +408,8 @@ public struct KernelMapping: Sendable, Equatable, Codable {
     static func defaultLabel(_ f: ExperimentSpec.FeatureSpec) -> String {
         switch f.kind {
         case .none: return "no mapping"
-        case .powerFalloff: return "p = \(String(format: "%g", f.exponent ?? 0))"
+        case .powerFalloff: return f.infiniteExponent == true ? "p = ∞" : "p = \(String(format: "%g", f.exponent ?? 0))"
+        case .ntkOptimised: return "optimised for α = \(String(format: "%g", f.exponent ?? 0))"
         case .gaussian, .positional, .positionalPowers, .uniform, .uniformLog, .laplacian: return "\(f.kind.rawValue) σ = \(String(format: "%g", f.scale))"
         case .basic: return "basic"
         }

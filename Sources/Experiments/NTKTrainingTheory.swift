@@ -22,14 +22,14 @@ public struct NTKTrainingTheory: Sendable {
     public let steps: Int
 
     /// Why the theory does not describe `spec`'s training, or nil when it does: one ReLU network
-    /// (`sgdl`) with zero-initialised biases (glorot_normal, he_normal), plain full-batch
+    /// (`sgdl`) with zero-initialised biases (glorot_normal, he_normal, lecun_normal), plain full-batch
     /// gradient descent at a constant learning rate on the (half) mean squared error, and a 1-D
     /// sampled target on an interleaved split.
     public static func unsupported(_ spec: ExperimentSpec) -> String? {
         if spec.method != .sgdl { return "run '\(spec.name)' is method \(spec.method); the NTK theory models one network (sgdl)" }
         if spec.model.activation != .relu { return "run '\(spec.name)' has \(spec.model.activation.rawValue) activations; the analytic NTK is the ReLU network's" }
         if spec.model.initializer == .pytorchDefault {
-            return "run '\(spec.name)' draws its biases at random (pytorch_default); the NTK theory needs zero-initialised biases (glorot_normal, he_normal)"
+            return "run '\(spec.name)' draws its biases at random (pytorch_default); the NTK theory needs zero-initialised biases (glorot_normal, he_normal, lecun_normal)"
         }
         if spec.train.optimizer != .sgd || spec.train.batch != nil || spec.train.finalLearningRate != nil || spec.train.grades != nil {
             return "run '\(spec.name)' is not trained by full-batch gradient descent at a constant learning rate (optimizer: sgd, batch: full, no lr_final)"
@@ -61,7 +61,11 @@ public struct NTKTrainingTheory: Sendable {
         let train = mapped(split.train.inputs), test = mapped(split.test.inputs)
         let widths = [train.first?.count ?? 1] + spec.model.hidden + [1]
         let variances = (0..<(widths.count - 1)).map { l -> Double in
-            spec.model.initializer == .heNormal ? 2 / Double(widths[l]) : 2 / Double(widths[l] + widths[l + 1])
+            switch spec.model.initializer {
+            case .heNormal: return 2 / Double(widths[l])
+            case .lecunNormal: return 1 / Double(widths[l])
+            default: return 2 / Double(widths[l] + widths[l + 1])
+            }
         }
         func theta(_ a: [Double], _ b: [Double]) -> Double {
             var aa = 0.0, bb = 0.0, ab = 0.0

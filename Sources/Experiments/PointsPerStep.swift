@@ -11,7 +11,7 @@ extension ExperimentSpec {
             guard let size = task.size else { return nil }
             let side = (size + 1) / 2
             points = side * side
-        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike:
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike, .powerLawEnsemble:
             // The interleaved split trains on every stride-th grid point only.
             let stride = max(1, task.stride ?? 1)
             points = (task.points + stride - 1) / stride

@@ -87,7 +87,9 @@ public enum ReportLoader {
         let front = notebook.readFrontMatter(split.frontMatter, id: id)
         notebook.readPieces(split.pieces, of: text, firstLine: split.frontMatter.map { $0.firstLine + $0.text.components(separatedBy: "\n").count + 1 } ?? 1,
                             references: front.references)
+        notebook.resolveOptimisedMappings()
         notebook.checkRunNames(thumbnail: front.thumbnail)
+        notebook.checkTrainedMappings()
         notebook.checkClaims()
         notebook.expandSweeps()
         notebook.checkFiguresAndTables()
@@ -277,6 +279,81 @@ private struct NotebookReader {
         }
     }
 
+    /// `features: {kind: ntk_optimised, figure: F, exponent: α}`: the run uses the amplitudes figure F
+    /// (an ntk_optimisation figure of this report) optimises for α; its protocol joins the run's
+    /// declaration (and key). A figure that is not declared, or does not optimise α, is an error
+    /// at the experiment block.
+    mutating func resolveOptimisedMappings() {
+        var reported = Set<String>()
+        for i in experiments.indices where experiments[i].features.kind == .ntkOptimised {
+            let spec = experiments[i]
+            let name = spec.features.figure ?? ""
+            let line = names[spec.group] ?? 1
+            guard let figure = figures.first(where: { $0.name == name }), let optimisation = figure.optimisation else {
+                if reported.insert("\(spec.group) figure").inserted {
+                    var message = "the mapping reads the amplitudes of figure '\(name)', but no ntk_optimisation figure of that name is declared"
+                    if let near = closest(to: name, in: figures.filter { $0.kind == .ntkOptimisation }.map(\.name)) { message += "; did you mean '\(near)'?" }
+                    problem(line, "\(spec.group).features.figure", message)
+                }
+                continue
+            }
+            guard let alpha = spec.features.exponent, optimisation.exponents.contains(alpha) else {
+                if reported.insert("\(spec.group) exponent").inserted {
+                    problem(line, "\(spec.group).features.exponent",
+                            "figure '\(name)' optimises the amplitudes for the exponents \(optimisation.exponents.map { ClaimCheck.number($0) }.joined(separator: ", ")), not \(ClaimCheck.number(spec.features.exponent ?? .nan))")
+                }
+                continue
+            }
+            experiments[i].features.optimisation = optimisation
+            experiments[i].features.count = optimisation.trainPoints / 2
+        }
+    }
+
+    /// An ntk_optimisation figure's `trained` experiments: networks (sgdl) on exactly its held-out
+    /// signals for each exponent (a power_law_ensemble task: its grid of 2n points, its noise
+    /// seed, its ensemble of test_signals; trained on the even points), with power-law or this
+    /// figure's optimised mappings. Anything else would not be comparable, and is an error at the
+    /// figure's `trained` key.
+    mutating func checkTrainedMappings() {
+        for figure in figures {
+            guard let trained = figure.trained, let o = figure.optimisation else { continue }
+            for (index, block) in trained.enumerated() {
+                let alpha = o.exponents[index]
+                let members = experiments.filter { $0.group == block }
+                func fail(_ message: String) { problem(figure.line, "\(figure.name).trained", "experiment '\(block)' (for α = \(ClaimCheck.number(alpha))): \(message)") }
+                guard !members.isEmpty else {
+                    var message = "figure '\(figure.name)' shows trained experiment '\(block)', but no experiment block of that name is declared"
+                    if let near = closest(to: block, in: experimentBlocks) { message += "; did you mean '\(near)'?" }
+                    problem(figure.line, "\(figure.name).trained", message)
+                    continue
+                }
+                let seed = AmplitudeOptimisationSpec.testSeed(seed: o.seed, index: index)
+                for run in members {
+                    let t = run.task
+                    if run.method != .sgdl { fail("run '\(run.name)' is method \(run.method.rawValue); the figure compares single networks (sgdl)"); break }
+                    if t.kind != .powerLawEnsemble || t.exponent != alpha || t.points != 2 * o.trainPoints || t.signals != o.testSignals
+                        || t.noiseSeed != seed || t.split != .interleaved || (t.stride ?? 0) != 2 {
+                        fail("run '\(run.name)' does not fit the figure's held-out signals: write task: {kind: power_law_ensemble, exponent: \(ClaimCheck.number(alpha)), points: \(2 * o.trainPoints), signals: \(o.testSignals), noise_seed: \(seed), split: interleaved, stride: 2}")
+                        break
+                    }
+                    let f = run.features
+                    let ok = f.kind == .powerFalloff && f.count == o.trainPoints / 2
+                        || f.kind == .ntkOptimised && f.figure == figure.name && f.exponent == alpha
+                    if !ok {
+                        fail("run '\(run.name)' has features \(f.kind.rawValue); the figure compares power_falloff mappings of \(o.trainPoints / 2) frequencies (exponent p, or inf) and {kind: ntk_optimised, figure: \(figure.name), exponent: \(ClaimCheck.number(alpha))}")
+                        break
+                    }
+                }
+                if !members.contains(where: { $0.features.kind == .ntkOptimised }) {
+                    fail("it has no run with the optimised mapping ({kind: ntk_optimised, figure: \(figure.name), exponent: \(ClaimCheck.number(alpha))})")
+                }
+                if !members.contains(where: { $0.features.kind == .powerFalloff }) {
+                    fail("it has no run with a power_falloff mapping to compare the optimised one with")
+                }
+            }
+        }
+    }
+
     /// A claim checked only at other profiles may name runs that exist only there (a profile's
     /// sweep can name its runs differently); it is validated when one of them is built.
     mutating func checkClaims() {
@@ -288,6 +365,10 @@ private struct NotebookReader {
                 if let near = closest(to: name, in: candidates) { message += "; did you mean '\(near)'?" }
                 problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).figure", message: message))
                 continue
+            }
+            if claim.networks == .trained, figure.trained == nil {
+                problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).networks",
+                                            message: "networks: trained reads the networks of figure '\(name)''s trained experiments, and it names none (trained: [...])"))
             }
             if let alpha = claim.exponent, !computed.exponents.contains(alpha) {
                 problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).exponent",

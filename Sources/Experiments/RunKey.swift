@@ -40,6 +40,7 @@ extension RunStore {
         anonymous.repeatIndex = nil
         anonymous.repeatCount = nil
         anonymous.sweepAxes = nil
+        anonymous.features.figure = nil   // its protocol (features.optimisation) is what counts
         return anonymous
     }
 

@@ -139,6 +139,14 @@ public enum Runner {
                                              seed: spec.task.noiseSeed ?? spec.seed)
             return { signal($0) }
         }
+        if spec.task.kind == .powerLawEnsemble {
+            let n = spec.task.points
+            let signals = PowerLawEnsemble.signals(points: n, exponent: spec.task.exponent ?? 1, count: spec.task.signals ?? 1,
+                                                   seed: spec.task.noiseSeed ?? 0)
+            let values = signals[min(spec.task.signal ?? 0, signals.count - 1)]
+            // Defined on its grid x = i/N: off the grid, the value of the nearest grid point.
+            return { x in values[((Int((x * Double(n)).rounded()) % n) + n) % n] }
+        }
         if spec.task.kind == .deltaSpike {
             let spike = DeltaSpike(points: spec.task.points, center: spec.task.spikeCenter ?? 0.5, height: spec.task.spikeHeight ?? 1)
             return { spike($0) }

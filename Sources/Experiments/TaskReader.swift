@@ -24,9 +24,15 @@ final class TaskReader {
         var task = ExperimentSpec.TaskSpec(kind: kind ?? .sumOfSines, frequencies: [], amplitudeProfile: .constant, amplitudes: [1],
                                            split: .grid, points: 0, validation: 0, test: 0, validationSeed: 0, testSeed: 1)
         let frequencies = readFunction(kind, into: &task)
-        if kind == .powerLaw { readPowerLaw(into: &task) } else if kind == .bandLimitedPowerLaw { readBandLimited(into: &task) } else {
+        if kind == .powerLaw { readPowerLaw(into: &task) } else if kind == .bandLimitedPowerLaw { readBandLimited(into: &task) }
+        else if kind == .powerLawEnsemble { readEnsemble(into: &task) } else {
             for key in ["exponent", "max_frequency", "noise_seed"] where t[key] != nil {
-                reader.report(t[key], t.path(key), "'\(key)' applies to power_law and band_limited_power_law tasks only")
+                reader.report(t[key], t.path(key), "'\(key)' applies to power_law, band_limited_power_law and power_law_ensemble tasks only")
+            }
+        }
+        if kind != .powerLawEnsemble {
+            for key in ["signals", "signal"] where t[key] != nil {
+                reader.report(t[key], t.path(key), "'\(key)' applies to power_law_ensemble tasks only")
             }
         }
         if kind == .deltaSpike { readDeltaSpike(into: &task) } else {
@@ -120,6 +126,32 @@ final class TaskReader {
         task.noiseSeed = t.int("noise_seed", default: 0, minimum: 0).map(UInt64.init)
         if t["max_frequency"] != nil {
             reader.report(t["max_frequency"], t.path("max_frequency"), "band_limited_power_law keeps the DFT bins below points/4 (Tancik et al.'s band); it takes exponent and noise_seed")
+        }
+    }
+
+    /// One signal of an ensemble of Tancik et al.'s Fig. 5 (``PowerLawEnsemble``): the ensemble is
+    /// drawn whole (`signals` signals from `noise_seed`) and normalised together.
+    private func readEnsemble(into task: inout ExperimentSpec.TaskSpec) {
+        task.exponent = t.double("exponent", positive: false)
+        if let a = task.exponent, !(a.isFinite && a >= 0 && a <= 8) {
+            reader.report(t["exponent"], t.path("exponent"), "expected an exponent α between 0 and 8, found \(a)")
+            task.exponent = nil
+        }
+        task.noiseSeed = t.int("noise_seed", default: 0, minimum: 0).map(UInt64.init)
+        task.signals = t.int("signals", minimum: 1)
+        if let n = task.signals, n > 8192 {
+            reader.report(t["signals"], t.path("signals"), "at most 8,192 signals in an ensemble, found \(n)")
+            task.signals = nil
+        }
+        task.signal = t.int("signal", default: 0, minimum: 0)
+        if let i = task.signal, let n = task.signals, i >= n {
+            reader.report(t["signal"], t.path("signal"), "the ensemble has \(n) signals (0 … \(n - 1)): signal \(i) is not one of them")
+        }
+        if t["max_frequency"] != nil {
+            reader.report(t["max_frequency"], t.path("max_frequency"), "power_law_ensemble fills every DFT bin of the grid; it takes exponent, noise_seed, signals and signal")
+        }
+        for key in ["manifold", "targets"] where t[key] != nil {
+            reader.report(t[key], t.path(key), "'\(key)' does not apply to a power_law_ensemble (a 1-D regression target on its grid)")
         }
     }
 

@@ -55,13 +55,16 @@ public enum TaskKind: String, CaseIterable, Codable, Sendable {
     case bandLimitedPowerLaw = "band_limited_power_law"
     /// Rahaman et al.'s δ-spike (App. A.5): `height` at the grid point nearest `center`, 0 elsewhere.
     case deltaSpike = "delta_spike"
+    /// One signal of an ensemble of Tancik et al.'s Fig. 5 1/f^α signals (every DFT bin
+    /// (1 + |k|)^(−α)(a + ib), the ensemble min–max normalised together): ``PowerLawEnsemble``.
+    case powerLawEnsemble = "power_law_ensemble"
     case image
     case dataset
 
     /// Whether the task is a function sampled on `points` grid points (not an image or a dataset).
     public var isSampledFunction: Bool {
         switch self {
-        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike: return true
+        case .sumOfSines, .formula, .powerLaw, .bandLimitedPowerLaw, .deltaSpike, .powerLawEnsemble: return true
         case .image, .dataset: return false
         }
     }
@@ -83,6 +86,9 @@ public enum FeatureKind: String, CaseIterable, Codable, Sendable {
     case uniformLog = "uniform_log"
     /// Laplacian with density e^(−|b|/s)/(2s), s = σ/√2.
     case laplacian
+    /// [a_j cos 2πjv, a_j sin 2πjv]/‖a‖ with the amplitudes a_j an `ntk_optimisation` figure of the
+    /// report optimises for signals of one exponent α (Tancik et al.'s Fig. 5).
+    case ntkOptimised = "ntk_optimised"
 
     /// The distribution of a randomly drawn frequency matrix (nil for the deterministic mappings).
     public var frequencyDistribution: FrequencyDistribution? {
@@ -91,14 +97,14 @@ public enum FeatureKind: String, CaseIterable, Codable, Sendable {
         case .uniform: return .uniform
         case .uniformLog: return .uniformLog
         case .laplacian: return .laplacian
-        case .none, .basic, .positional, .positionalPowers, .powerFalloff: return nil
+        case .none, .basic, .positional, .positionalPowers, .powerFalloff, .ntkOptimised: return nil
         }
     }
 
     /// Whether the mapping takes `count` (basic and none take no count).
     public var hasFrequencies: Bool {
         switch self {
-        case .none, .basic: return false
+        case .none, .basic, .ntkOptimised: return false
         case .positional, .positionalPowers, .gaussian, .powerFalloff, .uniform, .uniformLog, .laplacian: return true
         }
     }

@@ -101,6 +101,10 @@ public final class Network<T: RealScalar> {
                 let s = (2 / Double(l.inputs)).squareRoot()
                 for k in 0..<nw { w[k] = T(s * rng.normal()) }
                 b.update(repeating: 0, count: l.outputs)
+            case .lecunNormal:
+                let s = (1 / Double(l.inputs)).squareRoot()
+                for k in 0..<nw { w[k] = T(s * rng.normal()) }
+                b.update(repeating: 0, count: l.outputs)
             }
         }
     }

@@ -20,6 +20,10 @@ public enum Initializer: String, CaseIterable, Sendable, Codable {
     case glorotNormal = "glorot_normal"
     /// Weights normal with std sqrt(2 / fan_in), biases zero.
     case heNormal = "he_normal"
+    /// Weights normal with std sqrt(1 / fan_in), biases zero: neural-tangents' standard
+    /// parameterisation (`stax.Dense(parameterization='standard')`, W_std = 1, b_std = 0), the
+    /// network of Tancik et al.'s notebooks.
+    case lecunNormal = "lecun_normal"
 }
 
 /// Losses, all averaged over every element of the output (rows x output width), like

@@ -34,4 +34,26 @@ final class PowerFalloffMappingTests: XCTestCase {
             XCTAssertEqual(viaFeatures, closed, accuracy: 1e-12)
         }
     }
+
+    /// p = ∞ among m frequencies (the notebook's `power_infty`): a_1 = 1 alone, 2m features of
+    /// which all but cos 2πv and sin 2πv are 0; and given amplitudes, divided by their norm.
+    func testInfiniteFalloffAndGivenAmplitudes() {
+        let infinite = FeatureMapping.powerFalloff(exponent: .infinity, count: 4)
+        XCTAssertEqual(infinite.outputWidth(inputWidth: 1), 8)
+        XCTAssertEqual(infinite.weights(inputWidth: 1), [1, 0, 0, 0])
+        let v = 0.3
+        let out = infinite.apply(Matrix<Double>(rows: 1, cols: 1, values: [v])).values
+        XCTAssertEqual(out, [cos(2 * Double.pi * v), 0, 0, 0, sin(2 * Double.pi * v), 0, 0, 0])
+        let given = FeatureMapping.amplitudes([3, -4])
+        XCTAssertEqual(given.outputWidth(inputWidth: 1), 4)
+        XCTAssertEqual(given.weights(inputWidth: 1), [0.6, -0.8])
+        XCTAssertEqual(given.frequencies(inputWidth: 1)?.values, [1, 2])
+        let g = given.apply(Matrix<Double>(rows: 1, cols: 1, values: [v])).values
+        XCTAssertEqual(g[1], -0.8 * cos(4 * Double.pi * v), accuracy: 1e-15)
+        XCTAssertEqual(g.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-12)
+        // The same amplitudes as a power law give the same features.
+        let a = (1...5).map { pow(Double($0), -0.75) }
+        XCTAssertEqual(FeatureMapping.amplitudes(a).apply(Matrix<Double>(rows: 1, cols: 1, values: [0.41])).values,
+                       FeatureMapping.powerFalloff(exponent: 0.75, count: 5).apply(Matrix<Double>(rows: 1, cols: 1, values: [0.41])).values)
+    }
 }

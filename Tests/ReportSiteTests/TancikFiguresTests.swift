@@ -1,5 +1,6 @@
-import Experiments
+@testable import Experiments
 import Foundation
+import Tasks
 @testable import ReportSite
 import XCTest
 
@@ -294,5 +295,131 @@ final class TancikFiguresTests: XCTestCase {
         XCTAssertTrue(page.contains("Computed from its declaration: it shows no run."))
         XCTAssertFalse(page.contains("Shows run."))
         XCTAssertTrue(page.contains("claim-reproduced"), "the claim's verdict is on the page")
+    }
+
+    /// Networks trained on the small protocol's held-out signals (tiny, a few steps), one block
+    /// per exponent, beside the model (Fig. 5b).
+    static func trainedBlock(_ name: String, alpha: String, seed: Int, task: String = "", features: String = "") -> String {
+        """
+        ```experiment \(name)
+        method: sgdl
+        repeat: 2
+        task: {kind: power_law_ensemble, exponent: \(alpha), points: 32, signals: 4, noise_seed: \(seed), split: interleaved, stride: 2\(task)}
+        model: {hidden: [8, 8], init: lecun_normal}
+        train: {optimizer: sgd, lr: 1.0e-2, epochs: 5, batch: full}
+        sweep:
+          zip:
+            name: [p-0, p-1, p-inf, optimised]
+            features:
+              - {kind: power_falloff, exponent: 0, count: 8}
+              - {kind: power_falloff, exponent: 1, count: 8}
+              - {kind: power_falloff, exponent: inf, count: 8}
+              - \(features.isEmpty ? "{kind: ntk_optimised, figure: opt, exponent: \(alpha)}" : features)
+        ```
+        """
+    }
+
+    static let trainedFigure = optimisation.replacingOccurrences(of: "caption: \"c\"", with: "trained: [t1, t2]\ncaption: \"c\"")
+
+    func testTrainedMappingsAreDeclaredResolvedAndKeyed() throws {
+        let text = Self.trainedFigure + "\n\n" + Self.trainedBlock("t1", alpha: "1", seed: 0) + "\n\n" + Self.trainedBlock("t2", alpha: "2", seed: 3)
+        let (report, problems) = Self.parse(text)
+        XCTAssertEqual(problems, [])
+        let r = try XCTUnwrap(report)
+        XCTAssertEqual(r.figures[0].trained, ["t1", "t2"])
+        XCTAssertEqual(r.figures[0].runs.count, 16, "every run of both blocks")
+        let optimised = try XCTUnwrap(r.experiments.first { $0.name == "t1--optimised--repeat-2" })
+        XCTAssertEqual(optimised.features.optimisation, r.figures[0].optimisation, "the figure's protocol joins the declaration")
+        XCTAssertEqual(optimised.features.count, 8)
+        XCTAssertEqual(optimised.task.signal, 1, "copy 2 fits the ensemble's second signal")
+        XCTAssertEqual(optimised.task.noiseSeed, 0, "one ensemble: its seed is not advanced")
+        let amplitudes = try XCTUnwrap(r.figures[0].optimisation?.compute().families.first?.amplitudes)
+        XCTAssertEqual(optimised.features.mapping, .amplitudes(amplitudes))
+        let infinite = try XCTUnwrap(r.experiments.first { $0.name == "t1--p-inf--repeat-1" })
+        XCTAssertEqual(infinite.features.mapping, .powerFalloff(exponent: .infinity, count: 8))
+        XCTAssertEqual(infinite.features.mapping.weights(inputWidth: 1), [1] + [Double](repeating: 0, count: 7))
+        // Keys: the figure's name is bookkeeping, its protocol and the exponent are not.
+        var renamed = optimised
+        renamed.features.figure = "other"
+        XCTAssertEqual(RunStore.key(for: renamed), RunStore.key(for: optimised))
+        var otherProtocol = optimised
+        otherProtocol.features.optimisation?.steps = 41
+        XCTAssertNotEqual(RunStore.key(for: otherProtocol), RunStore.key(for: optimised))
+        let keys = Set(r.experiments.map { RunStore.key(for: $0) })
+        XCTAssertEqual(keys.count, r.experiments.count, "every run its own key (p = ∞ and the optimised mapping included)")
+        XCTAssertEqual(DeclarationKeys.walk(optimised).unknownFields, [])
+        // The target is the ensemble's signal on the grid.
+        let target = try Runner.targetFunction(optimised)
+        let signals = PowerLawEnsemble.signals(points: 32, exponent: 1, count: 4, seed: 0)
+        XCTAssertEqual((0..<32).map { target(Double($0) / 32) }, signals[1])
+    }
+
+    func testTrainedMappingsDeclarationsAreChecked() {
+        func problems(_ blocks: String) -> [SpecProblem] { Self.parse(Self.trainedFigure + "\n\n" + blocks).1 }
+        let good2 = Self.trainedBlock("t2", alpha: "2", seed: 3)
+        // The held-out signals must be the figure's: its noise seed for α = 2 is 3.
+        let seed = problems(Self.trainedBlock("t1", alpha: "1", seed: 0) + "\n\n" + Self.trainedBlock("t2", alpha: "2", seed: 1))
+        XCTAssertTrue(seed.contains { $0.keyPath == "opt.trained" && $0.message.contains("noise_seed: 3") }, "\(seed)")
+        let unknown = problems(Self.trainedBlock("t1", alpha: "1", seed: 0, features: "{kind: ntk_optimised, figure: op, exponent: 1}") + "\n\n" + good2)
+        XCTAssertTrue(unknown.contains { $0.keyPath == "t1.features.figure" && $0.message.contains("did you mean 'opt'") && $0.line > 10 }, "\(unknown)")
+        let exponent = problems(Self.trainedBlock("t1", alpha: "1", seed: 0, features: "{kind: ntk_optimised, figure: opt, exponent: 1.5}") + "\n\n" + good2)
+        XCTAssertTrue(exponent.contains { $0.keyPath == "t1.features.exponent" }, "\(exponent)")
+        let missing = problems(Self.trainedBlock("t1", alpha: "1", seed: 0))
+        XCTAssertTrue(missing.contains { $0.keyPath == "opt.trained" && $0.message.contains("'t2'") }, "\(missing)")
+        let count = Self.parse(Self.optimisation.replacingOccurrences(of: "caption: \"c\"", with: "trained: [t1]\ncaption: \"c\"")).1
+        XCTAssertTrue(count.contains { $0.keyPath == "opt.trained" && $0.message.contains("one experiment per exponent") }, "\(count)")
+        let keys = problems(Self.trainedBlock("t1", alpha: "1", seed: 0, features: "{kind: ntk_optimised, figure: opt, exponent: 1, count: 8}") + "\n\n" + good2)
+        XCTAssertTrue(keys.contains { $0.keyPath.hasSuffix("features[3].count") || $0.keyPath.hasSuffix(".count") }, "\(keys)")
+        let signal = problems(Self.trainedBlock("t1", alpha: "1", seed: 0, task: ", signal: 3") + "\n\n" + good2)
+        XCTAssertTrue(signal.contains { $0.keyPath == "t1.repeat" && $0.message.contains("task.signals") }, "\(signal)")
+        let negative = problems(Self.trainedBlock("t1", alpha: "1", seed: 0, features: "{kind: power_falloff, exponent: -1, count: 8}") + "\n\n" + good2)
+        XCTAssertTrue(negative.contains { $0.keyPath.hasSuffix("exponent") && $0.message.contains("or inf") }, "\(negative)")
+        let stray = Self.parse(Self.experiment + "\n\n```figure k\nkind: loss\nrun: f\ntrained: [f]\n```\n").1
+        XCTAssertTrue(stray.contains { $0.keyPath == "k.trained" }, "\(stray)")
+        let claim = Self.parse(Self.optimisation + "\n\n```claim c\nkind: optimised_mapping\nstatement: s\nfigure: opt\nexponent: 1\nnetworks: trained\n```\n").1
+        XCTAssertTrue(claim.contains { $0.keyPath == "c.networks" }, "\(claim)")
+    }
+
+    /// Built: the figure draws the trained networks beside the model (2 × 2 panels), and the
+    /// claims with `networks: trained` read the runs.
+    func testTrainedMappingsFigureAndClaims() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntkopt-trained-\(UUID().uuidString)")
+        let saved = (RunStore.computeThreads, RunStore.acceptAnyThreadCount)
+        defer { try? FileManager.default.removeItem(at: dir); (RunStore.computeThreads, RunStore.acceptAnyThreadCount) = saved }
+        let reports = dir.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        let claims = """
+            ```claim holds
+            kind: optimised_mapping
+            statement: s
+            figure: opt
+            exponent: 1
+            networks: trained
+            factor: 1.0e-6
+            ```
+
+            ```claim fails
+            kind: optimised_mapping
+            statement: s
+            figure: opt
+            exponent: 2
+            networks: trained
+            factor: 1.0e6
+            ```
+            """
+        try ("---\nversion: 1\ntitle: t\n---\n\n" + Self.trainedFigure + "\n\n" + Self.trainedBlock("t1", alpha: "1", seed: 0) + "\n\n"
+             + Self.trainedBlock("t2", alpha: "2", seed: 3) + "\n\n" + claims)
+            .write(to: reports.appendingPathComponent("t.md"), atomically: true, encoding: .utf8)
+        var builder = SiteBuilder(reportsDirectory: reports, templatesDirectory: ReportSiteTests.templates,
+                                  outputDirectory: dir.appendingPathComponent("site"), profile: "", storeDirectory: dir.appendingPathComponent("store"))
+        let summary = try builder.build()
+        XCTAssertTrue(summary.succeeded, "\(summary.failedFigures)")
+        let csv = try String(contentsOf: dir.appendingPathComponent("site/t/figures/opt.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("\n2,line,α = 1 (n = 2),") && csv.contains("\n2,line,α = 2 (n = 2),"),
+                      "panel (b): one line per exponent, over its 2 signals")
+        XCTAssertTrue(csv.contains("\n4,line,"), "four panels: the amplitudes are (d)")
+        let page = try String(contentsOf: dir.appendingPathComponent("site/t/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("claim-reproduced") && page.contains("claim-not-reproduced"), "both verdicts")
+        XCTAssertTrue(page.contains("trained networks&#39; test MSE (mean of 2 held-out signals)") || page.contains("trained networks' test MSE (mean of 2 held-out signals)"))
     }
 }

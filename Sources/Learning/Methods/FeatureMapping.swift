@@ -25,7 +25,10 @@ import Darwin
 /// - `.powerFalloff(exponent: p, count: m)`: Tancik et al.'s 1-D mapping of Figs. 2–3, per axis
 ///   the integer frequencies b_j = j, j = 1...m, each pair weighted by a_j = j^(−p) and the whole
 ///   vector divided by ‖a‖ (row `a·m + j − 1` of `B` is j e_a; k = m·d). p = 0 gives equal
-///   weights; large p tends to the basic mapping (their p = ∞).
+///   weights; large p tends to the basic mapping (their p = ∞). p = ∞ itself keeps a_1 = 1 and
+///   every other a_j = 0 (their notebook's `power_infty`: 2m features, all but two zero);
+/// - `.amplitudes(a)`: as `.powerFalloff` with given weights a_1 … a_m (m = a.count), divided by
+///   ‖a‖ (Tancik et al.'s Fig. 5: amplitudes optimised through the NTK).
 ///
 /// Accuracy: 2π·Bv and its cosine and sine are computed in Double and rounded once to `T`, so the
 /// result is within half an ulp of `T` of the exact mapping of the (rounded) inputs, plus the
@@ -45,6 +48,8 @@ public enum FeatureMapping: Sendable, Equatable {
     case powerFalloff(exponent: Double, count: Int)
     /// [cos 2πBv, sin 2πBv] with B (count x d) drawn from `distribution`, standard deviation `scale`.
     case sampled(FrequencyDistribution, scale: Double, count: Int, seed: UInt64)
+    /// Per axis: [a_j cos 2πjv, a_j sin 2πjv] / ‖a‖ with the given a_j, j = 1...a.count.
+    case amplitudes([Double])
 
     /// Width of γ(v) for inputs of width `inputWidth`.
     public func outputWidth(inputWidth: Int) -> Int {
@@ -52,6 +57,7 @@ public enum FeatureMapping: Sendable, Equatable {
         case .none: return inputWidth
         case .basic: return 2 * inputWidth
         case .positional(_, let m), .positionalPowers(_, let m), .powerFalloff(_, let m): return 2 * m * inputWidth
+        case .amplitudes(let a): return 2 * a.count * inputWidth
         case .gaussian(_, let m, _), .sampled(_, _, let m, _): return 2 * m
         }
     }
@@ -94,8 +100,10 @@ public enum FeatureMapping: Sendable, Equatable {
             var values = [Double](repeating: 0, count: m * d)
             for i in 0..<(m * d) { values[i] = sigma * distribution.draw(&rng) }
             return Matrix(rows: m, cols: d, values: values)
-        case .powerFalloff(_, let m):
-            precondition(m > 0, "FeatureMapping.powerFalloff: count must be positive")
+        case .powerFalloff, .amplitudes:
+            let m: Int
+            if case .powerFalloff(_, let count) = self { m = count } else if case .amplitudes(let a) = self { m = a.count } else { m = 0 }
+            precondition(m > 0, "FeatureMapping.powerFalloff, .amplitudes: count must be positive")
             var b = Matrix<Double>(rows: m * d, cols: d)
             for a in 0..<d {
                 for j in 0..<m { b[a * m + j, a] = Double(j + 1) }
@@ -114,8 +122,12 @@ public enum FeatureMapping: Sendable, Equatable {
     /// The weight of each row of `B` (the a_j of γ(v) = [a cos 2πBv, a sin 2πBv]), already divided
     /// by the norm of one axis's weights, or nil when every weight is 1.
     public func weights(inputWidth d: Int) -> [Double]? {
-        guard case .powerFalloff(let p, let m) = self else { return nil }
-        let a = (1...m).map { pow(Double($0), -p) }
+        let a: [Double]
+        switch self {
+        case .powerFalloff(let p, let m): a = (1...m).map { p.isInfinite ? ($0 == 1 ? 1 : 0) : pow(Double($0), -p) }
+        case .amplitudes(let values): a = values
+        default: return nil
+        }
         let norm = a.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let perAxis = a.map { $0 / norm }
         return (0..<d).flatMap { _ in perAxis }

@@ -6,7 +6,15 @@ import Plotting
 /// NTK linear model for 1/f^α signals (computed from the declaration, no run).
 enum NTKOptimisationFigure: FigureRecipe {
     static func draw(_ input: FigureInput) throws -> Figure {
-        try FigureRecipes.optimisedMappings(input.spec)
+        var trained: [TrainedMappingErrors]?
+        if input.spec.trained != nil {
+            let runs = Dictionary(input.series.flatMap(\.runs).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let specs = input.spec.runs.compactMap { input.specs[$0] }
+            do { trained = try TrainedMappingErrors.compute(figure: input.spec, specs: specs, runs: runs) } catch {
+                throw FigureRecipes.RecipeError(description: "\(error)")
+            }
+        }
+        return try FigureRecipes.optimisedMappings(input.spec, trained: trained)
     }
 }
 
@@ -25,12 +33,16 @@ extension FigureRecipes {
     ///   panel b, which plots trained networks instead);
     /// - (c) the optimised amplitudes |a_j|/‖a‖ against j, with the best falloff's j^(−p)/‖·‖
     ///   dashed, on [10⁻⁵, 2] (amplitudes driven to ~0 are clipped; the CSV keeps them).
-    static func optimisedMappings(_ spec: FigureSpec) throws -> Figure {
+    ///
+    /// With `trained` experiments (Tancik et al.'s panel b proper), a 2 × 2 grid: (a) the spectrum,
+    /// (b) the trained networks' test MSE drawn as the model's is, (c) the NTK model's and (d)
+    /// the amplitudes; (b) and (c) share their y range, so the two can be read against each other.
+    static func optimisedMappings(_ spec: FigureSpec, trained: [TrainedMappingErrors]? = nil) throws -> Figure {
         guard let protocolSpec = spec.optimisation else { throw RecipeError(description: "an ntk_optimisation figure needs its protocol") }
         let result = protocolSpec.compute()
-        let figure = Figure(width: 1320, height: 460)
-        let panels = figure.grid(rows: 1, columns: 3)
-        let (spectrum, errors, amplitudes) = (panels[0], panels[1], panels[2])
+        let figure = trained == nil ? Figure(width: 1320, height: 460) : Figure(width: 1180, height: 920)
+        let panels = trained == nil ? figure.grid(rows: 1, columns: 3) : figure.grid(rows: 2, columns: 2)
+        let (spectrum, errors, amplitudes) = trained == nil ? (panels[0], panels[1], panels[2]) : (panels[0], panels[2], panels[3])
         let n = protocolSpec.trainPoints
         let grey = Color(red: 0.45, green: 0.45, blue: 0.45)
         func shifted(_ row: [Double]) -> (x: [Double], y: [Double]) {
@@ -71,11 +83,58 @@ extension FigureRecipes {
         }
         errors.xTickValues = [0, 0.5, 1, 1.5, 2]
         if top.isFinite, top > 0 { errors.annotate("p = ∞", x: 2.32, y: top * 1.5) }
-        errors.title = "(b) test error: a_j = j^(−p) (lines), optimised a_j (dashed)"
+        errors.title = trained == nil ? "(b) test error: a_j = j^(−p) (lines), optimised a_j (dashed)"
+            : "(c) NTK model: a_j = j^(−p) (lines), optimised a_j (dashed)"
         errors.xLabel = "falloff p (right end: p = ∞, the basic mapping)"
         errors.yLabel = "test MSE (mean ± sd over \(protocolSpec.testSignals) signals)"
         errors.yScale = .log
         errors.showsLegend = true
+
+        if let trained {
+            let networks = panels[1]
+            var low = Double.infinity, high = 0.0, highestInfinite = 0.0
+            for (i, family) in trained.enumerated() {
+                let colour = exponentColours[i % exponentColours.count]
+                let xs = family.falloffs.map { $0.isInfinite ? 2.5 : $0 }
+                let means = family.falloffMeans
+                let sds = zip(family.falloffErrors, means).map { values, mean in
+                    values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
+                }
+                let n = family.optimisedErrors.count
+                networks.line(x: xs, y: means, label: "α = \(ClaimCheck.number(family.exponent)) (n = \(n))", color: colour, width: 2)
+                networks.band(x: xs, lower: zip(means, sds).map { max($0 - $1, $0 / 10) }, upper: zip(means, sds).map { $0 + $1 },
+                              color: colour, underLastLine: true)
+                let best = family.bestFalloff
+                networks.points(x: [xs[best]], y: [means[best]], color: colour, width: 3.5)
+                networks.line(x: [xs[best] - 0.18, xs[best] + 0.18], y: [family.optimisedMean, family.optimisedMean],
+                              color: colour, width: 3, dashed: true)
+                for v in means + [family.optimisedMean] + zip(means, sds).map({ $0 + $1 }) where v.isFinite && v > 0 {
+                    low = min(low, v); high = max(high, v)
+                }
+                if family.falloffs.last?.isInfinite == true, let last = means.last, last.isFinite, last > 0 { highestInfinite = max(highestInfinite, last) }
+            }
+            if highestInfinite > 0 { networks.annotate("p = ∞", x: 2.32, y: highestInfinite * 1.5) }
+            for family in result.families {
+                let means = family.falloffErrors.map { $0.reduce(0, +) / Double($0.count) }
+                let sds = zip(family.falloffErrors, means).map { values, mean in
+                    values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
+                }
+                for v in means + [family.optimisedMean] + zip(means, sds).map({ $0 + $1 }) where v.isFinite && v > 0 {
+                    low = min(low, v); high = max(high, v)
+                }
+            }
+            networks.xTickValues = [0, 0.5, 1, 1.5, 2]
+            networks.title = "(b) trained networks: a_j = j^(−p) (lines), optimised a_j (dashed)"
+            networks.xLabel = "falloff p (right end: p = ∞, a_1 alone)"
+            networks.yLabel = "test MSE (mean ± sd over the signals)"
+            networks.yScale = .log
+            networks.showsLegend = true
+            if low.isFinite, high > low {
+                let range = (low / 2)...(high * 3)
+                networks.yLimits = range
+                errors.yLimits = range
+            }
+        }
 
         let js = (1...(n / 2)).map(Double.init)
         for (i, family) in result.families.enumerated() {
@@ -91,7 +150,7 @@ extension FigureRecipes {
                                 color: colour, width: 1.5, dashed: true)
             }
         }
-        amplitudes.title = "(c) amplitudes"
+        amplitudes.title = trained == nil ? "(c) amplitudes" : "(d) amplitudes"
         amplitudes.xLabel = "frequency b_j = j"
         amplitudes.yLabel = "|a_j| / ‖a‖"
         amplitudes.xScale = .log
