@@ -86,13 +86,27 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// Why this figure cannot be drawn from `run`, or nil when it can: the kind's requirements
+    /// (`cannotDraw(_:metric:from:)`), a sweep's (`cannotSweep`); a `reference` run of a
+    /// `spectral_snapshots` figure only lends its target's spectrum, so it needs target
+    /// frequencies (or kernel eigen-index bins) and nothing recorded.
+    func cannotDraw(_ run: ExperimentSpec) -> String? {
+        if kind == .spectralSnapshots, references?.contains(run.name) == true {
+            if run.task.hasSpectrumFrequencies || run.task.kernelSpectrum != nil { return nil }
+            return "reference run '\(run.name)' has a \(run.task.kind) target without target frequencies (a sum_of_sines task's, a delta_spike's declared ones) or a kernel_spectrum, so its target has no spectrum to draw"
+        }
+        return FigureSpec.cannotDraw(kind, metric: metric, from: run) ?? cannotSweep(run)
+    }
+
     /// Why a figure of `kind` cannot be drawn from `run`, or nil when it can.
     static func cannotDraw(_ kind: FigureKind, metric: CurveMetric? = nil, from run: ExperimentSpec) -> String? {
         let isSines = run.task.hasSpectrumFrequencies
         let recordsTraining = run.method == .mlp || run.train.recordSnapshots == true
         switch kind {
-        case .spectralEvolution:
-            if !isSines && run.task.kernelSpectrum == nil { return "run '\(run.name)' has a \(run.task.kind) target; the heatmap shows the amplitudes at the frequencies of a sum_of_sines target (or a delta_spike's declared frequencies, or, on a dataset task with kernel_spectrum, the kernel's eigen-index bins)" }
+        case .spectralEvolution, .spectralSnapshots:
+            if !isSines && run.task.kernelSpectrum == nil {
+                return "run '\(run.name)' has a \(run.task.kind) target; the \(kind == .spectralEvolution ? "heatmap" : "figure") shows the amplitudes at the frequencies of a sum_of_sines target (or a delta_spike's declared frequencies, or, on a dataset task with kernel_spectrum, the kernel's eigen-index bins)"
+            }
             if !recordsTraining {
                 return "run '\(run.name)' (method \(run.method)) records nothing during training; write train.record_every to record it"
             }
@@ -260,6 +274,16 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         if grades, kind != .fit { reader.report(map["grades"], map.path("grades"), "'grades' applies to a fit figure") }
         var at: [Int] = []
         if let a = map["at"] { at = readIntList(a, map.path("at"), minimum: 0, reader: reader) ?? [] }
+        if kind == .spectralSnapshots {
+            // The iterations are the figure (one curve each): required, at most 10, each once.
+            if let node = map.required("at"), !at.isEmpty {
+                if at.count > 10 {
+                    reader.report(node, map.path("at"), "give at most 10 iterations (one curve each), e.g. [0, 40, 200, 300, 400, 600]; found \(at.count)")
+                } else if Set(at).count != at.count {
+                    reader.report(node, map.path("at"), "each iteration once: \(at.map(String.init).joined(separator: ", ")) repeats one")
+                }
+            }
+        }
         let options = FigureOptions.read(map)
         var metric: CurveMetric?
         var heatmapMetric: ClaimMetric?
@@ -284,8 +308,10 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                 reader.report(map[key], map.path(key), "'\(key)' applies to a parameter_sweep\(key == "series" ? " or scatter" : "") figure")
             }
         }
-        if kind == .scatter {
-            if map["parameter"] != nil { reader.report(map["parameter"], map.path("parameter"), "a scatter figure names its x axis with 'x' (a swept key or frequency_std)") }
+        if kind == .scatter, map["parameter"] != nil {
+            reader.report(map["parameter"], map.path("parameter"), "a scatter figure names its x axis with 'x' (a swept key or frequency_std)")
+        }
+        if kind == .scatter || kind == .spectralSnapshots {
             if let node = map["reference"] {
                 switch node {
                 case .scalar(let s): references = [s.string]
@@ -294,7 +320,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                 }
             }
         } else {
-            if map["reference"] != nil { reader.report(map["reference"], map.path("reference"), "'reference' applies to a scatter figure") }
+            if map["reference"] != nil { reader.report(map["reference"], map.path("reference"), "'reference' applies to a scatter or spectral_snapshots figure") }
         }
         if kind != .sweepHeatmap {
             for key in ["x", "y"] where map[key] != nil && !(key == "x" && kind == .scatter) {

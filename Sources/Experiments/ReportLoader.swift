@@ -444,16 +444,16 @@ private struct NotebookReader {
                                            labels: Dictionary(experiments.map { ($0.name, $0.label.isEmpty ? $0.name : $0.label) }, uniquingKeysWith: { a, _ in a }))
         for figure in figures {
             let specs = figure.runs.compactMap { name in experiments.first { $0.name == name } }
-            if let reason = specs.lazy.compactMap({ FigureSpec.cannotDraw(figure.kind, metric: figure.metric, from: $0) ?? figure.cannotSweep($0) }).first {
+            if let reason = specs.lazy.compactMap({ figure.cannotDraw($0) }).first {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (\(figure.kind)) cannot be drawn: \(reason)"))
             } else if figure.kind == .sweepHeatmap, let reason = FigureSpec.cannotDrawHeatmap(figure, from: specs) {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
                                             message: "figure '\(figure.name)' (sweep_heatmap) cannot be drawn: \(reason)"))
             }
-            if figure.kind == .scatter, let references = figure.references, figure.runs.allSatisfy(references.contains) {
+            if figure.kind == .scatter || figure.kind == .spectralSnapshots, let references = figure.references, figure.runs.allSatisfy(references.contains) {
                 problems.append(SpecProblem(file: file, line: figure.line, column: 1, keyPath: "\(figure.name).run",
-                                            message: "figure '\(figure.name)' (scatter) has no point to draw: every run it names is a reference line"))
+                                            message: "figure '\(figure.name)' (\(figure.kind.rawValue)) has no \(figure.kind == .scatter ? "point" : "panel") to draw: every run it names is a reference\(figure.kind == .scatter ? " line" : " (a run named in both run and reference is drawn as a reference)")"))
             }
         }
     }

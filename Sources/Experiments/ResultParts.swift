@@ -73,7 +73,7 @@ extension FigureKind {
     /// too; the training loss is drawn by `loss` figures and `curves` figures of the loss.
     public func reads(_ run: ExperimentSpec, metric: ClaimMetric? = nil, curveMetric: CurveMetric? = nil) -> Set<ResultPart> {
         switch self {
-        case .spectralEvolution: return [.spectra, .predictions]
+        case .spectralEvolution, .spectralSnapshots: return [.spectra, .predictions]
         case .curves:
             // `metric: loss` (the default) draws the training loss at every step (kept) beside the recorded curves.
             let loss: Set<ResultPart> = (curveMetric ?? .loss) == .loss ? [.lossCurve] : []

@@ -186,6 +186,9 @@ public enum FigureKind: String, CaseIterable, Codable, Sendable {
     case finalFits = "final_fits"
     /// The amplitude spectra of several runs' final predictions in one panel, with the target's.
     case fitSpectra = "fit_spectra"
+    /// The recorded spectrum of a run at chosen iterations (`at`), one curve each, over the
+    /// target's spectrum and those of `reference` runs' targets (Rahaman et al.'s Fig. 6).
+    case spectralSnapshots = "spectral_snapshots"
 
     /// Kinds drawn from declared functions alone: they name no run.
     public var trainsNothing: Bool { self == .functionSpectra || self == .ntk || self == .ntkOptimisation }

@@ -34,10 +34,13 @@ public final class Axes {
     init() {}
 
     /// A polyline series. Colours cycle through the theme's qualitative palette when `color` is nil.
-    /// Non-finite points leave gaps (never joined, never drawn as zero).
+    /// Non-finite points leave gaps (never joined, never drawn as zero). `ramp`, a position in
+    /// [0, 1], colours the line along the theme's sequential ramp instead (viridis, from faint
+    /// to the strongest contrast with the background, in light and dark figures alike): for an
+    /// ordered family of lines, such as one quantity at increasing training iterations.
     public func line(x: [Double], y: [Double], label: String? = nil, color: Color? = nil, width: Double = 1.5,
-                     dashed: Bool = false, markers: Bool = false) {
-        let spec: ColorSpec = color.map { .explicit($0) } ?? .cycle(lineCount)
+                     dashed: Bool = false, markers: Bool = false, ramp: Double? = nil) {
+        let spec: ColorSpec = ramp.map { .ramp($0) } ?? color.map { .explicit($0) } ?? .cycle(lineCount)
         lineCount += 1
         lastLineColor = spec
         artists.append(.line(LineArtist(x: x, y: y, label: label, color: spec, width: width, dashed: dashed,

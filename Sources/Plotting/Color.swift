@@ -66,8 +66,17 @@ struct Palette {
     var marker: Color          // vertical markers without an explicit colour
     var missing: Color         // not used for data; NaN cells stay background
     var series: [Color]
+    /// The stretch of viridis an ordered family of lines runs along (`ColorSpec.ramp`), from its
+    /// first line (0, faint against the background) to its last (1, the strongest contrast).
+    var ramp: (from: Double, to: Double) = (0.85, 0)
 
     func seriesColor(_ index: Int) -> Color { series[((index % series.count) + series.count) % series.count] }
+
+    /// The colour at `t` in [0, 1] along the theme's ramp.
+    func rampColor(_ t: Double) -> Color {
+        let t = min(1, max(0, t))
+        return Colormap.viridis.color(ramp.from + (ramp.to - ramp.from) * t)
+    }
 
     static func forTheme(_ theme: Theme) -> Palette {
         switch theme {
@@ -83,13 +92,16 @@ struct Palette {
                          "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"].map(Color.init(hex:)))
         case .dark:
             // The same hues, lifted in lightness so each keeps contrast >= 4.5:1 on the background.
-            return Palette(
+            var palette = Palette(
                 background: Color(hex: "#15171c"), text: Color(hex: "#e8e8e8"), spine: Color(hex: "#a0a4ab"),
                 tick: Color(hex: "#a0a4ab"), grid: Color(hex: "#2b2f37"),
                 legendBackground: Color(hex: "#1d2027").withAlpha(0.9), legendBorder: Color(hex: "#454a54"),
                 marker: Color(hex: "#b8bcc4"), missing: Color(hex: "#15171c"),
                 series: ["#5ab0f0", "#ffa351", "#5fd35f", "#ff6b6b", "#c3a2ff",
                          "#d0a08a", "#f6a5db", "#c0c0c0", "#dede5a", "#4fdcec"].map(Color.init(hex:)))
+            // On the dark background the ramp runs the other way: from blue to bright yellow.
+            palette.ramp = (0.3, 1)
+            return palette
         }
     }
 }
@@ -98,11 +110,14 @@ struct Palette {
 enum ColorSpec {
     case explicit(Color)
     case cycle(Int)
+    /// A position in [0, 1] along the theme's sequential ramp (`Palette.ramp`).
+    case ramp(Double)
 
     func resolve(_ palette: Palette) -> Color {
         switch self {
         case .explicit(let c): return c
         case .cycle(let i): return palette.seriesColor(i)
+        case .ramp(let t): return palette.rampColor(t)
         }
     }
 }

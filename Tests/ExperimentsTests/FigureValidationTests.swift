@@ -75,3 +75,71 @@ final class FigureValidationTests: XCTestCase {
         XCTAssertTrue(problems(formula, figure: "kind: loss\nrun: e").contains { $0.message.contains("spectrum_band") })
     }
 }
+
+/// `spectral_snapshots` (Rahaman et al.'s Fig. 6): its iterations and reference runs are checked
+/// at validation, each problem at its file, line and key.
+final class SpectralSnapshotsValidationTests: XCTestCase {
+    static let mlp = "task: {kind: sum_of_sines, frequencies: [1, 2], points: 16}\nmodel: {widths: [1, 4, 1]}\ntrain: {lr: 1.0e-3, steps: 5}"
+    static let formula = "task: {kind: formula, formula: \"sin(x)\", points: 16}\nmodel: {widths: [1, 4, 1]}\ntrain: {lr: 1.0e-3, steps: 5}"
+
+    /// The report: experiments `e` (sines) and `g` (a formula target), then the figure `f`.
+    func parse(_ figure: String) -> (text: String, problems: [SpecProblem]) {
+        let text = "---\ntitle: \"v\"\n---\n\n```experiment e\n\(Self.mlp)\n```\n\n```experiment g\n\(Self.formula)\n```\n\n```figure f\n\(figure)\n```\n"
+        return (text, ReportLoader.parse(text: text, id: "v", file: "v.md", profile: "").1)
+    }
+
+    /// The 1-based line of the first line of `text` starting with `prefix` after the figure's fence.
+    func line(of prefix: String, in text: String) -> Int {
+        let lines = text.components(separatedBy: "\n")
+        let fence = lines.firstIndex(of: "```figure f")!
+        return lines.indices.first { $0 > fence && lines[$0].hasPrefix(prefix) }! + 1
+    }
+
+    func testGoodDeclarationsPass() {
+        XCTAssertEqual(parse("kind: spectral_snapshots\nrun: e\nat: [0, 2, 5]").problems, [])
+        XCTAssertEqual(parse("kind: spectral_snapshots\nrun: e\nat: [0, 5]\nreference: e2").problems.map(\.keyPath), ["f.run"],
+                       "an unknown reference run is named like any unknown run")
+    }
+
+    func testIterationsAreRequiredFewAndDistinct() {
+        let missing = parse("kind: spectral_snapshots\nrun: e")
+        XCTAssertEqual(missing.problems.count, 1, "\(missing.problems)")
+        XCTAssertEqual(missing.problems.first?.file, "v.md")
+        XCTAssertEqual(missing.problems.first?.keyPath, "f.at")
+        XCTAssertEqual(missing.problems.first?.message, "missing required key 'at'")
+
+        let many = parse("kind: spectral_snapshots\nrun: e\nat: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]")
+        XCTAssertEqual(many.problems.count, 1, "\(many.problems)")
+        XCTAssertEqual(many.problems.first?.keyPath, "f.at")
+        XCTAssertEqual(many.problems.first?.line, line(of: "at:", in: many.text))
+        XCTAssertTrue(many.problems.first?.message.contains("at most 10 iterations") == true, "\(many.problems)")
+
+        let twice = parse("kind: spectral_snapshots\nrun: e\nat: [0, 40, 0]")
+        XCTAssertEqual(twice.problems.map(\.keyPath), ["f.at"])
+        XCTAssertEqual(twice.problems.first?.line, line(of: "at:", in: twice.text))
+        XCTAssertTrue(twice.problems.first?.message.contains("each iteration once") == true, "\(twice.problems)")
+
+        let negative = parse("kind: spectral_snapshots\nrun: e\nat: [0, -4]")
+        XCTAssertEqual(negative.problems.map(\.keyPath), ["f.at[1]"])
+    }
+
+    func testRunsAndReferencesNeedASpectrum() {
+        let formulaRun = parse("kind: spectral_snapshots\nrun: g\nat: [0]")
+        XCTAssertEqual(formulaRun.problems.map(\.keyPath), ["f.run"])
+        XCTAssertEqual(formulaRun.problems.first?.line, line(of: "run:", in: formulaRun.text))
+        XCTAssertTrue(formulaRun.problems.first?.message.contains("formula target") == true, "\(formulaRun.problems)")
+
+        let formulaReference = parse("kind: spectral_snapshots\nrun: e\nat: [0]\nreference: g")
+        XCTAssertEqual(formulaReference.problems.map(\.keyPath), ["f.run"])
+        XCTAssertTrue(formulaReference.problems.first?.message.contains("reference run 'g'") == true, "\(formulaReference.problems)")
+
+        let onlyReferences = parse("kind: spectral_snapshots\nrun: e\nat: [0]\nreference: e")
+        XCTAssertEqual(onlyReferences.problems.map(\.keyPath), ["f.run"])
+        XCTAssertTrue(onlyReferences.problems.first?.message.contains("has no panel to draw") == true, "\(onlyReferences.problems)")
+
+        let elsewhere = parse("kind: loss\nrun: e\nreference: e")
+        XCTAssertEqual(elsewhere.problems.map(\.keyPath), ["f.reference"])
+        XCTAssertEqual(elsewhere.problems.first?.line, line(of: "reference:", in: elsewhere.text))
+        XCTAssertEqual(elsewhere.problems.first?.message, "'reference' applies to a scatter or spectral_snapshots figure")
+    }
+}

@@ -42,6 +42,7 @@ extension FigureKind {
         case .finalFits: return FinalFitsFigure.self
         case .fitSpectra: return FitSpectraFigure.self
         case .scatter: return ScatterFigure.self
+        case .spectralSnapshots: return SpectralSnapshotsFigure.self
         }
     }
 }
