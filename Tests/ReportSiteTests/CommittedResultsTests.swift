@@ -415,6 +415,13 @@ final class FrozenPartsTests: XCTestCase {
         run: [s, w]
         ```
 
+        ```figure snapshots
+        kind: spectral_snapshots
+        run: w
+        reference: s
+        at: [0, 10, 20]
+        ```
+
         ```figure spectra
         kind: grade_spectra
         run: m
