@@ -104,11 +104,6 @@ public struct AmplitudeOptimisationResult: Sendable {
         public var optimisedTrainingError: Double
         public var falloffTrainingErrors: [Double]
 
-        static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-        public var optimisedMean: Double { Self.mean(optimisedErrors) }
-        /// The falloff (index into falloffs, count = ∞) with the lowest mean test error.
-        public var bestFalloff: Int { falloffErrors.indices.min { Self.mean(falloffErrors[$0]) < Self.mean(falloffErrors[$1]) }! }
-        public var bestMean: Double { Self.mean(falloffErrors[bestFalloff]) }
     }
     public var families: [Family]
     /// The kernel row of the basic mapping at the training points.
@@ -180,3 +175,33 @@ final class AmplitudeOptimisationCache: @unchecked Sendable {
         return result
     }
 }
+
+/// Test errors of the power-law falloffs a_j = j^(−p) and of the optimised mapping, one per
+/// held-out signal each (Tancik et al.'s Fig. 5b/c): the NTK model's (`AmplitudeOptimisationResult.Family`)
+/// and the trained networks' (`TrainedMappingErrors`) share their summaries through this.
+public protocol MappingErrorTable {
+    /// falloffErrors[i]: one error per signal for the falloff at index i (p = ∞ last).
+    var falloffErrors: [[Double]] { get }
+    var optimisedErrors: [Double] { get }
+}
+
+extension MappingErrorTable {
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+    /// The sample standard deviation (n − 1), 0 for a single value.
+    static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+    public var falloffMeans: [Double] { falloffErrors.map(Self.mean) }
+    public var falloffStandardDeviations: [Double] { falloffErrors.map(Self.standardDeviation) }
+    public var optimisedMean: Double { Self.mean(optimisedErrors) }
+    /// The falloff (an index into the falloffs) with the lowest mean test error.
+    public var bestFalloff: Int {
+        let means = falloffMeans
+        return means.indices.min { means[$0] < means[$1] }!
+    }
+    public var bestMean: Double { falloffMeans[bestFalloff] }
+}
+
+extension AmplitudeOptimisationResult.Family: MappingErrorTable {}

@@ -6,7 +6,7 @@ import Tasks
 /// run, grouped by its mapping, the power-law falloffs a_j = j^(−p) (p = ∞ last) and the
 /// optimised amplitudes. Read by the figure and by `optimised_mapping` claims with
 /// `networks: trained`; from each run's test RSE and its declaration (no bulky part of a result).
-public struct TrainedMappingErrors: Sendable {
+public struct TrainedMappingErrors: Sendable, MappingErrorTable {
     public var exponent: Double
     /// The falloffs p trained (ascending; ∞, a_1 = 1 alone, last), and each one's test MSE, one
     /// per run (signal).
@@ -14,13 +14,6 @@ public struct TrainedMappingErrors: Sendable {
     public var falloffErrors: [[Double]]
     /// The optimised mapping's test MSE, one per run.
     public var optimisedErrors: [Double]
-
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-    public var falloffMeans: [Double] { falloffErrors.map(Self.mean) }
-    public var optimisedMean: Double { Self.mean(optimisedErrors) }
-    /// The index into `falloffs` of the lowest mean test MSE.
-    public var bestFalloff: Int { falloffMeans.indices.min { falloffMeans[$0] < falloffMeans[$1] }! }
-    public var bestMean: Double { falloffMeans[bestFalloff] }
 
     /// The mean square of a run's test targets (the grid points its interleaved split does not
     /// train on), from its declaration: the test MSE is its test RSE times this.
@@ -42,20 +35,13 @@ public struct TrainedMappingErrors: Sendable {
         guard let trained = figure.trained, let optimisation = figure.optimisation else {
             throw TrainedMappingError(description: "figure '\(figure.name)' names no trained experiments")
         }
-        var cache: [String: Double] = [:]
         return try trained.enumerated().map { index, block in
             var falloffs: [Double: [Double]] = [:], optimised: [Double] = []
             for spec in specs where spec.group == block {
                 guard let run = runs[spec.name] else { throw TrainedMappingError(description: "run '\(spec.name)' has no result") }
                 guard run.status == .ok else { throw TrainedMappingError(description: "run '\(spec.name)' failed: \(run.message ?? "no message")") }
                 guard let rse = run.testRSE else { throw TrainedMappingError(description: "run '\(spec.name)' has no test error") }
-                let taskKey = "\(spec.task.points) \(spec.task.exponent ?? 0) \(spec.task.noiseSeed ?? 0) \(spec.task.signals ?? 0) \(spec.task.signal ?? 0) \(spec.task.stride ?? 2)"
-                let meanSquare: Double
-                if let cached = cache[taskKey] { meanSquare = cached } else {
-                    meanSquare = try testMeanSquare(spec)
-                    cache[taskKey] = meanSquare
-                }
-                let mse = rse * meanSquare
+                let mse = rse * (try testMeanSquare(spec))
                 switch spec.features.kind {
                 case .ntkOptimised: optimised.append(mse)
                 case .powerFalloff: falloffs[spec.features.infiniteExponent == true ? .infinity : spec.features.exponent ?? 0, default: []].append(mse)

@@ -97,12 +97,8 @@ public final class Network<T: RealScalar> {
                 let s = (2 / Double(l.inputs + l.outputs)).squareRoot()
                 for k in 0..<nw { w[k] = T(s * rng.normal()) }
                 b.update(repeating: 0, count: l.outputs)
-            case .heNormal:
-                let s = (2 / Double(l.inputs)).squareRoot()
-                for k in 0..<nw { w[k] = T(s * rng.normal()) }
-                b.update(repeating: 0, count: l.outputs)
-            case .lecunNormal:
-                let s = (1 / Double(l.inputs)).squareRoot()
+            case .heNormal, .lecunNormal:
+                let s = ((initializer == .heNormal ? 2 : 1) / Double(l.inputs)).squareRoot()
                 for k in 0..<nw { w[k] = T(s * rng.normal()) }
                 b.update(repeating: 0, count: l.outputs)
             }

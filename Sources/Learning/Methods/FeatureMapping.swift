@@ -101,8 +101,7 @@ public enum FeatureMapping: Sendable, Equatable {
             for i in 0..<(m * d) { values[i] = sigma * distribution.draw(&rng) }
             return Matrix(rows: m, cols: d, values: values)
         case .powerFalloff, .amplitudes:
-            let m: Int
-            if case .powerFalloff(_, let count) = self { m = count } else if case .amplitudes(let a) = self { m = a.count } else { m = 0 }
+            let m = outputWidth(inputWidth: d) / (2 * d)   // frequencies per axis
             precondition(m > 0, "FeatureMapping.powerFalloff, .amplitudes: count must be positive")
             var b = Matrix<Double>(rows: m * d, cols: d)
             for a in 0..<d {

@@ -67,19 +67,9 @@ extension FigureRecipes {
         let xs = falloffs.map { $0.isInfinite ? 2.5 : $0 }
         var top = 0.0
         for (i, family) in result.families.enumerated() {
-            let colour = exponentColours[i % exponentColours.count]
-            let means = family.falloffErrors.map { $0.reduce(0, +) / Double($0.count) }
-            let sds = zip(family.falloffErrors, means).map { values, mean in
-                values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
-            }
-            errors.line(x: xs, y: means, label: "α = \(ClaimCheck.number(family.exponent))", color: colour, width: 2)
-            errors.band(x: xs, lower: zip(means, sds).map { max($0 - $1, $0 / 10) }, upper: zip(means, sds).map { $0 + $1 },
-                        color: colour, underLastLine: true)
-            let best = family.bestFalloff
-            errors.points(x: [xs[best]], y: [means[best]], color: colour, width: 3.5)
-            errors.line(x: [xs[best] - 0.18, xs[best] + 0.18], y: [family.optimisedMean, family.optimisedMean],
-                        color: colour, width: 3, dashed: true)
-            top = max(top, means.last ?? top)
+            drawErrors(family, at: xs, on: errors, label: "α = \(ClaimCheck.number(family.exponent))",
+                       colour: exponentColours[i % exponentColours.count])
+            top = max(top, family.falloffMeans.last ?? top)
         }
         errors.xTickValues = [0, 0.5, 1, 1.5, 2]
         if top.isFinite, top > 0 { errors.annotate("p = ∞", x: 2.32, y: top * 1.5) }
@@ -94,32 +84,17 @@ extension FigureRecipes {
             let networks = panels[1]
             var low = Double.infinity, high = 0.0, highestInfinite = 0.0
             for (i, family) in trained.enumerated() {
-                let colour = exponentColours[i % exponentColours.count]
-                let xs = family.falloffs.map { $0.isInfinite ? 2.5 : $0 }
+                drawErrors(family, at: family.falloffs.map { $0.isInfinite ? 2.5 : $0 }, on: networks,
+                           label: "α = \(ClaimCheck.number(family.exponent)) (n = \(family.optimisedErrors.count))",
+                           colour: exponentColours[i % exponentColours.count])
                 let means = family.falloffMeans
-                let sds = zip(family.falloffErrors, means).map { values, mean in
-                    values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
-                }
-                let n = family.optimisedErrors.count
-                networks.line(x: xs, y: means, label: "α = \(ClaimCheck.number(family.exponent)) (n = \(n))", color: colour, width: 2)
-                networks.band(x: xs, lower: zip(means, sds).map { max($0 - $1, $0 / 10) }, upper: zip(means, sds).map { $0 + $1 },
-                              color: colour, underLastLine: true)
-                let best = family.bestFalloff
-                networks.points(x: [xs[best]], y: [means[best]], color: colour, width: 3.5)
-                networks.line(x: [xs[best] - 0.18, xs[best] + 0.18], y: [family.optimisedMean, family.optimisedMean],
-                              color: colour, width: 3, dashed: true)
-                for v in means + [family.optimisedMean] + zip(means, sds).map({ $0 + $1 }) where v.isFinite && v > 0 {
-                    low = min(low, v); high = max(high, v)
-                }
                 if family.falloffs.last?.isInfinite == true, let last = means.last, last.isFinite, last > 0 { highestInfinite = max(highestInfinite, last) }
             }
             if highestInfinite > 0 { networks.annotate("p = ∞", x: 2.32, y: highestInfinite * 1.5) }
-            for family in result.families {
-                let means = family.falloffErrors.map { $0.reduce(0, +) / Double($0.count) }
-                let sds = zip(family.falloffErrors, means).map { values, mean in
-                    values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
-                }
-                for v in means + [family.optimisedMean] + zip(means, sds).map({ $0 + $1 }) where v.isFinite && v > 0 {
+            let tables = (trained as [any MappingErrorTable]) + (result.families as [any MappingErrorTable])
+            for family in tables {
+                let means = family.falloffMeans
+                for v in means + [family.optimisedMean] + zip(means, family.falloffStandardDeviations).map({ $0 + $1 }) where v.isFinite && v > 0 {
                     low = min(low, v); high = max(high, v)
                 }
             }
@@ -158,5 +133,19 @@ extension FigureRecipes {
         amplitudes.yLimits = 1e-5...2   // amplitudes Adam drove to ~0 (below 10⁻⁵) are clipped
         amplitudes.showsLegend = true
         return figure
+    }
+
+    /// One family's test errors on `axes`: the falloffs' mean (line, at `xs`) ± sd (band, floored
+    /// at a tenth of the mean for the log axis), the best falloff as a dot and the optimised
+    /// mapping's mean as a dashed segment beside it.
+    private static func drawErrors(_ family: some MappingErrorTable, at xs: [Double], on axes: Axes, label: String, colour: Color) {
+        let means = family.falloffMeans, sds = family.falloffStandardDeviations
+        axes.line(x: xs, y: means, label: label, color: colour, width: 2)
+        axes.band(x: xs, lower: zip(means, sds).map { max($0 - $1, $0 / 10) }, upper: zip(means, sds).map { $0 + $1 },
+                  color: colour, underLastLine: true)
+        let best = family.bestFalloff
+        axes.points(x: [xs[best]], y: [means[best]], color: colour, width: 3.5)
+        axes.line(x: [xs[best] - 0.18, xs[best] + 0.18], y: [family.optimisedMean, family.optimisedMean],
+                  color: colour, width: 3, dashed: true)
     }
 }
