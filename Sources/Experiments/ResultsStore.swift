@@ -192,3 +192,98 @@ public struct ResultsManifest: Codable, Sendable, Equatable {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
+
+// Committed checkpoints: a paper profile too long for one sitting continues in the next from the
+// repository. `freeze --with-checkpoints` copies the checkpoint of each declared run still in
+// training (the run store's `tmp/checkpoints/KEY.json`: weights, optimizer state, RNG, schedule
+// position and the measurements recorded so far; `RunCheckpoint`) into the results store as
+// `checkpoints/KEY.json.xz` (xz, `EntryCompression`), beside the runs already finished; and
+// `build --carry-over` restores the finished runs from the results store and, for a run it
+// trains whose run store has no checkpoint of its own, starts from the committed one. The key
+// names the declaration, the engine version and the thread count, so a checkpoint is only ever
+// read by the run it was written by; continuing from it is bit-identical to training without the
+// interruption (`CommittedCheckpointTests`). `freeze` removes a committed checkpoint once its run
+// is frozen finished.
+extension RunStore {
+    /// The folder of a results store that holds the checkpoints of runs still in training.
+    public static let committedCheckpointsFolder = "checkpoints"
+
+    /// Where a results store keeps the committed checkpoint of the run with `key`.
+    public func committedCheckpointFile(forKey key: String) -> URL {
+        root.appendingPathComponent("\(Self.committedCheckpointsFolder)/\(key).json\(EntryCompression.suffix)")
+    }
+
+    /// The keys `spec` may have been trained under: this machine's thread count first, then the
+    /// others (as `entryFolder` looks for an entry when `acceptAnyThreadCount` is set).
+    static func candidateKeys(for spec: ExperimentSpec) -> [String] {
+        let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != threads(for: spec) }
+        return ([threads(for: spec)] + others).map { key(for: spec, threads: $0) }
+    }
+
+    /// Copies the checkpoint of `spec`'s run, still in training in this run store, into the
+    /// results store `results` (compressed; a file with the same bytes is left as it is). Returns
+    /// the bytes it takes there, or nil when this store holds no readable checkpoint of the run.
+    public func freezeCheckpoint(_ spec: ExperimentSpec, into results: RunStore) throws -> Int? {
+        for key in Self.candidateKeys(for: spec) {
+            let file = checkpointFile(forKey: key)
+            guard let data = try? Data(contentsOf: file), RunCheckpoint.decode(data) != nil else { continue }
+            let target = results.committedCheckpointFile(forKey: key)
+            let compressed = try EntryCompression.compress(data)
+            if (try? Data(contentsOf: target)) != compressed {
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let partial = target.appendingPathExtension("partial")
+                try compressed.write(to: partial)
+                guard rename(partial.path, target.path) == 0 else {
+                    try? FileManager.default.removeItem(at: partial)
+                    throw FreezeError(message: "\(spec.name): cannot write \(target.path)")
+                }
+            }
+            return compressed.count
+        }
+        return nil
+    }
+
+    /// Removes the committed checkpoints of `spec`'s run (every thread count's) from this results
+    /// store: the run is frozen finished, or its declaration was trained again whole.
+    public func removeCommittedCheckpoints(of spec: ExperimentSpec) {
+        for key in Self.candidateKeys(for: spec) {
+            let file = committedCheckpointFile(forKey: key)
+            if FileManager.default.fileExists(atPath: file.path) { try? FileManager.default.removeItem(at: file) }
+        }
+        let folder = root.appendingPathComponent(Self.committedCheckpointsFolder)
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// Puts the committed checkpoint of the run with `key` from the results store `results` in
+    /// this run store's temporary area, where the run continues from it, unless this store has a
+    /// checkpoint of the run already (its own is never older than a committed one it started
+    /// from). Returns whether it did; a committed checkpoint that does not decompress or decode is
+    /// not used (the run starts over).
+    public func seedCheckpoint(forKey key: String, from results: RunStore) -> Bool {
+        let own = checkpointFile(forKey: key)
+        guard !FileManager.default.fileExists(atPath: own.path),
+              let stored = try? Data(contentsOf: results.committedCheckpointFile(forKey: key)),
+              let data = try? EntryCompression.decompress(stored), RunCheckpoint.decode(data) != nil else { return false }
+        do {
+            try FileManager.default.createDirectory(at: own.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let partial = own.appendingPathExtension("partial")
+            try data.write(to: partial)
+            return rename(partial.path, own.path) == 0
+        } catch {
+            return false
+        }
+    }
+
+    /// The committed checkpoints of this results store: key -> bytes on disk.
+    public func committedCheckpoints() -> [String: Int] {
+        let folder = root.appendingPathComponent(Self.committedCheckpointsFolder)
+        var found: [String: Int] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".json\(EntryCompression.suffix)") {
+            let key = String(name.dropLast(".json\(EntryCompression.suffix)".count))
+            found[key] = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+        }
+        return found
+    }
+}

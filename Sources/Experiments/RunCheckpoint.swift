@@ -37,8 +37,12 @@ struct RunCheckpoint: Codable {
 
     /// The checkpoint in `file`, or nil when there is none or it cannot be read.
     static func read(_ file: URL) -> RunCheckpoint? {
-        guard let data = try? Data(contentsOf: file),
-              let checkpoint = try? RunStore.decoder().decode(RunCheckpoint.self, from: data), checkpoint.format == 1 else { return nil }
+        (try? Data(contentsOf: file)).flatMap(decode)
+    }
+
+    /// The checkpoint in `data`, or nil when it does not decode or is of another format.
+    static func decode(_ data: Data) -> RunCheckpoint? {
+        guard let checkpoint = try? RunStore.decoder().decode(RunCheckpoint.self, from: data), checkpoint.format == 1 else { return nil }
         return checkpoint
     }
 

@@ -114,10 +114,13 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Train nothing: assemble the site from the run store and the committed results store (--results); a run in neither fails (its page says so, exit status 1).")
     var frozen = false
 
-    @Option(name: .long, help: ArgumentHelp("Committed results store that --frozen reads after the run store (default: results/ of the project root; fill it with `mgdl-report freeze`).", valueName: "dir"))
+    @Flag(name: .long, help: "Continue the training committed to the results store (--results; `freeze --with-checkpoints`, e.g. by another session): a run the run store lacks is taken from the results store when it is there finished, and a run to train starts from its committed checkpoint when the run store has none of its own.")
+    var carryOver = false
+
+    @Option(name: .long, help: ArgumentHelp("Committed results store that --frozen and --carry-over read after the run store (default: results/ of the project root; fill it with `mgdl-report freeze`).", valueName: "dir"))
     var results: String?
 
-    @Flag(name: .long, help: "With --frozen: a report none of whose runs is in either store, and that the results store does not list as committed, is built as a 'not yet committed' page instead of failing (a report it lists must still build whole).")
+    @Flag(name: .long, help: "With --frozen: a report that the results store does not list as committed and that is not whole in the stores (none of its runs, or only those trained so far: `freeze --with-checkpoints`) is built as a 'not yet committed' page, saying how many of its runs are committed, instead of failing (a report it lists must still build whole).")
     var allowUncommitted = false
 
     @Option(name: .long, help: ArgumentHelp("Link every page to the same reports built with another profile, published at ROOT relative to this site's root (e.g. paper=paper/ on the quick site, quick=../ on the paper site).", valueName: "profile=root"))
@@ -154,6 +157,10 @@ struct BuildCommand: ParsableCommand {
         builder.overrides = try options.overrides()
         builder.shard = shardValue
         builder.resultsDirectory = ProjectRoot.resolve(results, default: "results")
+        if carryOver {
+            guard !frozen else { throw ValidationError("--carry-over continues training and --frozen trains none: choose one") }
+            builder.carryOver = true
+        }
         if allowUncommitted {
             guard frozen else { throw ValidationError("--allow-uncommitted goes with --frozen (a build that trains has no uncommitted reports)") }
             builder.allowUncommitted = true

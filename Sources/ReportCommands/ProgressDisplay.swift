@@ -36,6 +36,8 @@ final class ProgressDisplay {
             if !quiet { emit("\(current): training \(steps) steps") }
         case .runRestored(let report, let run, let index, let count):
             if !quiet { emit("[\(index)/\(count)] \(report)/\(run): from the run store") }
+        case .runCarriedOver(let report, let run):
+            if !quiet { emit("\(names[run] ?? "\(report)/\(run)"): continues from the checkpoint committed to the results store") }
         case .trainingPlanned(let costs):
             self.costs = costs
         case .runProgress(let progress):
@@ -129,6 +131,8 @@ final class ProgressDisplay {
             object = ["event": "run_started", "report": report, "run": run, "index": index, "count": count, "steps": steps]
         case .runRestored(let report, let run, let index, let count):
             object = ["event": "run_restored", "report": report, "run": run, "index": index, "count": count]
+        case .runCarriedOver(let report, let run):
+            object = ["event": "run_carried_over", "report": report, "run": run]
         case .runProgress(let p):
             let now = Date()
             guard now.timeIntervalSince(lastPrint) >= 1 else { return }

@@ -86,8 +86,11 @@ struct FreezeCommand: ParsableCommand {
             its predictions (declare train.keep_predictions). A report frozen whole is listed in reports/PROFILE/REPORT.json \
             of the results store, which `build --frozen` checks. Each result is written compressed \
             (result.json.xz: xz, deterministic; its digest is that of the uncompressed bytes), and \
-            --reencode converts the entries of a results store written before in place. Trains nothing. Exit status 1 when a declared run is missing \
-            from the run store or refused (the others are still copied), 2 when a report is invalid.
+            --reencode converts the entries of a results store written before in place. A run the run store lacks but the results store already holds \
+            (frozen in an earlier session) is kept as it is. With --with-checkpoints, the runs still in training are committed \
+            too, as their checkpoints, for `build --carry-over` to continue (docs/committed-results.md). \
+            Trains nothing. Exit status 1 when a declared run is in neither store (without --with-checkpoints) \
+            or refused (the others are still copied), 2 when a report is invalid.
             """
     )
 
@@ -101,6 +104,9 @@ struct FreezeCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Copy nothing: rewrite, in place, every entry of the results store frozen in an earlier form into today's: result.json.xz (compressed; the digest stays that of the JSON), without the parts that no figure, table or claim of the profile's reports reads (an entry none declares is only compressed). Reads no run store; trains nothing; the kept numbers are the entries' own.")
     var reencode = false
+
+    @Flag(name: .long, help: "Also commit the training in progress: for each declared run the run store has not finished, copy its checkpoint (tmp/checkpoints/KEY.json: weights, optimizer, RNG, schedule position, the measurements so far) into the results store as checkpoints/KEY.json.xz, so that `build --carry-over` continues it in another session or on another clone. A run in training or not started is then not an error; a committed checkpoint is removed once its run is frozen finished.")
+    var withCheckpoints = false
 
     func run() throws {
         if reencode {
@@ -142,15 +148,40 @@ struct FreezeCommand: ParsableCommand {
         let everyReport = options.only.isEmpty ? reports
             : (try? ReportLoader.load(directory: options.reportsDirectory, profile: options.profile, only: [], overrides: try options.overrides())) ?? reports
         let partsByKey = Report.resultPartsRead(by: everyReport + reports)
-        var copied = 0, bytes = 0
+        var copied = 0, bytes = 0, kept = 0
+        var inProgress = 0, checkpointBytes = 0, notStarted = 0
         var problems: [String] = []
         for report in reports {
             var keys: [String: String] = [:]
             for spec in report.experiments {
+                let parts = partsByKey[RunStore.key(for: spec)] ?? []
+                // Frozen in an earlier session (committed with its training in progress: --with-checkpoints)
+                // and no longer in this run store: the committed entry stands when it has every part read.
+                if runStore.entryKey(for: spec) == nil, let committed = resultsStore.result(for: spec),
+                   Set(committed.omitted ?? []).isDisjoint(with: parts) {
+                    kept += 1
+                    keys[spec.name] = resultsStore.entryKey(for: spec)
+                    resultsStore.removeCommittedCheckpoints(of: spec)
+                    continue
+                }
+                if withCheckpoints, runStore.entryKey(for: spec) == nil {
+                    do {
+                        if let written = try runStore.freezeCheckpoint(spec, into: resultsStore) {
+                            inProgress += 1
+                            checkpointBytes += written
+                        } else {
+                            notStarted += 1
+                        }
+                    } catch {
+                        problems.append("\(report.id)/\(error)")
+                    }
+                    continue
+                }
                 do {
-                    bytes += try runStore.freeze(spec, into: resultsStore, keeping: partsByKey[RunStore.key(for: spec)] ?? [])
+                    bytes += try runStore.freeze(spec, into: resultsStore, keeping: parts)
                     copied += 1
                     keys[spec.name] = resultsStore.entryKey(for: spec)
+                    resultsStore.removeCommittedCheckpoints(of: spec)
                 } catch {
                     problems.append("\(report.id)/\(error)")
                 }
@@ -162,6 +193,8 @@ struct FreezeCommand: ParsableCommand {
         }
         for problem in problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
         print(String(format: "%d run(s) of profile %@ in %@ (%.1f MB)", copied, options.profile, results ?? "results", Double(bytes) / 1e6)
+              + (kept > 0 ? "; \(kept) already there" : "")
+              + (withCheckpoints ? String(format: "; %d in training (checkpoints, %.1f MB), %d not started", inProgress, Double(checkpointBytes) / 1e6, notStarted) : "")
               + (problems.isEmpty ? "" : "; \(problems.count) not frozen"))
         if !problems.isEmpty { throw ExitCode(1) }
     }

@@ -48,10 +48,14 @@ struct RunOutcomes {
     var failedRuns: [String] = []
     /// Runs a `frozen` build found in neither store (failed, not trained).
     var notInStores = 0
-    /// Reports a `frozen` build with `allowUncommitted` shows as not yet committed: none of their
-    /// runs is in either store and the results store lists no frozen runs of theirs. Their runs
-    /// have no result, and neither they nor their figures count as failures.
+    /// Reports a `frozen` build with `allowUncommitted` shows as not yet committed: the results
+    /// store does not list them and some of their runs are in neither store (none, or all but
+    /// those trained so far). Their missing runs have no result, and neither they nor their
+    /// figures count as failures.
     var uncommitted: Set<String> = []
+    /// Of each report in `uncommitted`, the runs that are in a store (finished so far, frozen by
+    /// `freeze --with-checkpoints` while the rest train) and the runs it declares.
+    var uncommittedRuns: [String: (found: Int, declared: Int)] = [:]
 
     mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool) {
         results[run.report.id, default: [:]][run.spec.name] = result
@@ -109,7 +113,7 @@ extension SiteBuilder {
     func trainOrRestore(_ plan: BuildPlan, events: (BuildEvent) -> Void) throws -> RunOutcomes {
         var outcomes = RunOutcomes()
         let store = plan.store, total = plan.declaredCount
-        let committed = frozen ? resultsDirectory.map { RunStore(readingFrom: $0) } : nil
+        let committed = frozen || carryOver ? resultsDirectory.map { RunStore(readingFrom: $0) } : nil
         var toTrain: [DeclaredRun] = []
         var firstByKey: [String: DeclaredRun] = [:]
         var sameAs: [DeclaredRun] = []
@@ -140,8 +144,10 @@ extension SiteBuilder {
                 if let committed, let manifest = committed.manifest(report: id, profile: profile) {
                     committedProblems[id] = manifest.problem(specs: runs.map(\.0.spec), absent: Set(runs.filter { $0.1 == nil && lacking[$0.0.key] == nil }.map(\.0.spec.name)),
                                                                 in: committed)
-                } else if allowUncommitted, runs.allSatisfy({ $0.1 == nil && lacking[$0.0.key] == nil }) {
+                } else if allowUncommitted, runs.contains(where: { $0.1 == nil }) {
+                    // Not listed and not whole: none of its runs yet, or those its training has finished so far.
                     outcomes.uncommitted.insert(id)
+                    outcomes.uncommittedRuns[id] = (runs.filter { $0.1 != nil }.count, runs.count)
                 }
             }
         }
@@ -241,6 +247,10 @@ extension SiteBuilder {
                     let checkpoints = store.map {
                         RunCheckpointing(file: $0.checkpointFile(forKey: run.key), interval: checkpointInterval)
                     }
+                    if carryOver, let store, let resultsDirectory,
+                       store.seedCheckpoint(forKey: run.key, from: RunStore(readingFrom: resultsDirectory)) {
+                        lock.lock(); events(.runCarriedOver(report: run.report.id, run: run.spec.name)); lock.unlock()
+                    }
                     var result = Runner.run(run.spec, progress: { progress in
                         lock.lock(); events(.runProgress(progress)); lock.unlock()
                     }, checkpoints: checkpoints)
@@ -267,14 +277,14 @@ extension SiteBuilder {
     /// Step "pages" of one report: its claims checked, its pages and site entry written.
     func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, figures: [String: FigureFiles],
                      provenance: Provenance, templates: SiteTemplates, to folder: URL, events: (BuildEvent) -> Void,
-                     uncommitted: Bool = false, summary: inout BuildSummary) throws -> SiteEntry {
+                     uncommitted: Bool = false, uncommittedRuns: (found: Int, declared: Int)? = nil, summary: inout BuildSummary) throws -> SiteEntry {
         let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile, figures: report.figures) }
         for claim in claims {
             events(.claimChecked(report: report.id, claim: claim))
             summary.claims.append((report.id, claim))
         }
         var page = ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: restored)
-        page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id) : nil,
+        page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id, runs: uncommittedRuns) : nil,
                                     otherProfile: otherProfileSite)
         page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         page.runKeys = keys

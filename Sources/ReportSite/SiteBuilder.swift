@@ -51,6 +51,8 @@ public enum BuildEvent: Sendable {
     case runStarted(report: String, run: String, index: Int, count: Int, steps: Int)
     case runRestored(report: String, run: String, index: Int, count: Int)
     case runProgress(RunProgress)
+    /// A run to train starts from the checkpoint committed to the results store (`carryOver`).
+    case runCarriedOver(report: String, run: String)
     case runFinished(report: String, run: String, result: RunResult)
     case figureFailed(report: String, figure: String, message: String)
     case claimChecked(report: String, claim: ClaimResult)
@@ -74,9 +76,15 @@ public struct SiteBuilder {
     /// The committed results store (`results/` of the project), read by `frozen` builds after the
     /// run store; nil: none.
     public var resultsDirectory: URL?
-    /// With `frozen`: a report none of whose runs is in either store, and that the results store
-    /// does not list as committed (`ResultsManifest`), is built as "not yet committed" (its page
-    /// says so; no figure is drawn) instead of failing. A report the results store lists must
+    /// A build that trains continues the training committed to the results store
+    /// (`resultsDirectory`; `freeze --with-checkpoints`): a run the run store lacks is restored
+    /// from the results store when it is there, finished, and a run to train whose run store has
+    /// no checkpoint starts from the results store's committed checkpoint of it, if any.
+    public var carryOver = false
+    /// With `frozen`: a report that the results store does not list as committed
+    /// (`ResultsManifest`) and that is not whole in the stores (none of its runs, or only those
+    /// its training has finished so far) is built as "not yet committed" (its page says so and how
+    /// many of its runs are committed; no figure is drawn) instead of failing. A report the results store lists must
     /// still build whole.
     public var allowUncommitted = false
     /// The same reports built with another profile, published beside this site: (profile, its
@@ -189,7 +197,7 @@ public struct SiteBuilder {
                 events(.step("\(Step.pages): \(report.id)"))
                 siteEntries.append(try writeReport(report, runs: runs, keys: keys[report.id] ?? [:], restored: outcomes.restored[report.id] ?? [], figures: figures,
                                                    provenance: provenance, templates: templates, to: folder, events: events,
-                                                   uncommitted: uncommitted, summary: &summary))
+                                                   uncommitted: uncommitted, uncommittedRuns: outcomes.uncommittedRuns[report.id], summary: &summary))
             }
             events(.step("\(Step.pages): index"))
             siteEntries += try keepOtherReports(built: Set(reports.map(\.id)), into: staging)
@@ -340,8 +348,10 @@ public struct SiteBuilder {
     }
 
     /// What the page of a report not yet committed says (`allowUncommitted`), in place of its figures.
-    func uncommittedMessage(_ report: String) -> String {
-        "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
+    func uncommittedMessage(_ report: String, runs: (found: Int, declared: Int)? = nil) -> String {
+        let progress = runs.map { $0.found > 0 ? "\($0.found) of its \($0.declared) runs are committed so far, the others still train (across sessions: "
+            + "freeze --with-checkpoints commits them in progress, build --carry-over continues them); " : "" } ?? ""
+        return progress + "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
             + "and commit results/ (docs/committed-results.md)"
     }
 

@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+
+/// A paper profile too long for one sitting: its training in progress is committed
+/// (`freeze --with-checkpoints`: the finished runs and the checkpoints of the others) and a build
+/// on another clone continues it (`build --carry-over`), giving the bytes of a training never
+/// interrupted; the committed checkpoints go once the report is frozen whole.
+final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
+    static let report = """
+    ---
+    version: 1
+    title: "Carry over"
+    ---
+
+    One run that finishes at once and one long enough to be stopped in its training.
+
+    ```experiment short
+    task:
+      kind: sum_of_sines
+      frequencies: [1, 2]
+      points: 32
+    model:
+      widths: [1, 8, 1]
+    train:
+      lr: 3.0e-3
+      steps: 50
+    ```
+
+    ```experiment long
+    task:
+      kind: sum_of_sines
+      frequencies: [1, 3]
+      points: 32
+    model:
+      widths: [1, 16, 16, 1]
+    train:
+      lr: 3.0e-3
+      steps: 8000
+      record_every: 1000
+    ```
+
+    ```figure loss
+    kind: loss
+    run: long
+    caption: "Loss."
+    ```
+    """
+
+    /// A clone: the report, and the results store of `results` if given (what a commit carries).
+    func clone(results: URL? = nil) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-carry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        try Self.report.write(to: dir.appendingPathComponent("reports/carry.md"), atomically: true, encoding: .utf8)
+        if let results { try FileManager.default.copyItem(at: results, to: dir.appendingPathComponent("results")) }
+        return dir
+    }
+
+    var build: [String] { ["build", "--templates", templates, "-j", "1", "--json", "--checkpoint-every", "0.05"] }
+
+    func files(_ folder: URL) throws -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    }
+
+    func testTrainingCommittedInProgressContinuesOnAnotherCloneBitIdentically() throws {
+        let reference = try clone(), first = try clone()
+        var second: URL?
+        defer { for dir in [reference, first, second].compactMap({ $0 }) { try? FileManager.default.removeItem(at: dir) } }
+        let uninterrupted = try run(build, in: reference)
+        XCTAssertEqual(uninterrupted.status, 0, uninterrupted.stderr)
+
+        // First sitting: the short run finishes, the long one is killed after its first checkpoint.
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = build
+        process.currentDirectoryURL = first
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let checkpoints = first.appendingPathComponent(".mgdl-store/tmp/checkpoints")
+        let deadline = Date().addingTimeInterval(120)
+        let runs = first.appendingPathComponent(".mgdl-store/runs")
+        func started() throws -> Bool {
+            let stored = try files(runs)
+            guard stored.count == 1 else { return false }
+            return try files(checkpoints).contains { $0.hasSuffix(".json") && !stored.contains(String($0.dropLast(5))) }
+        }
+        while try !started() && Date() < deadline && process.isRunning {
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the build was killed before it finished")
+        let shortKey = try XCTUnwrap(files(runs).first)
+        let longKey = try XCTUnwrap(files(checkpoints).first { $0.hasSuffix(".json") && $0 != shortKey + ".json" }).replacingOccurrences(of: ".json", with: "")
+        XCTAssertEqual(try files(first.appendingPathComponent(".mgdl-store/runs")).count, 1, "the short run finished, the long one did not")
+
+        // Without --with-checkpoints, freeze says the long run is missing (exit 1) and commits no checkpoint.
+        let plain = try run(["freeze"], in: first)
+        XCTAssertEqual(plain.status, 1, plain.stdout + plain.stderr)
+        XCTAssertEqual(try files(first.appendingPathComponent("results/checkpoints")), [])
+        let committed = try run(["freeze", "--with-checkpoints"], in: first)
+        XCTAssertEqual(committed.status, 0, committed.stderr)
+        XCTAssertTrue(committed.stdout.contains("1 in training (checkpoints"), committed.stdout)
+        XCTAssertEqual(try files(first.appendingPathComponent("results/checkpoints")), ["\(longKey).json.xz"])
+        XCTAssertEqual(try files(first.appendingPathComponent("results/runs")).count, 1)
+        XCTAssertEqual(try files(first.appendingPathComponent("results/reports/quick")), [], "a report in training is not listed as committed")
+
+        // The paper site of a clone with only results/: the report is not yet committed, and says how far it is.
+        let empty = first.appendingPathComponent("empty-store")
+        let partial = try run(["build", "--templates", templates, "--frozen", "--allow-uncommitted", "--store", empty.path, "--out", "partial-site"], in: first)
+        XCTAssertEqual(partial.status, 0, partial.stderr)
+        let page = try String(contentsOf: first.appendingPathComponent("partial-site/carry/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("1 of its 2 runs are committed so far"), "the page says how much is committed")
+
+        // Second sitting, on another clone: the short run comes from results/, the long one continues from its committed checkpoint.
+        second = try clone(results: first.appendingPathComponent("results"))
+        let clone2 = try XCTUnwrap(second)
+        let continued = try run(build + ["--carry-over"], in: clone2)
+        XCTAssertEqual(continued.status, 0, continued.stderr)
+        XCTAssertTrue(continued.stderr.contains("\"event\":\"run_carried_over\""), continued.stderr)
+        XCTAssertFalse(continued.stderr.contains("\"step\":1,"), "no run started over")
+        let refEntry = reference.appendingPathComponent(".mgdl-store/runs/\(longKey)")
+        let newEntry = clone2.appendingPathComponent(".mgdl-store/runs/\(longKey)")
+        for name in ["result.json", "compute.json"] {
+            XCTAssertEqual(try Data(contentsOf: refEntry.appendingPathComponent(name)), try Data(contentsOf: newEntry.appendingPathComponent(name)),
+                           "\(name) of the continued run differs from the uninterrupted one")
+        }
+        for page in ["carry/runs/long.json", "carry/figures/loss.csv", "carry/figures/loss.svg"] {
+            XCTAssertEqual(try Data(contentsOf: reference.appendingPathComponent("site/\(page)")),
+                           try Data(contentsOf: clone2.appendingPathComponent("site/\(page)")), page)
+        }
+        XCTAssertEqual(try files(clone2.appendingPathComponent(".mgdl-store/tmp/checkpoints")), [], "the run store's checkpoint is removed once the run is stored")
+
+        // Frozen whole: listed, the committed checkpoint gone; the site builds from results/ alone.
+        let whole = try run(["freeze", "--with-checkpoints"], in: clone2)
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertTrue(whole.stdout.contains("1 already there"), whole.stdout)
+        XCTAssertEqual(try files(clone2.appendingPathComponent("results/reports/quick")), ["carry.json"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: clone2.appendingPathComponent("results/checkpoints").path))
+        let frozen = try run(["build", "--templates", templates, "--frozen", "--store", clone2.appendingPathComponent("empty").path, "--out", "frozen-site"], in: clone2)
+        XCTAssertEqual(frozen.status, 0, frozen.stderr)
+        XCTAssertEqual(try Data(contentsOf: reference.appendingPathComponent("site/carry/figures/loss.csv")),
+                       try Data(contentsOf: clone2.appendingPathComponent("frozen-site/carry/figures/loss.csv")))
+    }
+}
