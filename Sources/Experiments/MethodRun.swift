@@ -13,16 +13,7 @@ extension Runner {
         var imageTask: ImageTask?
         if spec.task.kind == .image {
             do {
-                let size = spec.task.size.map { (width: $0, height: $0) }
-                if let angle = spec.task.sinusoidAngle, let frequency = spec.task.sinusoidFrequency, let side = spec.task.size {
-                    imageTask = try ImageTask.sinusoid(SinusoidImage(angle: angle, frequency: frequency), size: side,
-                                                       as: spec.task.colour ?? .rgb)
-                } else if let seed = spec.task.textSeed {
-                    imageTask = try ImageTask.text(seed: seed, as: spec.task.colour ?? .rgb, resizeTo: size)
-                } else {
-                    imageTask = try ImageTask.load(contentsOf: spec.resolve(spec.task.file ?? ""), as: spec.task.colour ?? .rgb,
-                                                   cropToSquare: true, resizeTo: size)
-                }
+                imageTask = try ImageTask.declared(by: spec)
             } catch {
                 result.status = .failed
                 result.message = "cannot load the image: \(error)"

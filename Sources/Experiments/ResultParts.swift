@@ -35,6 +35,12 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
     /// the lowest finite loss, the first non-finite loss and each grade's first and last step
     /// (`lossCurveEssentials`), which are always kept; the step counts stay.
     case lossCurve = "loss_curve"
+    /// An image run's panels as a `reconstruction` figure draws them: the target and, per
+    /// grade, the clamped sum of the grades up to it (and the kept predictions), at 8 bits per
+    /// channel. Held by the grid, the grade outputs and the kept predictions as trained; a run
+    /// that only reconstruction figures read is frozen with just these levels
+    /// (`RunResult.eightBitImages`, `EightBitImages`) and its target left out (the declared image).
+    case images
 
     public static func < (a: ResultPart, b: ResultPart) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -52,6 +58,7 @@ public enum ResultPart: String, Codable, CaseIterable, Sendable, Comparable {
         case .layerNorms: return "layer norms"
         case .perturbation: return "perturbation measurements"
         case .lossCurve: return "training-loss curve"
+        case .images: return "image panels"
         }
     }
 }
@@ -81,7 +88,7 @@ extension FigureKind {
         case .fit: return [.predictions, .grid, .gradeOutputs]
         case .finalFits, .fitSpectra: return [.predictions, .grid]
         case .gradeSpectra: return [.grid, .gradeOutputs]
-        case .reconstruction: return [.grid, .gradeOutputs, .predictions]
+        case .reconstruction: return [.images]
         case .plane: return [.plane, .grid, .gradeOutputs]
         case .layerNorms: return [.layerNorms]
         case .perturbation: return [.perturbation]
@@ -155,7 +162,13 @@ extension Report {
     /// The parts of `result` this report reads that `freeze` left out of it (`RunResult.omitted`),
     /// or empty.
     public func missingParts(of result: RunResult, run: String, read: [String: Set<ResultPart>]? = nil) -> [ResultPart] {
-        guard let omitted = result.omitted, !omitted.isEmpty else { return [] }
+        guard var omitted = result.omitted, !omitted.isEmpty else { return [] }
+        // The image panels are in the exact parts unless they were frozen as 8-bit levels (and
+        // made whole again on reading: `restoringImages`).
+        if result.eightBitImages == nil, result.isEmpty(.gradeOutputs), !Set(omitted).isDisjoint(with: ResultPart.holdingImages),
+           !omitted.contains(.images) {
+            omitted.append(.images)
+        }
         let needed = (read ?? resultPartsRead())[run] ?? []
         return omitted.filter(needed.contains).sorted()
     }
@@ -166,8 +179,18 @@ extension RunResult {
     /// that had content) listed in `omitted`; every kept part as it was. Nothing emptied: the
     /// result as it is.
     public func keeping(_ kept: Set<ResultPart>) -> RunResult {
+        var kept = kept
         var copy = self
         var omitted = Set(self.omitted ?? [])
+        if kept.contains(.images), eightBitImages == nil {
+            if kept.isDisjoint(with: ResultPart.holdingImages), let levels = keepingEightBitImages() {
+                // Only reconstruction figures read this run: keep the levels they draw.
+                copy = levels
+                for part in ResultPart.holdingImages where !self.isEmpty(part) { omitted.insert(part) }
+            } else {
+                kept.formUnion(ResultPart.holdingImages)  // drawn from the exact parts, which something else reads too
+            }
+        }
         for part in ResultPart.allCases where !kept.contains(part) {
             switch part {
             case .gradeOutputs:
@@ -206,6 +229,9 @@ extension RunResult {
                 let steps = lossStepNumbers
                 copy.losses = keep.map { losses[$0] }
                 copy.lossSteps = keep.map { steps[$0] }
+            case .images:
+                guard copy.eightBitImages != nil else { continue }
+                copy.eightBitImages = nil
             }
             omitted.insert(part)
         }
@@ -214,7 +240,22 @@ extension RunResult {
     }
 }
 
+extension ResultPart {
+    /// The parts that hold an image run's panels as trained (`images`).
+    static let holdingImages: Set<ResultPart> = [.grid, .gradeOutputs, .predictions]
+}
+
 extension RunResult {
+    /// Whether this result has nothing of `part` (one of `ResultPart.holdingImages`).
+    func isEmpty(_ part: ResultPart) -> Bool {
+        switch part {
+        case .gradeOutputs: return !(grades?.contains { !$0.output.isEmpty } ?? false)
+        case .predictions: return !snapshots.contains { !$0.prediction.isEmpty }
+        case .grid: return inputs.isEmpty && target.isEmpty
+        default: return false
+        }
+    }
+
     /// The positions in `losses` that a run page, table or claim reads, sorted: the last (the
     /// final loss, and with it the step count), the lowest finite loss (the first of equal ones, as
     /// `lowestLoss` finds it), the first non-finite one, and each grade's first and last step

@@ -51,6 +51,10 @@ public struct RunResult: Codable, Sendable, Equatable {
     /// Image tasks: the image's shape; `target`, the prediction and each grade's output are then
     /// whole images (row by row, channels interleaved), and PSNR is given on train and test pixels.
     public var image: ImageShape?
+    /// In the committed results store only: an image run's panels at the 8 bits per channel a
+    /// reconstruction figure draws, in place of its grade outputs, kept predictions and target
+    /// (`EightBitImages`; made whole again on reading: `restoringImages`). nil: as trained.
+    public var eightBitImages: EightBitImages?
     public var trainPSNR: Double?
     public var testPSNR: Double?
     /// Image tasks with several grades: the PSNR of the sum of grades 1 to l on the training and

@@ -86,6 +86,7 @@ public final class RunStore {
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
             result = result.withGradeLosses  // a thinned entry of the results store (`compactForResults`)
+                .restoringImages(spec: spec)  // an image run frozen as 8-bit panels (`EightBitImages`)
             result.name = spec.name
             let provenance = Self.provenance(folder)
             result.seconds = provenance?.seconds ?? 0

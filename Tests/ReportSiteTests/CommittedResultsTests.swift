@@ -531,10 +531,65 @@ final class FrozenPartsTests: XCTestCase {
         let omitted = Dictionary(uniqueKeysWithValues: report.experiments.map { ($0.name, results.result(for: $0)?.omitted ?? []) })
         XCTAssertEqual(omitted["s"], [], "the mlp's fit, heatmap and curves read all it has")
         XCTAssertEqual(omitted["m"], [.predictions, .curves, .spectra, .lossCurve], "the plane and grade spectra read its grid and grade outputs")
-        XCTAssertEqual(omitted["i"]?.filter { $0 != .lossCurve }, [.curves], "the reconstruction reads its image, grade outputs and predictions")
+        XCTAssertEqual(omitted["i"]?.filter { $0 != .lossCurve }, [.gradeOutputs, .predictions, .grid, .curves],
+                       "the reconstruction reads its image panels, kept at 8 bits (EightBitImages)")
         let sweep = report.experiments.filter { $0.group == "w" }
         XCTAssertEqual(sweep.count, 4)
         for spec in sweep { XCTAssertEqual(omitted[spec.name], [.curves, .lossCurve], "\(spec.name): its metric reads spectra and predictions, the final fits the grid") }
+    }
+
+    /// An image run that only reconstruction figures read is frozen as the 8-bit panels they
+    /// draw (`EightBitImages`): each grade's running sum and each kept prediction, the target left
+    /// out and decoded again from the declaration; every page, figure and table drawn from it is
+    /// byte-identical to those of the run as trained, for several grades and for `at:` steps.
+    func testImageRunsAreFrozenAsTheirDrawnPanels() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frozen-images-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = """
+        ---
+        title: "Images"
+        ---
+
+        ```experiment grades
+        method: mgdl
+        task: {kind: image, text: {seed: 1}, size: 12, protocol: mgdl}
+        model: {grades: [[8], [8]]}
+        train: {optimizer: adam, lr: 1.0e-2, epochs: 4, batch: full, record_every: 2, keep_predictions: [2, 8]}
+        ```
+
+        ```figure by-grade
+        kind: reconstruction
+        run: grades
+        ```
+
+        ```figure by-step
+        kind: reconstruction
+        run: grades
+        at: [2, 8]
+        ```
+        """
+        let (report, results, _) = try Self.freezeAndCompare(text, id: "images", in: dir)
+        let spec = try XCTUnwrap(report.experiments.first)
+        let folder = dir.appendingPathComponent("results/runs/\(RunStore.key(for: spec))")
+        let stored = try RunStore.decoder().decode(RunResult.self, from: try EntryCompression.decompress(try Data(contentsOf: folder.appendingPathComponent("result.json.xz"))))
+        XCTAssertEqual(stored.omitted?.filter { $0 != .lossCurve && $0 != .curves }, [.gradeOutputs, .predictions, .grid])
+        let levels = try XCTUnwrap(stored.eightBitImages, "the panels are kept as 8-bit levels")
+        XCTAssertEqual(levels.grades.count, 2)
+        XCTAssertEqual(levels.grades.map(\.count), [12 * 12 * 3, 12 * 12 * 3])
+        XCTAssertTrue(stored.target.isEmpty && stored.grades!.allSatisfy { $0.output.isEmpty }, "nothing else of the images is kept")
+        let trained = Runner.run(spec)
+        let restored = try XCTUnwrap(results.result(for: spec))
+        XCTAssertEqual(restored.target, trained.target, "the target is the declared image, decoded again")
+        XCTAssertEqual(restored.testPSNR, trained.testPSNR, "the scalars are kept exactly")
+        // Each panel's level is the trained one's: the running sums and the kept predictions.
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: trained.target.count), count: 2)
+        for g in 0..<2 { for i in sums[g].indices { sums[g][i] = (g > 0 ? sums[g - 1][i] : 0) + trained.grades![g].output[i] } }
+        var restoredSum = [Double](repeating: 0, count: trained.target.count)
+        for g in 0..<2 {
+            for i in restoredSum.indices { restoredSum[i] += restored.grades![g].output[i] }
+            XCTAssertEqual(EightBitImages.quantised(restoredSum), EightBitImages.quantised(sums[g]), "grade \(g + 1)")
+        }
+        XCTAssertEqual(restored.snapshots.map { EightBitImages.quantised($0.prediction) }, trained.snapshots.map { EightBitImages.quantised($0.prediction) })
     }
 
     func testFreezeKeepsWhatIsReadAndPagesAreIdentical() throws {

@@ -13,7 +13,10 @@ enum ReconstructionFigure: FigureRecipe {
 
 extension FigureRecipes {
     /// Image reconstructions: per run, the target and, grade by grade, the model summed up to that
-    /// grade with its PSNR against the whole image (predictions clamped to [0, 1], never smoothed).
+    /// grade with its PSNR against the whole image. Each panel is the prediction at the 8 bits per
+    /// channel it is drawn with (clamped to [0, 1], rounded: `EightBitImages.quantised`), never
+    /// smoothed, and its PSNR is that of the drawn panel, so a figure drawn from a result frozen
+    /// as 8-bit panels is the figure of the run as trained.
     /// Several one-network runs: of one image, a row (the target, then each run); of different
     /// images, a column per run (its target above its reconstruction).
     static func reconstruction(_ runs: [RunResult], labels: [String: String]) throws -> Figure {
@@ -28,7 +31,7 @@ extension FigureRecipes {
             panels[0].image(runs[0].target, width: shape.width, height: shape.height, channels: shape.channels)
             panels[0].title = "target"
             for (panel, run) in zip(panels.dropFirst(), runs) {
-                let clamped = run.grades![0].output.map { min(max($0, 0), 1) }
+                let clamped = EightBitImages.quantised(run.grades![0].output)
                 panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
                 panel.title = String(format: "%@: %.1f dB", label, Metrics.psnr(prediction: clamped, target: run.target))
@@ -45,7 +48,7 @@ extension FigureRecipes {
                 let label = labels[run.name].flatMap { $0.isEmpty ? nil : $0 } ?? run.name
                 panels[c].image(run.target, width: shape.width, height: shape.height, channels: shape.channels)
                 panels[c].title = "target: \(label)"
-                let clamped = run.grades![0].output.map { min(max($0, 0), 1) }
+                let clamped = EightBitImages.quantised(run.grades![0].output)
                 panels[runs.count + c].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 panels[runs.count + c].title = String(format: "network: %.1f dB", Metrics.psnr(prediction: clamped, target: run.target))
             }
@@ -58,7 +61,7 @@ extension FigureRecipes {
             let grades = run.grades!
             for (g, grade) in grades.enumerated() {
                 for i in sum.indices { sum[i] += grade.output[i] }
-                let clamped = sum.map { min(max($0, 0), 1) }
+                let clamped = EightBitImages.quantised(sum)
                 let psnr = Metrics.psnr(prediction: clamped, target: run.target)
                 row[g + 1].image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 let name = grades.count > 1 ? "grade \(g + 1)" : "network"
@@ -93,7 +96,7 @@ extension FigureRecipes {
         for (r, (run, row)) in zip(runs, rows).enumerated() {
             let shape = run.image!
             for (panel, snapshot) in zip(row.dropFirst(), chosen[r]) {
-                let clamped = snapshot.prediction.map { min(max($0, 0), 1) }
+                let clamped = EightBitImages.quantised(snapshot.prediction)
                 panel.image(clamped, width: shape.width, height: shape.height, channels: shape.channels)
                 panel.title = String(format: "step %d: %.1f dB", snapshot.step, Metrics.psnr(prediction: clamped, target: run.target))
             }
