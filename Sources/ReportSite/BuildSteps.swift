@@ -152,7 +152,8 @@ extension SiteBuilder {
             }
         }
         for (run, cached) in zip(plan.runs, found) {
-            if frozen, cached == nil, outcomes.uncommitted.contains(run.report.id) {
+            // A report not yet committed shows no number, not even of the runs committed so far.
+            if frozen, outcomes.uncommitted.contains(run.report.id) {
                 outcomes.notInStores += 1
                 continue
             }
@@ -284,8 +285,9 @@ extension SiteBuilder {
             summary.claims.append((report.id, claim))
         }
         var page = ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: restored)
-        page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id, runs: uncommittedRuns) : nil,
+        page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id) : nil,
                                     otherProfile: otherProfileSite)
+        page.budget?.uncommittedProgress = uncommitted ? uncommittedProgress(uncommittedRuns) : nil
         page.claims = Dictionary(claims.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         page.runKeys = keys
         try writePages(page, templates: templates, to: folder)

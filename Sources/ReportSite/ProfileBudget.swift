@@ -13,6 +13,8 @@ struct ProfileBudget {
     let frozen: Bool
     /// Why there are no results (`SiteBuilder.allowUncommitted`), or nil.
     let uncommitted: String?
+    /// Of a report not yet committed whose training is committed in part: how far it is.
+    var uncommittedProgress: String?
     /// The same report built with another profile: (profile, its site root relative to this site's root).
     var otherProfile: (name: String, root: String)?
 
@@ -51,6 +53,7 @@ struct ProfileBudget {
         var context: [String: Any] = ["profile": profile, "meaning": Self.meaning(profile), "budgetText": budgetText, "note": note]
         if frozen, uncommitted == nil { context["budgetSource"] = "restored from the run store and the committed results, nothing trained by this build" }
         if let uncommitted { context["uncommitted"] = uncommitted }
+        if let uncommittedProgress { context["uncommittedProgress"] = uncommittedProgress }
         if let otherProfile {
             context["otherProfile"] = ["name": otherProfile.name, "href": "\(otherProfile.root)\(reportID)/index.html"]
         }

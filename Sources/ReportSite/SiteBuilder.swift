@@ -348,11 +348,17 @@ public struct SiteBuilder {
     }
 
     /// What the page of a report not yet committed says (`allowUncommitted`), in place of its figures.
-    func uncommittedMessage(_ report: String, runs: (found: Int, declared: Int)? = nil) -> String {
-        let progress = runs.map { $0.found > 0 ? "\($0.found) of its \($0.declared) runs are committed so far, the others still train (across sessions: "
-            + "freeze --with-checkpoints commits them in progress, build --carry-over continues them); " : "" } ?? ""
-        return progress + "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
+    func uncommittedMessage(_ report: String) -> String {
+        "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
             + "and commit results/ (docs/committed-results.md)"
+    }
+
+    /// How far the training of a report not yet committed is, when some of its runs are
+    /// committed (`freeze --with-checkpoints`), or nil.
+    func uncommittedProgress(_ runs: (found: Int, declared: Int)?) -> String? {
+        guard let runs, runs.found > 0 else { return nil }
+        return "\(runs.found) of its \(runs.declared) runs are trained and committed so far; the others are still in training, "
+            + "continued across sessions (freeze --with-checkpoints commits them in progress, build --carry-over continues them)"
     }
 
     /// The papers' map of the reports folder (checked when the reports were loaded), or nil.

@@ -110,7 +110,9 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
         let partial = try run(["build", "--templates", templates, "--frozen", "--allow-uncommitted", "--store", empty.path, "--out", "partial-site"], in: first)
         XCTAssertEqual(partial.status, 0, partial.stderr)
         let page = try String(contentsOf: first.appendingPathComponent("partial-site/carry/index.html"), encoding: .utf8)
-        XCTAssertTrue(page.contains("1 of its 2 runs are committed so far"), "the page says how much is committed")
+        XCTAssertTrue(page.contains("1 of its 2 runs are trained and committed so far"), "the page says how much is committed")
+        let runPage = (try? String(contentsOf: first.appendingPathComponent("partial-site/carry/runs/short.html"), encoding: .utf8)) ?? ""
+        XCTAssertFalse(runPage.contains("final training loss"), "a report not yet committed shows no number, not even of the run committed so far")
 
         // Second sitting, on another clone: the short run comes from results/, the long one continues from its committed checkpoint.
         second = try clone(results: first.appendingPathComponent("results"))
