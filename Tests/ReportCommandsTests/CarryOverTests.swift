@@ -26,24 +26,7 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
       steps: 50
     ```
 
-    ```experiment long
-    task:
-      kind: sum_of_sines
-      frequencies: [1, 3]
-      points: 32
-    model:
-      widths: [1, 16, 16, 1]
-    train:
-      lr: 3.0e-3
-      steps: 8000
-      record_every: 1000
-    ```
-
-    ```figure loss
-    kind: loss
-    run: long
-    caption: "Loss."
-    ```
+    \(ResumeTests.longRun)
     """
 
     /// A clone: the report, and the results store of `results` if given (what a commit carries).

@@ -12,6 +12,11 @@ final class ResumeTests: XCTestCase, BuiltBinaryTesting {
 
     A run long enough to be killed while it trains.
 
+    \(longRun)
+    """
+
+    /// A run long enough to be killed while it trains (8000 steps), and its loss figure.
+    static let longRun = """
     ```experiment long
     task:
       kind: sum_of_sines
