@@ -276,6 +276,16 @@ extension RunStore {
         }
     }
 
+    /// The checkpoint a build would continue the run with `key` from (this run store's own,
+    /// else the one committed to `results` when given: `seedCheckpoint`): the optimizer steps it
+    /// has done and whether it is the committed one; nil when there is none that reads.
+    public func checkpointProgress(forKey key: String, committedIn results: RunStore?) -> (steps: Int, committed: Bool)? {
+        if let own = RunCheckpoint.read(checkpointFile(forKey: key)) { return (own.stepsDone, false) }
+        guard let results, let stored = try? Data(contentsOf: results.committedCheckpointFile(forKey: key)),
+              let data = try? EntryCompression.decompress(stored), let committed = RunCheckpoint.decode(data) else { return nil }
+        return (committed.stepsDone, true)
+    }
+
     /// The committed checkpoints of this results store: key -> bytes on disk.
     public func committedCheckpoints() -> [String: Int] {
         let folder = root.appendingPathComponent(Self.committedCheckpointsFolder)

@@ -35,6 +35,9 @@ struct RunCheckpoint: Codable {
     var fit: FitCheckpoint?
     var records: Records
 
+    /// Optimizer steps the run had done when the checkpoint was written.
+    var stepsDone: Int { network?.stepsDone ?? fit?.stepsDone ?? 0 }
+
     /// The checkpoint in `file`, or nil when there is none or it cannot be read.
     static func read(_ file: URL) -> RunCheckpoint? {
         (try? Data(contentsOf: file)).flatMap(decode)

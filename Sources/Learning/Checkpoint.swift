@@ -49,6 +49,9 @@ public struct TrainerCheckpoint: Codable, Sendable {
     var optimizerBuffers: [[Data]]
     /// Seconds of training before the checkpoint.
     var seconds: Double
+
+    /// Optimizer steps done before the checkpoint.
+    public var stepsDone: Int { step }
 }
 
 /// How one training loop checkpoints: when (`policy`), from which checkpoint it resumes (nil:
@@ -74,6 +77,9 @@ public struct FitCheckpoint: Codable, Sendable {
     }
     var finished: [Finished]
     var current: TrainerCheckpoint
+
+    /// Optimizer steps done before the checkpoint, over the finished networks and the current one.
+    public var stepsDone: Int { finished.reduce(current.stepsDone) { $0 + $1.losses.count } }
 }
 
 /// How `fit` checkpoints (see `TrainerCheckpoints`).

@@ -26,6 +26,12 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("As for build: the runs' keys include the threads each run computes with, which -j sets (default: one job per CPU).", valueName: "N"))
     var jobs: Int?
 
+    @Flag(name: .long, help: "As for build --carry-over: a run committed to the results store (--results) is not to train, and a run with a committed checkpoint costs only its remaining steps.")
+    var carryOver = false
+
+    @Option(name: .long, help: ArgumentHelp("Committed results store that --carry-over reads (default: results/ of the project root).", valueName: "dir"))
+    var results: String?
+
     func run() throws {
         let reports = try options.load()
         var builder = SiteBuilder(reportsDirectory: options.reportsDirectory, templatesDirectory: URL(fileURLWithPath: "."),
@@ -33,12 +39,15 @@ struct PlanCommand: ParsableCommand {
                                   storeDirectory: ProjectRoot.resolve(store, default: ".mgdl-store"))
         builder.overrides = try options.overrides()
         builder.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        builder.carryOver = carryOver
+        builder.resultsDirectory = ProjectRoot.resolve(results, default: "results")
         BLASThreads.set(builder.computeThreads)  // the engine is timed as `build` would run it
         let plan = try builder.plan(reports: reports)
         for run in plan {
             let status = run.cached ? "cached" : "to run"
             print("\(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(run.report)/\(run.run)  \(run.key.prefix(12))"
-                  + (run.cached ? "" : "  (\(run.reason))  \(Self.flops(run.flops)), ~\(ProgressDisplay.duration(run.seconds))"))
+                  + (run.cached ? (run.reason == "cached" ? "" : "  (\(run.reason))")
+                     : "  (\(run.reason))  \(Self.flops(run.flops)), ~\(ProgressDisplay.duration(run.seconds))"))
         }
         let toTrain = plan.filter { !$0.cached }
         var reportIDs: [String] = []

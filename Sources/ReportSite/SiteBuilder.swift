@@ -117,7 +117,7 @@ public struct SiteBuilder {
         public let run: String
         public let key: String
         public let cached: Bool
-        public let reason: String
+        public var reason: String
         /// Training FLOPs (`RunCost.flops`); 0 for a cached run.
         public var flops: Double = 0
         /// Estimated training seconds on this machine (`RunCost.seconds`); 0 for a cached run.
@@ -131,14 +131,27 @@ public struct SiteBuilder {
         useComputeThreadsForKeys()
         let reports = try loaded ?? ReportLoader.load(directory: reportsDirectory, profile: profile, only: only, overrides: overrides)
         let store = try storeDirectory.map { try RunStore(root: $0) }
+        // With `carryOver`, as the build would: finished runs and checkpoints committed to the results store.
+        let committed = carryOver ? resultsDirectory.map { RunStore(readingFrom: $0) } : nil
         let speed = EngineSpeed()
         return declaredRuns(reports).map { run in
-            let cached = store?.result(for: run.spec, key: run.key) != nil
-            var planned = PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: cached,
-                                     reason: cached ? "cached" : (store?.missReason(for: run.spec, report: run.report.id) ?? "no store"))
-            if !cached {
-                planned.flops = RunCost.flops(run.spec)
-                planned.seconds = RunCost.seconds(run.spec, speed: speed)
+            if store?.result(for: run.spec, key: run.key) != nil {
+                return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: true, reason: "cached")
+            }
+            if committed?.result(for: run.spec, key: run.key) != nil {
+                return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: true, reason: "committed to the results store")
+            }
+            var planned = PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: false,
+                                     reason: store?.missReason(for: run.spec, report: run.report.id) ?? "no store")
+            planned.flops = RunCost.flops(run.spec)
+            planned.seconds = RunCost.seconds(run.spec, speed: speed)
+            // A run that continues from a checkpoint has only the rest of its steps to train.
+            let total = RunCost.phases(run.spec).reduce(0) { $0 + $1.steps }
+            if let progress = store?.checkpointProgress(forKey: run.key, committedIn: committed), total > 0 {
+                let left = max(0, 1 - Double(progress.steps) / Double(total))
+                planned.reason = String(format: "continues from %@ checkpoint: step %d of %d", progress.committed ? "its committed" : "its", progress.steps, total)
+                planned.flops *= left
+                planned.seconds *= left
             }
             return planned
         }

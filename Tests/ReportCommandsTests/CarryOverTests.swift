@@ -100,6 +100,14 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
         // Second sitting, on another clone: the short run comes from results/, the long one continues from its committed checkpoint.
         second = try clone(results: first.appendingPathComponent("results"))
         let clone2 = try XCTUnwrap(second)
+        // What is left, as plan sees it: the short run committed, the long one from its committed checkpoint's step.
+        let plan = try run(["plan", "-j", "1", "--carry-over"], in: clone2)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("carry/short  \(shortKey.prefix(12))  (committed to the results store)"), plan.stdout)
+        let stepLine = try XCTUnwrap(plan.stdout.split(separator: "\n").first { $0.contains("carry/long") }.map(String.init))
+        let stepDone = try XCTUnwrap(stepLine.range(of: "continues from its committed checkpoint: step ").map { Int(stepLine[$0.upperBound...].prefix { $0.isNumber }) } ?? nil)
+        XCTAssertTrue(stepDone > 0 && stepDone < 8000 && stepLine.contains("of 8000"), stepLine)
+        XCTAssertFalse(try run(["plan", "-j", "1"], in: clone2).stdout.contains("committed"), "without --carry-over, plan reads no results store")
         let continued = try run(build + ["--carry-over"], in: clone2)
         XCTAssertEqual(continued.status, 0, continued.stderr)
         XCTAssertTrue(continued.stderr.contains("\"event\":\"run_carried_over\""), continued.stderr)
