@@ -242,7 +242,7 @@ extension RunResult {
 
 extension ResultPart {
     /// The parts that hold an image run's panels as trained (`images`).
-    static let holdingImages: Set<ResultPart> = [.grid, .gradeOutputs, .predictions]
+    public static let holdingImages: Set<ResultPart> = [.grid, .gradeOutputs, .predictions]
 }
 
 extension RunResult {

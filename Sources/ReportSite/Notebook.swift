@@ -186,10 +186,13 @@ struct Notebook {
     /// The first code cell: small helpers over the tidy CSV, numpy and matplotlib only.
     static let helpers = #"""
         # Helpers for the figure cells below: the csv module, numpy and matplotlib only.
+        import base64
         import csv
         import io
         import numpy as np
         import matplotlib.pyplot as plt
+
+        csv.field_size_limit(1 << 30)  # an image is one field: its PNG, base64
 
 
         FIGURE_DATA = {}  # filled by the next cell: the figures' CSVs, embedded
@@ -277,7 +280,12 @@ struct Notebook {
                 elif r["kind"] == "annotation":
                     ax.annotate(r["series"], (num(r["x"]), num(r["y"])))
             image = [r for r in rows if int(r["panel"]) == panel and r["kind"] == "image"]
-            if image:
+            if image and image[0]["value"].startswith("data:image/png;base64,"):
+                # One row per image: its width, height and drawn pixels as a PNG data URI.
+                png = base64.b64decode(image[0]["value"].split(",", 1)[1])
+                ax.imshow(plt.imread(io.BytesIO(png), format="png"), interpolation="nearest")
+                ax.set_axis_off()
+            elif image:
                 w = int(max(num(r["x"]) for r in image)) + 1
                 h = int(max(num(r["y"]) for r in image)) + 1
                 # One row per pixel; its value is the drawn colour, #rrggbb.

@@ -290,13 +290,19 @@ struct ReportPage {
     /// `runs/NAME.json`: the declaration as run (in the report's keys) and the full result. Non-finite numbers (the loss
     /// of a diverged run) are written as the strings "inf", "-inf" and "nan", as in the run store,
     /// since JSON has no numbers for them. A run without a result has no JSON (its page says so).
+    /// Of an image run, the whole images (target, grade outputs, kept predictions: 786,432
+    /// numbers a panel at 512 × 512, some 40 MB of JSON a run) are left out and listed in its
+    /// `omitted`: its figures' CSVs hold the panels as drawn (PNG), and every metric stays.
     func runJSON() throws -> [(String, String)] {
         let encoder = RunStore.encoder()
         return try report.experiments.compactMap { spec in
             guard let run = runs[spec.name] else { return nil }
             struct Download: Encodable { let declaration: DeclarationValue; let result: RunResult }
             do {
-                let timeless = run.timeless  // wall times are in provenance.json: these bytes depend on the declaration only
+                var timeless = run.timeless  // wall times are in provenance.json: these bytes depend on the declaration only
+                if timeless.image != nil {
+                    timeless = timeless.keeping(Set(ResultPart.allCases).subtracting(ResultPart.holdingImages).subtracting([.images]))
+                }
                 let data = try encoder.encode(Download(declaration: DeclarationKeys.declaration(spec), result: timeless))
                 return (spec.name, String(decoding: data, as: UTF8.self))
             } catch {

@@ -253,10 +253,29 @@ final class RenderTests: XCTestCase {
         let mid = Int(p.plot.midX * 2)
         XCTAssertEqual(decoded.pixels[y * decoded.width + mid - 1], 0xFF00_0000)
         XCTAssertEqual(decoded.pixels[y * decoded.width + mid], 0xFFFF_FFFF)
-        XCTAssertEqual(fig.csv(), "panel,kind,series,x,y,value\n1,image,image,0,0,#000000\n1,image,image,1,0,#ffffff\n")
+        // The CSV holds each image as one row: width, height and the drawn pixels as a PNG data URI.
+        func csvImage(_ figure: Figure) throws -> (header: String, pixels: [UInt32]) {
+            let lines = figure.csv().split(separator: "\n")
+            XCTAssertEqual(lines.count, 2)
+            let fields = lines[1].split(separator: ",", maxSplits: 5).map(String.init)
+            // Quoted: the data URI holds a comma.
+            let quoted = try XCTUnwrap(fields.last)
+            XCTAssertTrue(quoted.hasPrefix("\"") && quoted.hasSuffix("\""), quoted)
+            let uri = String(quoted.dropFirst().dropLast())
+            XCTAssertTrue(uri.hasPrefix("data:image/png;base64,"), uri)
+            let png = try XCTUnwrap(Data(base64Encoded: String(uri.dropFirst("data:image/png;base64,".count))))
+            let image = try XCTUnwrap(CairoOutput.decodePNG(png))
+            XCTAssertEqual([image.width, image.height], [2, 1])
+            return (fields.prefix(5).joined(separator: ","), image.pixels)
+        }
+        let plain = try csvImage(fig)
+        XCTAssertEqual(plain.header, "1,image,image,2,1")
+        XCTAssertEqual(plain.pixels, [0xFF00_0000, 0xFFFF_FFFF])
         let nan = Figure()
         nan.addAxes().image([0.5, .nan, 0.25, 0.5, 0.5, 0.5], width: 2, height: 1, channels: 3)
-        XCTAssertEqual(nan.csv(), "panel,kind,series,x,y,value\n1,image,image,0,0,\n1,image,image,1,0,#808080\n")
+        XCTAssertEqual(try csvImage(nan).pixels, [0, 0xFF80_8080], "a pixel with a non-finite channel is transparent")
+        XCTAssertEqual(FigureData.pixelRows(ImageArtist(pixels: [0.5, .nan, 0.25, 0.5, 0.5, 0.5], width: 2, height: 1, channels: 3), panel: "1", series: "image"),
+                       "1,image,image,0,0,\n1,image,image,1,0,#808080\n", "without libpng: one row per pixel")
     }
 }
 
