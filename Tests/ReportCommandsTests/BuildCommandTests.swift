@@ -368,13 +368,7 @@ final class BuildCommandTests: XCTestCase, BuiltBinaryTesting {
             .replacingOccurrences(of: "```experiment tiny", with: "```experiment quick\ntask:\n  kind: sum_of_sines\n  frequencies: [1]\n  points: 8\nmodel:\n  widths: [1, 4, 1]\ntrain:\n  lr: 1.0e-3\n  steps: 5\n```\n\n```experiment tiny")
         let dir = try makeWorkspace(report: slow)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["build", "--templates", packageRoot.appendingPathComponent("templates").path, "--quiet"]
-        process.currentDirectoryURL = dir
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try launch(["build", "--templates", packageRoot.appendingPathComponent("templates").path, "--quiet"], in: dir)
         // Wait until the first (quick) run is stored, then kill -9 while the second trains.
         let runs = dir.appendingPathComponent(".mgdl-store/runs")
         let deadline = Date().addingTimeInterval(60)

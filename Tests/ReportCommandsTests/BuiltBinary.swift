@@ -24,6 +24,19 @@ extension BuiltBinaryTesting {
 
     /// Runs the binary in `directory` (with `environment` added to this process's) and waits.
     @discardableResult
+    /// Starts the built binary with `arguments` in `directory`, its output discarded, and
+    /// returns at once (a test that kills a build in training waits on its files).
+    func launch(_ arguments: [String], in directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
         -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()

@@ -52,13 +52,7 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(uninterrupted.status, 0, uninterrupted.stderr)
 
         // First sitting: the short run finishes, the long one is killed after its first checkpoint.
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = build
-        process.currentDirectoryURL = first
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try launch(build, in: first)
         let checkpoints = first.appendingPathComponent(".mgdl-store/tmp/checkpoints")
         let deadline = Date().addingTimeInterval(120)
         let runs = first.appendingPathComponent(".mgdl-store/runs")

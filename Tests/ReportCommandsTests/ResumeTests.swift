@@ -67,13 +67,7 @@ final class ResumeTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertTrue(uninterrupted.stderr.contains("\"step\":1,"), "a run from scratch reports its first step")
 
         // Start the build, wait for the run's first checkpoint, kill -9.
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = killed
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try launch(arguments, in: killed)
         let checkpoints = killed.appendingPathComponent(".mgdl-store/tmp/checkpoints")
         let deadline = Date().addingTimeInterval(60)
         while ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []).filter({ $0.hasSuffix(".json") }).isEmpty
