@@ -39,7 +39,7 @@ extension RunStore {
     /// The folder of the stored entry for `spec` (any thread count when `acceptAnyThreadCount`
     /// is set), or nil when there is none that verifies.
     func entryFolder(for spec: ExperimentSpec) -> URL? {
-        let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != Self.computeThreads }
+        let others = Self.storedThreadCounts.filter { $0 != Self.computeThreads }
         for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
             let folder = root.appendingPathComponent("runs/\(Self.key(for: spec, threads: threads))")
             if (try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"])) != nil { return folder }
@@ -216,7 +216,7 @@ extension RunStore {
     /// The keys `spec` may have been trained under: this machine's thread count first, then the
     /// others (as `entryFolder` looks for an entry when `acceptAnyThreadCount` is set).
     static func candidateKeys(for spec: ExperimentSpec) -> [String] {
-        let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != threads(for: spec) }
+        let others = Self.storedThreadCounts.filter { $0 != threads(for: spec) }
         return ([threads(for: spec)] + others).map { key(for: spec, threads: $0) }
     }
 

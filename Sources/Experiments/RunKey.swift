@@ -54,6 +54,10 @@ extension RunStore {
     /// Set by `build --frozen`, which trains nothing: a run computed with any thread count will do.
     nonisolated(unsafe) public static var acceptAnyThreadCount = false
 
+    /// The thread counts a stored run may have been computed with, which a reader accepting any
+    /// (`acceptAnyThreadCount`, committed checkpoints) tries after this machine's.
+    static let storedThreadCounts = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]
+
     public static func key(for spec: ExperimentSpec) -> String { key(for: spec, threads: threads(for: spec)) }
 
     /// Fewer points per optimizer step than this per thread of `computeThreads`, and a run

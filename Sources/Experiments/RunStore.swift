@@ -80,7 +80,7 @@ public final class RunStore {
 
     /// The same, for a spec whose key (`key(for:)`) the caller has already computed.
     public func result(for spec: ExperimentSpec, key: String) -> RunResult? {
-        let others = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128].filter { $0 != Self.computeThreads }
+        let others = Self.storedThreadCounts.filter { $0 != Self.computeThreads }
         for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
             let folder = entry(threads == Self.computeThreads ? key : Self.key(for: spec, threads: threads))
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
