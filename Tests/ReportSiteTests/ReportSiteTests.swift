@@ -715,6 +715,48 @@ final class PlaneFigureTests: XCTestCase {
         XCTAssertEqual(figure.panelCount, 4, "a row of two grades over the plane, a row of their errors")
         XCTAssertTrue(figure.altText().contains("m: grade 2"), figure.altText())
     }
+
+    /// A classifier (`loss: bce`) is drawn as one: σ(logit) on [0, 1] over the plane, and under it
+    /// |σ(logit) − label| on a linear axis titled with the run's own training accuracy; a
+    /// regression run keeps its logarithmic error row.
+    func testClassifierPlaneShowsProbabilitiesAndAccuracy() throws {
+        let (parsed, problems) = ReportLoader.parse(text: """
+        ---
+        title: "c"
+        ---
+
+        ```experiment c
+        method: sgdl
+        task: {kind: sum_of_sines, frequencies: 3, phases: {seed: 0}, points: 64, manifold: {q: 4}, targets: zero_one}
+        model: {hidden: [16, 16]}
+        train: {optimizer: adam, lr: 1.0e-2, epochs: 40, batch: full, loss: bce, plane: {size: 8, extent: 1.5}}
+        ```
+
+        ```figure p
+        kind: plane
+        run: c
+        ```
+        """, id: "c", file: "c.md", profile: "")
+        XCTAssertEqual(problems, [])
+        let report = try XCTUnwrap(parsed)
+        let spec = report.experiments[0]
+        let run = Runner.run(spec)
+        let accuracy = try XCTUnwrap(run.trainAccuracy)
+        let figure = try FigureRecipes.figure(for: report.figures[0], runs: ["c": run], specs: ["c": spec])
+        let outline = figure.outline
+        XCTAssertEqual(outline.panel(1)?.colorbar, PlaneFigure.probabilityLabel)
+        XCTAssertEqual(outline.panel(2)?.yLog, false)
+        XCTAssertEqual(outline.panel(2)?.title, String(format: "training points · accuracy %.3f", accuracy))
+        // The heatmap's cells are probabilities, and at least one logit was far from 0.
+        let cells = figure.csv().split(separator: "\n").filter { $0.hasPrefix("1,heatmap,") }.compactMap { Double($0.split(separator: ",").last!) }
+        XCTAssertEqual(cells.count, 64)
+        XCTAssertTrue(cells.allSatisfy { (0...1).contains($0) }, "\(cells)")
+        XCTAssertTrue(cells.contains { abs($0 - 0.5) > 0.1 }, "\(cells)")
+        // Without the declaration (or with another loss) the same run is drawn as a regression.
+        let plain = try FigureRecipes.figure(for: report.figures[0], runs: ["c": run])
+        XCTAssertEqual(plain.outline.panel(2)?.yLog, true)
+        XCTAssertNotEqual(plain.outline.panel(1)?.colorbar, PlaneFigure.probabilityLabel)
+    }
 }
 
 extension FigureSpec {
