@@ -19,51 +19,43 @@ enum PlaneFigure: FigureRecipe {
     /// linear axis with the line ½ above which a point is misclassified.
     static func notebookCell(_ cell: NotebookFigureCell) -> String {
         let titles = cell.outline.panels.compactMap { p in p.title.map { "\(p.number): \(Notebook.py($0))" } }.joined(separator: ", ")
-        if cell.outline.panels.contains(where: { $0.colorbar == probabilityLabel }) {
-            return """
-                # \(cell.spec.name): a classifier's probability of class 1, σ(logit), over the plane (rows 1, 3, ...: the model summed up
-                # to each grade, the curve on top; white is the decision boundary σ = 1/2) and |σ(logit) − label| at the training
-                # points against t (rows 2, 4, ...; above 1/2 a point is misclassified).
-                rows = load_figure(\(cell.path))
-                titles = {\(titles)}
-                fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
-                for panel, ax in panel_axes(axes, rows):
-                    if any(int(r["panel"]) == panel and r["kind"] == "heatmap" for r in rows):
-                        x, y, grid = heatmap(rows, panel)
-                        mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap="RdBu_r", vmin=0, vmax=1)
-                        fig.colorbar(mesh, ax=ax, label=\(Notebook.py(probabilityLabel)))
-                        for name, (cx, cy) in series(rows, panel).items():
-                            ax.plot(cx, cy, color="black", linewidth=1)
-                        ax.set_aspect("equal")
-                    else:
-                        for name, (t, error) in series(rows, panel, "points").items():
-                            ax.plot(t, error, ".", markersize=2)
-                        for name, (t, half) in series(rows, panel).items():
-                            ax.plot(t, half, color="gray", linestyle="--", linewidth=1)
-                        ax.set_ylim(0, 1)
-                    ax.set_title(titles.get(panel, ""), fontsize=8)
-                plt.show()
-                """
-        }
-        return """
+        let classifier = cell.outline.panels.contains { $0.colorbar == probabilityLabel }
+        let comment = classifier ? """
+            # \(cell.spec.name): a classifier's probability of class 1, σ(logit), over the plane (rows 1, 3, ...: the model summed up
+            # to each grade, the curve on top; white is the decision boundary σ = 1/2) and |σ(logit) − label| at the training
+            # points against t (rows 2, 4, ...; above 1/2 a point is misclassified).
+            """ : """
             # \(cell.spec.name): predictions over the plane (rows 1, 3, ...: heatmaps of the model summed up to each grade, the curve on top)
             # and |prediction − target| along the curve against t (rows 2, 4, ...; log scale).
+            """
+        let scale = classifier
+            ? "mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap=\"RdBu_r\", vmin=0, vmax=1)\n        fig.colorbar(mesh, ax=ax, label=\(Notebook.py(probabilityLabel)))"
+            : "bound = np.nanmax(np.abs(grid))\n        mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap=\"RdBu_r\", vmin=-bound, vmax=bound)\n        fig.colorbar(mesh, ax=ax)"
+        let errors = classifier ? """
+                    for name, (t, error) in series(rows, panel, "points").items():
+                        ax.plot(t, error, ".", markersize=2)
+                    for name, (t, half) in series(rows, panel).items():
+                        ax.plot(t, half, color="gray", linestyle="--", linewidth=1)
+                    ax.set_ylim(0, 1)
+            """ : """
+                    for name, (t, error) in series(rows, panel).items():
+                        ax.plot(t, error, linewidth=1)
+                    ax.set_yscale("log")
+            """
+        return """
+            \(comment)
             rows = load_figure(\(cell.path))
             titles = {\(titles)}
             fig, axes = plt.subplots(\(cell.outline.rows), \(cell.outline.columns), \(cell.size), squeeze=False, constrained_layout=True)
             for panel, ax in panel_axes(axes, rows):
                 if any(int(r["panel"]) == panel and r["kind"] == "heatmap" for r in rows):
                     x, y, grid = heatmap(rows, panel)
-                    bound = np.nanmax(np.abs(grid))
-                    mesh = ax.pcolormesh(edges(x), edges(y), grid, cmap="RdBu_r", vmin=-bound, vmax=bound)
-                    fig.colorbar(mesh, ax=ax)
+                    \(scale)
                     for name, (cx, cy) in series(rows, panel).items():
                         ax.plot(cx, cy, color="black", linewidth=1)
                     ax.set_aspect("equal")
                 else:
-                    for name, (t, error) in series(rows, panel).items():
-                        ax.plot(t, error, linewidth=1)
-                    ax.set_yscale("log")
+            \(errors)
                 ax.set_title(titles.get(panel, ""), fontsize=8)
             plt.show()
             """
