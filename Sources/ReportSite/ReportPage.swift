@@ -153,7 +153,13 @@ struct ReportPage {
             "key": String(runKey(spec).prefix(12)),
         ]
         if !spec.label.isEmpty { row["label"] = spec.label }
-        if let rse = run?.finalRSE { row["rse"] = String(format: "%.3e", rse) }
+        // A classifier's (`loss: bce`) outputs are logits, whose RSE against 0/1 labels means
+        // nothing: its runs show their training accuracy in that column instead.
+        if spec.train.loss == .bce {
+            if let accuracy = run?.trainAccuracy { row["metric"] = String(format: "%.3f", accuracy) }
+        } else if let rse = run?.finalRSE {
+            row["metric"] = String(format: "%.3e", rse)
+        }
         if let loss = run?.losses.last { row["loss"] = String(format: "%.3e", loss) }
         if let run, run.status == .failed { row["runError"] = run.message ?? "the run failed" }
         if run == nil, !uncommitted { row["runError"] = "this run has no result" }
@@ -218,6 +224,7 @@ struct ReportPage {
             "runCount": members.count,
             "sweepText": Self.sweepText(members),
             "runs": members.map(runRow),
+            "metricHeader": first.train.loss == .bce ? "train accuracy" : "final RSE",
         ]
         if members.count == 1 {
             let spec = first
@@ -255,7 +262,9 @@ struct ReportPage {
         if let (i, low) = run.lowestLoss {
             rows.append(["key": "lowest training loss", "value": String(format: "%.3e at step %d", low, i + 1)])
         }
-        if let rse = run.finalRSE { rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)]) }
+        if let rse = run.finalRSE, spec.train.loss != .bce {  // a classifier's logits against 0/1 labels: no RSE
+            rows.append(["key": "final RSE on the grid", "value": String(format: "%.3e", rse)])
+        }
         for (name, value) in [("train accuracy (clean labels)", run.trainAccuracy), ("validation accuracy", run.validationAccuracy),
                               ("test accuracy", run.testAccuracy)] {
             if let value { rows.append(["key": name, "value": String(format: "%.2f%%", 100 * value)]) }

@@ -756,6 +756,16 @@ final class PlaneFigureTests: XCTestCase {
         let plain = try FigureRecipes.figure(for: report.figures[0], runs: ["c": run])
         XCTAssertEqual(plain.outline.panel(2)?.yLog, true)
         XCTAssertNotEqual(plain.outline.panel(1)?.colorbar, PlaneFigure.probabilityLabel)
+        // The page's list of runs shows a classifier's training accuracy, not the RSE of its logits.
+        let page = ReportPage(report: report, runs: ["c": run], figures: [:],
+                              provenance: Provenance(context: ["toolVersion": toolVersion, "commit": "x", "inGit": false, "dirty": false,
+                                                               "os": "Linux", "cpu": "a CPU", "profile": ""]))
+        let row = page.runRow(spec)
+        XCTAssertEqual(row["metric"] as? String, String(format: "%.3f", accuracy))
+        XCTAssertNotEqual(row["metric"] as? String, run.finalRSE.map { String(format: "%.3e", $0) })
+        let details = ReportPage.resultRows(run, spec: spec)
+        XCTAssertFalse(details.contains { $0["key"] == "final RSE on the grid" }, "\(details)")
+        XCTAssertTrue(details.contains { $0["key"] == "train accuracy (clean labels)" }, "\(details)")
     }
 }
 

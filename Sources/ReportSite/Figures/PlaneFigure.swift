@@ -113,8 +113,8 @@ extension FigureRecipes {
                 top.yLabel = "x₂"
                 bottom.xLabel = "curve parameter t"
                 if classifier {
-                    let correct = zip(along, run.target).filter { ($0 > 0) == ($1 > 0.5) }.count
-                    bottom.title = String(format: "training points · accuracy %.3f", Double(correct) / Double(max(1, along.count)))
+                    let accuracy = TargetEncoding.zeroOne.accuracy(prediction: along, target: run.target, outputDimension: 1, logits: true)
+                    bottom.title = String(format: "training points · accuracy %.3f", accuracy)
                     bottom.points(x: run.inputs, y: zip(along, run.target).map { abs(sigmoid($0) - $1) }, label: "|σ(logit) − label|", width: 0.8)
                     bottom.line(x: [0, 1], y: [0.5, 0.5], label: "½: misclassified above", color: Color(hex: "#808080"), width: 1, dashed: true)
                     bottom.yLimits = 0...1
