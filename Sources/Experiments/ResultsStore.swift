@@ -39,9 +39,8 @@ extension RunStore {
     /// The folder of the stored entry for `spec` (any thread count when `acceptAnyThreadCount`
     /// is set), or nil when there is none that verifies.
     func entryFolder(for spec: ExperimentSpec) -> URL? {
-        let others = Self.storedThreadCounts.filter { $0 != Self.computeThreads }
-        for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
-            let folder = root.appendingPathComponent("runs/\(Self.key(for: spec, threads: threads))")
+        for key in Self.lookupKeys(for: spec, key: Self.key(for: spec)) {
+            let folder = root.appendingPathComponent("runs/\(key)")
             if (try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"])) != nil { return folder }
         }
         return nil

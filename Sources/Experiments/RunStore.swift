@@ -79,10 +79,14 @@ public final class RunStore {
     public func result(for spec: ExperimentSpec) -> RunResult? { result(for: spec, key: Self.key(for: spec)) }
 
     /// The same, for a spec whose key (`key(for:)`) the caller has already computed.
-    public func result(for spec: ExperimentSpec, key: String) -> RunResult? {
-        let others = Self.storedThreadCounts.filter { $0 != Self.computeThreads }
-        for threads in [Self.computeThreads] + (Self.acceptAnyThreadCount ? others : []) {
-            let folder = entry(threads == Self.computeThreads ? key : Self.key(for: spec, threads: threads))
+    public func result(for spec: ExperimentSpec, key: String) -> RunResult? { stored(spec, key: key)?.result }
+
+    /// The stored result for a spec and the key of the entry it was read from: `key`, or, when
+    /// `acceptAnyThreadCount` is set, the key of the same run computed with another thread count
+    /// (`lookupKeys`). Nil when no entry verifies and decodes.
+    public func stored(_ spec: ExperimentSpec, key: String) -> (result: RunResult, key: String)? {
+        for candidate in Self.lookupKeys(for: spec, key: key) {
+            let folder = entry(candidate)
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
             result = result.withGradeLosses  // a thinned entry of the results store (`compactForResults`)
@@ -91,9 +95,17 @@ public final class RunStore {
             let provenance = Self.provenance(folder)
             result.seconds = provenance?.seconds ?? 0
             result.restoreGradeSeconds(provenance?.gradeSeconds)
-            return result
+            return (result, candidate)
         }
         return nil
+    }
+
+    /// The keys an entry of `spec` is looked for under: `key` (its key on this machine's thread
+    /// count), then, when `acceptAnyThreadCount` is set (`build --frozen`, `--carry-over`,
+    /// `freeze`), its keys at every other thread count (`candidateKeys`).
+    static func lookupKeys(for spec: ExperimentSpec, key: String) -> [String] {
+        guard acceptAnyThreadCount else { return [key] }
+        return [key] + candidateKeys(for: spec).filter { $0 != key }
     }
 
     /// When and how an entry was computed: outside its digest, since it depends on the clock.

@@ -114,7 +114,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .long, help: "Train nothing: assemble the site from the run store and the committed results store (--results); a run in neither fails (its page says so, exit status 1).")
     var frozen = false
 
-    @Flag(name: .long, help: "Continue the training committed to the results store (--results; `freeze --with-checkpoints`, e.g. by another session): a run the run store lacks is taken from the results store when it is there finished, and a run to train starts from its committed checkpoint when the run store has none of its own.")
+    @Flag(name: .long, help: "Continue the training committed to the results store (--results; `freeze --with-checkpoints`, e.g. by another session): a run the run store lacks is taken from the results store when it is there finished, and a run to train starts from its committed checkpoint when the run store has none of its own. A finished run computed with another thread count (another -j, another machine) is taken as it is, as --frozen takes it; a checkpoint continues only on its own thread count.")
     var carryOver = false
 
     @Option(name: .long, help: ArgumentHelp("Committed results store that --frozen and --carry-over read after the run store (default: results/ of the project root; fill it with `mgdl-report freeze`).", valueName: "dir"))

@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .short, help: ArgumentHelp("As for build: the runs' keys include the threads each run computes with, which -j sets (default: one job per CPU).", valueName: "N"))
     var jobs: Int?
 
-    @Flag(name: .long, help: "As for build --carry-over: a run committed to the results store (--results) is not to train, and a run with a committed checkpoint costs only its remaining steps.")
+    @Flag(name: .long, help: "As for build --carry-over: a run finished in the run store or committed to the results store (--results), computed with any thread count, is not to train, and a run with a committed checkpoint costs only its remaining steps.")
     var carryOver = false
 
     @Option(name: .long, help: ArgumentHelp("Committed results store that --carry-over reads (default: results/ of the project root).", valueName: "dir"))

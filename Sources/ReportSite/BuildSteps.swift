@@ -29,10 +29,14 @@ struct BuildPlan {
     let declaredCount: Int
     let store: RunStore?
 
-    /// Run keys by report and run name (what the figures' cache keys are made of).
-    var keys: [String: [String: String]] {
+    /// Run keys by report and run name (what the figures' cache keys are made of and the pages
+    /// show): each run's key on this machine, or the key of the entry it was restored from when
+    /// that differs (`RunOutcomes.entryKeys`).
+    func keys(restoredFrom entryKeys: [String: [String: String]] = [:]) -> [String: [String: String]] {
         var keys: [String: [String: String]] = [:]
-        for run in runs where keys[run.report.id]?[run.spec.name] == nil { keys[run.report.id, default: [:]][run.spec.name] = run.key }
+        for run in runs where keys[run.report.id]?[run.spec.name] == nil {
+            keys[run.report.id, default: [:]][run.spec.name] = entryKeys[run.report.id]?[run.spec.name] ?? run.key
+        }
         return keys
     }
 }
@@ -43,6 +47,10 @@ struct RunOutcomes {
     var results: [String: [String: RunResult]] = [:]
     /// Per report, the runs taken from the store (or from an identical run of this build).
     var restored: [String: Set<String>] = [:]
+    /// Per report, the key of the entry a restored run was read from, where it is not the run's
+    /// key on this machine: the same run computed with another thread count, which `--frozen`
+    /// and `--carry-over` take (`RunStore.acceptAnyThreadCount`).
+    var entryKeys: [String: [String: String]] = [:]
     /// Runs done (trained or restored) and the failed ones, as "report/run", sorted.
     var runs = 0
     var failedRuns: [String] = []
@@ -124,15 +132,16 @@ extension SiteBuilder {
         var found: [RunResult?] = []
         for run in plan.runs {
             if readByReport[run.report.id] == nil { readByReport[run.report.id] = run.report.resultPartsRead() }
-            let candidates = [store?.result(for: run.spec, key: run.key), committed?.result(for: run.spec, key: run.key)].compactMap { $0 }
-            let usable = candidates.first { run.report.missingParts(of: $0, run: run.spec.name, read: readByReport[run.report.id]).isEmpty }
+            let candidates = [store?.stored(run.spec, key: run.key), committed?.stored(run.spec, key: run.key)].compactMap { $0 }
+            let usable = candidates.first { run.report.missingParts(of: $0.result, run: run.spec.name, read: readByReport[run.report.id]).isEmpty }
             if usable == nil, let first = candidates.first {
-                let missing = run.report.missingParts(of: first, run: run.spec.name, read: readByReport[run.report.id])
+                let missing = run.report.missingParts(of: first.result, run: run.spec.name, read: readByReport[run.report.id])
                 lacking[run.key] = "its stored result was frozen without its \(missing.map(\.words).joined(separator: ", ")), which a figure, "
                     + "table or claim of the report now reads: freeze the report again from a run store that has the run "
                     + "(mgdl-report freeze --profile \(profile) --only \(run.report.id); docs/committed-results.md)"
             }
-            found.append(usable)
+            found.append(usable?.result)
+            if let usable, usable.key != run.key { outcomes.entryKeys[run.report.id, default: [:]][run.spec.name] = usable.key }
         }
         // Frozen: a report the results store lists (`freeze` wrote its manifest) must build whole
         // from it; one it does not list, with none of its runs anywhere, is not yet committed.

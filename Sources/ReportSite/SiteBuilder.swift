@@ -135,11 +135,15 @@ public struct SiteBuilder {
         let committed = carryOver ? resultsDirectory.map { RunStore(readingFrom: $0) } : nil
         let speed = EngineSpeed()
         return declaredRuns(reports).map { run in
-            if store?.result(for: run.spec, key: run.key) != nil {
-                return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: true, reason: "cached")
+            // A run computed with another thread count (taken with `carryOver`) is listed under the key it was stored with.
+            let otherThreads = ", computed with another thread count"
+            if let found = store?.stored(run.spec, key: run.key) {
+                return PlannedRun(report: run.report.id, run: run.spec.name, key: found.key, cached: true,
+                                  reason: "cached" + (found.key == run.key ? "" : otherThreads))
             }
-            if committed?.result(for: run.spec, key: run.key) != nil {
-                return PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: true, reason: "committed to the results store")
+            if let found = committed?.stored(run.spec, key: run.key) {
+                return PlannedRun(report: run.report.id, run: run.spec.name, key: found.key, cached: true,
+                                  reason: "committed to the results store" + (found.key == run.key ? "" : otherThreads))
             }
             var planned = PlannedRun(report: run.report.id, run: run.spec.name, key: run.key, cached: false,
                                      reason: store?.missReason(for: run.spec, report: run.report.id) ?? "no store")
@@ -195,7 +199,7 @@ public struct SiteBuilder {
         do {
             let provenance = Provenance.collect(reportsDirectory: reportsDirectory, profile: profile, overrides: overrides, threads: computeThreads)
             var siteEntries: [SiteEntry] = []
-            let keys = plan.keys
+            let keys = plan.keys(restoredFrom: outcomes.entryKeys)
             for report in reports {
                 try SitePath.checkNames(of: report)
                 let folder = staging.appendingPathComponent(report.id)
@@ -259,7 +263,10 @@ public struct SiteBuilder {
 
     private func useComputeThreadsForKeys() {
         RunStore.computeThreads = computeThreads
-        RunStore.acceptAnyThreadCount = frozen
+        // A finished run computed with another thread count will do when nothing trains (frozen)
+        // and when continuing committed training (carry-over), whose runs may have been trained
+        // with another -j or on another machine; a run that trains here still gets this machine's key.
+        RunStore.acceptAnyThreadCount = frozen || carryOver
     }
 
     /// What `provenance.json` at the site's root adds to the build's provenance: what depends on
@@ -278,7 +285,8 @@ public struct SiteBuilder {
             guard let result = outcomes.results[run.report.id]?[run.spec.name] else { continue }
             // No origin (trained here or restored): a rebuild that restores everything leaves
             // this record, and its date, as they were (the pages say where each run came from).
-            var record: [String: Any] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": run.key]
+            let key = outcomes.entryKeys[run.report.id]?[run.spec.name] ?? run.key
+            var record: [String: Any] = ["seconds": (result.seconds * 1000).rounded() / 1000, "key": key]
             if let grades = result.grades, grades.count > 1 { record["gradeSeconds"] = grades.map { ($0.seconds * 1000).rounded() / 1000 } }
             runs["\(run.report.id)/\(run.spec.name)"] = record
         }

@@ -129,4 +129,67 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
         XCTAssertEqual(try Data(contentsOf: reference.appendingPathComponent("site/carry/figures/loss.csv")),
                        try Data(contentsOf: clone2.appendingPathComponent("frozen-site/carry/figures/loss.csv")))
     }
+
+    /// A report trained in part with one `-j` continues with another: `--carry-over` takes a
+    /// finished run computed with another thread count (from the run store or the results
+    /// store) instead of training it again, and the pages and provenance name the key of the
+    /// entry it was read from. Without `--carry-over` the key of this machine's thread count is
+    /// wanted, so the run is to train.
+    func testCarryOverTakesRunsComputedWithAnotherThreadCount() throws {
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        guard cpus >= 2 else { throw XCTSkip("needs 2 CPUs: -j 1 and -j \(cpus) compute on the same thread count here") }
+        // Enough points per step for every thread at -j 1 (RunStore.oneThreadBelowPointsPerThread).
+        let report = """
+        ---
+        version: 1
+        title: "Threads"
+        ---
+
+        ```experiment wide
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 2]
+          points: \(128 * cpus)
+        model:
+          widths: [1, 8, 1]
+        train:
+          lr: 3.0e-3
+          steps: 20
+        ```
+        """
+        let first = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-threads-\(UUID().uuidString)")
+        let second = first.appendingPathExtension("clone")
+        defer { for dir in [first, second] { try? FileManager.default.removeItem(at: dir) } }
+        for dir in [first, second] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+            try report.write(to: dir.appendingPathComponent("reports/threads.md"), atomically: true, encoding: .utf8)
+        }
+        let many = ["build", "--templates", templates, "-j", "1", "--json"]
+        let trained = try run(many, in: first)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let key = try XCTUnwrap(files(first.appendingPathComponent(".mgdl-store/runs")).first)
+        let compute = try String(contentsOf: first.appendingPathComponent(".mgdl-store/runs/\(key)/compute.json"), encoding: .utf8)
+        XCTAssertTrue(compute.contains("\"threads\":\(cpus)"), compute)
+        let frozen = try run(["freeze"], in: first)
+        XCTAssertEqual(frozen.status, 0, frozen.stderr)
+        try FileManager.default.copyItem(at: first.appendingPathComponent("results"), to: second.appendingPathComponent("results"))
+
+        let oneEach = ["build", "--templates", templates, "-j", "\(cpus)", "--json"]
+        for (dir, origin) in [(first, "cached, computed with another thread count"),
+                              (second, "committed to the results store, computed with another thread count")] {
+            let plain = try run(["plan", "-j", "\(cpus)"], in: dir)
+            XCTAssertTrue(plain.stdout.contains("to run  threads/wide"), "without --carry-over one thread's key is wanted: " + plain.stdout)
+            let plan = try run(["plan", "-j", "\(cpus)", "--carry-over"], in: dir)
+            XCTAssertTrue(plan.stdout.contains("threads/wide  \(key.prefix(12))  (\(origin))"), plan.stdout)
+            let continued = try run(oneEach + ["--carry-over"], in: dir)
+            XCTAssertEqual(continued.status, 0, continued.stderr)
+            XCTAssertTrue(continued.stderr.contains("\"event\":\"run_restored\""), continued.stderr)
+            XCTAssertFalse(continued.stderr.contains("\"event\":\"run_started\""), "nothing trains again: " + continued.stderr)
+            let page = try String(contentsOf: dir.appendingPathComponent("site/threads/runs/wide.html"), encoding: .utf8)
+            XCTAssertTrue(page.contains(key), "the run page names the entry it was read from")
+            let provenance = try String(contentsOf: dir.appendingPathComponent("site/provenance.json"), encoding: .utf8)
+            XCTAssertTrue(provenance.contains(key), provenance)
+        }
+        XCTAssertEqual(try files(second.appendingPathComponent(".mgdl-store/runs")), [], "the clone trained nothing")
+    }
 }
