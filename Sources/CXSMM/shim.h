@@ -15,6 +15,14 @@ static inline void cxsmm_smm(libxsmm_smmfunction kernel, const float *a, const f
 #endif
 }
 
+/* The same for a kernel of libxsmm_dmmdispatch (double precision). */
+static inline void cxsmm_dmm(libxsmm_dmmfunction kernel, const double *a, const double *b, double *c) {
+    kernel(a, b, c);
+#if defined(__x86_64__)
+    __asm__ volatile("vzeroupper" ::: "memory");
+#endif
+}
+
 /* libxsmm_otrans (out = inᵀ, column-major m x n in, n x m out), then vzeroupper. */
 static inline void cxsmm_otrans(void *out, const void *in, unsigned int typesize,
                                 libxsmm_blasint m, libxsmm_blasint n, libxsmm_blasint ldi, libxsmm_blasint ldo) {

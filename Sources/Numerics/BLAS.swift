@@ -72,7 +72,7 @@ final class LockedState<Value>: @unchecked Sendable {
 }
 
 /// Row-major GEMM: `C = alpha * op(A) * op(B) + beta * C`, `op(A)` is m x k, `op(B)` is k x n.
-/// Dispatches to `cblas_sgemm` or `cblas_dgemm`, or for the Float shapes of small networks to
+/// Dispatches to `cblas_sgemm` or `cblas_dgemm`, or for the Float and Double shapes of small networks to
 /// libxsmm (`SmallGEMM`: the same bits on OpenBLAS's SkylakeX/Cooperlake kernels, faster). Empty products (m, n or k zero) are handled:
 /// with k == 0 the result is `beta * C`.
 @usableFromInline
@@ -99,6 +99,11 @@ package func gemm<T: RealScalar>(transposeA: Bool, transposeB: Bool, m: Int, n: 
         }
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     } else if T.self == Double.self {
+        if SmallGEMM.handles(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                             lda: lda, ldb: ldb, ldc: ldc, alpha: alpha, beta: beta),
+           SmallGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, b: b, c: c) {
+            return
+        }
         cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k),
                     unsafeBitCast(alpha, to: Double.self),
                     UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),

@@ -66,6 +66,35 @@ final class SmallGEMMTests: XCTestCase {
         }
     }
 
+    /// The same for Double (the float64 reports): bit-identical on the checked kernels, else to
+    /// double rounding (1e-13 of k, for k <= 256 terms of size <= 1).
+    func testSmallDoubleProductsMatchOpenBLAS() {
+        let threads = BLASThreads.current
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        var rng = SeededGenerator(seed: 12)
+        for (m, n, k) in shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }
+                let b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
+                let lda = ta ? m : k, ldb = tb ? k : n
+                var ours = [Double](repeating: .nan, count: m * n), reference = ours
+                XCTAssertTrue(SmallGEMM.handles(transposeA: ta, transposeB: tb, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: n,
+                                                alpha: 1.0, beta: 0.0), "\(m)x\(n)x\(k)")
+                gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: &ours, ldc: n)
+                cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, &reference, Int32(n))
+                let label = "\(m)x\(n)x\(k) transposeA \(ta) transposeB \(tb)"
+                if checkedKernels {
+                    XCTAssertTrue(ours.map(\.bitPattern) == reference.map(\.bitPattern), "\(label): not bit-identical")
+                } else {
+                    let worst = zip(ours, reference).map { abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThanOrEqual(worst, 1e-13 * Double(k), label)
+                }
+            }
+        }
+    }
+
     /// Products outside the checked range stay on OpenBLAS.
     func testOtherProductsStayOnOpenBLAS() {
         let threads = BLASThreads.current
