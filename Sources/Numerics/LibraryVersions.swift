@@ -16,7 +16,7 @@ public enum NumericLibraries {
 
     /// libxsmm's version (linked statically: the version of the headers it was built with) and
     /// the instruction set its JIT kernels target on this machine, e.g. "1.17.0 (release), JIT
-    /// target hsw". The engine uses it for small float GEMMs (`SmallGEMM`).
+    /// target hsw". The engine uses it for small Float and Double GEMMs (`SmallGEMM`).
     public static var libxsmm: String {
         let version = "\(LIBXSMM_CONFIG_VERSION_MAJOR).\(LIBXSMM_CONFIG_VERSION_MINOR).\(LIBXSMM_CONFIG_VERSION_UPDATE)"
             + (LIBXSMM_CONFIG_VERSION_PATCH == 0 ? "" : "-\(LIBXSMM_CONFIG_VERSION_PATCH)")
