@@ -23,75 +23,50 @@ final class SmallGEMMTests: XCTestCase {
     /// Whether OpenBLAS runs the kernels the identical-bits claim was checked on.
     var checkedKernels: Bool { ["skylakex", "cooperlake"].contains(BLASThreads.coreName.lowercased()) }
 
-    func product(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: [Float], _ b: [Float],
-                 library: Bool) -> [Float] {
-        var c = [Float](repeating: .nan, count: m * n)
-        let lda = ta ? m : k, ldb = tb ? k : n
-        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-            if library {
-                XCTAssertTrue(SmallGEMM.handles(transposeA: ta, transposeB: tb, m: m, n: n, k: k,
-                                                lda: lda, ldb: ldb, ldc: n, alpha: 1, beta: 0), "\(m)x\(n)x\(k)")
-                gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: lda,
-                     b: pb.baseAddress!, ldb: ldb, beta: 0, c: pc.baseAddress!, ldc: n)
-            } else {
-                cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(n), Int32(k), 1, pa.baseAddress!, Int32(lda), pb.baseAddress!, Int32(ldb),
-                            0, pc.baseAddress!, Int32(n))
-            }
-        } } }
-        return c
-    }
-
-    /// On OpenBLAS's SkylakeX/Cooperlake kernels every element is bit-identical; on any other
-    /// kernels the two agree to float rounding (1e-5 of the largest |a||b| sum, k <= 256 terms).
-    func testSmallProductsMatchOpenBLAS() {
+    /// `gemm` (which sends these shapes to libxsmm: asserted) against OpenBLAS's own product, for
+    /// every shape and transposition: bit-identical where OpenBLAS runs the checked kernels, else
+    /// within `tolerance` times k (k <= 256 terms of size <= 1: rounding of the element type).
+    func checkProducts<T: RealScalar>(_: T.Type, seed: UInt64, tolerance: T,
+                                      openBLAS: (_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: [T], _ b: [T], _ c: inout [T]) -> Void) {
         let threads = BLASThreads.current
         BLASThreads.set(1)
         defer { BLASThreads.set(threads) }
-        var rng = SeededGenerator(seed: 11)
+        var rng = SeededGenerator(seed: seed)
         for (m, n, k) in shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true)] {
-                let a = (0..<(m * k)).map { _ in Float(rng.uniform(-1, 1)) }
-                let b = (0..<(k * n)).map { _ in Float(rng.uniform(-1, 1)) }
-                let ours = product(ta, tb, m, n, k, a, b, library: true)
-                let reference = product(ta, tb, m, n, k, a, b, library: false)
-                let label = "\(m)x\(n)x\(k) transposeA \(ta) transposeB \(tb)"
+                let a = (0..<(m * k)).map { _ in T(rng.uniform(-1, 1)) }
+                let b = (0..<(k * n)).map { _ in T(rng.uniform(-1, 1)) }
+                let lda = ta ? m : k, ldb = tb ? k : n
+                var ours = [T](repeating: .nan, count: m * n), reference = ours
+                let label = "\(T.self) \(m)x\(n)x\(k) transposeA \(ta) transposeB \(tb)"
+                XCTAssertTrue(SmallGEMM.handles(transposeA: ta, transposeB: tb, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: n,
+                                                alpha: T(1), beta: T(0)), label)
+                gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: &ours, ldc: n)
+                openBLAS(ta, tb, m, n, k, a, b, &reference)
                 if checkedKernels {
-                    XCTAssertTrue(ours.map(\.bitPattern) == reference.map(\.bitPattern), "\(label): not bit-identical")
+                    XCTAssertTrue(ours.withUnsafeBytes { Array($0) } == reference.withUnsafeBytes { Array($0) }, "\(label): not bit-identical")
                 } else {
                     let worst = zip(ours, reference).map { abs($0 - $1) }.max() ?? 0
-                    XCTAssertLessThanOrEqual(worst, 1e-5 * Float(k), label)
+                    XCTAssertLessThanOrEqual(worst, tolerance * T(k), label)
                 }
             }
         }
     }
 
-    /// The same for Double (the float64 reports): bit-identical on the checked kernels, else to
-    /// double rounding (1e-13 of k, for k <= 256 terms of size <= 1).
+    /// Float: bit-identical on OpenBLAS's SkylakeX/Cooperlake kernels; on any other kernels the
+    /// two agree to float rounding (1e-5 per term).
+    func testSmallProductsMatchOpenBLAS() {
+        checkProducts(Float.self, seed: 11, tolerance: 1e-5) { ta, tb, m, n, k, a, b, c in
+            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), 0, &c, Int32(n))
+        }
+    }
+
+    /// Double (the float64 reports): the same, to double rounding elsewhere (1e-13 per term).
     func testSmallDoubleProductsMatchOpenBLAS() {
-        let threads = BLASThreads.current
-        BLASThreads.set(1)
-        defer { BLASThreads.set(threads) }
-        var rng = SeededGenerator(seed: 12)
-        for (m, n, k) in shapes {
-            for (ta, tb) in [(false, false), (true, false), (false, true)] {
-                let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }
-                let b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
-                let lda = ta ? m : k, ldb = tb ? k : n
-                var ours = [Double](repeating: .nan, count: m * n), reference = ours
-                XCTAssertTrue(SmallGEMM.handles(transposeA: ta, transposeB: tb, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: n,
-                                                alpha: 1.0, beta: 0.0), "\(m)x\(n)x\(k)")
-                gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: &ours, ldc: n)
-                cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, &reference, Int32(n))
-                let label = "\(m)x\(n)x\(k) transposeA \(ta) transposeB \(tb)"
-                if checkedKernels {
-                    XCTAssertTrue(ours.map(\.bitPattern) == reference.map(\.bitPattern), "\(label): not bit-identical")
-                } else {
-                    let worst = zip(ours, reference).map { abs($0 - $1) }.max() ?? 0
-                    XCTAssertLessThanOrEqual(worst, 1e-13 * Double(k), label)
-                }
-            }
+        checkProducts(Double.self, seed: 12, tolerance: 1e-13) { ta, tb, m, n, k, a, b, c in
+            cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), 0, &c, Int32(n))
         }
     }
 
