@@ -37,13 +37,15 @@ public struct BenchCommand: ParsableCommand {
             configuration in its own process (so peak RSS and page faults are its own). Every line \
             also gives the machine's FP32 FMA peak on that many threads, measured in the same \
             process (fma_peak_gflops), and the workload's fraction of it (peak_fraction). \
-            Two more workloads are not run by default: recording (the Rahaman network trained \
-            with and without record_every: 100 snapshots; recording_overhead_pct) and repeats \
-            (10 repeats of it trained one after the other against two at a time; repeats_ratio). \
+            Three more workloads are not run by default: recording (the Rahaman network trained \
+            with and without record_every: 100 snapshots; recording_overhead_pct), repeats \
+            (10 repeats of it trained one after the other against two at a time; repeats_ratio) \
+            and mgdl_mb_f64 (mgdl_mb in float64, as the MGDL reports train; its fma_peak_gflops \
+            is the float64 peak, half the float32 one). \
             Build in release mode (swift build -c release) before measuring.
             """)
 
-    @Argument(help: "Workloads to run (rahaman, mgdl_full, mgdl_mb, ffn, recording, repeats); default the first four.")
+    @Argument(help: "Workloads to run (rahaman, mgdl_full, mgdl_mb, ffn, recording, repeats, mgdl_mb_f64); default the first four.")
     var workloads: [String] = []
 
     @Option(name: .long, help: "BLAS thread count; default: 1 and 2.")
@@ -74,7 +76,8 @@ public struct BenchCommand: ParsableCommand {
                 switch name {
                 case "recording": print(recordingOverhead(threads: t, steps: steps))
                 case "repeats": print(repeatsCost(threads: t, steps: steps))
-                default: print(runBenchmark(BenchWorkload.named(name)!, threads: t, steps: steps))
+                case "mgdl_mb_f64": print(runBenchmark(BenchWorkload.named("mgdl_mb")!, threads: t, steps: steps, precision: Double.self))
+                default: print(runBenchmark(BenchWorkload.named(name)!, threads: t, steps: steps, precision: Float.self))
                 }
                 fflush(stdout)
             }
@@ -98,7 +101,10 @@ public struct BenchCommand: ParsableCommand {
 
 extension BenchCommand {
     /// Workloads beyond the peers' four, run only when named.
-    static let extraWorkloads = ["recording", "repeats"]
+    /// `mgdl_mb_f64` is `mgdl_mb` in float64 (the arithmetic of the MGDL reports, after Fang &
+    /// Xu's code; no peer script has it), its fraction of the float64 FMA peak (half the float32
+    /// one: half the lanes per vector).
+    static let extraWorkloads = ["recording", "repeats", "mgdl_mb_f64"]
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -167,10 +173,14 @@ enum FMAPeak {
 
 // MARK: - One configuration
 
-func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> String {
+func runBenchmark<T: RealScalar>(_ w: BenchWorkload, threads: Int, steps override: Int?, precision: T.Type) -> String {
     BLASThreads.set(threads)
     let data = BenchData.make(w)
-    let net = Network<Float>(spec: NetworkSpec(widths: w.widths, hidden: .relu, output: w.output,
+    let x = Matrix<T>(rows: data.x.rows, cols: data.x.cols, values: data.x.values.map { T($0) })
+    let y = Matrix<T>(rows: data.y.rows, cols: data.y.cols, values: data.y.values.map { T($0) })
+    // The measured peak is float32's; a float64 FMA does half the lanes.
+    let lanes = T.self == Double.self ? 0.5 : 1.0
+    let net = Network<T>(spec: NetworkSpec(widths: w.widths, hidden: .relu, output: w.output,
                                                initializer: .pytorchDefault), seed: 0)
     let count = override ?? w.count
     func spec(_ epochs: Int) -> TrainingSpec {
@@ -179,13 +189,13 @@ func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> Str
     }
     // Warm-up: same batch size, so the timed run reuses the workspace it made.
     let t0 = now()
-    _ = train(net, x: data.x, y: data.y, spec: spec(w.warmup))
+    _ = train(net, x: x, y: y, spec: spec(w.warmup))
     let warmup = now() - t0
     var history: TrainingHistory?
     let peakBefore = FMAPeak.measure(threads: threads)
-    let timed = Timed.measure { history = train(net, x: data.x, y: data.y, spec: spec(count)) }
+    let timed = Timed.measure { history = train(net, x: x, y: y, spec: spec(count)) }
     let peakAfter = FMAPeak.measure(threads: threads)
-    let peak = max(peakBefore.wall, peakAfter.wall), peakPerCPU = max(peakBefore.perCPU, peakAfter.perCPU)
+    let peak = lanes * max(peakBefore.wall, peakAfter.wall), peakPerCPU = lanes * max(peakBefore.perCPU, peakAfter.perCPU)
     let steps = count * w.stepsPerEpoch
     let gflopPerStep = 6 * Double(w.macs) * w.pointsPerStep / 1e9
     let gflops = gflopPerStep * Double(steps) / timed.seconds
@@ -193,7 +203,7 @@ func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> Str
 
     var fields: [(String, String)] = [
         ("framework", "\"mgdl-report\""), ("version", "\"\(benchVersion)\""),
-        ("workload", "\"\(w.name)\""), ("threads", "\(threads)"), ("steps", "\(steps)"),
+        ("workload", "\"\(w.name)\(T.self == Double.self ? "_f64" : "")\""), ("threads", "\(threads)"), ("steps", "\(steps)"),
         ("seconds", "\(rounded(timed.seconds, 4))"),
         ("steps_per_s", "\(rounded(Double(steps) / timed.seconds, 2))"),
         ("gflop_per_step", "\(rounded(gflopPerStep, 5))"),
@@ -207,7 +217,7 @@ func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> Str
         ("cpu_util", "\(rounded(timed.cpuUtil, 2))"), ("other_load", "\(rounded(timed.otherLoad, 2))"),
     ]
     if w.minibatch { fields.append(("epochs", "\(count)")) }
-    if w.inferPoints > 0, let full = data.fullCoordinates, let b = data.fourierMatrix {
+    if w.inferPoints > 0, let full = data.fullCoordinates, let b = data.fourierMatrix, let net = net as? Network<Float> {
         // Features and forward pass in chunks, as the peers' `infer` (features included).
         func infer() {
             let chunk = 8192
@@ -231,7 +241,7 @@ func runBenchmark(_ w: BenchWorkload, threads: Int, steps override: Int?) -> Str
         ("peak_rss_mb", "\(rounded(Double(usage().ru_maxrss) / 1024, 1))"),
         ("page_faults_per_step", "\(rounded(Double(timed.pageFaults) / Double(steps), 1))"),
         ("blas_core", "\"\(BLASThreads.coreName)\""),
-        ("precision", "\"float32\""),
+        ("precision", "\"\(T.self == Double.self ? "float64" : "float32")\""),
         ("data", "\"SeededGenerator: common.py's shapes and formulas, not numpy's values\""),
     ]
     return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
