@@ -285,6 +285,23 @@ extension RunStore {
         return (committed.stepsDone, true)
     }
 
+    /// A checkpoint of `spec`'s run written on another thread count than the one it computes
+    /// with here (`threads(for:)`), in this run store or committed to `results`: such a
+    /// checkpoint has another key, and only a build computing on its thread count continues it
+    /// (its bits depend on the count). Its thread count, steps done and file; nil when there is
+    /// none, or when the run has a checkpoint of its own key.
+    public func checkpointOnOtherThreads(for spec: ExperimentSpec, committedIn results: RunStore?) -> (threads: Int, steps: Int, file: URL)? {
+        let own = Self.threads(for: spec)
+        guard checkpointProgress(forKey: Self.key(for: spec, threads: own), committedIn: results) == nil else { return nil }
+        for threads in Self.storedThreadCounts where threads != own {
+            let key = Self.key(for: spec, threads: threads)
+            guard let progress = checkpointProgress(forKey: key, committedIn: results) else { continue }
+            let file = progress.committed ? results!.committedCheckpointFile(forKey: key) : checkpointFile(forKey: key)
+            return (threads, progress.steps, file)
+        }
+        return nil
+    }
+
     /// The committed checkpoints of this results store: key -> bytes on disk.
     public func committedCheckpoints() -> [String: Int] {
         let folder = root.appendingPathComponent(Self.committedCheckpointsFolder)

@@ -187,6 +187,10 @@ struct BuildCommand: ParsableCommand {
             display.finishLine()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
+        } catch let error as CheckpointThreadsError {
+            display.finishLine()
+            for line in error.description.split(separator: "\n") { FileHandle.standardError.write(Data("error: \(line)\n".utf8)) }
+            throw ExitCode(2)
         } catch let error as BuildError {
             display.finishLine()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

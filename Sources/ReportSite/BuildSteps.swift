@@ -196,6 +196,18 @@ extension SiteBuilder {
                 toTrain.append(run)
             }
         }
+        // A checkpoint this build cannot continue (written on another thread count) is never
+        // thrown away silently: the build stops before training anything.
+        if let store {
+            let results = carryOver ? committed : nil
+            let stranded = toTrain.compactMap { run -> CheckpointThreadsError.Run? in
+                guard let other = store.checkpointOnOtherThreads(for: run.spec, committedIn: results) else { return nil }
+                return CheckpointThreadsError.Run(name: "\(run.report.id)/\(run.spec.name)", steps: other.steps,
+                                                  totalSteps: RunCost.phases(run.spec).reduce(0) { $0 + $1.steps },
+                                                  checkpointThreads: other.threads, buildThreads: RunStore.threads(for: run.spec), file: other.file)
+            }
+            if !stranded.isEmpty { throw CheckpointThreadsError(runs: stranded) }
+        }
         if !toTrain.isEmpty {
             let speed = EngineSpeed()
             events(.trainingPlanned(costs: Dictionary(toTrain.map { ($0.spec.name, RunCost.seconds($0.spec, speed: speed)) },

@@ -61,6 +61,36 @@ public enum BuildEvent: Sendable {
     case trainingPlanned(costs: [String: Double])
 }
 
+/// A run to train has a checkpoint written on another thread count (another `-j`, another
+/// machine) that this build cannot continue: rather than start it over silently, the build stops
+/// before training anything and says how to continue it (exit status 2).
+public struct CheckpointThreadsError: Error, CustomStringConvertible {
+    public struct Run: Sendable {
+        public let name: String
+        public let steps: Int
+        public let totalSteps: Int
+        public let checkpointThreads: Int
+        public let buildThreads: Int
+        public let file: URL
+    }
+    public let runs: [Run]
+
+    /// The `-j` that gives each run `threads` threads on this machine, in words.
+    static func jobsGiving(_ threads: Int) -> String {
+        let cpus = ProcessInfo.processInfo.activeProcessorCount
+        return threads <= cpus && cpus % threads == 0 ? "-j \(cpus / threads)"
+            : "a machine whose CPUs divided by -j give \(threads) (this one has \(cpus))"
+    }
+
+    public var description: String {
+        runs.map { run in
+            "\(Step.trainOrRestore): run \(run.name): its checkpoint (step \(run.steps) of \(run.totalSteps)) was computed on \(run.checkpointThreads) thread(s) "
+                + "and this build computes it on \(run.buildThreads), which would start it over: build with \(Self.jobsGiving(run.checkpointThreads)) "
+                + "to continue it, or delete \(SiteOutput.scrub(SiteOutput.display(run.file))) to start it over"
+        }.joined(separator: "\n")
+    }
+}
+
 /// Builds the static site in named steps (`Step`): load, plan, train or restore, figures, pages, write.
 public struct SiteBuilder {
     public var reportsDirectory: URL
@@ -156,6 +186,9 @@ public struct SiteBuilder {
                 planned.reason = String(format: "continues from %@ checkpoint: step %d of %d", progress.committed ? "its committed" : "its", progress.steps, total)
                 planned.flops *= left
                 planned.seconds *= left
+            } else if let other = store?.checkpointOnOtherThreads(for: run.spec, committedIn: committed) {
+                planned.reason = "its checkpoint (step \(other.steps) of \(total)) was computed on \(other.threads) thread(s): "
+                    + "\(CheckpointThreadsError.jobsGiving(other.threads)) continues it; this -j would not (build stops)"
             }
             return planned
         }

@@ -130,15 +130,16 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
                        try Data(contentsOf: clone2.appendingPathComponent("frozen-site/carry/figures/loss.csv")))
     }
 
-    /// A report trained in part with one `-j` continues with another: `--carry-over` takes a
-    /// finished run computed with another thread count (from the run store or the results
-    /// store) instead of training it again, and the pages and provenance name the key of the
-    /// entry it was read from. Without `--carry-over` the key of this machine's thread count is
-    /// wanted, so the run is to train.
-    func testCarryOverTakesRunsComputedWithAnotherThreadCount() throws {
+    /// The CPUs, for the tests that need -j 1 and -j CPUs to compute on different thread counts.
+    func twoOrMoreCPUs() throws -> Int {
         let cpus = ProcessInfo.processInfo.activeProcessorCount
         guard cpus >= 2 else { throw XCTSkip("needs 2 CPUs: -j 1 and -j \(cpus) compute on the same thread count here") }
-        // Enough points per step for every thread at -j 1 (RunStore.oneThreadBelowPointsPerThread).
+        return cpus
+    }
+
+    /// A project with one report, `threads`, of one run, `wide`, with enough points per step for
+    /// every CPU at -j 1 (`RunStore.oneThreadBelowPointsPerThread`).
+    func threadsProject(cpus: Int, widths: String, steps: Int, folder: URL? = nil) throws -> URL {
         let report = """
         ---
         version: 1
@@ -151,19 +152,28 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
           frequencies: [1, 2]
           points: \(128 * cpus)
         model:
-          widths: [1, 8, 1]
+          widths: \(widths)
         train:
           lr: 3.0e-3
-          steps: 20
+          steps: \(steps)
         ```
         """
-        let first = FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-threads-\(UUID().uuidString)")
-        let second = first.appendingPathExtension("clone")
+        let dir = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("mgdl-threads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        try report.write(to: dir.appendingPathComponent("reports/threads.md"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// A report trained in part with one `-j` continues with another: `--carry-over` takes a
+    /// finished run computed with another thread count (from the run store or the results
+    /// store) instead of training it again, and the pages and provenance name the key of the
+    /// entry it was read from. Without `--carry-over` the key of this machine's thread count is
+    /// wanted, so the run is to train.
+    func testCarryOverTakesRunsComputedWithAnotherThreadCount() throws {
+        let cpus = try twoOrMoreCPUs()
+        let first = try threadsProject(cpus: cpus, widths: "[1, 8, 1]", steps: 20)
+        let second = try threadsProject(cpus: cpus, widths: "[1, 8, 1]", steps: 20, folder: first.appendingPathExtension("clone"))
         defer { for dir in [first, second] { try? FileManager.default.removeItem(at: dir) } }
-        for dir in [first, second] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
-            try report.write(to: dir.appendingPathComponent("reports/threads.md"), atomically: true, encoding: .utf8)
-        }
         let many = ["build", "--templates", templates, "-j", "1", "--json"]
         let trained = try run(many, in: first)
         XCTAssertEqual(trained.status, 0, trained.stderr)
@@ -191,5 +201,37 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
             XCTAssertTrue(provenance.contains(key), provenance)
         }
         XCTAssertEqual(try files(second.appendingPathComponent(".mgdl-store/runs")), [], "the clone trained nothing")
+    }
+
+    /// A run killed in training at one `-j` has a checkpoint that only its thread count continues:
+    /// a build with another `-j` stops before training anything (exit 2), naming the run, the
+    /// `-j` that continues it and the file to delete to start it over, instead of throwing hours
+    /// of training away; `plan` says the same. (Continuing with the right `-j` is `ResumeTests`'.)
+    func testACheckpointOfAnotherThreadCountStopsTheBuildInsteadOfStartingOver() throws {
+        let cpus = try twoOrMoreCPUs()
+        let dir = try threadsProject(cpus: cpus, widths: "[1, 16, 16, 1]", steps: 400_000)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Killed in training at -j 1 (every CPU for the run), after its first checkpoint.
+        let process = try launch(["build", "--templates", templates, "-j", "1", "--checkpoint-every", "0.05"], in: dir)
+        let checkpoints = dir.appendingPathComponent(".mgdl-store/tmp/checkpoints")
+        let deadline = Date().addingTimeInterval(120)
+        while try files(checkpoints).filter({ $0.hasSuffix(".json") }).isEmpty && Date() < deadline && process.isRunning { usleep(5_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let written = try files(checkpoints).filter { $0.hasSuffix(".json") }
+        XCTAssertEqual(written.count, 1, "one checkpoint, of the -j 1 key")
+
+        let plan = try run(["plan", "-j", "\(cpus)"], in: dir)
+        XCTAssertTrue(plan.stdout.contains("was computed on \(cpus) thread(s): -j 1 continues it"), plan.stdout)
+        for extra in [[], ["--carry-over"]] {
+            let stopped = try run(["build", "--templates", templates, "-j", "\(cpus)", "--json"] + extra, in: dir)
+            XCTAssertEqual(stopped.status, 2, stopped.stderr)
+            XCTAssertTrue(stopped.stderr.contains("error: train or restore: run threads/wide: its checkpoint (step "), stopped.stderr)
+            XCTAssertTrue(stopped.stderr.contains("was computed on \(cpus) thread(s) and this build computes it on 1"), stopped.stderr)
+            XCTAssertTrue(stopped.stderr.contains("build with -j 1 to continue it, or delete .mgdl-store/tmp/checkpoints/\(written[0])"), stopped.stderr)
+            XCTAssertFalse(stopped.stderr.contains("\"event\":\"run_started\""), "nothing trained")
+            XCTAssertEqual(try files(checkpoints).filter { $0.hasSuffix(".json") }, written, "the checkpoint is kept, and no other is written")
+            XCTAssertEqual(try files(dir.appendingPathComponent(".mgdl-store/runs")), [])
+        }
     }
 }
