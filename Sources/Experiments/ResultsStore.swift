@@ -39,7 +39,7 @@ extension RunStore {
     /// The folder of the stored entry for `spec` (any thread count when `acceptAnyThreadCount`
     /// is set), or nil when there is none that verifies.
     func entryFolder(for spec: ExperimentSpec) -> URL? {
-        for key in Self.lookupKeys(for: spec, key: Self.key(for: spec)) {
+        for (key, _) in Self.lookupKeys(for: spec, key: Self.key(for: spec)) {
             let folder = root.appendingPathComponent("runs/\(key)")
             if (try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"])) != nil { return folder }
         }

@@ -81,11 +81,11 @@ public final class RunStore {
     /// The same, for a spec whose key (`key(for:)`) the caller has already computed.
     public func result(for spec: ExperimentSpec, key: String) -> RunResult? { stored(spec, key: key)?.result }
 
-    /// The stored result for a spec and the key of the entry it was read from: `key`, or, when
-    /// `acceptAnyThreadCount` is set, the key of the same run computed with another thread count
-    /// (`lookupKeys`). Nil when no entry verifies and decodes.
-    public func stored(_ spec: ExperimentSpec, key: String) -> (result: RunResult, key: String)? {
-        for candidate in Self.lookupKeys(for: spec, key: key) {
+    /// The stored result for a spec, the key of the entry it was read from and the threads it
+    /// was computed with: `key`, or, when `acceptAnyThreadCount` is set, the key of the same run
+    /// computed with another thread count (`lookupKeys`). Nil when no entry verifies and decodes.
+    public func stored(_ spec: ExperimentSpec, key: String) -> (result: RunResult, key: String, threads: Int)? {
+        for (candidate, threads) in Self.lookupKeys(for: spec, key: key) {
             let folder = entry(candidate)
             guard let files = try? Self.verifiedFiles(folder, names: ["spec.json", "result.json"]),
                   var result = try? Self.decoder().decode(RunResult.self, from: files["result.json"]!) else { continue }
@@ -95,7 +95,7 @@ public final class RunStore {
             let provenance = Self.provenance(folder)
             result.seconds = provenance?.seconds ?? 0
             result.restoreGradeSeconds(provenance?.gradeSeconds)
-            return (result, candidate)
+            return (result, candidate, threads)
         }
         return nil
     }
@@ -103,9 +103,10 @@ public final class RunStore {
     /// The keys an entry of `spec` is looked for under: `key` (its key on this machine's thread
     /// count), then, when `acceptAnyThreadCount` is set (`build --frozen`, `--carry-over`,
     /// `freeze`), its keys at every other thread count (`candidateKeys`).
-    static func lookupKeys(for spec: ExperimentSpec, key: String) -> [String] {
-        guard acceptAnyThreadCount else { return [key] }
-        return [key] + candidateKeys(for: spec).filter { $0 != key }
+    static func lookupKeys(for spec: ExperimentSpec, key: String) -> [(key: String, threads: Int)] {
+        let own = threads(for: spec)
+        guard acceptAnyThreadCount else { return [(key, own)] }
+        return [(key, own)] + storedThreadCounts.filter { $0 != own }.map { (self.key(for: spec, threads: $0), $0) }
     }
 
     /// When and how an entry was computed: outside its digest, since it depends on the clock.

@@ -65,8 +65,15 @@ struct RunOutcomes {
     /// `freeze --with-checkpoints` while the rest train) and the runs it declares.
     var uncommittedRuns: [String: (found: Int, declared: Int)] = [:]
 
-    mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool) {
+    /// Per report, the threads each run was computed with (`RunStore.threads(for:)` for a run
+    /// trained here; a restored run's entry may have been computed with another count).
+    var threads: [String: [String: Int]] = [:]
+
+    /// Adds a run's result; `threads` is what a restored run was computed with (default: what
+    /// this build computes it with).
+    mutating func add(_ result: RunResult, of run: DeclaredRun, restored isRestored: Bool, threads computed: Int? = nil) {
         results[run.report.id, default: [:]][run.spec.name] = result
+        threads[run.report.id, default: [:]][run.spec.name] = computed ?? RunStore.threads(for: run.spec)
         if isRestored { restored[run.report.id, default: []].insert(run.spec.name) }
         runs += 1
         if result.status == .failed { failedRuns.append("\(run.report.id)/\(run.spec.name)") }
@@ -130,6 +137,7 @@ extension SiteBuilder {
         var readByReport: [String: [String: Set<ResultPart>]] = [:]
         var lacking: [String: String] = [:]  // run key -> why its committed result does not do
         var found: [RunResult?] = []
+        var foundThreads: [Int?] = []
         for run in plan.runs {
             if readByReport[run.report.id] == nil { readByReport[run.report.id] = run.report.resultPartsRead() }
             let candidates = [store?.stored(run.spec, key: run.key), committed?.stored(run.spec, key: run.key)].compactMap { $0 }
@@ -141,6 +149,7 @@ extension SiteBuilder {
                     + "(mgdl-report freeze --profile \(profile) --only \(run.report.id); docs/committed-results.md)"
             }
             found.append(usable?.result)
+            foundThreads.append(usable?.threads)
             if let usable, usable.key != run.key { outcomes.entryKeys[run.report.id, default: [:]][run.spec.name] = usable.key }
         }
         // Frozen: a report the results store lists (`freeze` wrote its manifest) must build whole
@@ -160,7 +169,7 @@ extension SiteBuilder {
                 }
             }
         }
-        for (run, cached) in zip(plan.runs, found) {
+        for ((run, cached), threads) in zip(zip(plan.runs, found), foundThreads) {
             // A report not yet committed shows no number, not even of the runs committed so far.
             if frozen, outcomes.uncommitted.contains(run.report.id) {
                 outcomes.notInStores += 1
@@ -190,7 +199,7 @@ extension SiteBuilder {
             firstByKey[run.key] = firstByKey[run.key] ?? run
             if let cached {
                 events(.runRestored(report: run.report.id, run: run.spec.name, index: run.index + 1, count: total))
-                outcomes.add(cached, of: run, restored: true)
+                outcomes.add(cached, of: run, restored: true, threads: threads)
                 store?.remember(run.spec, report: run.report.id)
             } else {
                 toTrain.append(run)
@@ -219,7 +228,7 @@ extension SiteBuilder {
             guard var result = outcomes.results[first.report.id]?[first.spec.name] else { continue }
             result.name = run.spec.name
             events(.runRestored(report: run.report.id, run: run.spec.name, index: run.index + 1, count: total))
-            outcomes.add(result, of: run, restored: true)
+            outcomes.add(result, of: run, restored: true, threads: outcomes.threads[first.report.id]?[first.spec.name])
             store?.remember(run.spec, report: run.report.id)
         }
         outcomes.failedRuns.sort()
@@ -297,7 +306,8 @@ extension SiteBuilder {
     }
 
     /// Step "pages" of one report: its claims checked, its pages and site entry written.
-    func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, figures: [String: FigureFiles],
+    func writeReport(_ report: Report, runs: [String: RunResult], keys: [String: String], restored: Set<String>, threads: [String: Int] = [:],
+                     figures: [String: FigureFiles],
                      provenance: Provenance, templates: SiteTemplates, to folder: URL, events: (BuildEvent) -> Void,
                      uncommitted: Bool = false, uncommittedRuns: (found: Int, declared: Int)? = nil, summary: inout BuildSummary) throws -> SiteEntry {
         let claims = report.claims.map { ClaimCheck.check($0, specs: report.experiments, runs: runs, profile: profile, figures: report.figures) }
@@ -306,6 +316,7 @@ extension SiteBuilder {
             summary.claims.append((report.id, claim))
         }
         var page = ReportPage(report: report, runs: runs, figures: figures, provenance: provenance, restored: restored)
+        page.runThreads = threads
         page.budget = ProfileBudget(profile: profile, specs: report.experiments, frozen: frozen, uncommitted: uncommitted ? uncommittedMessage(report.id) : nil,
                                     otherProfile: otherProfileSite)
         page.budget?.uncommittedProgress = uncommitted ? uncommittedProgress(uncommittedRuns) : nil

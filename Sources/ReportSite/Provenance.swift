@@ -27,7 +27,7 @@ struct Provenance {
             "inGit": commit != nil,
             "dirty": dirty,
             "os": os,
-            "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; each run computed on \(threads) thread\(threads == 1 ? "" : "s")",
+            "cpu": "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) logical CPUs; runs trained here compute on \(threads) thread\(threads == 1 ? "" : "s") (each run page says what its run was computed with)",
             "profile": profile,
             // -S overrides change what the prose describes: the pages say which were applied.
             "overrides": overrides.map { ["text": "\($0.experiment.map { "\($0)." } ?? "")\($0.path.joined(separator: "."))=\($0.text)"] },

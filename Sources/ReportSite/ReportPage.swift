@@ -31,6 +31,8 @@ struct ReportPage {
     let provenance: Provenance
     /// Runs restored from the run store (the others were trained by this build).
     var restored: Set<String> = []
+    /// The threads each run was computed with (shown with its origin: results depend on it).
+    var runThreads: [String: Int] = [:]
     /// The checked claims, by name.
     var claims: [String: ClaimResult] = [:]
     /// The runs' keys, by run name, as the build's plan computed them (computed here when absent).
@@ -149,7 +151,8 @@ struct ReportPage {
             "seed": "\(spec.seed)",
             "ok": run?.status == .ok,
             "origin": run == nil ? (uncommitted ? "not yet committed" : "not run")
-                : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build"),
+                : (restored.contains(spec.name) ? "restored from the run store" : "trained by this build")
+                    + (runThreads[spec.name].map { ", computed on \($0) thread\($0 == 1 ? "" : "s")" } ?? ""),
             "key": String(runKey(spec).prefix(12)),
         ]
         if !spec.label.isEmpty { row["label"] = spec.label }

@@ -245,7 +245,8 @@ public struct SiteBuilder {
                     : try writeFigures(report, runs: runs, keys: keys[report.id] ?? [:], to: folder, store: plan.store,
                                        events: events, summary: &summary)
                 events(.step("\(Step.pages): \(report.id)"))
-                siteEntries.append(try writeReport(report, runs: runs, keys: keys[report.id] ?? [:], restored: outcomes.restored[report.id] ?? [], figures: figures,
+                siteEntries.append(try writeReport(report, runs: runs, keys: keys[report.id] ?? [:], restored: outcomes.restored[report.id] ?? [],
+                                                   threads: outcomes.threads[report.id] ?? [:], figures: figures,
                                                    provenance: provenance, templates: templates, to: folder, events: events,
                                                    uncommitted: uncommitted, uncommittedRuns: outcomes.uncommittedRuns[report.id], summary: &summary))
             }

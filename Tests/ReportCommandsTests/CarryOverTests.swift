@@ -180,6 +180,8 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
         let key = try XCTUnwrap(files(first.appendingPathComponent(".mgdl-store/runs")).first)
         let compute = try String(contentsOf: first.appendingPathComponent(".mgdl-store/runs/\(key)/compute.json"), encoding: .utf8)
         XCTAssertTrue(compute.contains("\"threads\":\(cpus)"), compute)
+        let trainedPage = try String(contentsOf: first.appendingPathComponent("site/threads/runs/wide.html"), encoding: .utf8)
+        XCTAssertTrue(trainedPage.contains("trained by this build, computed on \(cpus) threads"), trainedPage)
         let frozen = try run(["freeze"], in: first)
         XCTAssertEqual(frozen.status, 0, frozen.stderr)
         try FileManager.default.copyItem(at: first.appendingPathComponent("results"), to: second.appendingPathComponent("results"))
@@ -197,6 +199,7 @@ final class CarryOverTests: XCTestCase, BuiltBinaryTesting {
             XCTAssertFalse(continued.stderr.contains("\"event\":\"run_started\""), "nothing trains again: " + continued.stderr)
             let page = try String(contentsOf: dir.appendingPathComponent("site/threads/runs/wide.html"), encoding: .utf8)
             XCTAssertTrue(page.contains(key), "the run page names the entry it was read from")
+            XCTAssertTrue(page.contains("restored from the run store, computed on \(cpus) threads"), "and the threads it was computed with")
             let provenance = try String(contentsOf: dir.appendingPathComponent("site/provenance.json"), encoding: .utf8)
             XCTAssertTrue(provenance.contains(key), provenance)
         }
