@@ -212,12 +212,15 @@ extension RunStore {
         root.appendingPathComponent("\(Self.committedCheckpointsFolder)/\(key).json\(EntryCompression.suffix)")
     }
 
-    /// The keys `spec` may have been trained under: this machine's thread count first, then the
-    /// others (as `entryFolder` looks for an entry when `acceptAnyThreadCount` is set).
-    static func candidateKeys(for spec: ExperimentSpec) -> [String] {
-        let others = Self.storedThreadCounts.filter { $0 != threads(for: spec) }
-        return ([threads(for: spec)] + others).map { key(for: spec, threads: $0) }
+    /// The keys `spec` may have been trained under, with their thread counts: the one it computes
+    /// with here (`threads(for:)`) first, then the others (`storedThreadCounts`).
+    static func threadKeys(for spec: ExperimentSpec) -> [(key: String, threads: Int)] {
+        let own = threads(for: spec)
+        return ([own] + storedThreadCounts.filter { $0 != own }).map { (key(for: spec, threads: $0), $0) }
     }
+
+    /// `threadKeys`' keys alone.
+    static func candidateKeys(for spec: ExperimentSpec) -> [String] { threadKeys(for: spec).map(\.key) }
 
     /// Copies the checkpoint of `spec`'s run, still in training in this run store, into the
     /// results store `results` (compressed; a file with the same bytes is left as it is). Returns
@@ -291,10 +294,9 @@ extension RunStore {
     /// (its bits depend on the count). Its thread count, steps done and file; nil when there is
     /// none, or when the run has a checkpoint of its own key.
     public func checkpointOnOtherThreads(for spec: ExperimentSpec, committedIn results: RunStore?) -> (threads: Int, steps: Int, file: URL)? {
-        let own = Self.threads(for: spec)
-        guard checkpointProgress(forKey: Self.key(for: spec, threads: own), committedIn: results) == nil else { return nil }
-        for threads in Self.storedThreadCounts where threads != own {
-            let key = Self.key(for: spec, threads: threads)
+        let keys = Self.threadKeys(for: spec)
+        guard checkpointProgress(forKey: keys[0].key, committedIn: results) == nil else { return nil }
+        for (key, threads) in keys.dropFirst() {
             guard let progress = checkpointProgress(forKey: key, committedIn: results) else { continue }
             let file = progress.committed ? results!.committedCheckpointFile(forKey: key) : checkpointFile(forKey: key)
             return (threads, progress.steps, file)

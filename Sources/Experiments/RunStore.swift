@@ -102,11 +102,11 @@ public final class RunStore {
 
     /// The keys an entry of `spec` is looked for under: `key` (its key on this machine's thread
     /// count), then, when `acceptAnyThreadCount` is set (`build --frozen`, `--carry-over`,
-    /// `freeze`), its keys at every other thread count (`candidateKeys`).
+    /// `freeze`), its keys at every other thread count (`threadKeys`).
     static func lookupKeys(for spec: ExperimentSpec, key: String) -> [(key: String, threads: Int)] {
         let own = threads(for: spec)
         guard acceptAnyThreadCount else { return [(key, own)] }
-        return [(key, own)] + storedThreadCounts.filter { $0 != own }.map { (self.key(for: spec, threads: $0), $0) }
+        return [(key, own)] + threadKeys(for: spec).dropFirst()
     }
 
     /// When and how an entry was computed: outside its digest, since it depends on the clock.

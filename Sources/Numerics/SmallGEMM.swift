@@ -69,16 +69,15 @@ enum SmallGEMM {
         var prefetch: Int32 = 0   // LIBXSMM_PREFETCH_NONE: the kernel takes exactly (a, b, c)
         var ldFirst = libxsmm_blasint(n), ldSecond = libxsmm_blasint(transposeA ? m : k), ldc = libxsmm_blasint(n)
         let (kn, km, kk) = (libxsmm_blasint(n), libxsmm_blasint(m), libxsmm_blasint(k))
-        // The kernel for this element type, called on (first, second, c) by the glue.
-        let kernel: (UnsafeRawPointer, UnsafeRawPointer, UnsafeMutableRawPointer) -> Void
+        let kernel: Kernel
         if T.self == Float.self {
             var alpha: Float = 1, beta: Float = 0
             guard let dispatched = libxsmm_smmdispatch(kn, km, kk, &ldFirst, &ldSecond, &ldc, &alpha, &beta, &flags, &prefetch) else { return false }
-            kernel = { cxsmm_smm(dispatched, $0.assumingMemoryBound(to: Float.self), $1.assumingMemoryBound(to: Float.self), $2.assumingMemoryBound(to: Float.self)) }
+            kernel = .float(dispatched)
         } else if T.self == Double.self {
             var alpha: Double = 1, beta: Double = 0
             guard let dispatched = libxsmm_dmmdispatch(kn, km, kk, &ldFirst, &ldSecond, &ldc, &alpha, &beta, &flags, &prefetch) else { return false }
-            kernel = { cxsmm_dmm(dispatched, $0.assumingMemoryBound(to: Double.self), $1.assumingMemoryBound(to: Double.self), $2.assumingMemoryBound(to: Double.self)) }
+            kernel = .double(dispatched)
         } else {
             return false
         }
@@ -89,10 +88,27 @@ enum SmallGEMM {
             defer { scratch.deallocate() }
             cxsmm_otrans(scratch, b, UInt32(MemoryLayout<T>.stride), libxsmm_blasint(k), libxsmm_blasint(n),
                            libxsmm_blasint(k), libxsmm_blasint(n))
-            kernel(UnsafeRawPointer(scratch), UnsafeRawPointer(a), UnsafeMutableRawPointer(c))
+            kernel.call(UnsafeRawPointer(scratch), UnsafeRawPointer(a), UnsafeMutableRawPointer(c))
         } else {
-            kernel(UnsafeRawPointer(b), UnsafeRawPointer(a), UnsafeMutableRawPointer(c))
+            kernel.call(UnsafeRawPointer(b), UnsafeRawPointer(a), UnsafeMutableRawPointer(c))
         }
         return true
+    }
+
+    /// A dispatched kernel of either element type, called through `CXSMM`'s glue on
+    /// (first operand, second operand, C).
+    private enum Kernel {
+        case float(libxsmm_smmfunction)
+        case double(libxsmm_dmmfunction)
+
+        @inline(__always)
+        func call(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, _ c: UnsafeMutableRawPointer) {
+            switch self {
+            case .float(let kernel):
+                cxsmm_smm(kernel, first.assumingMemoryBound(to: Float.self), second.assumingMemoryBound(to: Float.self), c.assumingMemoryBound(to: Float.self))
+            case .double(let kernel):
+                cxsmm_dmm(kernel, first.assumingMemoryBound(to: Double.self), second.assumingMemoryBound(to: Double.self), c.assumingMemoryBound(to: Double.self))
+            }
+        }
     }
 }

@@ -234,10 +234,11 @@ struct ReportPage {
             context["href"] = Self.runPage(spec.name)
             context["json"] = Self.runJSON(spec.name)
             var results = Self.resultRows(runs[spec.name], spec: spec)
-            results.insert(["key": "origin", "value": runRow(spec)["origin"] as! String], at: min(1, results.count))
+            let row = runRow(spec)
+            results.insert(["key": "origin", "value": row["origin"] as! String], at: min(1, results.count))
             context["results"] = results
-            if let error = runRow(spec)["runError"] { context["runError"] = error }
-            if runRow(spec)["pending"] != nil { context["pending"] = true }
+            if let error = row["runError"] { context["runError"] = error }
+            if row["pending"] != nil { context["pending"] = true }
         }
         return context
     }
