@@ -26,12 +26,22 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// (nil: not asked for; optional so that older encoded specs decode).
     public var grades: Bool?
 
-    /// A function a `function_spectra` figure draws: a formula in x, its legend label, and
-    /// whether its line is dashed (drawn over the solid ones).
+    /// A function a `function_spectra` figure draws: a formula in x, its legend label, whether
+    /// its line is dashed (drawn over the solid ones), and whether it is drawn as dots at its
+    /// spectral lines instead of a line (over everything else: a truncation that coincides with
+    /// the full spectrum at a few lines stays visible there).
     public struct DeclaredFunction: Sendable, Equatable, Codable {
         public var label: String
         public var formula: String
         public var dashed: Bool
+        /// Drawn as dots at its lines (nil: a line; optional so that older encoded specs decode).
+        public var dots: Bool?
+
+        public init(label: String, formula: String, dashed: Bool = false, dots: Bool = false) {
+            self.label = label; self.formula = formula; self.dashed = dashed; self.dots = dots ? true : nil
+        }
+
+        public var drawnAsDots: Bool { dots ?? false }
     }
     /// For `sweep_heatmap`: the metric coloured, and the sweep axes (dotted keys) along x and y.
     public var heatmapMetric: ClaimMetric? = nil
@@ -351,7 +361,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         return spec
     }
 
-    /// `functions:` a list of `{label, formula, dashed}` (formulas in x, parsed now: a bad one is
+    /// `functions:` a list of `{label, formula, dashed, dots}` (formulas in x, parsed now: a bad one is
     /// reported at its column).
     static func readFunctions(_ map: MappingReader) -> [DeclaredFunction] {
         let reader = map.reader
@@ -368,7 +378,7 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         for (i, item) in items.enumerated() {
             let path = "\(map.path("functions"))[\(i)]"
             guard let entry = MappingReader(item, keyPath: path, reader: reader) else { continue }
-            entry.checkKeys(["label", "formula", "dashed"])
+            entry.checkKeys(["label", "formula", "dashed", "dots"])
             guard let formula = entry.string("formula") else { continue }
             if Limits.rejects(formula: formula, at: entry["formula"], entry.path("formula"), reader: reader) { continue }
             do { _ = try Formula(formula, variables: ["x"]) } catch let error as FormulaError {
@@ -379,7 +389,8 @@ public struct FigureSpec: Sendable, Equatable, Codable {
                 continue
             }
             functions.append(DeclaredFunction(label: entry.string("label", default: formula) ?? formula, formula: formula,
-                                              dashed: entry.bool("dashed", default: false)))
+                                              dashed: entry.bool("dashed", default: false),
+                                              dots: entry.bool("dots", default: false)))
         }
         return functions.count == items.count ? functions : []
     }

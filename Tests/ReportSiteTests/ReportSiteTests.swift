@@ -608,6 +608,41 @@ final class MultiGradeFigureTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(f.keys.max()!, 42, "the axis reaches the last line above 1% and a margin")
     }
 
+    /// A function declared with `dots` is drawn last, as dots at its lines only: the truncation
+    /// J₀(8) + 2 J₂(8) cos 12πx shows at k = 0 and 6 over the full spectrum, not under it.
+    func testFunctionSpectraDrawsDottedFunctionsLastAtTheirLinesOnly() throws {
+        let report = try parse("""
+        ---
+        title: "m"
+        ---
+
+        ```figure ja
+        kind: function_spectra
+        points: 256
+        functions:
+          - {label: two terms, formula: "jn(0,8) + 2*jn(2,8)*cos(12*pi*x)", dots: true}
+          - {label: f, formula: "cos(8*sin(6*pi*x))"}
+          - {label: expansion, formula: "jn(0,8) + 2*(jn(2,8)*cos(12*pi*x) + jn(4,8)*cos(24*pi*x))", dashed: true}
+        ```
+        """)
+        let spec = try XCTUnwrap(report.figures.first)
+        XCTAssertEqual(spec.functions?.map(\.drawnAsDots), [true, false, false])
+        let figure = try FigureRecipes.figure(for: spec, runs: [:])
+        var order: [String] = []
+        var points: [String: [Int: Double]] = [:]
+        for line in figure.csv().split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count >= 5, let x = Double(cells[3]), let y = Double(cells[4]) else { continue }
+            if order.last != cells[2] { order.append(cells[2]) }
+            points[cells[2], default: [:]][Int(x)] = y
+        }
+        XCTAssertEqual(order, ["f", "expansion", "two terms"], "solid, then dashed, then dots over all")
+        let dots = try XCTUnwrap(points["two terms"])
+        XCTAssertEqual(dots.keys.sorted(), [0, 6], "only the two lines, none of the zero bins")
+        XCTAssertEqual(dots[6]!, 2 * abs(jn(2, 8)), accuracy: 1e-12)
+        XCTAssertEqual(points["f"]?.count, points["expansion"]?.count, "the lines keep every bin")
+    }
+
     /// SGDL at steps against MGDL after each grade: one row per run, a panel per grade.
     func testFitsPerGradeAndPerStep() throws {
         let report = try parse("""
