@@ -146,7 +146,7 @@ public enum ClaimMetric: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    var isDecibels: Bool { self == .trainPSNR || self == .testPSNR }
+    public var isDecibels: Bool { self == .trainPSNR || self == .testPSNR }
 }
 
 /// How close a published value and ours must be.

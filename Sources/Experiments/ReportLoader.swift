@@ -75,7 +75,7 @@ public enum ReportLoader {
 
     /// Parses one notebook. Returns the report (nil if it has problems) and its problems.
     public static func parse(text: String, id: String, file: String, profile: String, overrides: [Override] = [],
-                             baseDirectory: URL? = nil) -> (Report?, [SpecProblem]) {
+                             baseDirectory: URL? = nil, checksOtherProfiles: Bool = true) -> (Report?, [SpecProblem]) {
         var notebook = NotebookReader(file: file, profile: profile, overrides: overrides, baseDirectory: baseDirectory)
         if !isSafeName(id) {
             notebook.problem(1, "", "the report name '\(id)' is not a safe folder name: use letters, digits, '-' and '_' only")
@@ -93,6 +93,22 @@ public enum ReportLoader {
         notebook.checkClaims()
         notebook.expandSweeps()
         notebook.checkFiguresAndTables()
+        notebook.checkProseValues()
+        if checksOtherProfiles, notebook.problems.isEmpty, !notebook.proseValuesOfOtherProfiles.isEmpty {
+            // A value read at another profile only must name a run of one of them: a typo in a
+            // label is an error at every profile, not "not run at this profile" forever.
+            let others = (notebook.declaredProfiles.union([""])).subtracting([profile]).sorted()
+            let specsOfOthers = others.compactMap { other in
+                parse(text: text, id: id, file: file, profile: other, baseDirectory: baseDirectory, checksOtherProfiles: false).0?.experiments
+            }
+            for (value, line) in notebook.proseValuesOfOtherProfiles
+            where !specsOfOthers.contains(where: { !ClaimCheck.members(value.run, specs: $0).isEmpty }) {
+                let names = specsOfOthers.flatMap { $0.map { $0.repeatOf ?? $0.name } }
+                var message = "{{\(value.metric.rawValue) of \(value.run)}} names no run at any profile (\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
+                if let near = closest(to: value.run, in: Array(Set(names)).sorted()) { message += "; did you mean '\(near)'?" }
+                notebook.problem(line, "prose", message)
+            }
+        }
         guard notebook.problems.isEmpty else { return (nil, notebook.problems) }
         var report = Report(id: id, file: file, title: front.title, summary: front.summary,
                             thumbnail: front.thumbnail?.name ?? notebook.figures.first?.name,
@@ -120,6 +136,11 @@ private struct NotebookReader {
     var declaredProfiles: Set<String> = []
     var experimentBlocks: [String] = []
     var paperKeyLines: [String: [(String, Int)]] = [:]
+    /// The prose's built values (`{{metric of run}}`) with their lines.
+    var proseValues: [(value: ProseValue, line: Int)] = []
+    /// Built values whose run is not run at this profile (their block is declared): each must
+    /// name a run of some other profile (`ReportLoader.parse` checks).
+    var proseValuesOfOtherProfiles: [(value: ProseValue, line: Int)] = []
 
     init(file: String, profile: String, overrides: [Override], baseDirectory: URL?) {
         self.file = file
@@ -176,6 +197,12 @@ private struct NotebookReader {
                     if let near = closest(to: citation.key, in: references.map(\.key)) { message += "; did you mean '\(near)'?" }
                     else if references.isEmpty { message += "; add it to a 'references:' list in the front matter" }
                     problem(chunkLine + citation.line - 1, "references", message)
+                }
+                for occurrence in ProseValue.occurrences(in: markdown) {
+                    switch occurrence.value {
+                    case .success(let value): proseValues.append((value, chunkLine + occurrence.line - 1))
+                    case .failure(let error): problem(chunkLine + occurrence.line - 1, "prose", error.message)
+                    }
                 }
                 lineOfPiece = chunkLine + markdown.components(separatedBy: "\n").count
             case .block(let block):
@@ -432,6 +459,22 @@ private struct NotebookReader {
         for i in tables.indices where !tables[i].paperProfiles.isEmpty && !tables[i].paperProfiles.contains(profile) {
             tables[i].paper = [:]
             paperKeyLines[tables[i].name] = []
+        }
+    }
+
+    /// A built value of the prose must name a run, a repeated run, `block--label` or a block. A
+    /// name that no run of this profile has is kept for the check on the other profiles when its
+    /// block is declared; otherwise it is an error now.
+    mutating func checkProseValues() {
+        for (value, line) in proseValues where ClaimCheck.members(value.run, specs: experiments).isEmpty {
+            let block = value.run.components(separatedBy: "--").first ?? value.run
+            if experimentBlocks.contains(block) {
+                proseValuesOfOtherProfiles.append((value, line))
+                continue
+            }
+            var message = "{{\(value.metric.rawValue) of \(value.run)}} names no experiment or run of this report"
+            if let near = closest(to: value.run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+            problem(line, "prose", message)
         }
     }
 

@@ -51,7 +51,7 @@ struct Notebook {
         for segment in report.segments {
             switch segment {
             case .prose(let text):
-                markdown(text.trimmingCharacters(in: .newlines))
+                markdown(page.proseWithBuiltValues(text).trimmingCharacters(in: .newlines))
             case .experiment(let name):
                 for spec in report.experiments where spec.group == name {
                     markdown(experimentMarkdown(spec))

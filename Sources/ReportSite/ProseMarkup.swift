@@ -9,11 +9,15 @@ import Ink
 ///   `<div class="math math-display">TeX</div>` (or a span inside a paragraph). The TeX is
 ///   HTML-escaped, so without script the reader sees the formula's source, never markup.
 /// - `[@key]` → "(Fang & Xu, 2024)", linked to the reference list (`#ref-key`).
+/// - `{{metric of run}}` → the number this build computed (``ProseValue``), as the HTML `value`
+///   gives; without `value` the braces stay text.
 /// Code (fenced blocks and `code spans`) is left exactly as written; `\$` is a literal dollar.
 /// A `$` opens inline math only when followed by a non-space and closes only when preceded by a
 /// non-space and not followed by a digit (Pandoc's rule), so "costs $5 and $6" stays text.
 struct ProseMarkup {
     var references: [Reference] = []
+    /// The HTML of a built value (nil: `{{…}}` is left as written).
+    var value: ((ProseValue) -> String)? = nil
 
     struct Result {
         let html: String
@@ -23,9 +27,11 @@ struct ProseMarkup {
     private struct Protected {
         var markdown = ""
         var math: [(tex: String, display: Bool)] = []
+        var values: [String] = []
     }
 
     static func token(_ i: Int) -> String { "MGDLMATHTOKEN\(i)Z" }
+    static func valueToken(_ i: Int) -> String { "MGDLVALUETOKEN\(i)Z" }
 
     func render(_ markdown: String, ids: HeadingIDs = HeadingIDs()) -> Result {
         let protected = protect(Self.joiningCodeLines(markdown))
@@ -39,6 +45,9 @@ struct ProseMarkup {
             } else {
                 html = html.replacingOccurrences(of: token, with: "<span class=\"math math-inline\">\(tex)</span>")
             }
+        }
+        for (i, value) in protected.values.enumerated().reversed() {
+            html = html.replacingOccurrences(of: Self.valueToken(i), with: value)
         }
         return Result(html: html, hasMath: !protected.math.isEmpty)
     }
@@ -157,6 +166,15 @@ struct ProseMarkup {
                         continue
                     }
                 }
+            }
+            if c == "{", let value, i + 1 < chars.count, chars[i + 1] == "{",
+               let close = ProseValue.closingBraces(chars, from: i + 2),
+               case .success(let parsed) = ProseValue.parse(String(chars[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)) {
+                out.markdown += Self.valueToken(out.values.count)
+                out.values.append(value(parsed))
+                atLineStart = false
+                i = close + 2
+                continue
             }
             if c == "[", i + 1 < chars.count, chars[i + 1] == "@", let close = chars[(i + 2)...].firstIndex(of: "]"),
                let reference = references.first(where: { $0.key == String(chars[(i + 2)..<close]) }) {

@@ -89,7 +89,54 @@ struct ReportPage {
     /// One prose chunk as HTML (math and citations protected from Ink; headings get ids that
     /// are unique on the page through `ids`).
     func proseHTML(_ markdown: String, ids: HeadingIDs = HeadingIDs()) -> String {
-        ProseMarkup(references: report.references).render(markdown, ids: ids).html
+        ProseMarkup(references: report.references, value: builtValueHTML).render(markdown, ids: ids).html
+    }
+
+    /// A built value of the prose (`{{metric of run}}`) as text: the number as claims print it,
+    /// or why there is none in parentheses; and what it is (the page's hover text and the
+    /// notebook's note).
+    func builtValue(_ value: ProseValue) -> (text: String, what: String) {
+        let profile = budget.map { " at the \($0.profile) profile" } ?? ""
+        if uncommitted { return ("(not yet computed)", "\(value.metric.words) of \(value.run)\(profile): not yet committed") }
+        let built = ClaimCheck.builtValue(value, specs: report.experiments, runs: runs)
+        guard let number = built.number else {
+            return ("(\(built.note ?? "no value"))", "\(value.metric.words) of \(value.run)\(profile)")
+        }
+        let unit = value.metric.isDecibels ? " dB" : ""
+        let mean = built.count > 1 ? ", mean of \(built.count) runs" : ""
+        return (ClaimCheck.number(number) + unit, "\(value.metric.words) of \(value.run)\(mean)\(profile), computed by this build")
+    }
+
+    /// The prose with its built values written in as plain text (the notebook's Markdown cells):
+    /// code, fenced or in spans, is left as written.
+    func proseWithBuiltValues(_ markdown: String) -> String {
+        var fence: String? = nil
+        var lines: [String] = []
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let opener = String(line.drop { $0 == " " }.prefix(3))
+            if opener == "```" || opener == "~~~" {
+                if fence == nil { fence = opener } else if fence == opener { fence = nil }
+            }
+            guard fence == nil, line.contains("{{") else { lines.append(line); continue }
+            var chars = Array(line)
+            for (range, inner) in ProseValue.spans(in: chars).reversed() {
+                guard case .success(let value) = ProseValue.parse(inner) else { continue }
+                chars.replaceSubrange(range, with: Array(builtValue(value).text))
+            }
+            lines.append(String(chars))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func builtValueHTML(_ value: ProseValue) -> String {
+        let built = builtValue(value)
+        let missing = built.text.hasPrefix("(")
+        return "<span class=\"built-value\(missing ? " missing" : "")\" title=\"\(escapeAttribute(built.what))\">\(escapeAttribute(built.text))</span>"
+    }
+
+    private func escapeAttribute(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     func context() -> [String: Any] {

@@ -97,6 +97,19 @@ final class PaperOutputsTests: XCTestCase {
         XCTAssertFalse(ProseMarkup.hasMath("No math here, $5 only."))
     }
 
+    /// Built values (`{{metric of run}}`) are replaced by what the page gives, outside code only;
+    /// math and Ink's emphasis do not reach into them.
+    func testBuiltValuesAreReplacedOutsideCode() {
+        let markup = ProseMarkup(value: { "<span class=\"built-value\">\($0.metric.rawValue)|\($0.run)</span>" })
+        let html = markup.render("The loss of *L = 16* is {{final_loss of manifold--L-16}}, $x_1$ and `{{final_loss of kept}}`.").html
+        XCTAssertTrue(html.contains("<span class=\"built-value\">final_loss|manifold--L-16</span>"), html)
+        XCTAssertTrue(html.contains("<code>{{final_loss of kept}}</code>"), html)
+        XCTAssertTrue(html.contains("<em>L = 16</em>"), html)
+        XCTAssertFalse(html.contains("MGDLVALUETOKEN"), html)
+        // Not a value (no metric): left as written.
+        XCTAssertTrue(markup.render("a {{b}} c").html.contains("{{b}}"))
+    }
+
     /// A paragraph line that starts with a code span continues the paragraph (Ink alone would
     /// start a new one there); fences, headings and code blocks keep their lines.
     func testALineStartingWithCodeContinuesItsParagraph() {

@@ -22,7 +22,7 @@ final class ReportSiteTests: XCTestCase {
         thumbnail: heat
         ---
 
-        Some *prose*.
+        Some *prose*. The loss of good ends at {{final_loss of good}}; bad gives {{final_loss of bad}}.
 
         ```experiment good
         task:
@@ -338,6 +338,13 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertTrue(page.contains("Run bad failed:"))
         XCTAssertTrue(page.contains("Figure bad-fit could not be drawn:"))
         XCTAssertTrue(page.contains("restored from the run store"))
+        // Built values in the prose: the number of this build's run, and why there is none.
+        XCTAssertTrue(page.contains("ends at <span class=\"built-value\" title=\"final training loss of good at the quick profile, computed by this build\">0.125</span>")
+                      || page.contains("ends at <span class=\"built-value\" title=\"final training loss of good, computed by this build\">0.125</span>"), page)
+        XCTAssertTrue(page.contains("bad gives <span class=\"built-value missing\""), page)
+        XCTAssertTrue(page.contains(">(run failed)</span>"), page)
+        let notebookText = try String(contentsOf: out.appendingPathComponent("demo/demo.ipynb"), encoding: .utf8)
+        XCTAssertTrue(notebookText.contains("ends at 0.125; bad gives (run failed)."), "the notebook's prose has the values written in")
         // The notebook's stored output is the PNG the site shows.
         let nb = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("demo/demo.ipynb"))) as? [String: Any])
         let outputs = (nb["cells"] as? [[String: Any]] ?? []).flatMap { $0["outputs"] as? [[String: Any]] ?? [] }

@@ -1,0 +1,115 @@
+@testable import Experiments
+import XCTest
+
+/// Built values in the prose (`{{metric of run}}`): read where the report is loaded (a bad one is
+/// an error naming its line, before anything trains), computed from the build's own runs.
+final class ProseValueTests: XCTestCase {
+    /// `fit` sweeps `a` and `b` at every profile; `c` only at the paper profile.
+    static func report(prose: String) -> String {
+        """
+        ---
+        version: 1
+        title: "Values"
+        ---
+
+        ```experiment fit
+        task:
+          kind: sum_of_sines
+          frequencies: [1, 2, 3]
+          phases: {seed: 4}
+          points: 32
+        model:
+          widths: [1, 8, 1]
+        train:
+          lr: 1.0e-3
+          steps: 40
+        repeat: 2
+        sweep:
+          zip:
+            name: [a, b, c]
+            train.lr: [1.0e-3, 2.0e-3, 3.0e-3]
+        profiles:
+          quick:
+            sweep:
+              zip:
+                name: [a, b]
+                train.lr: [1.0e-3, 2.0e-3]
+          paper:
+            train: {steps: 80}
+        ```
+
+        \(prose)
+        """
+    }
+
+    func parse(_ prose: String, profile: String = "quick") -> (Report?, [SpecProblem]) {
+        ReportLoader.parse(text: Self.report(prose: prose), id: "values", file: "reports/values.md", profile: profile)
+    }
+
+    func testTheSyntaxAndTheMetricAreReadWithDidYouMean() {
+        XCTAssertEqual(ProseValue.parse("final_loss of fit--a"), .success(ProseValue(metric: .finalLoss, run: "fit--a")))
+        guard case .failure(let typo) = ProseValue.parse("final_los of fit--a") else { return XCTFail("a typo is read") }
+        XCTAssertTrue(typo.message.contains("did you mean 'final_loss'"), typo.message)
+        guard case .failure(let form) = ProseValue.parse("final_loss fit--a") else { return XCTFail("no 'of' is read") }
+        XCTAssertTrue(form.message.contains("{{METRIC of RUN}}"), form.message)
+    }
+
+    func testOccurrencesSkipCodeAndKeepTheirLines() {
+        let found = ProseValue.occurrences(in: """
+        The loss is {{final_loss of fit--a}}.
+        In code `{{final_loss of x}}` stays.
+        ```
+        {{not read}}
+        ```
+        Two: {{train_rse of fit--b}} and {{test_psnr of fit}}.
+        """)
+        XCTAssertEqual(found.map(\.line), [1, 6, 6])
+        XCTAssertEqual(found.map(\.inner), ["final_loss of fit--a", "train_rse of fit--b", "test_psnr of fit"])
+    }
+
+    func testABadValueIsAnErrorAtItsLineBeforeAnythingTrains() {
+        let (report, problems) = parse("Intro.\n\nThe loss is {{final_los of fit--a}}.")
+        XCTAssertNil(report)
+        let problem = try? XCTUnwrap(problems.first)
+        XCTAssertEqual(problems.count, 1, "\(problems)")
+        XCTAssertEqual(problem?.keyPath, "prose")
+        XCTAssertEqual(problem?.file, "reports/values.md")
+        let text = Self.report(prose: "Intro.\n\nThe loss is {{final_los of fit--a}}.").components(separatedBy: "\n")
+        XCTAssertEqual(problem.map { text[$0.line - 1] }, "The loss is {{final_los of fit--a}}.", "the line of the value")
+    }
+
+    func testARunOfAnotherProfileIsAllowedAndATypoIsNot() {
+        // `fit--c` is run at the paper profile only: fine at quick (the page says not run here).
+        XCTAssertEqual(parse("At paper: {{final_loss of fit--c}}.").1, [])
+        XCTAssertEqual(parse("At paper: {{final_loss of fit--c}}.", profile: "paper").1, [])
+        // `fit--d` is run at no profile: an error at every profile, with the nearest name.
+        for profile in ["quick", "paper"] {
+            let problems = parse("Typo: {{final_loss of fit--d}}.", profile: profile).1
+            XCTAssertEqual(problems.count, 1, "\(profile): \(problems)")
+            XCTAssertTrue(problems.first?.message.contains("names no run at any profile") == true, problems.first?.message ?? "")
+        }
+        // An unknown block: an error with the nearest block.
+        let unknown = parse("{{final_loss of fitt}}").1
+        XCTAssertTrue(unknown.first?.message.contains("did you mean 'fit'") == true, "\(unknown)")
+    }
+
+    func testTheValueIsTheMeanOverCopiesOrWhyThereIsNone() throws {
+        let report = try XCTUnwrap(parse("x").0)
+        func run(_ name: String, loss: Double, status: RunResult.Status = .ok) -> RunResult {
+            RunResult(name: name, status: status, message: status == .ok ? nil : "diverged", inputs: [], target: [], frequencies: [],
+                      targetAmplitudes: [], losses: [9, loss], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
+        }
+        var runs = ["fit--a--repeat-1": run("fit--a--repeat-1", loss: 1), "fit--a--repeat-2": run("fit--a--repeat-2", loss: 3)]
+        let a = ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a"), specs: report.experiments, runs: runs)
+        XCTAssertEqual(a.number, 2, "the mean of the two copies' last losses")
+        XCTAssertEqual(a.count, 2)
+        let c = ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--c"), specs: report.experiments, runs: runs)
+        XCTAssertNil(c.number)
+        XCTAssertEqual(c.note, "not run at this profile")
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--b"), specs: report.experiments, runs: runs).note,
+                       "not yet computed")
+        runs["fit--a--repeat-2"] = run("fit--a--repeat-2", loss: 3, status: .failed)
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a"), specs: report.experiments, runs: runs).note,
+                       "run failed")
+    }
+}
