@@ -6,22 +6,35 @@ import Foundation
 /// (``ClaimMetric``: `final_loss`, `test_psnr`, `mean_spectral_ratio`, ...); the run is any name a
 /// claim may name (a run, a repeated run: the mean over its copies, `block--label`, a block).
 ///
+/// `{{test_rse of a / b}}` is the ratio of the two runs' values (how many times a's is b's).
+///
 /// The number is printed as claims print theirs (3 significant digits, ``ClaimCheck/number(_:)``).
 /// A run of another profile only prints "(not run at this profile)"; a failed run "(run failed)".
 public struct ProseValue: Sendable, Equatable {
     public let metric: ClaimMetric
     public let run: String
+    /// The run whose value divides `run`'s (nil: the value itself).
+    public let over: String?
 
-    public init(metric: ClaimMetric, run: String) {
+    public init(metric: ClaimMetric, run: String, over: String? = nil) {
         self.metric = metric
         self.run = run
+        self.over = over
+    }
+
+    /// The runs named: `run`, and `over` for a ratio.
+    public var runs: [String] { [run] + (over.map { [$0] } ?? []) }
+
+    /// What it is, in words: "test RSE of a" or "test RSE of a ÷ test RSE of b".
+    public var words: String {
+        "\(metric.words) of \(run)" + (over.map { " ÷ \(metric.words) of \($0)" } ?? "")
     }
 
     /// The text between the braces, e.g. `final_loss of manifold--L-16`, read or why not.
     public static func parse(_ inner: String) -> Result<ProseValue, ProseValueError> {
         let words = inner.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard words.count == 3, words[1] == "of" else {
-            return .failure(ProseValueError(message: "{{\(inner)}} is not a built value: write {{METRIC of RUN}}, e.g. {{final_loss of my-run}}"))
+        guard words.count == 3 || (words.count == 5 && words[3] == "/"), words[1] == "of" else {
+            return .failure(ProseValueError(message: "{{\(inner)}} is not a built value: write {{METRIC of RUN}}, e.g. {{final_loss of my-run}}, or {{METRIC of RUN / OTHER}} for a ratio"))
         }
         guard let metric = ClaimMetric(rawValue: words[0]) else {
             var message = "{{\(inner)}}: '\(words[0])' is not a metric"
@@ -29,7 +42,7 @@ public struct ProseValue: Sendable, Equatable {
             else { message += " (one of: \(ClaimMetric.allCases.map(\.rawValue).joined(separator: ", ")))" }
             return .failure(ProseValueError(message: message))
         }
-        return .success(ProseValue(metric: metric, run: words[2]))
+        return .success(ProseValue(metric: metric, run: words[2], over: words.count == 5 ? words[4] : nil))
     }
 
     /// One `{{…}}` of a prose chunk: its line in the chunk (1-based), its text, and what it reads.
@@ -110,17 +123,25 @@ extension ClaimCheck {
     /// What a built value prints for `value` on the runs of one build: the number, or why there
     /// is none. `number` is nil when there is no number, and `note` says why (not run at this
     /// profile, not yet computed, the run failed, the run has no such metric).
+    /// `count` is the number of runs averaged (of `run`; a ratio's `over` is averaged the same way).
     public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult])
         -> (number: Double?, count: Int, note: String?) {
-        let members = members(value.run, specs: specs)
-        guard !members.isEmpty else { return (nil, 0, "not run at this profile") }
-        var values: [Double] = []
-        for spec in members {
-            guard let run = runs[spec.name] else { return (nil, 0, "not yet computed") }
-            guard run.status == .ok else { return (nil, 0, "run failed") }
-            guard let v = value.metric.value(of: run) else { return (nil, 0, "no \(value.metric.words)") }
-            values.append(v)
+        func mean(_ name: String) -> (number: Double?, count: Int, note: String?) {
+            let members = members(name, specs: specs)
+            guard !members.isEmpty else { return (nil, 0, "not run at this profile") }
+            var values: [Double] = []
+            for spec in members {
+                guard let run = runs[spec.name] else { return (nil, 0, "not yet computed") }
+                guard run.status == .ok else { return (nil, 0, "run failed") }
+                guard let v = value.metric.value(of: run) else { return (nil, 0, "no \(value.metric.words)") }
+                values.append(v)
+            }
+            return (values.reduce(0, +) / Double(values.count), values.count, nil)
         }
-        return (values.reduce(0, +) / Double(values.count), values.count, nil)
+        let first = mean(value.run)
+        guard let over = value.over, let numerator = first.number else { return first }
+        let second = mean(over)
+        guard let denominator = second.number else { return second }
+        return (numerator / denominator, first.count, nil)
     }
 }

@@ -466,15 +466,17 @@ private struct NotebookReader {
     /// name that no run of this profile has is kept for the check on the other profiles when its
     /// block is declared; otherwise it is an error now.
     mutating func checkProseValues() {
-        for (value, line) in proseValues where ClaimCheck.members(value.run, specs: experiments).isEmpty {
-            let block = value.run.components(separatedBy: "--").first ?? value.run
-            if experimentBlocks.contains(block) {
-                proseValuesOfOtherProfiles.append((value, line))
-                continue
+        for (value, line) in proseValues {
+            for run in value.runs where ClaimCheck.members(run, specs: experiments).isEmpty {
+                let block = run.components(separatedBy: "--").first ?? run
+                if experimentBlocks.contains(block) {
+                    proseValuesOfOtherProfiles.append((ProseValue(metric: value.metric, run: run), line))
+                    continue
+                }
+                var message = "{{\(value.metric.rawValue) of \(run)}} names no experiment or run of this report"
+                if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+                problem(line, "prose", message)
             }
-            var message = "{{\(value.metric.rawValue) of \(value.run)}} names no experiment or run of this report"
-            if let near = closest(to: value.run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
-            problem(line, "prose", message)
         }
     }
 

@@ -97,14 +97,14 @@ struct ReportPage {
     /// notebook's note).
     func builtValue(_ value: ProseValue) -> (text: String, what: String) {
         let profile = budget.map { " at the \($0.profile) profile" } ?? ""
-        if uncommitted { return ("(not yet computed)", "\(value.metric.words) of \(value.run)\(profile): not yet committed") }
+        if uncommitted { return ("(not yet computed)", "\(value.words)\(profile): not yet committed") }
         let built = ClaimCheck.builtValue(value, specs: report.experiments, runs: runs)
         guard let number = built.number else {
-            return ("(\(built.note ?? "no value"))", "\(value.metric.words) of \(value.run)\(profile)")
+            return ("(\(built.note ?? "no value"))", "\(value.words)\(profile)")
         }
-        let unit = value.metric.isDecibels ? " dB" : ""
-        let mean = built.count > 1 ? ", mean of \(built.count) runs" : ""
-        return (ClaimCheck.number(number) + unit, "\(value.metric.words) of \(value.run)\(mean)\(profile), computed by this build")
+        let unit = value.metric.isDecibels && value.over == nil ? " dB" : ""
+        let mean = built.count > 1 ? ", mean\(value.over == nil ? "" : "s") of \(built.count) runs" : ""
+        return (ClaimCheck.number(number) + unit, "\(value.words)\(mean)\(profile), computed by this build")
     }
 
     /// The prose with its built values written in as plain text (the notebook's Markdown cells):
