@@ -579,6 +579,20 @@ final class MultiGradeFigureTests: XCTestCase {
         return try XCTUnwrap(report)
     }
 
+    /// A one-panel figure's series from its CSV: the series in drawing order, and each one's
+    /// points (x rounded to an integer frequency).
+    static func seriesPoints(_ figure: Figure) -> (order: [String], points: [String: [Int: Double]]) {
+        var order: [String] = []
+        var points: [String: [Int: Double]] = [:]
+        for line in figure.csv().split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count >= 5, let x = Double(cells[3]), let y = Double(cells[4]) else { continue }
+            if order.last != cells[2] { order.append(cells[2]) }
+            points[cells[2], default: [:]][Int(x)] = y
+        }
+        return (order, points)
+    }
+
     /// The Jacobi–Anger lines: cos(8 sin 6πx) has 2|J₂ₖ(8)| at 6k and the expansion lies on it.
     func testFunctionSpectraOfAJacobiAngerExpansion() throws {
         let report = try parse("""
@@ -596,13 +610,7 @@ final class MultiGradeFigureTests: XCTestCase {
         """)
         let spec = try XCTUnwrap(report.figures.first)
         XCTAssertEqual(spec.runs, [])
-        let figure = try FigureRecipes.figure(for: spec, runs: [:])
-        var amplitude: [String: [Int: Double]] = [:]
-        for line in figure.csv().split(separator: "\n").dropFirst() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count >= 5, let x = Double(cells[3]), let y = Double(cells[4]) else { continue }
-            amplitude[cells[2], default: [:]][Int(x)] = y
-        }
+        let amplitude = Self.seriesPoints(try FigureRecipes.figure(for: spec, runs: [:])).points
         let f = try XCTUnwrap(amplitude["f"]), two = try XCTUnwrap(amplitude["two terms"])
         // cos(2kθ) with θ = 6πx is frequency 6k: 2|J₂ₖ(8)| at 6k.
         XCTAssertEqual(f[6]!, 2 * abs(jn(2, 8)), accuracy: 1e-12)
@@ -634,15 +642,7 @@ final class MultiGradeFigureTests: XCTestCase {
         """)
         let spec = try XCTUnwrap(report.figures.first)
         XCTAssertEqual(spec.functions?.map(\.drawnAsDots), [true, false, false])
-        let figure = try FigureRecipes.figure(for: spec, runs: [:])
-        var order: [String] = []
-        var points: [String: [Int: Double]] = [:]
-        for line in figure.csv().split(separator: "\n").dropFirst() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count >= 5, let x = Double(cells[3]), let y = Double(cells[4]) else { continue }
-            if order.last != cells[2] { order.append(cells[2]) }
-            points[cells[2], default: [:]][Int(x)] = y
-        }
+        let (order, points) = Self.seriesPoints(try FigureRecipes.figure(for: spec, runs: [:]))
         XCTAssertEqual(order, ["f", "expansion", "two terms"], "solid, then dashed, then dots over all")
         let dots = try XCTUnwrap(points["two terms"])
         XCTAssertEqual(dots.keys.sorted(), [0, 6], "only the two lines, none of the zero bins")
