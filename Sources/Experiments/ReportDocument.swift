@@ -45,7 +45,9 @@ struct FencedBlock {
 
 /// Splits a notebook into front matter, prose and fenced declaration blocks.
 enum NotebookSplitter {
-    static let declarationKinds: Set<String> = ["experiment", "figure", "table", "claim"]
+    /// Fenced blocks read by the loader (`prose` is prose shown at some profiles only); every
+    /// other fenced block stays in the prose as code.
+    static let declarationKinds: Set<String> = ["experiment", "figure", "table", "claim", "prose"]
 
     enum Piece {
         case prose(String)

@@ -141,6 +141,8 @@ private struct NotebookReader {
     /// Built values whose run is not run at this profile (their block is declared): each must
     /// name a run of some other profile (`ReportLoader.parse` checks).
     var proseValuesOfOtherProfiles: [(value: ProseValue, line: Int)] = []
+    /// The profiles of each ```` ```prose PROFILES ```` block, with its fence line.
+    var proseProfiles: [(profiles: [String], line: Int)] = []
 
     init(file: String, profile: String, overrides: [Override], baseDirectory: URL?) {
         self.file = file
@@ -188,27 +190,48 @@ private struct NotebookReader {
         for piece in pieces {
             switch piece {
             case .prose(let markdown):
-                segments.append(.prose(markdown))
-                // A citation must name a declared reference (lines are approximate within a chunk:
-                // the chunk's position is found by searching the text).
+                // Lines are approximate within a chunk: the chunk's position is found by searching the text.
                 let chunkLine = text.range(of: markdown).map { text[..<$0.lowerBound].components(separatedBy: "\n").count } ?? lineOfPiece
-                for citation in Reference.citations(in: markdown) where !references.contains(where: { $0.key == citation.key }) {
-                    var message = "[@\(citation.key)] cites a reference the front matter does not declare"
-                    if let near = closest(to: citation.key, in: references.map(\.key)) { message += "; did you mean '\(near)'?" }
-                    else if references.isEmpty { message += "; add it to a 'references:' list in the front matter" }
-                    problem(chunkLine + citation.line - 1, "references", message)
-                }
-                for occurrence in ProseValue.occurrences(in: markdown) {
-                    switch occurrence.value {
-                    case .success(let value): proseValues.append((value, chunkLine + occurrence.line - 1))
-                    case .failure(let error): problem(chunkLine + occurrence.line - 1, "prose", error.message)
-                    }
-                }
+                readProse(markdown, line: chunkLine, references: references)
                 lineOfPiece = chunkLine + markdown.components(separatedBy: "\n").count
+            case .block(let block) where block.info.split(separator: " ").first == "prose":
+                readProfileProse(block, references: references)
             case .block(let block):
                 readBlock(block)
             }
         }
+    }
+
+    /// A prose chunk starting at file line `line`: a citation must name a declared reference, and
+    /// a built value must read.
+    mutating func readProse(_ markdown: String, line: Int, references: [Reference]) {
+        segments.append(.prose(markdown))
+        for citation in Reference.citations(in: markdown) where !references.contains(where: { $0.key == citation.key }) {
+            var message = "[@\(citation.key)] cites a reference the front matter does not declare"
+            if let near = closest(to: citation.key, in: references.map(\.key)) { message += "; did you mean '\(near)'?" }
+            else if references.isEmpty { message += "; add it to a 'references:' list in the front matter" }
+            problem(line + citation.line - 1, "references", message)
+        }
+        for occurrence in ProseValue.occurrences(in: markdown) {
+            switch occurrence.value {
+            case .success(let value): proseValues.append((value, line + occurrence.line - 1))
+            case .failure(let error): problem(line + occurrence.line - 1, "prose", error.message)
+            }
+        }
+    }
+
+    /// ```` ```prose quick ```` (or `quick,paper`): prose on the page of those profiles only, e.g.
+    /// what the quick profile's runs show, which the paper page's runs do not. Its profiles must
+    /// be declared by some experiment (checked once every block is read).
+    mutating func readProfileProse(_ block: FencedBlock, references: [Reference]) {
+        let words = block.info.split(separator: " ").map(String.init)
+        guard words.count == 2 else {
+            problem(block.fenceLine, "prose", "a ```prose block names the profiles it is shown at, e.g. ```prose quick or ```prose quick,paper")
+            return
+        }
+        let profiles = words[1].split(separator: ",").map(String.init)
+        proseProfiles.append((profiles, block.fenceLine))
+        if profiles.contains(profile) { readProse(block.body, line: block.firstLine, references: references) }
     }
 
     mutating func readBlock(_ block: FencedBlock) {
@@ -466,6 +489,14 @@ private struct NotebookReader {
     /// name that no run of this profile has is kept for the check on the other profiles when its
     /// block is declared; otherwise it is an error now.
     mutating func checkProseValues() {
+        for (profiles, line) in proseProfiles {
+            for name in profiles where !declaredProfiles.contains(name) {
+                var message = "```prose \(profiles.joined(separator: ",")): no experiment declares a profile '\(name)'"
+                if let near = closest(to: name, in: declaredProfiles.sorted()) { message += "; did you mean '\(near)'?" }
+                else if !declaredProfiles.isEmpty { message += " (declared: \(declaredProfiles.sorted().joined(separator: ", ")))" }
+                problem(line, "prose", message)
+            }
+        }
         for (value, line) in proseValues {
             for run in value.runs where ClaimCheck.members(run, specs: experiments).isEmpty {
                 let block = run.components(separatedBy: "--").first ?? run

@@ -122,3 +122,28 @@ final class ProseValueTests: XCTestCase {
                        "run failed")
     }
 }
+
+/// ```` ```prose PROFILES ````: prose on the pages of those profiles only.
+final class ProfileProseTests: XCTestCase {
+    func prose(_ text: String, profile: String) -> [String] {
+        let (report, problems) = ReportLoader.parse(text: ProseValueTests.report(prose: text), id: "values", file: "reports/values.md", profile: profile)
+        XCTAssertEqual(problems, [], profile)
+        return (report?.segments ?? []).compactMap { if case .prose(let markdown) = $0 { return markdown.trimmingCharacters(in: .whitespacesAndNewlines) } else { return nil } }
+    }
+
+    func testAProseBlockIsShownAtItsProfilesOnly() {
+        let text = "Everywhere.\n\n```prose quick\nQuick only: {{final_loss of fit--a}}.\n```\n\n```prose quick,paper\nBoth.\n```\n\nAfter."
+        XCTAssertEqual(prose(text, profile: "quick"), ["Everywhere.", "Quick only: {{final_loss of fit--a}}.", "Both.", "After."])
+        XCTAssertEqual(prose(text, profile: "paper"), ["Everywhere.", "Both.", "After."])
+    }
+
+    func testAnUnknownProfileOrABadValueInsideIsAnError() {
+        let (_, unknown) = ReportLoader.parse(text: ProseValueTests.report(prose: "```prose quik\nx\n```"), id: "values", file: "reports/values.md", profile: "quick")
+        XCTAssertEqual(unknown.count, 1, "\(unknown)")
+        XCTAssertTrue(unknown.first?.message.contains("did you mean 'quick'") == true, "\(unknown)")
+        let text = ProseValueTests.report(prose: "```prose quick\nfine\n{{final_los of fit--a}}\n```")
+        let (_, bad) = ReportLoader.parse(text: text, id: "values", file: "reports/values.md", profile: "quick")
+        XCTAssertEqual(bad.count, 1, "\(bad)")
+        XCTAssertEqual(bad.first.map { text.components(separatedBy: "\n")[$0.line - 1] }, "{{final_los of fit--a}}", "the line of the value inside the block")
+    }
+}
