@@ -74,6 +74,10 @@ public enum ReportLoader {
     }
 
     /// Parses one notebook. Returns the report (nil if it has problems) and its problems.
+    /// The profiles the published site is built at (CI's quick site, the committed paper
+    /// results): every report has them, whether its experiments declare them or not.
+    public static let siteProfiles: Set<String> = ["quick", "paper"]
+
     public static func parse(text: String, id: String, file: String, profile: String, overrides: [Override] = [],
                              baseDirectory: URL? = nil, checksOtherProfiles: Bool = true) -> (Report?, [SpecProblem]) {
         var notebook = NotebookReader(file: file, profile: profile, overrides: overrides, baseDirectory: baseDirectory)
@@ -97,7 +101,7 @@ public enum ReportLoader {
         if checksOtherProfiles, notebook.problems.isEmpty, !notebook.proseValuesOfOtherProfiles.isEmpty {
             // A value read at another profile only must name a run of one of them: a typo in a
             // label is an error at every profile, not "not run at this profile" forever.
-            let others = (notebook.declaredProfiles.union([""])).subtracting([profile]).sorted()
+            let others = notebook.declaredProfiles.union(siteProfiles).union([""]).subtracting([profile]).sorted()
             let specsOfOthers = others.compactMap { other in
                 parse(text: text, id: id, file: file, profile: other, baseDirectory: baseDirectory, checksOtherProfiles: false).0?.experiments
             }
@@ -489,11 +493,12 @@ private struct NotebookReader {
     /// name that no run of this profile has is kept for the check on the other profiles when its
     /// block is declared; otherwise it is an error now.
     mutating func checkProseValues() {
+        let known = declaredProfiles.union(ReportLoader.siteProfiles)
         for (profiles, line) in proseProfiles {
-            for name in profiles where !declaredProfiles.contains(name) {
-                var message = "```prose \(profiles.joined(separator: ",")): no experiment declares a profile '\(name)'"
-                if let near = closest(to: name, in: declaredProfiles.sorted()) { message += "; did you mean '\(near)'?" }
-                else if !declaredProfiles.isEmpty { message += " (declared: \(declaredProfiles.sorted().joined(separator: ", ")))" }
+            for name in profiles where !known.contains(name) {
+                var message = "```prose \(profiles.joined(separator: ",")): no experiment declares a profile '\(name)', and it is not one the site is built at"
+                if let near = closest(to: name, in: known.sorted()) { message += "; did you mean '\(near)'?" }
+                else { message += " (known: \(known.sorted().joined(separator: ", ")))" }
                 problem(line, "prose", message)
             }
         }

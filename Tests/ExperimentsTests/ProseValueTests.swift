@@ -141,6 +141,12 @@ final class ProfileProseTests: XCTestCase {
         let (_, unknown) = ReportLoader.parse(text: ProseValueTests.report(prose: "```prose quik\nx\n```"), id: "values", file: "reports/values.md", profile: "quick")
         XCTAssertEqual(unknown.count, 1, "\(unknown)")
         XCTAssertTrue(unknown.first?.message.contains("did you mean 'quick'") == true, "\(unknown)")
+        // quick and paper are the site's profiles: a report that declares neither may still say
+        // something on their pages.
+        let plain = ClaimsTests.report(claims: "```prose quick,paper\nSaid on both pages.\n```")
+        XCTAssertFalse(plain.contains("profiles:"), "the fixture declares no profile")
+        let undeclared = ReportLoader.parse(text: plain, id: "values", file: "reports/values.md", profile: "quick")
+        XCTAssertEqual(undeclared.1, [])
         let text = ProseValueTests.report(prose: "```prose quick\nfine\n{{final_los of fit--a}}\n```")
         let (_, bad) = ReportLoader.parse(text: text, id: "values", file: "reports/values.md", profile: "quick")
         XCTAssertEqual(bad.count, 1, "\(bad)")
