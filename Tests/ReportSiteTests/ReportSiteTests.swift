@@ -593,22 +593,18 @@ final class MultiGradeFigureTests: XCTestCase {
         return (order, points)
     }
 
+    /// A `function_spectra` figure on 256 points of the functions listed (YAML list items).
+    func functionSpectra(_ functions: String) throws -> FigureSpec {
+        let report = try parse("---\ntitle: \"m\"\n---\n\n```figure ja\nkind: function_spectra\npoints: 256\nfunctions:\n\(functions)\n```\n")
+        return try XCTUnwrap(report.figures.first)
+    }
+
     /// The Jacobi–Anger lines: cos(8 sin 6πx) has 2|J₂ₖ(8)| at 6k and the expansion lies on it.
     func testFunctionSpectraOfAJacobiAngerExpansion() throws {
-        let report = try parse("""
-        ---
-        title: "m"
-        ---
-
-        ```figure ja
-        kind: function_spectra
-        points: 256
-        functions:
+        let spec = try functionSpectra("""
           - {label: f, formula: "cos(8*sin(6*pi*x))"}
           - {label: two terms, formula: "jn(0,8) + 2*jn(2,8)*cos(12*pi*x)", dashed: true}
-        ```
         """)
-        let spec = try XCTUnwrap(report.figures.first)
         XCTAssertEqual(spec.runs, [])
         let amplitude = Self.seriesPoints(try FigureRecipes.figure(for: spec, runs: [:])).points
         let f = try XCTUnwrap(amplitude["f"]), two = try XCTUnwrap(amplitude["two terms"])
@@ -626,21 +622,11 @@ final class MultiGradeFigureTests: XCTestCase {
     /// A function declared with `dots` is drawn last, as dots at its lines only: the truncation
     /// J₀(8) + 2 J₂(8) cos 12πx shows at k = 0 and 6 over the full spectrum, not under it.
     func testFunctionSpectraDrawsDottedFunctionsLastAtTheirLinesOnly() throws {
-        let report = try parse("""
-        ---
-        title: "m"
-        ---
-
-        ```figure ja
-        kind: function_spectra
-        points: 256
-        functions:
+        let spec = try functionSpectra("""
           - {label: two terms, formula: "jn(0,8) + 2*jn(2,8)*cos(12*pi*x)", dots: true}
           - {label: f, formula: "cos(8*sin(6*pi*x))"}
           - {label: expansion, formula: "jn(0,8) + 2*(jn(2,8)*cos(12*pi*x) + jn(4,8)*cos(24*pi*x))", dashed: true}
-        ```
         """)
-        let spec = try XCTUnwrap(report.figures.first)
         XCTAssertEqual(spec.functions?.map(\.drawnAsDots), [true, false, false])
         let (order, points) = Self.seriesPoints(try FigureRecipes.figure(for: spec, runs: [:]))
         XCTAssertEqual(order, ["f", "expansion", "two terms"], "solid, then dashed, then dots over all")
