@@ -8,7 +8,8 @@ import Foundation
 ///
 /// `{{test_rse of a / b}}` is the ratio of the two runs' values (how many times a's is b's).
 ///
-/// The number is printed as claims print theirs (3 significant digits, ``ClaimCheck/number(_:)``).
+/// The number is printed as claims print theirs (3 significant digits, ``ClaimCheck/number(_:)``;
+/// a PSNR with two decimals).
 /// A run of another profile only prints "(not run at this profile)"; a failed run "(run failed)".
 public struct ProseValue: Sendable, Equatable {
     public let metric: ClaimMetric

@@ -102,9 +102,12 @@ struct ReportPage {
         guard let number = built.number else {
             return ("(\(built.note ?? "no value"))", "\(value.words)\(profile)")
         }
-        let unit = value.metric.isDecibels && value.over == nil ? " dB" : ""
+        // PSNRs with two decimals (as tables print them: a tenth of a dB matters), the rest as
+        // claims print numbers (3 significant digits).
+        let decibels = value.metric.isDecibels && value.over == nil
+        let text = decibels ? String(format: "%.2f dB", number) : ClaimCheck.number(number)
         let mean = built.count > 1 ? ", mean\(value.over == nil ? "" : "s") of \(built.count) runs" : ""
-        return (ClaimCheck.number(number) + unit, "\(value.words)\(mean)\(profile), computed by this build")
+        return (text, "\(value.words)\(mean)\(profile), computed by this build")
     }
 
     /// The prose with its built values written in as plain text (the notebook's Markdown cells):
