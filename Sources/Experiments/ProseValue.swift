@@ -7,6 +7,8 @@ import Foundation
 /// claim may name (a run, a repeated run: the mean over its copies, `block--label`, a block).
 ///
 /// `{{test_rse of a / b}}` is the ratio of the two runs' values (how many times a's is b's).
+/// `{{test_psnr of astronaut--gaussian,camera--gaussian}}` (names joined by commas, no spaces) is
+/// the mean over all their runs, as a claim's `run: [a, b]`; either side of a ratio may be one.
 ///
 /// The number is printed as claims print theirs (3 significant digits, ``ClaimCheck/number(_:)``;
 /// a PSNR with two decimals).
@@ -23,8 +25,8 @@ public struct ProseValue: Sendable, Equatable {
         self.over = over
     }
 
-    /// The runs named: `run`, and `over` for a ratio.
-    public var runs: [String] { [run] + (over.map { [$0] } ?? []) }
+    /// The names it reads: those of `run`, and of `over` for a ratio (a list split at its commas).
+    public var runs: [String] { ([run] + (over.map { [$0] } ?? [])).flatMap { $0.split(separator: ",").map(String.init) } }
 
     /// What it is, in words: "test RSE of a" or "test RSE of a ÷ test RSE of b".
     public var words: String {
@@ -128,10 +130,12 @@ extension ClaimCheck {
     public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult])
         -> (number: Double?, count: Int, note: String?) {
         func mean(_ name: String) -> (number: Double?, count: Int, note: String?) {
-            let members = members(name, specs: specs)
-            guard !members.isEmpty else { return (nil, 0, "not run at this profile") }
+            let names = name.split(separator: ",").map(String.init)
+            let lists: [[ExperimentSpec]] = names.map { ClaimCheck.members($0, specs: specs) }
+            let named: [ExperimentSpec] = lists.contains(where: { $0.isEmpty }) ? [] : lists.flatMap { $0 }
+            guard !named.isEmpty else { return (nil, 0, "not run at this profile") }
             var values: [Double] = []
-            for spec in members {
+            for spec in named {
                 guard let run = runs[spec.name] else { return (nil, 0, "not yet computed") }
                 guard run.status == .ok else { return (nil, 0, "run failed") }
                 guard let v = value.metric.value(of: run) else { return (nil, 0, "no \(value.metric.words)") }

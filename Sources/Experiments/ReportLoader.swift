@@ -108,7 +108,7 @@ public enum ReportLoader {
             for (value, line) in notebook.proseValuesOfOtherProfiles
             where !specsOfOthers.contains(where: { !ClaimCheck.members(value.run, specs: $0).isEmpty }) {
                 let names = specsOfOthers.flatMap { $0.map { $0.repeatOf ?? $0.name } }
-                var message = "{{\(value.metric.rawValue) of \(value.run)}} names no run at any profile (\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
+                var message = "{{\(value.metric.rawValue) of \(value.run)}}: '\(value.run)' names no run at any profile (\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
                 if let near = closest(to: value.run, in: Array(Set(names)).sorted()) { message += "; did you mean '\(near)'?" }
                 notebook.problem(line, "prose", message)
             }

@@ -115,6 +115,11 @@ final class ProseValueTests: XCTestCase {
         XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", over: "fit--b"), specs: report.experiments, runs: runs).number, 4)
         XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", over: "fit--c"), specs: report.experiments, runs: runs).note,
                        "not run at this profile")
+        // A list (names joined by commas): the mean over all their runs.
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a,fit--b"), specs: report.experiments, runs: runs).number, 1.25)
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a,fit--b"), specs: report.experiments, runs: runs).count, 4)
+        XCTAssertEqual(parse("{{final_loss of fit--a,fit--d}}").1.count, 1, "each name of a list is checked")
+        XCTAssertEqual(parse("{{final_loss of fit--a,fit--b}}").1, [])
         // A typo in the divisor is caught where the report is read.
         XCTAssertEqual(parse("{{final_loss of fit--a / fit--d}}").1.count, 1)
         runs["fit--a--repeat-2"] = run("fit--a--repeat-2", loss: 3, status: .failed)
