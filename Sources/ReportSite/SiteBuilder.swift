@@ -404,7 +404,8 @@ public struct SiteBuilder {
 
     /// What the page of a report not yet committed says (`allowUncommitted`), in place of its figures.
     func uncommittedMessage(_ report: String) -> String {
-        "to add them: mgdl-report build --profile \(profile) --only \(report) -j 1, then mgdl-report freeze --profile \(profile) --only \(report), "
+        "to add them: mgdl-report build --profile \(profile) --only \(report) -j N --carry-over (N: the machine's CPU count, "
+            + "each run on one thread), then mgdl-report freeze --profile \(profile) --only \(report), "
             + "and commit results/ (docs/committed-results.md)"
     }
 
