@@ -58,20 +58,35 @@ public struct ProseValue: Sendable, Equatable {
     /// Every `{{…}}` of `markdown` outside code (fenced blocks and code spans), on one line each.
     public static func occurrences(in markdown: String) -> [Occurrence] {
         var found: [Occurrence] = []
-        var fence: String? = nil
-        for (index, line) in markdown.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.drop { $0 == " " }
-            let opener = String(trimmed.prefix(3))
-            if opener == "```" || opener == "~~~" {
-                if fence == nil { fence = opener } else if fence == opener { fence = nil }
-                continue
-            }
-            guard fence == nil else { continue }
-            for (_, inner) in spans(in: Array(line)) {
-                found.append(Occurrence(line: index + 1, inner: inner, value: parse(inner)))
-            }
+        _ = rewriting(markdown) { line, inner in
+            found.append(Occurrence(line: line, inner: inner, value: parse(inner)))
+            return nil
         }
         return found
+    }
+
+    /// `markdown` with each `{{…}}` outside code replaced by what `replacement` gives for it (its
+    /// line, 1-based, and the text inside); nil leaves it as written.
+    public static func rewriting(_ markdown: String, _ replacement: (Int, String) -> String?) -> String {
+        var fence: String? = nil
+        var lines: [String] = []
+        for (index, line) in markdown.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let opener = String(line.drop { $0 == " " }.prefix(3))
+            if opener == "```" || opener == "~~~" {
+                if fence == nil { fence = opener } else if fence == opener { fence = nil }
+                lines.append(String(line))
+                continue
+            }
+            guard fence == nil, line.contains("{{") else { lines.append(String(line)); continue }
+            var chars = Array(line)
+            // Asked in reading order, replaced from the end (earlier ranges stay valid).
+            let replaced = spans(in: chars).map { ($0.0, replacement(index + 1, $0.1)) }
+            for (range, text) in replaced.reversed() {
+                if let text { chars.replaceSubrange(range, with: Array(text)) }
+            }
+            lines.append(String(chars))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The `{{…}}` spans of one line outside code spans: (range of the whole span, the text inside).

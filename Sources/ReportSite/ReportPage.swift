@@ -113,22 +113,10 @@ struct ReportPage {
     /// The prose with its built values written in as plain text (the notebook's Markdown cells):
     /// code, fenced or in spans, is left as written.
     func proseWithBuiltValues(_ markdown: String) -> String {
-        var fence: String? = nil
-        var lines: [String] = []
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let opener = String(line.drop { $0 == " " }.prefix(3))
-            if opener == "```" || opener == "~~~" {
-                if fence == nil { fence = opener } else if fence == opener { fence = nil }
-            }
-            guard fence == nil, line.contains("{{") else { lines.append(line); continue }
-            var chars = Array(line)
-            for (range, inner) in ProseValue.spans(in: chars).reversed() {
-                guard case .success(let value) = ProseValue.parse(inner) else { continue }
-                chars.replaceSubrange(range, with: Array(builtValue(value).text))
-            }
-            lines.append(String(chars))
+        ProseValue.rewriting(markdown) { _, inner in
+            guard case .success(let value) = ProseValue.parse(inner) else { return nil }
+            return builtValue(value).text
         }
-        return lines.joined(separator: "\n")
     }
 
     func builtValueHTML(_ value: ProseValue) -> String {
