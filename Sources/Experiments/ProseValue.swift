@@ -6,46 +6,123 @@ import Foundation
 /// (``ClaimMetric``: `final_loss`, `test_psnr`, `mean_spectral_ratio`, ...); the run is any name a
 /// claim may name (a run, a repeated run: the mean over its copies, `block--label`, a block).
 ///
-/// `{{test_rse of a / b}}` is the ratio of the two runs' values (how many times a's is b's).
-/// `{{test_psnr of astronaut--gaussian,camera--gaussian}}` (names joined by commas, no spaces) is
-/// the mean over all their runs, as a claim's `run: [a, b]`; either side of a ratio may be one.
+/// - `{{test_rse of a / b}}` is the ratio of the two runs' values (how many times a's is b's);
+///   `{{test_psnr of a - b}}` their difference (in the metric's unit: dB for a PSNR).
+/// - `{{test_psnr of astronaut--gaussian,camera--gaussian}}` (names joined by commas, no spaces) is
+///   the mean over all their runs, as a claim's `run: [a, b]`; either side of a ratio or a
+///   difference may be one.
+/// - A `*` in a name stands for any text: `sparse--kind-*--scale-4` is every run (a repeated run
+///   counted once) whose name matches, in the report's order.
+/// - `{{min test_rse of a,b,c}}`, `max`, and `range` (printed "low–high") read one value per
+///   name (the mean over its runs), after `*` is expanded; a single name with several runs (a
+///   repeated run, a block) gives one value per run instead, e.g. the spread over seeds.
 ///
 /// The number is printed as claims print theirs (3 significant digits, ``ClaimCheck/number(_:)``;
-/// a PSNR with two decimals).
+/// a PSNR and a difference of PSNRs with two decimals).
 /// A run of another profile only prints "(not run at this profile)"; a failed run "(run failed)".
 public struct ProseValue: Sendable, Equatable {
-    public let metric: ClaimMetric
-    public let run: String
-    /// The run whose value divides `run`'s (nil: the value itself).
-    public let over: String?
-
-    public init(metric: ClaimMetric, run: String, over: String? = nil) {
-        self.metric = metric
-        self.run = run
-        self.over = over
+    /// How the values of the named runs become one number (or two, for a range).
+    public enum Aggregate: String, Sendable, CaseIterable {
+        case mean, min, max, range
     }
 
-    /// The names it reads: those of `run`, and of `over` for a ratio (a list split at its commas).
-    public var runs: [String] { ([run] + (over.map { [$0] } ?? [])).flatMap { $0.split(separator: ",").map(String.init) } }
+    /// How the value of `run` is combined with that of `other`.
+    public enum Combination: String, Sendable {
+        /// run ÷ other.
+        case ratio = "/"
+        /// run − other.
+        case difference = "-"
+    }
 
-    /// What it is, in words: "test RSE of a" or "test RSE of a ÷ test RSE of b".
+    public let aggregate: Aggregate
+    public let metric: ClaimMetric
+    public let run: String
+    /// The runs whose value divides or is subtracted from `run`'s (nil: the value itself).
+    public let other: String?
+    public let combination: Combination?
+
+    public init(_ aggregate: Aggregate = .mean, metric: ClaimMetric, run: String, other: String? = nil, combination: Combination? = nil) {
+        self.aggregate = aggregate
+        self.metric = metric
+        self.run = run
+        self.other = other
+        self.combination = other == nil ? nil : (combination ?? .ratio)
+    }
+
+    /// A ratio (`over` non-nil) or the value itself.
+    public init(metric: ClaimMetric, run: String, over: String?) {
+        self.init(metric: metric, run: run, other: over, combination: over == nil ? nil : .ratio)
+    }
+
+    /// The divisor of a ratio.
+    public var over: String? { combination == .ratio ? other : nil }
+
+    /// The names it reads: those of `run`, and of `other` (each list split at its commas).
+    public var runs: [String] { ([run] + (other.map { [$0] } ?? [])).flatMap { $0.split(separator: ",").map(String.init) } }
+
+    /// What it is, in words: "test RSE of a", "test RSE of a ÷ test RSE of b", "range of test RSE over a,b".
     public var words: String {
-        "\(metric.words) of \(run)" + (over.map { " ÷ \(metric.words) of \($0)" } ?? "")
+        let value = aggregate == .mean ? "\(metric.words) of \(run)" : "\(aggregate.rawValue) of \(metric.words) over \(run)"
+        switch combination {
+        case .ratio?: return value + " ÷ \(metric.words) of \(other ?? "")"
+        case .difference?: return value + " − \(metric.words) of \(other ?? "")"
+        case nil: return value
+        }
     }
 
     /// The text between the braces, e.g. `final_loss of manifold--L-16`, read or why not.
     public static func parse(_ inner: String) -> Result<ProseValue, ProseValueError> {
-        let words = inner.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard words.count == 3 || (words.count == 5 && words[3] == "/"), words[1] == "of" else {
-            return .failure(ProseValueError(message: "{{\(inner)}} is not a built value: write {{METRIC of RUN}}, e.g. {{final_loss of my-run}}, or {{METRIC of RUN / OTHER}} for a ratio"))
+        var words = inner.split(whereSeparator: \.isWhitespace).map(String.init)
+        var aggregate = Aggregate.mean
+        if words.count >= 4, let named = Aggregate(rawValue: words[0]), words[2] == "of" {
+            aggregate = named
+            words.removeFirst()
+        }
+        let combination = words.count == 5 ? Combination(rawValue: words[3]) : nil
+        guard (words.count == 3 || combination != nil), words[1] == "of" else {
+            return .failure(ProseValueError(message: "{{\(inner)}} is not a built value: write {{METRIC of RUN}}, e.g. {{final_loss of my-run}}, {{METRIC of RUN / OTHER}} for a ratio, {{METRIC of RUN - OTHER}} for a difference, or {{min|max|range METRIC of RUN,RUN,...}}"))
         }
         guard let metric = ClaimMetric(rawValue: words[0]) else {
             var message = "{{\(inner)}}: '\(words[0])' is not a metric"
-            if let near = closest(to: words[0], in: ClaimMetric.allCases.map(\.rawValue)) { message += "; did you mean '\(near)'?" }
+            if let near = closest(to: words[0], in: ClaimMetric.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)) { message += "; did you mean '\(near)'?" }
             else { message += " (one of: \(ClaimMetric.allCases.map(\.rawValue).joined(separator: ", ")))" }
             return .failure(ProseValueError(message: message))
         }
-        return .success(ProseValue(metric: metric, run: words[2], over: words.count == 5 ? words[4] : nil))
+        if aggregate != .mean, combination != nil {
+            return .failure(ProseValueError(message: "{{\(inner)}}: a \(aggregate.rawValue) is not combined with another value; write the \(aggregate.rawValue) alone, or a ratio or difference of means"))
+        }
+        return .success(ProseValue(aggregate, metric: metric, run: words[2], other: combination == nil ? nil : words[4], combination: combination))
+    }
+
+    /// Whether `name` matches `pattern`, where `*` stands for any text (also none).
+    public static func matches(_ name: String, pattern: String) -> Bool {
+        let parts = pattern.components(separatedBy: "*")
+        guard parts.count > 1 else { return name == pattern }
+        guard name.hasPrefix(parts[0]), name.hasSuffix(parts[parts.count - 1]),
+              name.count >= parts[0].count + parts[parts.count - 1].count else { return false }
+        var rest = Substring(name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count))
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let found = rest.range(of: part) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return true
+    }
+
+    /// The runs of one name of a list (a run, a repeated run, `block--label`, a block), or, for a
+    /// name with `*`, of every run it matches (a repeated run once, with all its copies), one
+    /// list per matched name in the report's order. Empty: it names no run of `specs`.
+    public static func elements(of name: String, specs: [ExperimentSpec]) -> [[ExperimentSpec]] {
+        guard name.contains("*") else {
+            let members = ClaimCheck.members(name, specs: specs)
+            return members.isEmpty ? [] : [members]
+        }
+        var seen = Set<String>()
+        var units: [String] = []
+        for spec in specs {
+            let unit = spec.repeatOf ?? spec.name
+            if matches(unit, pattern: name), seen.insert(unit).inserted { units.append(unit) }
+        }
+        return units.map { ClaimCheck.members($0, specs: specs) }
     }
 
     /// One `{{…}}` of a prose chunk: its line in the chunk (1-based), its text, and what it reads.
@@ -137,31 +214,69 @@ public struct ProseValueError: Error, Sendable, Equatable {
     public let message: String
 }
 
+/// The number a built value gives on one build's runs, or why there is none.
+public struct BuiltNumber: Sendable, Equatable {
+    /// The value (a range's low end); nil when there is none, and `note` says why.
+    public var number: Double?
+    /// A range's high end.
+    public var upper: Double? = nil
+    /// How many runs were read (of `run`; a ratio's or difference's `other` is read the same way).
+    public var count: Int = 0
+    /// Why there is no number: not run at this profile, not yet computed, the run failed, the run
+    /// has no such metric.
+    public var note: String? = nil
+}
+
 extension ClaimCheck {
-    /// What a built value prints for `value` on the runs of one build: the number, or why there
-    /// is none. `number` is nil when there is no number, and `note` says why (not run at this
-    /// profile, not yet computed, the run failed, the run has no such metric).
-    /// `count` is the number of runs averaged (of `run`; a ratio's `over` is averaged the same way).
-    public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult])
-        -> (number: Double?, count: Int, note: String?) {
-        func mean(_ name: String) -> (number: Double?, count: Int, note: String?) {
-            let names = name.split(separator: ",").map(String.init)
-            let lists: [[ExperimentSpec]] = names.map { ClaimCheck.members($0, specs: specs) }
-            let named: [ExperimentSpec] = lists.contains(where: { $0.isEmpty }) ? [] : lists.flatMap { $0 }
-            guard !named.isEmpty else { return (nil, 0, "not run at this profile") }
-            var values: [Double] = []
-            for spec in named {
-                guard let run = runs[spec.name] else { return (nil, 0, "not yet computed") }
-                guard run.status == .ok else { return (nil, 0, "run failed") }
-                guard let v = value.metric.value(of: run) else { return (nil, 0, "no \(value.metric.words)") }
-                values.append(v)
+    /// What a built value prints for `value` on the runs of one build (``ProseValue``).
+    public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult]) -> BuiltNumber {
+        // The values of one list: one array per element (name, or name matched by a `*`).
+        struct Missing: Error { let note: String }
+        func values(_ list: String) -> Result<[[Double]], Missing> {
+            var groups: [[ExperimentSpec]] = []
+            for name in list.split(separator: ",").map(String.init) {
+                let elements = ProseValue.elements(of: name, specs: specs)
+                guard !elements.isEmpty else { return .failure(Missing(note: "not run at this profile")) }
+                groups += elements
             }
-            return (values.reduce(0, +) / Double(values.count), values.count, nil)
+            var out: [[Double]] = []
+            for group in groups {
+                var row: [Double] = []
+                for spec in group {
+                    guard let run = runs[spec.name] else { return .failure(Missing(note: "not yet computed")) }
+                    guard run.status == .ok else { return .failure(Missing(note: "run failed")) }
+                    guard let v = value.metric.value(of: run) else { return .failure(Missing(note: "no \(value.metric.words)")) }
+                    row.append(v)
+                }
+                out.append(row)
+            }
+            return .success(out)
         }
-        let first = mean(value.run)
-        guard let over = value.over, let numerator = first.number else { return first }
-        let second = mean(over)
-        guard let denominator = second.number else { return second }
-        return (numerator / denominator, first.count, nil)
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
+        let first: [[Double]]
+        switch values(value.run) {
+        case .failure(let missing): return BuiltNumber(number: nil, note: missing.note)
+        case .success(let v): first = v
+        }
+        let all = first.flatMap { $0 }
+        switch value.aggregate {
+        case .mean:
+            guard let other = value.other, let combination = value.combination else { return BuiltNumber(number: mean(all), count: all.count) }
+            let second: [[Double]]
+            switch values(other) {
+            case .failure(let missing): return BuiltNumber(number: nil, note: missing.note)
+            case .success(let v): second = v
+            }
+            let a = mean(all), b = mean(second.flatMap { $0 })
+            return BuiltNumber(number: combination == .ratio ? a / b : a - b, count: all.count)
+        case .min, .max, .range:
+            let points = first.count == 1 ? first[0] : first.map(mean)
+            let low = points.min()!, high = points.max()!
+            switch value.aggregate {
+            case .min: return BuiltNumber(number: low, count: all.count)
+            case .max: return BuiltNumber(number: high, count: all.count)
+            default: return BuiltNumber(number: low, upper: high, count: all.count)
+            }
+        }
     }
 }

@@ -106,7 +106,7 @@ public enum ReportLoader {
                 parse(text: text, id: id, file: file, profile: other, baseDirectory: baseDirectory, checksOtherProfiles: false).0?.experiments
             }
             for (value, line) in notebook.proseValuesOfOtherProfiles
-            where !specsOfOthers.contains(where: { !ClaimCheck.members(value.run, specs: $0).isEmpty }) {
+            where !specsOfOthers.contains(where: { !ProseValue.elements(of: value.run, specs: $0).isEmpty }) {
                 let names = specsOfOthers.flatMap { $0.map { $0.repeatOf ?? $0.name } }
                 var message = "{{\(value.metric.rawValue) of \(value.run)}}: '\(value.run)' names no run at any profile (\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
                 if let near = closest(to: value.run, in: Array(Set(names)).sorted()) { message += "; did you mean '\(near)'?" }
@@ -503,9 +503,9 @@ private struct NotebookReader {
             }
         }
         for (value, line) in proseValues {
-            for run in value.runs where ClaimCheck.members(run, specs: experiments).isEmpty {
+            for run in value.runs where ProseValue.elements(of: run, specs: experiments).isEmpty {
                 let block = run.components(separatedBy: "--").first ?? run
-                if experimentBlocks.contains(block) {
+                if experimentBlocks.contains(where: { ProseValue.matches($0, pattern: block) }) {
                     proseValuesOfOtherProfiles.append((ProseValue(metric: value.metric, run: run), line))
                     continue
                 }

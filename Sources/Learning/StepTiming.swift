@@ -6,7 +6,9 @@ import Darwin
 #endif
 
 /// The engine's measured speed for one network shape: seconds per full optimizer step (forward,
-/// loss, backward, Adam update) of a ReLU network of `widths` on `rows` points, on the thread
+/// loss, backward, Adam update) of a network of `widths` with the given hidden activation on
+/// `rows` points (the activation matters for narrow networks: a tanh or a sine costs tens of
+/// times a ReLU, and at width 20 it is most of a step), on the thread
 /// count `BLASThreads` is set to. Cost models multiply it by step counts (see ReportSite's
 /// `RunCost`).
 ///
@@ -23,10 +25,10 @@ import Darwin
 /// the default 20 ms that is under a few percent for the shapes the reports train.
 public enum StepTiming {
     /// Seconds per optimizer step (see the type's documentation for the method and the clock).
-    public static func secondsPerStep(widths: [Int], rows: Int, float64: Bool = false,
+    public static func secondsPerStep(widths: [Int], rows: Int, float64: Bool = false, activation: Activation = .relu,
                                       minimumSeconds: Double = 0.02) -> Double {
-        float64 ? measure(Double.self, widths: widths, rows: rows, minimumSeconds: minimumSeconds)
-            : measure(Float.self, widths: widths, rows: rows, minimumSeconds: minimumSeconds)
+        float64 ? measure(Double.self, widths: widths, rows: rows, activation: activation, minimumSeconds: minimumSeconds)
+            : measure(Float.self, widths: widths, rows: rows, activation: activation, minimumSeconds: minimumSeconds)
     }
 
     /// The clock `secondsPerStep` uses now: the thread's CPU time on one thread, else wall time.
@@ -43,9 +45,9 @@ public enum StepTiming {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
-    private static func measure<T: RealScalar>(_: T.Type, widths: [Int], rows: Int, minimumSeconds: Double) -> Double {
+    private static func measure<T: RealScalar>(_: T.Type, widths: [Int], rows: Int, activation: Activation, minimumSeconds: Double) -> Double {
         precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 } && rows > 0, "StepTiming: bad shape")
-        let network = Network<T>(spec: NetworkSpec(widths: widths), seed: 0)
+        let network = Network<T>(spec: NetworkSpec(widths: widths, hidden: activation), seed: 0)
         var rng = SeededGenerator(seed: 0)
         let x = Matrix<T>(rows: rows, cols: widths[0], values: (0..<(rows * widths[0])).map { _ in T(rng.uniform(-1, 1)) })
         let y = Matrix<T>(rows: rows, cols: widths.last!, values: (0..<(rows * widths.last!)).map { _ in T(rng.uniform(-1, 1)) })

@@ -102,11 +102,18 @@ struct ReportPage {
         guard let number = built.number else {
             return ("(\(built.note ?? "no value"))", "\(value.words)\(profile)")
         }
-        // PSNRs with two decimals (as tables print them: a tenth of a dB matters), the rest as
-        // claims print numbers (3 significant digits).
-        let decibels = value.metric.isDecibels && value.over == nil
-        let text = decibels ? String(format: "%.2f dB", number) : ClaimCheck.number(number)
-        let mean = built.count > 1 ? ", mean\(value.over == nil ? "" : "s") of \(built.count) runs" : ""
+        // PSNRs (and differences of PSNRs) with two decimals (as tables print them: a tenth of a
+        // dB matters), the rest as claims print numbers (3 significant digits).
+        let decibels = value.metric.isDecibels && value.combination != .ratio
+        func print(_ x: Double) -> String { decibels ? String(format: "%.2f", x) : ClaimCheck.number(x) }
+        var text = print(number)
+        if let upper = built.upper { text += "–" + print(upper) }
+        if decibels { text += " dB" }
+        let mean: String
+        switch value.aggregate {
+        case .mean: mean = built.count > 1 ? ", mean\(value.other == nil ? "" : "s") of \(built.count) runs" : ""
+        default: mean = ", \(built.count) runs"
+        }
         return (text, "\(value.words)\(mean)\(profile), computed by this build")
     }
 

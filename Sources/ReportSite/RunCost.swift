@@ -25,6 +25,9 @@ enum RunCost {
         /// Networks trained side by side on the same points (MscaleDNN's scales), else 1.
         var networks: Int = 1
         var float64: Bool
+        /// The hidden layers' activation: ReLU for SGDL and MGDL, tanh for multi-stage networks,
+        /// the declared one for the rest.
+        var activation: Activation = .relu
     }
 
     /// The phases a run trains (see the type's documentation).
@@ -33,8 +36,16 @@ enum RunCost {
         let input = shape.input, output = shape.output, batches = shape.batches
         let rows = max(1, Int((Double(shape.points) / Double(batches)).rounded()))
         let float64 = spec.train.precision == .float64
+        let activation: Activation
+        switch spec.method {
+        case .sgdl, .mgdl: activation = .relu
+        // tanh throughout (a stage's first layer is a sine from the second stage on: as costly).
+        case .multistage: activation = .tanh
+        case .mlp, .mscale, .mscaleGroups, .phaseShift, .adaptiveActivation: activation = spec.model.activation
+        }
         func phase(_ widths: [Int], epochs: Int, networks: Int = 1) -> TrainingPhase {
-            TrainingPhase(widths: widths, rows: rows, steps: max(0, epochs) * batches, networks: networks, float64: float64)
+            TrainingPhase(widths: widths, rows: rows, steps: max(0, epochs) * batches, networks: networks, float64: float64,
+                          activation: activation)
         }
         let model = spec.model
         switch spec.method {
@@ -93,16 +104,16 @@ final class EngineSpeed: @unchecked Sendable {
     func seconds(_ phase: RunCost.TrainingPhase) -> Double {
         guard phase.steps > 0, phase.widths.count >= 2, phase.widths.allSatisfy({ $0 > 0 }) else { return 0 }
         let timedRows = min(phase.rows, Self.largestTimedRows)
-        let perStep = secondsPerStep(widths: phase.widths, rows: timedRows, float64: phase.float64)
+        let perStep = secondsPerStep(widths: phase.widths, rows: timedRows, float64: phase.float64, activation: phase.activation)
         return perStep * Double(phase.rows) / Double(timedRows) * Double(phase.steps) * Double(phase.networks)
     }
 
-    func secondsPerStep(widths: [Int], rows: Int, float64: Bool) -> Double {
-        let key = "\(widths) \(rows) \(float64) \(BLASThreads.current)"
+    func secondsPerStep(widths: [Int], rows: Int, float64: Bool, activation: Activation = .relu) -> Double {
+        let key = "\(widths) \(rows) \(float64) \(activation.rawValue) \(BLASThreads.current)"
         lock.lock()
         if let known = cache[key] { lock.unlock(); return known }
         lock.unlock()
-        let measured = StepTiming.secondsPerStep(widths: widths, rows: rows, float64: float64)
+        let measured = StepTiming.secondsPerStep(widths: widths, rows: rows, float64: float64, activation: activation)
         lock.lock(); cache[key] = measured; lock.unlock()
         return measured
     }

@@ -128,6 +128,63 @@ final class ProseValueTests: XCTestCase {
     }
 }
 
+extension ProseValueTests {
+    func testDifferencesAggregatesAndPatternsAreRead() {
+        XCTAssertEqual(ProseValue.parse("test_psnr of fit--a - fit--b"),
+                       .success(ProseValue(metric: .testPSNR, run: "fit--a", other: "fit--b", combination: .difference)))
+        XCTAssertEqual(ProseValue.parse("range test_rse of fit--*"), .success(ProseValue(.range, metric: .testRSE, run: "fit--*")))
+        XCTAssertEqual(ProseValue.parse("min final_loss of fit--a,fit--b"), .success(ProseValue(.min, metric: .finalLoss, run: "fit--a,fit--b")))
+        guard case .failure(let mixed) = ProseValue.parse("max final_loss of fit--a / fit--b") else { return XCTFail("a max of a ratio is read") }
+        XCTAssertTrue(mixed.message.contains("is not combined"), mixed.message)
+        guard case .failure(let sign) = ProseValue.parse("final_loss of fit--a + fit--b") else { return XCTFail("a sum is read") }
+        XCTAssertTrue(sign.message.contains("for a difference"), sign.message)
+        XCTAssertTrue(ProseValue.matches("sparse--kind-uniform--scale-4", pattern: "sparse--kind-*--scale-4"))
+        XCTAssertFalse(ProseValue.matches("sparse--kind-uniform--scale-64", pattern: "sparse--kind-*--scale-4"))
+        XCTAssertTrue(ProseValue.matches("ab", pattern: "a*b"))
+        XCTAssertFalse(ProseValue.matches("a", pattern: "a*a"), "the prefix and suffix may not overlap")
+        XCTAssertTrue(ProseValue.matches("x-1-y-2", pattern: "x*1*2"))
+        XCTAssertFalse(ProseValue.matches("x-2-y-1", pattern: "x*1*2"))
+    }
+
+    func testAPatternExpandsToRunsAndATypoInItIsAnError() throws {
+        XCTAssertEqual(parse("{{range final_loss of fit--*}}").1, [])
+        XCTAssertEqual(parse("{{final_loss of fit--c*}}").1, [], "run at the paper profile only: fine at quick")
+        let typo = parse("{{final_loss of fit--x*}}").1
+        XCTAssertEqual(typo.count, 1, "\(typo)")
+        XCTAssertTrue(typo.first?.message.contains("names no run at any profile") == true, "\(typo)")
+        XCTAssertEqual(parse("{{final_loss of fot*}}").1.count, 1, "a pattern that matches no block")
+        let report = try XCTUnwrap(parse("x").0)
+        XCTAssertEqual(ProseValue.elements(of: "fit--*", specs: report.experiments).map { $0.map(\.name) },
+                       [["fit--a--repeat-1", "fit--a--repeat-2"], ["fit--b--repeat-1", "fit--b--repeat-2"]],
+                       "one element per repeated run, with its copies, in the report's order")
+    }
+
+    func testMinMaxRangeAndDifferenceOnRuns() throws {
+        let report = try XCTUnwrap(parse("x").0)
+        func run(_ name: String, loss: Double) -> RunResult {
+            RunResult(name: name, status: .ok, message: nil, inputs: [], target: [], frequencies: [],
+                      targetAmplitudes: [], losses: [9, loss], snapshots: [], seconds: 0, parameterCount: 0, finalRSE: nil)
+        }
+        let runs = Dictionary(uniqueKeysWithValues: [("fit--a--repeat-1", 1.0), ("fit--a--repeat-2", 3.0), ("fit--b--repeat-1", 0.5), ("fit--b--repeat-2", 1.5)]
+            .map { ($0.0, run($0.0, loss: $0.1)) })
+        func value(_ text: String) -> BuiltNumber {
+            guard case .success(let parsed) = ProseValue.parse(text) else { XCTFail(text); return BuiltNumber(number: nil) }
+            return ClaimCheck.builtValue(parsed, specs: report.experiments, runs: runs)
+        }
+        // Several names: one value per name (a: 2, b: 1).
+        XCTAssertEqual(value("range final_loss of fit--*"), BuiltNumber(number: 1, upper: 2, count: 4))
+        XCTAssertEqual(value("min final_loss of fit--a,fit--b").number, 1)
+        XCTAssertEqual(value("max final_loss of fit--a,fit--b").number, 2)
+        // One name with copies: one value per copy (the spread over seeds).
+        XCTAssertEqual(value("range final_loss of fit--a"), BuiltNumber(number: 1, upper: 3, count: 2))
+        // The mean over a pattern is the mean over all its runs, as over a list.
+        XCTAssertEqual(value("final_loss of fit--*").number, 1.5)
+        XCTAssertEqual(value("final_loss of fit--a - fit--b").number, 1)
+        XCTAssertEqual(value("final_loss of fit--a / fit--b").number, 2)
+        XCTAssertEqual(value("range final_loss of fit--c,fit--a").note, "not run at this profile")
+    }
+}
+
 /// ```` ```prose PROFILES ````: prose on the pages of those profiles only.
 final class ProfileProseTests: XCTestCase {
     func prose(_ text: String, profile: String) -> [String] {

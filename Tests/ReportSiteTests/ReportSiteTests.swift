@@ -286,6 +286,30 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertTrue(html.contains("href=\"demo.ipynb\""))
     }
 
+    /// How a page prints built values: ranges as "low–high", differences signed, the hover text
+    /// says what was read and how many runs.
+    func testBuiltValuesPrintRangesAndDifferences() throws {
+        let report = try Self.report()
+        var good = try Self.result(name: "good")
+        var other = try Self.result(name: "bad")
+        other.losses = [1, 0.5]
+        good.losses = [1, 0.125]
+        let page = ReportPage(report: report, runs: ["good": good, "bad": other], figures: [:],
+                              provenance: Provenance(context: ["profile": "quick"]), restored: [])
+        func text(_ inner: String) -> (text: String, what: String) {
+            guard case .success(let value) = ProseValue.parse(inner) else { XCTFail(inner); return ("", "") }
+            return page.builtValue(value)
+        }
+        XCTAssertEqual(text("range final_loss of good,bad").text, "0.125–0.5")
+        XCTAssertEqual(text("range final_loss of *").text, "0.125–0.5", "a pattern over every run")
+        XCTAssertTrue(text("range final_loss of *").what.contains("range of final training loss over *, 2 runs"), text("range final_loss of *").what)
+        XCTAssertEqual(text("final_loss of good - bad").text, "-0.375")
+        XCTAssertEqual(text("final_loss of bad / good").text, "4")
+        XCTAssertEqual(text("max final_loss of good,bad").text, "0.5")
+        XCTAssertEqual(text("min final_loss of good,bad").text, "0.125")
+        XCTAssertEqual(text("range final_loss of good,nothing").text, "(not run at this profile)")
+    }
+
     // MARK: - Names that would leave the site
 
     func testUnsafeNamesAreRefused() throws {

@@ -4,7 +4,7 @@ import Numerics
 @testable import ReportSite
 import XCTest
 
-/// The cost model (`RunCost`) against real training times, on three shapes.
+/// The cost model (`RunCost`) against real training times, on five shapes.
 final class RunCostTests: XCTestCase {
     func spec(_ body: String) throws -> ExperimentSpec {
         let text = """
@@ -28,7 +28,8 @@ final class RunCostTests: XCTestCase {
 
     /// Estimated and real training times (the training thread's CPU time on one thread, so a
     /// loaded machine moves both alike) agree within a factor of 2 on a deep narrow full-batch
-    /// network, a wide minibatch SGDL and a two-grade MGDL. Each run trains about 0.1-0.5 s.
+    /// network, a wide minibatch SGDL, a two-grade MGDL, a two-stage tanh network and a four-scale
+    /// s2ReLU MscaleDNN. Each run trains about 0.1-0.5 s.
     func testEstimateWithinAFactorOfTwoOfRealTimes() throws {
         BLASThreads.set(1)
         let shapes = [
@@ -48,6 +49,20 @@ final class RunCostTests: XCTestCase {
               points: 300
             method: mgdl
             model: {grades: [[64, 64], [64]]}
+            train: {lr: 1.0e-3, epochs: 150}
+            """),
+            // Narrow networks whose activations cost more than their matrix products: a
+            // multi-stage tanh network (Wang & Lai's width 20) and MscaleDNN's s2ReLU subnetworks.
+            try spec("""
+              points: 200
+            method: multistage
+            model: {hidden: [20, 20, 20], stages: 2}
+            train: {lr: 1.0e-3, epochs: 150}
+            """),
+            try spec("""
+              points: 200
+            method: mscale
+            model: {hidden: [16, 16], scales: [1, 2, 4, 8], activation: s2relu}
             train: {lr: 1.0e-3, epochs: 150}
             """),
         ]
