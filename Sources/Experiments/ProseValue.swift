@@ -49,14 +49,6 @@ public struct ProseValue: Sendable, Equatable {
         self.combination = other == nil ? nil : (combination ?? .ratio)
     }
 
-    /// A ratio (`over` non-nil) or the value itself.
-    public init(metric: ClaimMetric, run: String, over: String?) {
-        self.init(metric: metric, run: run, other: over, combination: over == nil ? nil : .ratio)
-    }
-
-    /// The divisor of a ratio.
-    public var over: String? { combination == .ratio ? other : nil }
-
     /// The names it reads: those of `run`, and of `other` (each list split at its commas).
     public var runs: [String] { ([run] + (other.map { [$0] } ?? [])).flatMap { $0.split(separator: ",").map(String.init) } }
 

@@ -48,7 +48,7 @@ final class ProseValueTests: XCTestCase {
 
     func testTheSyntaxAndTheMetricAreReadWithDidYouMean() {
         XCTAssertEqual(ProseValue.parse("final_loss of fit--a"), .success(ProseValue(metric: .finalLoss, run: "fit--a")))
-        XCTAssertEqual(ProseValue.parse("test_rse of fit--a / fit--b"), .success(ProseValue(metric: .testRSE, run: "fit--a", over: "fit--b")))
+        XCTAssertEqual(ProseValue.parse("test_rse of fit--a / fit--b"), .success(ProseValue(metric: .testRSE, run: "fit--a", other: "fit--b", combination: .ratio)))
         guard case .failure(let typo) = ProseValue.parse("final_los of fit--a") else { return XCTFail("a typo is read") }
         XCTAssertTrue(typo.message.contains("did you mean 'final_loss'"), typo.message)
         guard case .failure(let form) = ProseValue.parse("final_loss fit--a") else { return XCTFail("no 'of' is read") }
@@ -112,8 +112,8 @@ final class ProseValueTests: XCTestCase {
         // A ratio: the mean of a's copies over the mean of b's.
         runs["fit--b--repeat-1"] = run("fit--b--repeat-1", loss: 0.5)
         runs["fit--b--repeat-2"] = run("fit--b--repeat-2", loss: 0.5)
-        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", over: "fit--b"), specs: report.experiments, runs: runs).number, 4)
-        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", over: "fit--c"), specs: report.experiments, runs: runs).note,
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", other: "fit--b", combination: .ratio), specs: report.experiments, runs: runs).number, 4)
+        XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a", other: "fit--c", combination: .ratio), specs: report.experiments, runs: runs).note,
                        "not run at this profile")
         // A list (names joined by commas): the mean over all their runs.
         XCTAssertEqual(ClaimCheck.builtValue(ProseValue(metric: .finalLoss, run: "fit--a,fit--b"), specs: report.experiments, runs: runs).number, 1.25)
