@@ -13,6 +13,8 @@ import Foundation
 ///   difference may be one.
 /// - A `*` in a name stands for any text: `sparse--kind-*--scale-4` is every run (a repeated run
 ///   counted once) whose name matches, in the report's order.
+/// - The name of a run group of the front matter (``RunGroup``, `run_groups:`) stands for its
+///   runs, as if they were listed.
 /// - `{{min test_rse of a,b,c}}`, `max`, and `range` (printed "low–high") read one value per
 ///   name (the mean over its runs), after `*` is expanded; a single name with several runs (a
 ///   repeated run, a block) gives one value per run instead, e.g. the spread over seeds.
@@ -102,8 +104,10 @@ public struct ProseValue: Sendable, Equatable {
 
     /// The runs of one name of a list (a run, a repeated run, `block--label`, a block), or, for a
     /// name with `*`, of every run it matches (a repeated run once, with all its copies), one
-    /// list per matched name in the report's order. Empty: it names no run of `specs`.
-    public static func elements(of name: String, specs: [ExperimentSpec]) -> [[ExperimentSpec]] {
+    /// list per matched name in the report's order; for the name of a run group (``RunGroup``,
+    /// resolved in `groups`), one list per run of the group. Empty: it names no run of `specs`.
+    public static func elements(of name: String, specs: [ExperimentSpec], groups: [String: [String]] = [:]) -> [[ExperimentSpec]] {
+        if let group = groups[name] { return group.map { ClaimCheck.members($0, specs: specs) }.filter { !$0.isEmpty } }
         guard name.contains("*") else {
             let members = ClaimCheck.members(name, specs: specs)
             return members.isEmpty ? [] : [members]
@@ -221,20 +225,22 @@ public struct BuiltNumber: Sendable, Equatable {
 
 extension ClaimCheck {
     /// What a built value prints for `value` on the runs of one build (``ProseValue``).
-    public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult]) -> BuiltNumber {
+    /// `groups`: the report's run groups resolved at this build's profile (``Report/runGroups``).
+    public static func builtValue(_ value: ProseValue, specs: [ExperimentSpec], runs: [String: RunResult],
+                                  groups: [String: [String]] = [:]) -> BuiltNumber {
         // The values of one list: one array per element (name, or name matched by a `*`).
         struct Missing: Error { let note: String }
         func values(_ list: String) -> Result<[[Double]], Missing> {
-            var groups: [[ExperimentSpec]] = []
+            var units: [[ExperimentSpec]] = []
             for name in list.split(separator: ",").map(String.init) {
-                let elements = ProseValue.elements(of: name, specs: specs)
+                let elements = ProseValue.elements(of: name, specs: specs, groups: groups)
                 guard !elements.isEmpty else { return .failure(Missing(note: "not run at this profile")) }
-                groups += elements
+                units += elements
             }
             var out: [[Double]] = []
-            for group in groups {
+            for unit in units {
                 var row: [Double] = []
-                for spec in group {
+                for spec in unit {
                     guard let run = runs[spec.name] else { return .failure(Missing(note: "not yet computed")) }
                     guard run.status == .ok else { return .failure(Missing(note: "run failed")) }
                     guard let v = value.metric.value(of: run) else { return .failure(Missing(note: "no \(value.metric.words)")) }

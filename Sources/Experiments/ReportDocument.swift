@@ -25,6 +25,9 @@ public struct Report: Sendable {
     public let declaredProfiles: [String]
     /// The papers it cites (front matter `references:`), in declaration order.
     public var references: [Reference] = []
+    /// Its run groups (front matter `run_groups:`, ``RunGroup``) resolved at the profile it was
+    /// loaded with: each group's name -> the names of its runs (a repeated run by its own name).
+    public var runGroups: [String: [String]] = [:]
 
     public enum Segment: Sendable {
         case prose(String)

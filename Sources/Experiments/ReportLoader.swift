@@ -94,23 +94,31 @@ public enum ReportLoader {
         notebook.resolveOptimisedMappings()
         notebook.checkRunNames(thumbnail: front.thumbnail)
         notebook.checkTrainedMappings()
+        notebook.resolveRunGroups(front.runGroups)
         notebook.checkClaims()
         notebook.expandSweeps()
         notebook.checkFiguresAndTables()
         notebook.checkProseValues()
-        if checksOtherProfiles, notebook.problems.isEmpty, !notebook.proseValuesOfOtherProfiles.isEmpty {
+        if checksOtherProfiles, notebook.problems.isEmpty, !notebook.proseValuesOfOtherProfiles.isEmpty || !notebook.groupEntriesOfOtherProfiles.isEmpty {
             // A value read at another profile only must name a run of one of them: a typo in a
             // label is an error at every profile, not "not run at this profile" forever.
             let others = notebook.declaredProfiles.union(siteProfiles).union([""]).subtracting([profile]).sorted()
             let specsOfOthers = others.compactMap { other in
                 parse(text: text, id: id, file: file, profile: other, baseDirectory: baseDirectory, checksOtherProfiles: false).0?.experiments
             }
+            let names = Array(Set(specsOfOthers.flatMap { $0.map { $0.repeatOf ?? $0.name } })).sorted()
+            let profiles = "(\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
             for (value, line) in notebook.proseValuesOfOtherProfiles
             where !specsOfOthers.contains(where: { !ProseValue.elements(of: value.run, specs: $0).isEmpty }) {
-                let names = specsOfOthers.flatMap { $0.map { $0.repeatOf ?? $0.name } }
-                var message = "{{\(value.metric.rawValue) of \(value.run)}}: '\(value.run)' names no run at any profile (\(others.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")), \(profile.isEmpty ? "(none)" : profile))"
-                if let near = closest(to: value.run, in: Array(Set(names)).sorted()) { message += "; did you mean '\(near)'?" }
+                var message = "{{\(value.metric.rawValue) of \(value.run)}}: '\(value.run)' names no run at any profile \(profiles)"
+                if let near = closest(to: value.run, in: names) { message += "; did you mean '\(near)'?" }
                 notebook.problem(line, "prose", message)
+            }
+            for (group, entry, line) in notebook.groupEntriesOfOtherProfiles
+            where !specsOfOthers.contains(where: { !ProseValue.elements(of: entry, specs: $0).isEmpty }) {
+                var message = "run group '\(group)': '\(entry)' names no run at any profile \(profiles)"
+                if let near = closest(to: entry, in: names) { message += "; did you mean '\(near)'?" }
+                notebook.problem(line, "run_groups.\(group)", message)
             }
         }
         guard notebook.problems.isEmpty else { return (nil, notebook.problems) }
@@ -119,6 +127,7 @@ public enum ReportLoader {
                             segments: notebook.segments, experiments: notebook.experiments, figures: notebook.figures,
                             tables: notebook.tables, claims: notebook.claims, declaredProfiles: notebook.declaredProfiles.sorted())
         report.references = front.references
+        report.runGroups = notebook.runGroups
         return (report, [])
     }
 }
@@ -147,6 +156,11 @@ private struct NotebookReader {
     var proseValuesOfOtherProfiles: [(value: ProseValue, line: Int)] = []
     /// The profiles of each ```` ```prose PROFILES ```` block, with its fence line.
     var proseProfiles: [(profiles: [String], line: Int)] = []
+    /// The run groups of the front matter, resolved at this profile (``RunGroup``).
+    var runGroups: [String: [String]] = [:]
+    /// Entries of run groups that name no run at this profile, though their block is declared:
+    /// each must name a run of some other profile (`ReportLoader.parse` checks).
+    var groupEntriesOfOtherProfiles: [(group: String, entry: String, line: Int)] = []
 
     init(file: String, profile: String, overrides: [Override], baseDirectory: URL?) {
         self.file = file
@@ -164,6 +178,7 @@ private struct NotebookReader {
         var summary = ""
         var thumbnail: (name: String, line: Int)?
         var references: [Reference] = []
+        var runGroups: [RunGroup] = []
     }
 
     mutating func readFrontMatter(_ front: (text: String, firstLine: Int)?, id: String) -> FrontMatter {
@@ -184,6 +199,7 @@ private struct NotebookReader {
                 result.thumbnail = (thumbnail, front.firstLine - 1 + (map["thumbnail"]?.mark?.line ?? 1))
             }
             if let refs = map["references"] { result.references = Reference.readList(refs, keyPath: "references", reader: reader) }
+            if let groups = map["run_groups"] { result.runGroups = RunGroup.readList(groups, keyPath: "run_groups", reader: reader) }
         }
         problems += reader.problems
         return result
@@ -408,6 +424,65 @@ private struct NotebookReader {
         }
     }
 
+    /// The front matter's run groups: each resolved at this profile, and every claim that names
+    /// one reading its runs instead (`run:` and `than:` keep the name as written, for the
+    /// evidence). A group's name must not be a block's or a run's; an entry must name a run at
+    /// some profile (checked here, or on the other profiles when its block is declared), or a
+    /// group declared above it; a claim checked at this profile must not name a group with no
+    /// run here.
+    mutating func resolveRunGroups(_ groups: [RunGroup]) {
+        guard !groups.isEmpty else { return }
+        let units = experiments.map { $0.repeatOf ?? $0.name }
+        let declared = Set(groups.map(\.name))
+        var above: Set<String> = []
+        for group in groups {
+            defer { above.insert(group.name) }
+            if experimentBlocks.contains(group.name) || units.contains(group.name) || names[group.name] != nil {
+                problem(group.line, "run_groups.\(group.name)", "the group name '\(group.name)' is already the name of a block or run of this report: name the group differently")
+            }
+            if above.contains(group.name) {
+                problem(group.line, "run_groups.\(group.name)", "the group '\(group.name)' is declared twice")
+            }
+            for entry in group.entries where entry != group.name {
+                if declared.contains(entry) {
+                    if !above.contains(entry) {
+                        problem(group.line, "run_groups.\(group.name)", "'\(entry)' is a group declared below '\(group.name)': declare it above the groups that name it")
+                    }
+                    continue
+                }
+                guard ProseValue.elements(of: entry, specs: experiments).isEmpty else { continue }
+                let block = entry.components(separatedBy: "--").first ?? entry
+                if experimentBlocks.contains(where: { ProseValue.matches($0, pattern: block) }) {
+                    groupEntriesOfOtherProfiles.append((group.name, entry, group.line))
+                    continue
+                }
+                var message = "run group '\(group.name)': '\(entry)' names no experiment or run of this report"
+                if let near = closest(to: entry, in: experimentBlocks + units) { message += "; did you mean '\(near)'?" }
+                problem(group.line, "run_groups.\(group.name)", message)
+            }
+        }
+        runGroups = RunGroup.resolve(groups, specs: experiments)
+        for i in claims.indices {
+            let claim = claims[i]
+            let checked = claim.profiles.isEmpty || claim.profiles.contains(profile)
+            func expand(_ list: [String], key: String) -> [String]? {
+                guard list.contains(where: { runGroups[$0] != nil }) else { return nil }
+                var out: [String] = []
+                for name in list {
+                    guard let members = runGroups[name] else { out.append(name); continue }
+                    if members.isEmpty, checked {
+                        problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
+                                                    message: "claim '\(claim.name)' names the run group '\(name)', which has no run at profile '\(profile)'; check the claim at the profiles that have its runs (profiles: [...])"))
+                    }
+                    out += members
+                }
+                return out
+            }
+            if let runs = expand(claim.runList ?? [claim.run], key: "run") { claims[i].runList = runs }
+            if let than = claim.than, let runs = expand(claim.thanList ?? [than], key: "than") { claims[i].thanList = runs }
+        }
+    }
+
     /// A claim checked only at other profiles may name runs that exist only there (a profile's
     /// sweep can name its runs differently); it is validated when one of them is built.
     mutating func checkClaims() {
@@ -449,8 +524,8 @@ private struct NotebookReader {
                 let key = (claim.runList ?? [claim.run]).contains(run) ? "run" : "than"
                 let runs = Array(Set(members.map { $0.repeatOf ?? $0.name })).sorted()
                 if members.isEmpty {
-                    var message = "claim '\(claim.name)' checks run '\(run)', but no experiment or run of that name is declared"
-                    if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+                    var message = "claim '\(claim.name)' checks run '\(run)', but no experiment, run or run group of that name is declared"
+                    if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name } + runGroups.keys.sorted()) { message += "; did you mean '\(near)'?" }
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)", message: message))
                 } else if runs.count > 1 && claim.kind != .spread && ClaimCheck.labelSeries(run, specs: experiments).isEmpty {
                     problems.append(SpecProblem(file: file, line: claim.line, column: 1, keyPath: "\(claim.name).\(key)",
@@ -503,14 +578,15 @@ private struct NotebookReader {
             }
         }
         for (value, line) in proseValues {
-            for run in value.runs where ProseValue.elements(of: run, specs: experiments).isEmpty {
+            // A run group with no run at this profile prints "not run at this profile"; its entries are checked themselves.
+            for run in value.runs where runGroups[run] == nil && ProseValue.elements(of: run, specs: experiments).isEmpty {
                 let block = run.components(separatedBy: "--").first ?? run
                 if experimentBlocks.contains(where: { ProseValue.matches($0, pattern: block) }) {
                     proseValuesOfOtherProfiles.append((ProseValue(metric: value.metric, run: run), line))
                     continue
                 }
-                var message = "{{\(value.metric.rawValue) of \(run)}} names no experiment or run of this report"
-                if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name }) { message += "; did you mean '\(near)'?" }
+                var message = "{{\(value.metric.rawValue) of \(run)}} names no experiment, run or run group of this report"
+                if let near = closest(to: run, in: experimentBlocks + experiments.map { $0.repeatOf ?? $0.name } + runGroups.keys.sorted()) { message += "; did you mean '\(near)'?" }
                 problem(line, "prose", message)
             }
         }

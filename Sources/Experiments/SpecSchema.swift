@@ -20,6 +20,7 @@ public enum SpecSchema {
             Key(name: "thumbnail", type: "string", description: "name of the figure shown on the index page"),
             Key(name: "authors", type: "string", description: "free text"),
             Key(name: "references", type: "array", description: "papers the report cites: a list of {key, type, authors, title, year, venue, url, doi, note}; cite one in the prose as [@key]"),
+            Key(name: "run_groups", type: "object", description: "named sets of runs that claims and built values can name: NAME: [runs or * patterns] or NAME: {runs: [...], except: [...]}; an entry may name a group declared above"),
         ]),
         ("experiment", "```experiment NAME block: one training, or one per sweep point", [
             Key(name: "method", type: "string", description: "the learning method (default mlp)", choices: MethodKind.words),

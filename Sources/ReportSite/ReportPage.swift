@@ -98,14 +98,18 @@ struct ReportPage {
     func builtValue(_ value: ProseValue) -> (text: String, what: String) {
         let profile = budget.map { " at the \($0.profile) profile" } ?? ""
         if uncommitted { return ("(not yet computed)", "\(value.words)\(profile): not yet committed") }
-        let built = ClaimCheck.builtValue(value, specs: report.experiments, runs: runs)
+        let built = ClaimCheck.builtValue(value, specs: report.experiments, runs: runs, groups: report.runGroups)
         guard let number = built.number else {
             return ("(\(built.note ?? "no value"))", "\(value.words)\(profile)")
         }
         // PSNRs (and differences of PSNRs) with two decimals (as tables print them: a tenth of a
         // dB matters), the rest as claims print numbers (3 significant digits).
         let decibels = value.metric.isDecibels && value.combination != .ratio
-        func print(_ x: Double) -> String { decibels ? String(format: "%.2f", x) : ClaimCheck.number(x) }
+        // A negative number with the minus sign (U+2212), not the hyphen the formatters print.
+        func print(_ x: Double) -> String {
+            let text = decibels ? String(format: "%.2f", x) : ClaimCheck.number(x)
+            return text.hasPrefix("-") ? "\u{2212}" + text.dropFirst() : text
+        }
         var text = print(number)
         if let upper = built.upper { text += "–" + print(upper) }
         if decibels { text += " dB" }

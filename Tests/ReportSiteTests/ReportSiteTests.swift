@@ -303,7 +303,7 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertEqual(text("range final_loss of good,bad").text, "0.125–0.5")
         XCTAssertEqual(text("range final_loss of *").text, "0.125–0.5", "a pattern over every run")
         XCTAssertTrue(text("range final_loss of *").what.contains("range of final training loss over *, 2 runs"), text("range final_loss of *").what)
-        XCTAssertEqual(text("final_loss of good - bad").text, "-0.375")
+        XCTAssertEqual(text("final_loss of good - bad").text, "\u{2212}0.375", "a negative number with the minus sign")
         XCTAssertEqual(text("final_loss of bad / good").text, "4")
         XCTAssertEqual(text("max final_loss of good,bad").text, "0.5")
         XCTAssertEqual(text("min final_loss of good,bad").text, "0.125")
