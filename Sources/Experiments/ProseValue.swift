@@ -216,8 +216,10 @@ public struct BuiltNumber: Sendable, Equatable {
     public var number: Double?
     /// A range's high end.
     public var upper: Double? = nil
-    /// How many runs were read (of `run`; a ratio's or difference's `other` is read the same way).
+    /// How many runs were read of `run`.
     public var count: Int = 0
+    /// How many runs were read of a ratio's or difference's `other` (0: none).
+    public var otherCount: Int = 0
     /// Why there is no number: not run at this profile, not yet computed, the run failed, the run
     /// has no such metric.
     public var note: String? = nil
@@ -265,8 +267,9 @@ extension ClaimCheck {
             case .failure(let missing): return BuiltNumber(number: nil, note: missing.note)
             case .success(let v): second = v
             }
-            let a = mean(all), b = mean(second.flatMap { $0 })
-            return BuiltNumber(number: combination == .ratio ? a / b : a - b, count: all.count)
+            let others = second.flatMap { $0 }
+            let a = mean(all), b = mean(others)
+            return BuiltNumber(number: combination == .ratio ? a / b : a - b, count: all.count, otherCount: others.count)
         case .min, .max, .range:
             let points = first.count == 1 ? first[0] : first.map(mean)
             let low = points.min()!, high = points.max()!

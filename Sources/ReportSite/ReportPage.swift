@@ -115,7 +115,9 @@ struct ReportPage {
         if decibels { text += " dB" }
         let mean: String
         switch value.aggregate {
-        case .mean: mean = built.count > 1 ? ", mean\(value.other == nil ? "" : "s") of \(built.count) runs" : ""
+        case .mean where value.other != nil:
+            mean = built.count > 1 || built.otherCount > 1 ? ", means of \(built.count) and \(built.otherCount) run\(built.otherCount == 1 ? "" : "s")" : ""
+        case .mean: mean = built.count > 1 ? ", mean of \(built.count) runs" : ""
         default: mean = ", \(built.count) runs"
         }
         return (text, "\(value.words)\(mean)\(profile), computed by this build")
