@@ -186,6 +186,40 @@ public struct FigureSpec: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// Reads a figure block at `profile`: its `profiles.<profile>` overlay (any key but `kind`)
+    /// deep-merged onto it first, as an experiment's. Every overlay is checked, not only the one
+    /// applied, so a typo in the paper overlay is an error at quick too. Returns the figure and
+    /// the profiles its overlays name.
+    static func read(_ node: Node, name: String, profile: String, reader: SpecReader) -> (FigureSpec?, [String]) {
+        guard case .mapping(let top) = node, let profiles = top["profiles"] else { return (read(node, name: name, reader: reader), []) }
+        let path = "\(name).profiles"
+        guard let map = MappingReader(profiles, keyPath: path, reader: reader) else { return (nil, []) }
+        var named: [String] = []
+        let allowed = SpecSchema.keys("figure").filter { $0 != "profiles" && $0 != "kind" }
+        for pair in map.pairs {
+            named.append(pair.key)
+            guard let overlay = MappingReader(pair.value, keyPath: map.path(pair.key), reader: reader) else { continue }
+            if let kind = overlay["kind"] {
+                reader.report(kind, overlay.path("kind"), "a profile does not change a figure's kind; declare another figure")
+            }
+            overlay.checkKeys(allowed + ["kind"])
+        }
+        // Each profile's figure, read on its own: its problems are reported once (an unknown
+        // key of an overlay is reported above, at the overlay's path), tagged when not this profile's.
+        var figure: FigureSpec?
+        let applied = map[profile] == nil ? [(profile, Node.mapping(Node.Mapping([])))] : []
+        for (key, overlay) in map.pairs.map({ ($0.key, $0.value) }) + applied {
+            let own = SpecReader(file: reader.file, lineOffset: reader.lineOffset)
+            let read = read(ExperimentSpec.merge(node, overlay), name: name, reader: own)
+            if key == profile { figure = read }
+            for problem in own.problems where !reader.problems.contains(where: { $0.line == problem.line && $0.column == problem.column }) {
+                reader.add(key == profile ? problem : SpecProblem(file: problem.file, line: problem.line, column: problem.column, keyPath: problem.keyPath,
+                                                                  message: problem.message + " (with profile '\(key)')"))
+            }
+        }
+        return (figure, named)
+    }
+
     static func read(_ node: Node, name: String, reader: SpecReader) -> FigureSpec? {
         guard let map = MappingReader(node, keyPath: name, reader: reader) else { return nil }
         map.checkKeys(SpecSchema.keys("figure"))

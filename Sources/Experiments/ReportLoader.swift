@@ -154,8 +154,9 @@ private struct NotebookReader {
     /// Built values whose run is not run at this profile (their block is declared): each must
     /// name a run of some other profile (`ReportLoader.parse` checks).
     var proseValuesOfOtherProfiles: [(value: ProseValue, line: Int)] = []
-    /// The profiles of each ```` ```prose PROFILES ```` block, with its fence line.
-    var proseProfiles: [(profiles: [String], line: Int)] = []
+    /// The profiles of each ```` ```prose PROFILES ```` block and each figure's `profiles:`
+    /// overlays, with the fence line and the figure's name (nil: the prose block).
+    var proseProfiles: [(profiles: [String], line: Int, figure: String?)] = []
     /// The run groups of the front matter, resolved at this profile (``RunGroup``).
     var runGroups: [String: [String]] = [:]
     /// Entries of run groups that name no run at this profile, though their block is declared:
@@ -250,7 +251,7 @@ private struct NotebookReader {
             return
         }
         let profiles = words[1].split(separator: ",").map(String.init)
-        proseProfiles.append((profiles, block.fenceLine))
+        proseProfiles.append((profiles, block.fenceLine, nil))
         if profiles.contains(profile) { readProse(block.body, line: block.firstLine, references: references) }
     }
 
@@ -288,7 +289,9 @@ private struct NotebookReader {
                 segments.append(.experiment(name))
             }
         case "figure":
-            if let figure = FigureSpec.read(node, name: name, reader: reader) {
+            let (read, overlaid) = FigureSpec.read(node, name: name, profile: profile, reader: reader)
+            if !overlaid.isEmpty { proseProfiles.append((overlaid, block.fenceLine, name)) }
+            if let figure = read {
                 figures.append(figure)
                 segments.append(.figure(name))
             }
@@ -569,12 +572,13 @@ private struct NotebookReader {
     /// block is declared; otherwise it is an error now.
     mutating func checkProseValues() {
         let known = declaredProfiles.union(ReportLoader.siteProfiles)
-        for (profiles, line) in proseProfiles {
+        for (profiles, line, figure) in proseProfiles {
             for name in profiles where !known.contains(name) {
-                var message = "```prose \(profiles.joined(separator: ",")): no experiment declares a profile '\(name)', and it is not one the site is built at"
+                let what = figure.map { "figure '\($0)', profiles" } ?? "```prose \(profiles.joined(separator: ","))"
+                var message = "\(what): no experiment declares a profile '\(name)', and it is not one the site is built at"
                 if let near = closest(to: name, in: known.sorted()) { message += "; did you mean '\(near)'?" }
                 else { message += " (known: \(known.sorted().joined(separator: ", ")))" }
-                problem(line, "prose", message)
+                problem(line, figure.map { "\($0).profiles" } ?? "prose", message)
             }
         }
         for (value, line) in proseValues {

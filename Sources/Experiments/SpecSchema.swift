@@ -123,6 +123,7 @@ public enum SpecSchema {
             Key(name: "kind", type: "string", description: "the recipe", choices: FigureKind.words),
             Key(name: "run", type: "array", description: "experiment name(s) or run name(s) of a sweep; a swept experiment means all its runs (function_spectra names none)"),
             Key(name: "caption", type: "string", description: "shown under the figure"),
+            Key(name: "profiles", type: "object", description: "named overlays (quick, paper, ...) deep-merged onto the figure at that profile, e.g. paper: {y_range: [30, 48]}; any key but kind"),
             Key(name: "at", type: "array", description: "fit: iterations to show; reconstruction: steps whose kept predictions to show; spectral_snapshots (required): the 1 to 10 iterations whose recorded spectra are drawn, one curve each (the nearest recorded step)"),
             Key(name: "x_range", type: "array", description: "[low, high] of the x axis in every panel (data outside is clipped)"),
             Key(name: "y_range", type: "array", description: "[low, high] of the y axis in every panel"),

@@ -143,3 +143,58 @@ final class SpectralSnapshotsValidationTests: XCTestCase {
         XCTAssertEqual(elsewhere.problems.first?.message, "'reference' applies to a scatter or spectral_snapshots figure")
     }
 }
+
+/// A figure's `profiles:` overlays: display keys that differ between profiles (a PSNR axis for
+/// 64² images at quick, for 512² at paper), checked at every profile.
+final class FigureProfileTests: XCTestCase {
+    func parse(_ figure: String, profile: String) -> (Report?, [SpecProblem]) {
+        let text = """
+        ---
+        title: "v"
+        ---
+
+        ```experiment e
+        task: {kind: sum_of_sines, frequencies: [1, 2], points: 16}
+        model: {widths: [1, 4, 1]}
+        train: {lr: 1.0e-3, steps: 5}
+        profiles:
+          quick: {train: {steps: 3}}
+          paper: {}
+        ```
+
+        ```figure f
+        kind: loss
+        run: e
+        y_range: [16, 30]
+        \(figure)
+        ```
+        """
+        return ReportLoader.parse(text: text, id: "v", file: "v.md", profile: profile)
+    }
+
+    func testTheOverlayOfTheProfileBuiltIsApplied() throws {
+        let overlay = "profiles:\n  paper: {y_range: [30, 48], y_log: true}"
+        let quick = try XCTUnwrap(parse(overlay, profile: "quick").0?.figures.first)
+        XCTAssertEqual(quick.options.yRange, [16, 30])
+        XCTAssertNil(quick.options.yLog)
+        let paper = try XCTUnwrap(parse(overlay, profile: "paper").0?.figures.first)
+        XCTAssertEqual(paper.options.yRange, [30, 48])
+        XCTAssertEqual(paper.options.yLog, true)
+        XCTAssertEqual(paper.runs, ["e"], "the keys the overlay does not write are the block's")
+    }
+
+    func testEveryOverlayIsCheckedAtEveryProfile() {
+        for profile in ["quick", "paper"] {
+            let typo = parse("profiles:\n  paper: {y_rang: [30, 48]}", profile: profile).1
+            XCTAssertEqual(typo.count, 1, "\(profile): \(typo)")
+            XCTAssertTrue(typo.first?.message.contains("did you mean 'y_range'") == true, "\(typo)")
+            XCTAssertEqual(typo.first?.line, 19, "the overlay's line")
+            let kind = parse("profiles:\n  paper: {kind: fit}", profile: profile).1
+            XCTAssertTrue(kind.first?.message.contains("does not change a figure's kind") == true, "\(profile): \(kind)")
+            let badValue = parse("profiles:\n  paper: {y_range: [30]}", profile: profile).1
+            XCTAssertEqual(badValue.count, 1, "\(profile): \(badValue)")
+            let unknown = parse("profiles:\n  papr: {y_range: [30, 48]}", profile: profile).1
+            XCTAssertTrue(unknown.contains { $0.message.contains("did you mean 'paper'") && $0.keyPath == "f.profiles" }, "\(profile): \(unknown)")
+        }
+    }
+}
