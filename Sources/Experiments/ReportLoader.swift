@@ -443,9 +443,6 @@ private struct NotebookReader {
             if experimentBlocks.contains(group.name) || units.contains(group.name) || names[group.name] != nil {
                 problem(group.line, "run_groups.\(group.name)", "the group name '\(group.name)' is already the name of a block or run of this report: name the group differently")
             }
-            if above.contains(group.name) {
-                problem(group.line, "run_groups.\(group.name)", "the group '\(group.name)' is declared twice")
-            }
             for entry in group.entries where entry != group.name {
                 if declared.contains(entry) {
                     if !above.contains(entry) {
