@@ -247,6 +247,9 @@ struct ReportPage {
         return "claims: " + parts.joined(separator: ", ")
     }
 
+    /// A figure caption lists at most this many runs inline; more fold under "Shows N runs".
+    static let unfoldedRuns = 8
+
     private func figureContext(_ spec: FigureSpec) -> [String: Any] {
         let files = figures[spec.name]
         var context: [String: Any] = [
@@ -258,6 +261,8 @@ struct ReportPage {
             "runs": spec.runs.map { ["name": $0, "href": Self.runPage($0)] },
             // ntk, ntk_optimisation, function_spectra: computed from the declaration, no run.
             "hasRuns": !spec.runs.isEmpty,
+            // A long list of runs (a sweep of 64) folds under its count, so the caption stays readable.
+            "foldsRuns": spec.runs.count > Self.unfoldedRuns, "runCount": spec.runs.count,
         ]
         if uncommitted {
             context["figurePending"] = true

@@ -310,6 +310,23 @@ final class ReportSiteTests: XCTestCase {
         XCTAssertEqual(text("range final_loss of good,nothing").text, "(not run at this profile)")
     }
 
+    /// A figure of a sweep of many runs lists them folded under their count; a few stay inline.
+    func testALongListOfRunsFoldsUnderItsCount() throws {
+        let sweep = Self.reportText.replacingOccurrences(of: "  record_every: 2\n```\n\n```figure heat", with: "  record_every: 2\nsweep:\n  grid:\n    train.lr: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n```\n\n```figure heat")
+        XCTAssertNotEqual(sweep, Self.reportText)
+        func figure(_ report: Report) -> [String: Any]? {
+            let page = ReportPage(report: report, runs: [:], figures: [:], provenance: Provenance(context: ["profile": "quick"]), restored: [])
+            return (page.context()["segments"] as? [[String: Any]])?.first { $0["name"] as? String == "heat" }
+        }
+        let many = try XCTUnwrap(figure(try Self.report(sweep)))
+        XCTAssertEqual(many["foldsRuns"] as? Bool, true)
+        XCTAssertEqual(many["runCount"] as? Int, 9)
+        let few = try XCTUnwrap(figure(try Self.report()))
+        XCTAssertEqual(few["foldsRuns"] as? Bool, false)
+        let template = try String(contentsOf: Self.templates.appendingPathComponent("report.mustache"), encoding: .utf8)
+        XCTAssertTrue(template.contains("<summary>Shows {{runCount}} runs</summary>"), "the template folds them")
+    }
+
     // MARK: - Names that would leave the site
 
     func testUnsafeNamesAreRefused() throws {
