@@ -131,6 +131,8 @@ public enum SpecSchema {
             Key(name: "y_log", type: "boolean", description: "logarithmic y axis"),
             Key(name: "x_label", type: "string", description: "x axis label"),
             Key(name: "y_label", type: "string", description: "y axis label"),
+            Key(name: "x_ticks", type: "array", description: "the x axis's ticks, increasing (2 to 50 values), instead of the automatic ones, e.g. [0, 45, 90, 135, 180]"),
+            Key(name: "y_ticks", type: "array", description: "the y axis's ticks, increasing (2 to 50 values), instead of the automatic ones"),
             Key(name: "on_top", type: "array", description: "series label(s) drawn over the others"),
             Key(name: "metric", type: "string", description: "curves: loss (training loss at every step, validation and test loss at the recorded steps), rse, or psnr; parameter_sweep, scatter: a run metric (test_psnr, test_rse, final_loss, ...)", choices: CurveMetric.words + ClaimMetric.allCases.map(\.rawValue).filter { CurveMetric(rawValue: $0) == nil }),
             Key(name: "parameter", type: "string", description: "parameter_sweep: the swept key on the x axis (dotted, as in the sweep: features.scale)"),

@@ -16,6 +16,8 @@ extension FigureOptions {
             if let log = yLog { axes.yScale = log ? .log : .linear }
             if let label = xLabel { axes.xLabel = label.isEmpty ? nil : label }
             if let label = yLabel { axes.yLabel = label.isEmpty ? nil : label }
+            if let ticks = xTicks { axes.xTickValues = ticks }
+            if let ticks = yTicks { axes.yTickValues = ticks }
         }
         for label in onTop {
             let found = panels.map { $0.bringToFront(label: label) }.contains(true)

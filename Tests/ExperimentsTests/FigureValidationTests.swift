@@ -198,3 +198,41 @@ final class FigureProfileTests: XCTestCase {
         }
     }
 }
+
+/// `x_ticks` / `y_ticks`: the ticks a report asks for, instead of the automatic ones.
+final class FigureTicksTests: XCTestCase {
+    func figure(_ options: String) -> (FigureSpec?, [SpecProblem]) {
+        let text = """
+        ---
+        title: "v"
+        ---
+
+        ```experiment e
+        task: {kind: sum_of_sines, frequencies: [1, 2], points: 16}
+        model: {widths: [1, 4, 1]}
+        train: {lr: 1.0e-3, steps: 5}
+        ```
+
+        ```figure f
+        kind: loss
+        run: e
+        \(options)
+        ```
+        """
+        let (report, problems) = ReportLoader.parse(text: text, id: "v", file: "v.md", profile: "")
+        return (report?.figures.first, problems)
+    }
+
+    func testTicksAreReadAndCheckedAtTheirKey() {
+        XCTAssertEqual(figure("x_ticks: [0, 45, 90, 135, 180]").0?.options.xTicks, [0, 45, 90, 135, 180])
+        XCTAssertEqual(figure("y_ticks: [1.0e-3, 1]\ny_log: true").0?.options.yTicks, [1e-3, 1])
+        for (bad, words) in [("x_ticks: [90, 45]", "must increase"), ("x_ticks: [1]", "2 to 50 tick values"),
+                             ("x_ticks: 45", "2 to 50 tick values"), ("y_ticks: [0, 1]\ny_log: true", "positive ticks"),
+                             ("x_ticks: [0, ninety]", "expected a number")] {
+            let problems = figure(bad).1
+            XCTAssertEqual(problems.count, 1, "\(bad): \(problems)")
+            XCTAssertTrue(problems.first?.keyPath.hasPrefix(bad.hasPrefix("x") ? "f.x_ticks" : "f.y_ticks") == true, "\(bad): \(problems)")
+            XCTAssertTrue(problems.first?.message.contains(words) == true, "\(bad): \(problems)")
+        }
+    }
+}

@@ -542,6 +542,30 @@ final class ReportSiteTests: XCTestCase {
         return try JSONDecoder().decode(FigureSpec.self, from: Data(json.utf8))
     }
 
+    /// The report's ticks reach every panel with axes, and show in the drawn SVG.
+    func testTicksOptionsReachEveryPanel() throws {
+        let figure = Figure()
+        let panels = figure.grid(rows: 1, columns: 2)
+        for axes in panels { axes.line(x: [0, 90, 180], y: [1, 2, 1]) }
+        var options = FigureOptions()
+        options.xTicks = [0, 45, 90, 135, 180]
+        options.yTicks = [1, 1.5, 2]
+        try options.apply(to: figure)
+        for axes in panels {
+            XCTAssertEqual(axes.xTickValues, [0, 45, 90, 135, 180])
+            XCTAssertEqual(axes.yTickValues, [1, 1.5, 2])
+        }
+        // Drawn: the same figure without the options draws other ticks (labels are glyph outlines,
+        // so the SVGs are compared whole).
+        let plain = Figure()
+        for axes in plain.grid(rows: 1, columns: 2) { axes.line(x: [0, 90, 180], y: [1, 2, 1]) }
+        XCTAssertNotEqual(try figure.svg(), try plain.svg())
+        try FigureOptions().apply(to: plain)
+        let again = Figure()
+        for axes in again.grid(rows: 1, columns: 2) { axes.line(x: [0, 90, 180], y: [1, 2, 1]) }
+        XCTAssertEqual(try again.svg(), try plain.svg(), "without options the drawing is unchanged")
+    }
+
     /// A figure whose data is all missing fails (and is counted as failed), with the reason.
     func testFigureWithoutDataFails() throws {
         let report = try Self.report()
