@@ -147,7 +147,11 @@ final class SpectralSnapshotsValidationTests: XCTestCase {
 /// A figure's `profiles:` overlays: display keys that differ between profiles (a PSNR axis for
 /// 64² images at quick, for 512² at paper), checked at every profile.
 final class FigureProfileTests: XCTestCase {
-    func parse(_ figure: String, profile: String) -> (Report?, [SpecProblem]) {
+    func parse(_ figure: String, profile: String) -> (Report?, [SpecProblem]) { Self.parse(figure, profile: profile) }
+
+    /// A report of one experiment (quick and paper profiles) and a loss figure of it, with
+    /// `figure`'s keys added to the figure block.
+    static func parse(_ figure: String, profile: String) -> (Report?, [SpecProblem]) {
         let text = """
         ---
         title: "v"
@@ -201,25 +205,9 @@ final class FigureProfileTests: XCTestCase {
 
 /// `x_ticks` / `y_ticks`: the ticks a report asks for, instead of the automatic ones.
 final class FigureTicksTests: XCTestCase {
+    /// FigureProfileTests' report (a loss figure of one experiment), read with no profile.
     func figure(_ options: String) -> (FigureSpec?, [SpecProblem]) {
-        let text = """
-        ---
-        title: "v"
-        ---
-
-        ```experiment e
-        task: {kind: sum_of_sines, frequencies: [1, 2], points: 16}
-        model: {widths: [1, 4, 1]}
-        train: {lr: 1.0e-3, steps: 5}
-        ```
-
-        ```figure f
-        kind: loss
-        run: e
-        \(options)
-        ```
-        """
-        let (report, problems) = ReportLoader.parse(text: text, id: "v", file: "v.md", profile: "")
+        let (report, problems) = FigureProfileTests.parse(options, profile: "")
         return (report?.figures.first, problems)
     }
 
