@@ -156,7 +156,7 @@ private struct NotebookReader {
     var proseValuesOfOtherProfiles: [(value: ProseValue, line: Int)] = []
     /// The profiles of each ```` ```prose PROFILES ```` block and each figure's `profiles:`
     /// overlays, with the fence line and the figure's name (nil: the prose block).
-    var proseProfiles: [(profiles: [String], line: Int, figure: String?)] = []
+    var namedProfiles: [(profiles: [String], line: Int, figure: String?)] = []
     /// The run groups of the front matter, resolved at this profile (``RunGroup``).
     var runGroups: [String: [String]] = [:]
     /// Entries of run groups that name no run at this profile, though their block is declared:
@@ -251,7 +251,7 @@ private struct NotebookReader {
             return
         }
         let profiles = words[1].split(separator: ",").map(String.init)
-        proseProfiles.append((profiles, block.fenceLine, nil))
+        namedProfiles.append((profiles, block.fenceLine, nil))
         if profiles.contains(profile) { readProse(block.body, line: block.firstLine, references: references) }
     }
 
@@ -290,7 +290,7 @@ private struct NotebookReader {
             }
         case "figure":
             let (read, overlaid) = FigureSpec.read(node, name: name, profile: profile, reader: reader)
-            if !overlaid.isEmpty { proseProfiles.append((overlaid, block.fenceLine, name)) }
+            if !overlaid.isEmpty { namedProfiles.append((overlaid, block.fenceLine, name)) }
             if let figure = read {
                 figures.append(figure)
                 segments.append(.figure(name))
@@ -440,7 +440,7 @@ private struct NotebookReader {
         var above: Set<String> = []
         for group in groups {
             defer { above.insert(group.name) }
-            if experimentBlocks.contains(group.name) || units.contains(group.name) || names[group.name] != nil {
+            if names[group.name] != nil || units.contains(group.name) {
                 problem(group.line, "run_groups.\(group.name)", "the group name '\(group.name)' is already the name of a block or run of this report: name the group differently")
             }
             for entry in group.entries where entry != group.name {
@@ -569,7 +569,7 @@ private struct NotebookReader {
     /// block is declared; otherwise it is an error now.
     mutating func checkProseValues() {
         let known = declaredProfiles.union(ReportLoader.siteProfiles)
-        for (profiles, line, figure) in proseProfiles {
+        for (profiles, line, figure) in namedProfiles {
             for name in profiles where !known.contains(name) {
                 let what = figure.map { "figure '\($0)', profiles" } ?? "```prose \(profiles.joined(separator: ","))"
                 var message = "\(what): no experiment declares a profile '\(name)', and it is not one the site is built at"
